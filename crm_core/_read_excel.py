@@ -1,0 +1,232 @@
+"""Workbook half of :mod:`crm_core.readers`: safety checks, sheets, cells as text.
+
+Internal module; call :func:`crm_core.readers.read_upload` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from posixpath import dirname, join, normpath
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import xlrd
+from defusedxml import ElementTree
+from pandas.api.types import infer_dtype
+from python_calamine import CalamineWorkbook
+
+from crm_core.schema import DataError
+
+MAX_ZIP_ENTRIES = 10_000
+MAX_UNCOMPRESSED_BYTES = 1024**3
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_MIN_BYTES = 1024 * 1024  # small entries (styles, themes) compress extremely well and are harmless
+
+# A cell holding a formula and no cached value: <c ...><f>...</f></c> or with an empty <v/>.
+_FORMULA_WITHOUT_VALUE = re.compile(rb"<c\b[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+@contextmanager
+def parser_errors_as_data_error(name: str) -> Iterator[None]:
+    """Turn any failure of a third-party workbook parser into ``DataError("unreadable_workbook")``.
+
+    The parsers meet arbitrary bytes from users and raise a zoo of exception types (including
+    pyo3's ``PanicException``, a ``BaseException``), so this boundary catches them all.
+    """
+    try:
+        yield
+    except DataError:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: B036 - see docstring
+        detail = "it is password-protected" if "password" in str(exc).lower() else type(exc).__name__
+        raise DataError("unreadable_workbook", name=name, detail=detail) from None
+
+
+def check_zip_safety(archive: zipfile.ZipFile, *, name: str) -> None:
+    """Refuse zip bombs before any parser inflates them.
+
+    Limits: at most :data:`MAX_ZIP_ENTRIES` entries, :data:`MAX_UNCOMPRESSED_BYTES` in all, and a
+    compression ratio of at most :data:`MAX_COMPRESSION_RATIO` for entries over 1 MB.  Sizes are
+    the ones the archive declares (its central directory).
+    """
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise DataError("unsafe_workbook", name=name, detail=f"{len(entries):,} parts inside")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise DataError("unsafe_workbook", name=name, detail=f"{total / 1024**3:.1f} GB once unpacked")
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise DataError("unsafe_workbook", name=name, detail=f"a part expands {ratio:,.0f} times")
+
+
+def sheet_names(data: bytes, kind: str, *, name: str) -> tuple[str, ...]:
+    """Names of all sheets, in workbook order."""
+    with parser_errors_as_data_error(name):
+        if kind == "xls":
+            return tuple(xlrd.open_workbook(file_contents=data, on_demand=True).sheet_names())
+        return tuple(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+
+
+def read_sheet(data: bytes, kind: str, sheet: str, *, name: str) -> pd.DataFrame:
+    """Every cell of ``sheet`` from A1 as text (see :func:`cells_to_text`).
+
+    Returns a frame with columns 0..n-1 of dtype str and index = Excel row number (1-based).
+    """
+    with parser_errors_as_data_error(name):
+        rows = _xls_rows(data, sheet) if kind == "xls" else _xlsx_rows(data, sheet)
+    cells = pd.DataFrame(rows, dtype=object)
+    cells.index = pd.RangeIndex(1, len(cells) + 1)
+    return cells_to_text(cells)
+
+
+def _xlsx_rows(data: bytes, sheet: str) -> list[list[object]]:
+    # python-calamine directly: the same parser as pd.read_excel(engine="calamine") without pandas'
+    # row-by-row TextParser, about twice as fast on 541,909 rows (measured 4.8 s vs 9.5 s).
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+
+def _xls_rows(data: bytes, sheet: str) -> list[list[object]]:
+    book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    table = book.sheet_by_name(sheet)
+    return [[_xls_value(cell, book.datemode) for cell in table.row(r)] for r in range(table.nrows)]
+
+
+def _xls_value(cell: xlrd.sheet.Cell, datemode: int) -> object:
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            moment = xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+        return moment.time() if cell.value < 1 else moment
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    return cell.value
+
+
+def cells_to_text(cells: pd.DataFrame) -> pd.DataFrame:
+    """Workbook cells as the text a user sees, column by column.
+
+    Whole floats lose the ".0" (``12345.0`` -> ``"12345"``), other floats use the shortest
+    repr (``2.55``); dates and times become ISO text, date-only when every moment of the column
+    is at midnight; booleans ``"TRUE"``/``"FALSE"``; ``""``, ``None`` and NaN become missing.
+    """
+    columns = {column: _column_to_text(cells[column].to_numpy(dtype=object)) for column in cells.columns}
+    return pd.DataFrame({column: pd.Series(text, index=cells.index, dtype="str") for column, text in columns.items()})
+
+
+def _column_to_text(values: np.ndarray) -> np.ndarray:
+    # Most columns hold one type (plus "" for empty cells); infer_dtype tells in C, and the
+    # rest are split by type with factorize, so no Python code runs per cell except repr-free paths.
+    group = _GROUP_OF_INFERRED.get(infer_dtype(values, skipna=False))
+    if group is not None:
+        return np.asarray(_CONVERTERS[group](values), dtype=object)
+    codes, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
+    groups = np.array([_GROUP_OF_TYPE.get(kind, "other") for kind in kinds])[codes]
+    text = np.full(len(values), None, dtype=object)
+    for group in set(groups.tolist()):  # a group at once: dates and datetimes share one format
+        mask = groups == group
+        text[mask] = _CONVERTERS[group](values[mask])
+    return text
+
+
+def _strings(values: np.ndarray) -> np.ndarray:
+    return np.where(values == "", None, values)
+
+
+def _floats(values: np.ndarray) -> np.ndarray:
+    # Arrow prints floats the short way (2.55, 0.00001); whole numbers go through int64 so ids keep every digit.
+    numbers = values.astype(float) + 0.0  # + 0.0 turns -0.0 into 0.0
+    whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2.0**63)
+    text = np.asarray(pc.cast(pa.array(numbers, from_pandas=True), pa.string()).to_numpy(zero_copy_only=False),
+                      dtype=object)
+    text[whole] = pc.cast(pa.array(numbers[whole].astype(np.int64)), pa.string()).to_numpy(zero_copy_only=False)
+    text[~np.isfinite(numbers)] = None
+    return text
+
+
+def _moments(values: np.ndarray) -> np.ndarray:
+    try:
+        # DatetimeIndex renders date-only when every value is at midnight, with time otherwise.
+        return np.asarray(pd.DatetimeIndex(pd.to_datetime(values)).astype(str), dtype=object)
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return np.array([moment.isoformat(sep=" ") if isinstance(moment, dt.datetime) else moment.isoformat()
+                         for moment in values], dtype=object)
+
+
+def _duration(value: dt.timedelta) -> str:
+    seconds = round(value.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"  # like Excel's [h]:mm:ss
+
+
+def _each(convert: Callable[[object], str]) -> Callable[[np.ndarray], list[str]]:
+    return lambda values: [convert(value) for value in values]
+
+
+_CONVERTERS: dict[str, Callable[[np.ndarray], object]] = {
+    "text": _strings,
+    "float": _floats,
+    "int": _each(str),
+    "bool": _each(lambda flag: "TRUE" if flag else "FALSE"),
+    "moment": _moments,
+    "time": _each(lambda moment: moment.isoformat()),
+    "duration": _each(_duration),
+    "missing": lambda values: [None] * len(values),
+    "other": _each(str),
+}
+_GROUP_OF_TYPE: dict[type, str] = {
+    str: "text", float: "float", np.float64: "float", int: "int", np.int64: "int", bool: "bool", np.bool_: "bool",
+    dt.datetime: "moment", dt.date: "moment", pd.Timestamp: "moment", dt.time: "time", dt.timedelta: "duration",
+    type(None): "missing",
+}
+_GROUP_OF_INFERRED = {"string": "text", "empty": "missing", "floating": "float", "integer": "int",
+                      "boolean": "bool", "datetime": "moment", "date": "moment", "time": "time"}
+
+
+def count_formulas_without_value(archive: zipfile.ZipFile, sheet: str) -> int:
+    """Number of formula cells in ``sheet`` that carry no cached value (calamine reads them as empty).
+
+    Streams the sheet's XML (about 0.7 s per 230 MB unpacked) and counts matches only in
+    chunks that contain a formula at all.
+    """
+    path = _sheet_path(archive, sheet)
+    if path is None:
+        return 0
+    found, tail = 0, b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(1 << 22):
+            buffer = tail + chunk
+            if b"<f" in buffer:
+                found += sum(1 for match in _FORMULA_WITHOUT_VALUE.finditer(buffer) if match.end() > len(tail))
+            tail = buffer[-65536:]
+    return found
+
+
+def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """Zip path of the sheet's XML, from workbook.xml and its relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relation = next((element.get(key) for element in workbook.iter() if element.tag.endswith("}sheet")
+                     and element.get("name") == sheet for key in element.keys() if key.endswith("}id")), None)
+    try:
+        relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return None
+    target = next((element.get("Target") for element in relations.iter() if element.get("Id") == relation), None)
+    if not target:
+        return None
+    path = target.lstrip("/") if target.startswith("/") else normpath(join(dirname("xl/workbook.xml"), target))
+    return path if path in archive.namelist() else None

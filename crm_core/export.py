@@ -1,0 +1,392 @@
+"""The one export path for every list the app produces: Excel workbooks, CSV files, campaign lists.
+
+Every function here is pure: DataFrames in, bytes (or a new DataFrame) out; nothing touches the disk.
+Safety rules applied to every exported cell:
+
+* Formula injection: a text cell that begins, after NFKC, with ``= + - @``, tab, CR or LF (so also
+  full-width ``＝＋－＠``) gets a leading apostrophe and is written as text.  Numbers, dates and
+  booleans are never changed.  Headers and sheet notes follow the same rule.
+* Characters no xlsx file can hold (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE,
+  U+FFFF) are removed, so no writer ever fails with a customer's data in its message.
+* Personal data is minimal and masked by default (:func:`campaign_list`, :mod:`crm_core._masking`).
+* Workbooks are assembled in memory by :mod:`crm_core._xlsx` (openpyxl's writer spools every sheet,
+  cell text included, through a temporary file on disk).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import numbers
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from crm_core._masking import CONTACT_COLUMNS, is_missing, mask_email, mask_frame, mask_name, mask_phone
+from crm_core._xlsx import NUMBER_FORMATS, SheetData, column_width, valid_sheet_names, workbook_bytes
+from crm_core.schema import FIELDS, DataError
+
+__all__ = [
+    "CONTACT_COLUMNS", "COLUMN_LABELS", "EXCEL_MAX_ROWS", "LIST_FORMATS", "CampaignList", "ColumnFormat",
+    "ListOptions", "campaign_list", "column_label", "mask_email", "mask_frame", "mask_name", "mask_phone",
+    "neutralise", "to_csv_bytes", "to_excel_bytes", "valid_sheet_names",
+]
+
+EXCEL_MAX_ROWS = 1_048_575  # data rows under the header row (Excel's grid is 1,048,576 rows)
+MONEY, INTEGER, PERCENT, DATE, DATETIME = NUMBER_FORMATS
+
+_TRIGGERS = frozenset("=+-@\t\r\n")
+# A superset of openpyxl's ILLEGAL_CHARACTERS_RE: everything XML 1.0 cannot carry.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BIG_INT = 10**15  # Excel keeps 15 significant digits: longer integers (ids) are written as text
+_WIDTH_SAMPLE = 200  # rows whose values set the column widths
+_CHUNK_ROWS = 10_000
+
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    **{f.name: (f.label_en, f.label_zh) for f in FIELDS if f.name != "consent"},
+    "segment": ("Segment key", "分群代码"),
+    "segment_name": ("Segment", "客户分群"),
+    "r_score": ("R score", "R 评分"),
+    "f_score": ("F score", "F 评分"),
+    "m_score": ("M score", "M 评分"),
+    "rfm_code": ("RFM code", "RFM 代码"),
+    "recency_days": ("Days since last order", "距上次购买天数"),
+    "frequency": ("Orders", "购买次数"),
+    "orders_per_year": ("Orders per year", "年均购买次数"),
+    "monetary": ("Total spend", "消费总额"),
+    "avg_order_value": ("Average order value", "客单价"),
+    "first_order_date": ("First order", "首次购买日期"),
+    "last_order_date": ("Last order", "最近购买日期"),
+    "offer": ("Offer", "推荐优惠"),
+    "suggested_channel": ("Suggested channel", "建议触达渠道"),
+    "reason": ("Reason", "推荐理由"),
+    "opted_out": ("Opted out", "已退订"),
+    # segment summaries
+    "customers": ("Customers", "客户数"),
+    "customer_share": ("Share of customers", "客户占比"),
+    "revenue": ("Revenue", "销售额"),
+    "revenue_share": ("Share of revenue", "销售额占比"),
+    "avg_recency_days": ("Avg. days since last order", "平均距上次购买天数"),
+    "avg_frequency": ("Avg. orders", "平均购买次数"),
+    "avg_monetary": ("Avg. spend", "平均消费额"),
+    "description": ("Description", "说明"),
+    "action": ("Suggested action", "建议行动"),
+}
+
+
+def column_label(name: str, lang: str) -> str:
+    """Header shown for canonical column ``name`` in ``lang`` ("en" or "zh"; others fall back to "en").
+
+    Unknown columns keep their name.
+    """
+    labels = COLUMN_LABELS.get(name)
+    if labels is None:
+        return name
+    return labels[1] if lang == "zh" else labels[0]
+
+
+# --- cell safety ---------------------------------------------------------------------------------
+
+
+def _neutral_text(text: str) -> str:
+    text = _UNWRITABLE.sub("", text)
+    # Checking the first character alone is enough: NFKC only ever composes a leading trigger away
+    # ("=" + U+0338 -> "≠"), and then the raw "=" still earns the apostrophe here.
+    if text and (text[0] in _TRIGGERS or unicodedata.normalize("NFKC", text[0])[0] in _TRIGGERS):
+        return "'" + text
+    return text
+
+
+def _neutral_cell(value: object) -> object:
+    return _neutral_text(value) if isinstance(value, str) else value
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` whose text cells are safe to open in a spreadsheet.
+
+    Text cells lose the characters an xlsx file cannot hold, then get a leading ``'`` when they
+    begin (after NFKC) with ``= + - @``, tab, CR or LF.  Non-text cells, the index and the column
+    labels are unchanged (the writers neutralise headers themselves).
+    """
+    result = df.copy()
+    for position, dtype in enumerate(df.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            column = df.iloc[:, position]
+            if isinstance(dtype, pd.CategoricalDtype):
+                column = column.astype(object)  # new labels may collide ("=a" vs "'=a")
+            result.isetitem(position, column.map(_neutral_cell, na_action="ignore"))
+    return result
+
+
+# --- cell values ---------------------------------------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    """A Python value both writers understand; text is already neutralised."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        return _neutral_text(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value) if abs(int(value)) < _BIG_INT else _neutral_text(str(int(value)))
+    if isinstance(value, (numbers.Real, Decimal)):
+        number = float(value)
+        if number != number:
+            return None
+        return _neutral_text("∞" if number > 0 else "-∞") if number in (float("inf"), float("-inf")) else number
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime(warn=False)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones: keep the local wall time
+    if isinstance(value, date):
+        return value
+    return _neutral_text(str(value))  # times, durations and other objects are exported as text
+
+
+def _header_text(label: object) -> str:
+    text = " / ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+    return _neutral_text(text)
+
+
+def _is_date_only(column: pd.Series) -> bool:
+    present = column.dropna()
+    return bool((present == present.dt.normalize()).all())
+
+
+def _with_named_index(df: pd.DataFrame) -> pd.DataFrame:
+    """Bring a named index (e.g. customer_id) into the columns; an unnamed index is not exported."""
+    if all(name is None for name in df.index.names):
+        return df
+    if any(name in df.columns for name in df.index.names):
+        return df.reset_index(drop=True)
+    return df.reset_index()
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """Number formats by column.
+
+    Names may be canonical (``"monetary"``) or the exported header itself; a canonical name also
+    matches its English and Chinese labels from :data:`COLUMN_LABELS`.  Percent columns hold
+    fractions (0.125 is shown as 12.5%).
+    """
+
+    money: tuple[str, ...] = ()  # "#,##0.00"
+    integer: tuple[str, ...] = ()  # "#,##0"
+    percent: tuple[str, ...] = ()  # "0.0%"
+    date: tuple[str, ...] = ()  # "yyyy-mm-dd"
+
+    def code_for(self, column: object) -> str | None:
+        """The number format of ``column``, or None when it is not listed."""
+        for names, code in ((self.money, MONEY), (self.integer, INTEGER), (self.percent, PERCENT), (self.date, DATE)):
+            for name in names:
+                if column == name or column in COLUMN_LABELS.get(name, ()):
+                    return code
+        return None
+
+
+LIST_FORMATS = ColumnFormat(
+    money=("monetary", "avg_order_value"),
+    integer=("recency_days", "frequency", "r_score", "f_score", "m_score"),
+    date=("first_order_date", "last_order_date", "signup_date"),
+)
+
+
+def _plain_rows(frame: pd.DataFrame, converters: Sequence[Callable[[object], object]]) -> Iterator[tuple]:
+    """Rows of converted values (one converter per column), made a chunk at a time to bound memory."""
+    for start in range(0, len(frame), _CHUNK_ROWS):
+        part = frame.iloc[start : start + _CHUNK_ROWS]
+        columns = [[convert(v) for v in part.iloc[:, i].astype(object).tolist()]
+                   for i, convert in enumerate(converters)]
+        yield from zip(*columns, strict=True)
+
+
+def _sheet_data(name: str, frame: pd.DataFrame, formats: ColumnFormat, note: str | None) -> SheetData:
+    headers = [_header_text(label) for label in frame.columns]
+    codes = []
+    for i, label in enumerate(frame.columns):
+        code = formats.code_for(label)
+        if code is None and pd.api.types.is_datetime64_any_dtype(frame.dtypes.iloc[i]):
+            code = DATE if _is_date_only(frame.iloc[:, i]) else DATETIME
+        codes.append(code)
+    converters = [_plain] * frame.shape[1]
+    sample = list(zip(*_plain_rows(frame.iloc[:_WIDTH_SAMPLE], converters), strict=True)) or [()] * len(headers)
+    widths = [column_width(h, list(v), code) for h, v, code in zip(headers, sample, codes, strict=True)]
+    note_text = None if note is None else _neutral_text(note)
+    return SheetData(name=name, header=headers, rows=_plain_rows(frame, converters), row_count=len(frame),
+                     formats=codes, widths=widths, note=note_text)
+
+
+def to_excel_bytes(
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    formats: ColumnFormat = ColumnFormat(),
+    title_notes: Mapping[str, str] | None = None,
+) -> bytes:
+    """Write ``sheets`` (name -> frame, in order) to an .xlsx workbook and return its bytes.
+
+    Each sheet: bold header, frozen header row (panes at ``A2``), autofilter over the table, column
+    widths from the header and the first 200 values (CJK characters count double, at most 60),
+    number formats from ``formats`` (datetime columns default to ``yyyy-mm-dd``, or with the time
+    when any value has one).  Text is neutralised (:func:`neutralise`) and stays text; numbers stay
+    numbers, except integers of 16+ digits (ids), written as text so Excel cannot round them;
+    infinity is written as the text ``∞``.  Text longer than Excel's 32,767 characters is cut to
+    32,767.  A named index (e.g. ``customer_id``) becomes the first column; an unnamed one is dropped.
+    Sheet names are made valid by :func:`valid_sheet_names`.
+
+    ``title_notes`` maps a key of ``sheets`` to a line of text written in row 1 (italic); that
+    sheet's header then sits on row 2 with panes frozen at ``A3``.
+
+    Raises
+    ------
+    DataError
+        ``too_many_rows_xlsx`` (params ``sheet``, ``rows``) when a sheet has more than
+        :data:`EXCEL_MAX_ROWS` rows (one fewer with a title note); nothing is written.
+    """
+    if not sheets:
+        raise ValueError("to_excel_bytes needs at least one sheet")
+    notes = dict(title_notes or {})
+    unknown = sorted(map(str, set(notes) - set(sheets)))
+    if unknown:
+        raise ValueError(f"title_notes names sheets that are not exported: {', '.join(unknown)}")
+    names = valid_sheet_names(list(sheets))
+    for (key, frame), name in zip(sheets.items(), names, strict=True):
+        if len(frame) > EXCEL_MAX_ROWS - int(key in notes):  # a note takes a row
+            raise DataError("too_many_rows_xlsx", sheet=name, rows=len(frame))
+    return workbook_bytes([
+        _sheet_data(name, _with_named_index(frame), formats, notes.get(key))
+        for (key, frame), name in zip(sheets.items(), names, strict=True)
+    ])
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def _csv_timed_field(value: object) -> str:
+    return _csv_field(value, with_time=True)
+
+
+def _csv_field(value: object, *, with_time: bool = False) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, ".15g")  # Excel's precision: 0.1 + 0.2 is written 0.3
+    if isinstance(value, datetime):
+        keep_time = with_time or value.time() != time(0)
+        return value.strftime("%Y-%m-%d %H:%M:%S" if keep_time else "%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """Write ``df`` as CSV bytes that Excel opens correctly.
+
+    UTF-8 with a BOM (Chinese text shows in Excel), every field quoted (a bare CR or LF inside a
+    cell survives a read-back), CRLF line ends, neutralised text (:func:`neutralise`), dates as
+    ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when the column has times), floats with at most 15
+    significant digits, missing values empty, infinity as ``∞``.  A named index becomes the first column.
+    """
+    frame = _with_named_index(df)
+    if frame.shape[1] == 0:
+        return "\ufeff".encode()
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow([_header_text(label) for label in frame.columns])
+    # One column-wide decision: a datetime column with any time of day shows the time on every row.
+    timed = {i for i in range(frame.shape[1])
+             if pd.api.types.is_datetime64_any_dtype(frame.dtypes.iloc[i]) and not _is_date_only(frame.iloc[:, i])}
+    converters = [_csv_timed_field if i in timed else _csv_field for i in range(frame.shape[1])]
+    writer.writerows(_plain_rows(frame, converters))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --- campaign lists ------------------------------------------------------------------------------
+
+# Customer attributes an upload may lack: a list asking for them simply goes without.
+_OPTIONAL_COLUMNS = frozenset(f.name for f in FIELDS if f.level == "customer") | {"opted_out"}
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What a campaign list may contain."""
+
+    include_contact: bool = False  # name/phone/email columns only when True
+    mask_personal: bool = True  # masked when contact included, unless False
+    include_opted_out: bool = False  # customers with opted_out == True left out by default
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class CampaignList:
+    """A list ready to export: ``frame`` has localized headers; ``rows == len(frame)``."""
+
+    frame: pd.DataFrame
+    opted_out_excluded: int
+    rows: int
+
+
+def _opted_out(customers: pd.DataFrame) -> pd.Series:
+    if "opted_out" not in customers.columns:
+        return pd.Series(False, index=customers.index)
+    flags = customers["opted_out"]
+    if any(isinstance(v, str) for v in flags.dropna()):
+        # Text like "yes" would count as "not opted out": refuse rather than mail people who said no.
+        raise ValueError("opted_out must be boolean (True = opted out); convert it before building a list")
+    return flags.isin([True])
+
+
+def campaign_list(
+    customers: pd.DataFrame, *, columns: Sequence[str], options: ListOptions = ListOptions()
+) -> CampaignList:
+    """Build an exportable list of customers.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        One row per customer, canonical column names; ``customer_id`` may be the index.
+        ``opted_out`` (bool) marks customers who refused marketing.
+    columns : sequence of str
+        Canonical columns, in output order.  ``name``, ``phone`` and ``email`` are kept only when
+        ``options.include_contact`` (masked unless ``options.mask_personal`` is False).  Customer
+        attributes the upload lacks (name, phone, email, gender, city, signup_date, opted_out)
+        are skipped; any other missing column is a ValueError.
+    options : ListOptions
+
+    Returns
+    -------
+    CampaignList
+        ``frame``: the selected columns renamed by :func:`column_label` in ``options.lang``,
+        index 0..n-1; ``opted_out_excluded``: customers left out because ``opted_out`` is True
+        (0 when ``options.include_opted_out``); ``rows``: ``len(frame)``.
+    """
+    frame = customers
+    if "customer_id" not in frame.columns and frame.index.name == "customer_id":
+        frame = frame.reset_index()
+    wanted = [c for c in dict.fromkeys(columns) if options.include_contact or c not in CONTACT_COLUMNS]
+    missing = [c for c in wanted if c not in frame.columns and c not in _OPTIONAL_COLUMNS]
+    if missing:
+        raise ValueError(f"campaign_list: the customer table has no column {', '.join(missing)}")
+    wanted = [c for c in wanted if c in frame.columns]
+    excluded = 0
+    if not options.include_opted_out:
+        opted_out = _opted_out(frame).to_numpy()
+        excluded = int(opted_out.sum())
+        frame = frame.loc[~opted_out]
+    selected = frame.loc[:, wanted].reset_index(drop=True)
+    if options.include_contact and options.mask_personal:
+        selected = mask_frame(selected)
+    labelled = selected.rename(columns=lambda c: column_label(c, options.lang))
+    return CampaignList(frame=labelled, opted_out_excluded=excluded, rows=len(labelled))

@@ -1,0 +1,341 @@
+"""RFM scoring: how recently, how often and how much each customer buys, as scores 1..5 and segments.
+
+Input is the per-customer table of :func:`crm_core.customers.customer_table` (recency_days, frequency,
+orders_per_year, monetary). Scores are 5 = best: most recent, most orders, highest spend. F and M are
+averaged into an FM score, and the segment is read from the scheme's grid at (R, FM); the segment data
+lives in :mod:`crm_core.segments` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from crm_core.schema import DataError
+from crm_core.segments import (
+    SCHEME_4,
+    SCHEME_11,
+    SCHEMES,
+    SEGMENT_INFO,
+    SegmentInfo,
+    SegmentScheme,
+    scheme_with_grid,
+    scheme_with_label,
+)
+
+__all__ = [
+    "SCHEME_4", "SCHEME_11", "SCHEMES", "SEGMENT_INFO", "SCORE_COLUMNS", "RfmParams", "SegmentInfo", "SegmentScheme",
+    "Thresholds", "pareto_share", "quantile_thresholds", "reasons", "rf_matrix", "scheme_with_grid",
+    "scheme_with_label", "score_rfm", "segment_summary",
+]
+
+SCORE_COLUMNS = ("r_score", "f_score", "m_score", "fm_score", "rfm_code", "segment")
+FREQUENCY_COLUMN = {"orders": "frequency", "per_year": "orders_per_year"}
+QUANTILES = (0.2, 0.4, 0.6, 0.8)
+
+
+def _cuts(dimension: str, values: object) -> tuple[float, float, float, float]:
+    """Four increasing finite numbers, or DataError ``bad_thresholds`` naming the dimension (R, F or M)."""
+    try:
+        cuts = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        cuts = ()
+    if len(cuts) != 4 or not all(map(math.isfinite, cuts)) or any(a >= b for a, b in pairwise(cuts)):
+        shown = ", ".join(map(str, values)) if isinstance(values, tuple | list) else str(values)
+        raise DataError("bad_thresholds", dimension=dimension, values=shown)
+    return cuts
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Business cut-offs for the threshold method (four per dimension, increasing).
+
+    recency : days; score 5 if r <= t[0], 4 if <= t[1], 3 if <= t[2], 2 if <= t[3], else 1.
+    frequency : orders (or orders per year); score 5 if f >= t[3], 4 if >= t[2], 3 if >= t[1], 2 if >= t[0], else 1.
+    monetary : net spend; same rule as frequency.
+    A value exactly on a cut-off gets the better score. Values are stored as floats.
+
+    Raises
+    ------
+    DataError
+        ``bad_thresholds`` (params dimension "R", "F" or "M", and values) unless each is four increasing finite numbers.
+    """
+
+    recency: tuple[float, float, float, float]
+    frequency: tuple[float, float, float, float]
+    monetary: tuple[float, float, float, float]
+
+    def __post_init__(self) -> None:
+        for attribute, dimension in (("recency", "R"), ("frequency", "F"), ("monetary", "M")):
+            object.__setattr__(self, attribute, _cuts(dimension, getattr(self, attribute)))
+
+
+@dataclass(frozen=True)
+class RfmParams:
+    """How to score: ``quantile`` (rank-based, the default) or ``threshold`` (needs ``thresholds``).
+
+    ``frequency_basis="per_year"`` scores orders_per_year instead of the order count, so customers
+    who joined recently are not penalised for a short history.
+    """
+
+    method: Literal["quantile", "threshold"] = "quantile"
+    thresholds: Thresholds | None = None
+    frequency_basis: Literal["orders", "per_year"] = "orders"
+    scheme: SegmentScheme = SCHEME_11
+
+    def __post_init__(self) -> None:
+        if self.method not in ("quantile", "threshold"):
+            raise ValueError(f"method must be 'quantile' or 'threshold', not {self.method!r}")
+        if self.frequency_basis not in FREQUENCY_COLUMN:
+            raise ValueError(f"frequency_basis must be 'orders' or 'per_year', not {self.frequency_basis!r}")
+        if self.method == "threshold" and self.thresholds is None:
+            raise DataError("bad_thresholds", dimension="R, F, M", values="none")
+
+
+def _values(table: pd.DataFrame, column: str) -> np.ndarray:
+    """``column`` as floats; DataError when it is absent or has gaps (a scoring gap would be silent)."""
+    if column not in table.columns:
+        raise DataError("rfm_missing_columns", columns=column)
+    values = table[column].to_numpy(dtype="float64", na_value=np.nan)
+    missing = int(np.isnan(values).sum())
+    if missing:
+        raise DataError("rfm_missing_values", column=column, rows=missing)
+    return values
+
+
+def _quantile_scores(values: np.ndarray) -> np.ndarray:
+    """ceil(percentile rank x 5), where ties share their average rank, so equal values get equal scores.
+
+    Computed in integers: average ranks are whole or half numbers, so 2 x rank is exact and
+    ceil(rank / n x 5) == ceil(5 x (2 rank) / (2 n)); no float rounding can move a customer across a cut.
+    The result is always 1..5 since 1 <= rank <= n.
+    """
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    twice_rank = np.rint(2 * pd.Series(values).rank(method="average").to_numpy()).astype(np.int64)
+    return (5 * twice_rank + 2 * n - 1) // (2 * n)
+
+
+def _threshold_scores(values: np.ndarray, cuts: tuple[float, ...], *, lower_is_better: bool) -> np.ndarray:
+    """Scores 1..5 from four cut-offs; a value on a cut-off gets the better score."""
+    edges = np.asarray(cuts)
+    if lower_is_better:  # recency: count the cut-offs strictly below the value
+        return (5 - np.searchsorted(edges, values, side="left")).astype(np.int64)
+    return (1 + np.searchsorted(edges, values, side="right")).astype(np.int64)
+
+
+def score_rfm(table: pd.DataFrame, params: RfmParams = RfmParams()) -> pd.DataFrame:
+    """Score every customer 1..5 on recency, frequency and monetary value, and assign a segment.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per customer with recency_days, monetary and frequency (or orders_per_year when
+        ``params.frequency_basis == "per_year"``). Not modified; other columns pass through.
+    params : RfmParams
+        Scoring method, frequency basis and segment scheme.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` (same rows, order and index) plus int columns r_score, f_score, m_score, fm_score,
+        str rfm_code (e.g. "545") and str segment (a key of ``params.scheme``).
+
+        - quantile method: each score is ceil(pct x 5) with pct the percentile rank (rank / n); R ranks
+          -recency_days, so more recent is higher. Tied customers all get the score of their *average*
+          rank: if 30 % of customers bought once, they all have pct 0.155 and F score 1, and the next
+          distinct value starts above them. Scores never depend on row order. A single customer has
+          pct 1.0 and scores 5/5/5.
+        - threshold method: the cut-offs of ``params.thresholds`` (see :class:`Thresholds`).
+        - fm_score = floor((f_score + m_score) / 2 + 0.5), i.e. the average rounded half up.
+        - segment = ``params.scheme.grid[5 - r_score][fm_score - 1]``.
+
+    Raises
+    ------
+    DataError
+        ``rfm_missing_columns`` / ``rfm_missing_values`` when a needed column is absent or has gaps.
+    """
+    recency = _values(table, "recency_days")
+    frequency = _values(table, FREQUENCY_COLUMN[params.frequency_basis])
+    monetary = _values(table, "monetary")
+    if params.method == "quantile":
+        r, f, m = _quantile_scores(-recency), _quantile_scores(frequency), _quantile_scores(monetary)
+    else:
+        cuts = params.thresholds
+        r = _threshold_scores(recency, cuts.recency, lower_is_better=True)
+        f = _threshold_scores(frequency, cuts.frequency, lower_is_better=False)
+        m = _threshold_scores(monetary, cuts.monetary, lower_is_better=False)
+    fm = (f + m + 1) // 2
+    segment = np.asarray(params.scheme.grid, dtype=object)[5 - r, fm - 1]
+    return table.assign(
+        r_score=r,
+        f_score=f,
+        m_score=m,
+        fm_score=fm,
+        rfm_code=pd.array((100 * r + 10 * f + m).astype(str), dtype="str"),
+        segment=pd.array(segment, dtype="str"),
+    )
+
+
+def _rounded_cuts(values: np.ndarray, decimals: int) -> tuple[float, ...]:
+    """20/40/60/80 % quantiles rounded half up to ``decimals``, bumped by one step where they collide."""
+    scale = 10.0**decimals
+    cuts: list[float] = []
+    for q in np.quantile(values, QUANTILES):
+        cut = math.floor(q * scale + 0.5) / scale
+        if cuts and cut <= cuts[-1]:
+            cut = round(cuts[-1] + 1 / scale, decimals)
+        cuts.append(cut)
+    return tuple(cuts)
+
+
+def quantile_thresholds(
+    table: pd.DataFrame, *, frequency_basis: Literal["orders", "per_year"] = "orders"
+) -> Thresholds:
+    """Cut-offs at the 20/40/60/80 % quantiles (linear interpolation), to prefill the threshold editor.
+
+    Days and order counts are rounded to whole numbers, orders per year and money to 2 decimals (half up);
+    where several quantiles round to the same value (e.g. most customers bought once) the later ones are
+    raised by one step (1 or 0.01) so the result is strictly increasing, e.g. frequency (1, 2, 3, 4).
+    These cut-offs only approximate the quantile method (which splits ties by average rank). With no
+    customers every dimension gets (0, 1, 2, 3).
+    """
+    column = FREQUENCY_COLUMN[frequency_basis]
+    dimensions = (("recency_days", 0), (column, 0 if frequency_basis == "orders" else 2), ("monetary", 2))
+    if len(table) == 0:
+        return Thresholds((0, 1, 2, 3), (0, 1, 2, 3), (0, 1, 2, 3))
+    recency, frequency, monetary = (_rounded_cuts(_values(table, c), d) for c, d in dimensions)
+    return Thresholds(recency, frequency, monetary)
+
+
+SUMMARY_COLUMNS = (
+    "segment", "name", "customers", "customer_share", "revenue", "revenue_share", "avg_recency_days",
+    "avg_frequency", "avg_monetary", "description", "action",
+)
+_TEXT_COLUMNS = ("segment", "name", "description", "action")
+
+
+def segment_summary(scored: pd.DataFrame, scheme: SegmentScheme, *, lang: str = "en") -> pd.DataFrame:
+    """One row per segment that has customers, in ``scheme.segments()`` order (best first).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SUMMARY_COLUMNS`: segment (key), name, customers, customer_share (of all customers),
+        revenue (sum of monetary, i.e. net of returns), revenue_share (of total *net* revenue, so the shares
+        sum to 1; a segment with net returns has a negative share; NaN when total net revenue <= 0),
+        avg_recency_days, avg_frequency (orders), avg_monetary, description, action (in ``lang``).
+        Segments not in ``scheme`` (a table scored with another scheme) come last, so no customer is dropped.
+    """
+    for column in ("segment", "recency_days", "frequency", "monetary"):
+        if column not in scored.columns:
+            raise DataError("rfm_missing_columns", columns=column)
+    groups = scored.groupby("segment", sort=False).agg(
+        customers=("monetary", "size"),
+        revenue=("monetary", "sum"),
+        avg_recency_days=("recency_days", "mean"),
+        avg_frequency=("frequency", "mean"),
+        avg_monetary=("monetary", "mean"),
+    )
+    known = scheme.segments()
+    order = [key for key in known if key in groups.index] + [key for key in groups.index if key not in known]
+    groups = groups.reindex(order)
+    total_revenue = float(scored["monetary"].sum())
+    infos = [scheme.info(key) for key in order]
+    summary = groups.assign(
+        name=[info.text("name", lang) for info in infos],
+        customer_share=groups["customers"] / max(len(scored), 1),
+        revenue_share=groups["revenue"] / total_revenue if total_revenue > 0 else np.nan,
+        description=[info.text("description", lang) for info in infos],
+        action=[info.text("action", lang) for info in infos],
+    )
+    summary = summary.rename_axis("segment").reset_index()[list(SUMMARY_COLUMNS)]
+    # Explicit dtypes, so an empty summary has the same column types as a full one.
+    dtypes = {c: "str" if c in _TEXT_COLUMNS else "float64" for c in SUMMARY_COLUMNS} | {"customers": "int64"}
+    return summary.astype(dtypes)
+
+
+def pareto_share(scored: pd.DataFrame, *, revenue_share: float = 0.5) -> float:
+    """Smallest share of customers (biggest spenders first) whose spend reaches ``revenue_share`` of revenue.
+
+    Revenue here is the sum of *positive* monetary values (customers whose returns exceed their purchases
+    bring nothing), while the share is of *all* customers. 0.12 reads "12 % of customers bring 50 % of
+    revenue". NaN when no customer has positive spend.
+    """
+    if not 0 < revenue_share <= 1:
+        raise ValueError(f"revenue_share must be in (0, 1], not {revenue_share}")
+    monetary = _values(scored, "monetary")
+    spend = np.sort(monetary[monetary > 0])[::-1]
+    if spend.size == 0:
+        return math.nan
+    cumulative = np.cumsum(spend)
+    # A relative tolerance, so a target met exactly on paper is not missed by float summation.
+    reached = int(np.searchsorted(cumulative, revenue_share * cumulative[-1] * (1 - 1e-12), side="left")) + 1
+    return reached / len(monetary)
+
+
+def rf_matrix(scored: pd.DataFrame) -> pd.DataFrame:
+    """Customers per (R score, F score) cell, for the heat map.
+
+    Returns
+    -------
+    DataFrame
+        All 25 cells, r_score 5..1 then f_score 1..5, columns r_score, f_score, customers (int) and
+        avg_monetary (0.0 for empty cells).
+    """
+    cells = pd.MultiIndex.from_product([range(5, 0, -1), range(1, 6)], names=["r_score", "f_score"])
+    counts = scored.groupby(["r_score", "f_score"]).agg(
+        customers=("monetary", "size"), avg_monetary=("monetary", "mean")
+    )
+    matrix = counts.reindex(cells).fillna(0)
+    return matrix.astype({"customers": "int64", "avg_monetary": "float64"}).reset_index()
+
+
+_REASON_TEXT = {
+    "en": {"today": "Last order today", "one_day": "Last order 1 day ago", "days": ("Last order ", " days ago"),
+           "one_order": "1 order", "orders": ("", " orders"), "spent": "spent ", "join": " · ",
+           "scores": (" (", ")")},
+    "zh": {"today": "最近一次购买在今天", "one_day": "最近一次购买在 1 天前", "days": ("最近一次购买在 ", " 天前"),
+           "one_order": "共 1 单", "orders": ("共 ", " 单"), "spent": "消费 ", "join": " · ",
+           "scores": ("（", "）")},
+}
+
+
+def _money(value: float, currency: str) -> str:
+    """¥5,400 for whole amounts, ¥5,400.50 otherwise; the sign goes before the currency (-¥20)."""
+    amount = round(abs(value), 2)
+    digits = f"{amount:,.0f}" if amount.is_integer() else f"{amount:,.2f}"
+    return f"{'-' if value < 0 and amount else ''}{currency}{digits}"
+
+
+def reasons(scored: pd.DataFrame, *, lang: str = "en", currency: str = "¥") -> pd.Series:
+    """Why each customer is in their segment, in plain words.
+
+    Returns
+    -------
+    Series of str (name "reason", index of ``scored``), e.g. en
+    "Last order 3 days ago · 12 orders · spent ¥5,400 (R5 F4 M5)", zh
+    "最近一次购买在 3 天前 · 共 12 单 · 消费 ¥5,400（R5 F4 M5）". The order count is always
+    frequency, also when F was scored per year.
+    """
+    text = _REASON_TEXT["zh" if lang == "zh" else "en"]
+    for column in ("recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"):
+        if column not in scored.columns:
+            raise DataError("rfm_missing_columns", columns=column)
+    days = scored["recency_days"].astype("int64")
+    orders = scored["frequency"].astype("int64")
+    last = (text["days"][0] + days.astype("str") + text["days"][1]).mask(days == 1, text["one_day"])
+    last = last.mask(days == 0, text["today"])
+    count = (text["orders"][0] + orders.astype("str") + text["orders"][1]).mask(orders == 1, text["one_order"])
+    spent = text["spent"] + scored["monetary"].map(lambda v: _money(float(v), currency)).astype("str")
+    scores = (
+        text["scores"][0] + "R" + scored["r_score"].astype("str") + " F" + scored["f_score"].astype("str")
+        + " M" + scored["m_score"].astype("str") + text["scores"][1]
+    )
+    return (last + text["join"] + count + text["join"] + spent + scores).astype("str").rename("reason")

@@ -1,0 +1,380 @@
+"""Seeded demo order data with planted ground truth.
+
+:func:`generate_sample` builds a year of retail order lines for customers in six
+planted groups, each shaped so RFM scoring recovers it (days count back from
+``SampleSpec.end``; the analysis date is the day after; details in
+:data:`crm_core.sample_catalog.PROFILES`):
+
+==========  ======  ===========================  =====================
+group       orders  last order, days before end  spend
+==========  ======  ===========================  =====================
+champions   15-40   0-13                         high (bigger baskets)
+loyal       6-15    0-44                         mid-high
+new         1       0-29                         modest
+at_risk     6-15    120-250                      mid-high
+lost        1-2     271 or more (every order)    low (one cheap item)
+occasional  2-5     0-130 (earlier ones spread)  mid
+==========  ======  ===========================  =====================
+
+On top of that, one function per behaviour plants full bundles in a share of
+multi-item orders (:data:`~crm_core.sample_catalog.BUNDLES`), customers who
+bought 2 of a bundle's 3 items (cross-sell truth), and the messiness of
+:mod:`crm_core.sample_quirks` (cancelled orders, returns, walk-ins, duplicate
+identities, mixed phone formats, missing consent).  Each behaviour draws from
+its own random stream, so adding one later leaves the others' data unchanged.
+
+Run ``python -m crm_core.sample sample_data/`` to rewrite the sample files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crm_core import sample_files, sample_quirks
+from crm_core.sample_catalog import (
+    BUNDLE_WEIGHTS,
+    BUNDLES,
+    CATALOG,
+    GROUPS,
+    PROFILES,
+    REPEAT_GROUPS,
+    bundle_indices,
+    draw_channels,
+    product_keys,
+    timestamps,
+)
+from crm_core.sample_quirks import COMPLETED
+
+DEFAULT_SHARES = (
+    ("champions", 0.08), ("loyal", 0.15), ("new", 0.10), ("at_risk", 0.15), ("lost", 0.20), ("occasional", 0.32),
+)
+CHURN_DAYS = 120  # churned: no purchase in the CHURN_DAYS days before the analysis date
+MAX_FILES_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    """What to generate.  Frozen and hashable, so it can key a cache.
+
+    ``end`` is the last possible order date; analyse as of :attr:`as_of`
+    (``end`` + 1 day).  The default size keeps the sample files under 2 MB.
+    """
+
+    n_customers: int = 500
+    start: date = date(2025, 1, 1)
+    end: date = date(2025, 12, 31)
+    seed: int = 7
+    group_shares: tuple[tuple[str, float], ...] = DEFAULT_SHARES
+    # Of multi-item purchase orders, those planted with a full bundle; the final share stays within a point
+    # (cross-sell orders and bundles completed by chance move it a little): see SampleData.planted.
+    bundle_order_share: float = 0.20
+    cross_sell_share: float = 0.05  # of customers, those who bought exactly 2 items of a 3-item bundle
+    walk_in_share: float = 0.01  # of order lines, those without a customer id
+    no_consent_share: float = 0.15
+    n_returns: int = 15
+    n_cancelled: int = 8
+    n_duplicates: int = 3
+
+    def __post_init__(self) -> None:
+        shares = dict(self.group_shares)
+        if set(shares) - set(GROUPS) or abs(sum(shares.values()) - 1) > 1e-9:
+            raise ValueError(f"group_shares must name groups of {GROUPS} and sum to 1, got {self.group_shares}")
+        if self.span_days < 364:
+            raise ValueError("start must be at least 364 days before end: the 'lost' group needs a full year")
+        if self.n_customers < 50 or self.seed < 0:
+            raise ValueError("n_customers must be at least 50 and seed non-negative")
+
+    @property
+    def span_days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def as_of(self) -> date:
+        """The analysis date: the day after the last possible order."""
+        return self.end + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SampleData:
+    """Generated demo data.
+
+    orders : order lines sorted by time; customer_id (missing for walk-ins), order_id, order_date
+        (datetime64), product, sku, category, quantity (negative for returns), unit_price, amount, channel,
+        status (已完成 or 已取消).
+    customers : customer_id, name, phone, email, gender, city, signup_date (datetime64), consent (bool).
+    truth : customer_id, group, churned, bundle_buyer, duplicate_of (id of the same person, or missing),
+        cross_sell_product (the bundle item a 2-of-3 buyer never bought, or missing).
+    planted : counts of every planted quirk (see :func:`planted_counts`).
+    """
+
+    orders: pd.DataFrame
+    customers: pd.DataFrame
+    truth: pd.DataFrame
+    planted: Mapping[str, int]
+
+
+def _rng(spec: SampleSpec, step: str) -> np.random.Generator:
+    """A random stream of its own for each planted behaviour."""
+    return np.random.default_rng([spec.seed, zlib.crc32(step.encode())])
+
+
+def assign_groups(spec: SampleSpec) -> pd.DataFrame:
+    """customer_id ("C00001" ...) and group, with exact group counts (largest remainder) in random order."""
+    shares = dict(spec.group_shares)
+    exact = np.array([shares.get(g, 0.0) for g in GROUPS]) * spec.n_customers
+    counts = np.floor(exact).astype(int)
+    counts[np.argsort(-(exact - counts), kind="stable")[: spec.n_customers - counts.sum()]] += 1
+    groups = _rng(spec, "groups").permutation(np.repeat(np.array(GROUPS), counts))
+    ids = [f"C{i:05d}" for i in range(1, spec.n_customers + 1)]
+    return pd.DataFrame({"customer_id": ids, "group": groups}).astype("str")
+
+
+def plant_orders(groups: pd.DataFrame, spec: SampleSpec) -> pd.DataFrame:
+    """One row per purchase order: customer_id, group, order_date, channel, order_key.
+
+    Order counts, the last-order window and channel mix follow each group's profile.
+    """
+    rng = _rng(spec, "orders")
+    profiles = [PROFILES[g] for g in groups["group"]]
+    span = spec.span_days
+    low, high = (np.array([p.orders[i] for p in profiles]) for i in (0, 1))
+    n_orders = rng.integers(low, high + 1)
+    windows = np.array([p.last_order for p in profiles])
+    last = rng.integers(windows[:, 0], windows[:, 1] + 1)
+    owner = np.repeat(np.arange(len(groups)), n_orders)
+    position = np.arange(len(owner)) - np.repeat(np.cumsum(n_orders) - n_orders, n_orders)
+    earlier = rng.integers(last[owner], span + 1)  # the other orders spread between the last one and the start
+    days_back = np.where(position == 0, last[owner], earlier)
+    orders = groups.iloc[owner].reset_index(drop=True)
+    return orders.assign(order_date=timestamps(spec.end, days_back, rng),
+                         channel=draw_channels(orders["group"], rng), order_key=np.arange(len(orders)))
+
+
+def plant_baskets(orders: pd.DataFrame, spec: SampleSpec) -> pd.DataFrame:
+    """Expand orders into lines, adding product_idx (position in CATALOG), quantity, status and kind.
+
+    Exactly ``round(spec.bundle_order_share * multi-item orders)`` orders hold one
+    full bundle (plus any further items the order was to have).
+    """
+    rng = _rng(spec, "baskets")
+    extra = rng.poisson([PROFILES[g].extra_lines for g in orders["group"]])
+    n_lines = 1 + np.minimum(extra, 3)
+    bundles = bundle_indices()
+    multi = np.flatnonzero(n_lines >= 2)
+    is_bundle = np.isin(np.arange(len(orders)),
+                        rng.choice(multi, size=round(spec.bundle_order_share * len(multi)), replace=False))
+    bundle = np.where(is_bundle, rng.choice(len(bundles), size=len(orders), p=BUNDLE_WEIGHTS), -1)
+    keys = product_keys(orders["group"], rng)
+    for b, items in enumerate(bundles):
+        keys[np.ix_(bundle == b, items)] = np.inf  # a bundle's items always win the draw
+        n_lines = np.where(bundle == b, np.maximum(n_lines, len(items)), n_lines)
+    ranked = np.argsort(-keys, axis=1, kind="stable")
+    row, rank = np.nonzero(np.arange(len(CATALOG))[None, :] < n_lines[:, None])
+    big = rng.random(len(row)) < np.array([PROFILES[g].multi_quantity for g in orders["group"]])[row]
+    quantity = np.where(big, rng.choice([2, 3], size=len(row), p=[0.75, 0.25]), 1)
+    lines = orders.iloc[row].reset_index(drop=True)
+    return lines.assign(product_idx=ranked[row, rank], quantity=quantity, status=COMPLETED, kind="purchase")
+
+
+def plant_cross_sell_gaps(lines: pd.DataFrame, spec: SampleSpec) -> tuple[pd.DataFrame, pd.Series]:
+    """Customers who bought exactly 2 items of a 3-item bundle, together in one order, and never the third.
+
+    For ``spec.cross_sell_share`` of all customers (from repeat-buying groups who
+    never bought the missing item), one order without a full bundle becomes just
+    the two items.  Returns the lines and ``cross_sell_product`` (the missing
+    item's name) indexed by customer_id.
+    """
+    rng = _rng(spec, "cross_sell")
+    triples = [items for items in bundle_indices() if len(items) == 3]
+    options = [(items[missing], np.delete(items, missing)) for items in triples for missing in range(3)]
+    repeat = lines[lines["group"].isin(REPEAT_GROUPS)]
+    bought = repeat.groupby("customer_id")["product_idx"].agg(set)
+    no_bundle = repeat[~repeat["order_key"].isin(_bundle_order_keys(lines))]
+    plain_orders = no_bundle.groupby("customer_id")["order_key"].unique()  # orders we may overwrite
+    wanted = round(spec.cross_sell_share * spec.n_customers)
+    gaps, pairs = {}, {}
+    for customer in rng.permutation(bought.index.to_numpy()):
+        if len(gaps) == wanted:
+            break
+        fitting = [o for o in rng.permutation(len(options)) if options[o][0] not in bought[customer]]
+        keys = plain_orders.get(customer)
+        if fitting and keys is not None:
+            missing, kept = options[fitting[0]]
+            pairs[rng.choice(keys)] = kept
+            gaps[customer] = CATALOG[missing].name
+    heads = lines.drop_duplicates("order_key").set_index("order_key")
+    pair_lines = [heads.loc[[key, key]].reset_index().assign(product_idx=kept, quantity=1)
+                  for key, kept in pairs.items()]
+    gap = pd.Series(gaps, name="cross_sell_product", dtype="str").rename_axis("customer_id").sort_index()
+    return pd.concat([lines[~lines["order_key"].isin(list(pairs))], *pair_lines], ignore_index=True), gap
+
+
+def _bundle_order_keys(lines: pd.DataFrame) -> list[int]:
+    """order_key of working lines holding every item of some bundle."""
+    found: set[int] = set()
+    for items in bundle_indices():
+        hits = lines[lines["product_idx"].isin(items)].groupby("order_key")["product_idx"].nunique()
+        found.update(hits.index[(hits == len(items)).to_numpy()].tolist())
+    return sorted(found)
+
+
+def finalize_orders(lines: pd.DataFrame) -> pd.DataFrame:
+    """Canonical order lines sorted by time; order ids "DD" + yyyymmdd + running number ("TH" for returns)."""
+    lines = lines.sort_values(["order_date", "order_key"], kind="stable").reset_index(drop=True)
+    heads = lines.drop_duplicates("order_key")
+    numbers = [f"{'TH' if kind == 'return' else 'DD'}{when:%Y%m%d}{i:05d}"
+               for i, (kind, when) in enumerate(zip(heads["kind"], heads["order_date"], strict=True), start=1)]
+    items = [CATALOG[i] for i in lines["product_idx"]]
+    price = np.array([p.price for p in items])
+    return pd.DataFrame({
+        "customer_id": lines["customer_id"].astype("str"),
+        "order_id": lines["order_key"].map(dict(zip(heads["order_key"], numbers, strict=True))).astype("str"),
+        "order_date": lines["order_date"],
+        "product": pd.Series([p.name for p in items], dtype="str"),
+        "sku": pd.Series([p.sku for p in items], dtype="str"),
+        "category": pd.Series([p.category for p in items], dtype="str"),
+        "quantity": lines["quantity"].astype("int64"),
+        "unit_price": price,
+        "amount": (price * lines["quantity"].to_numpy()).round(2),
+        "channel": lines["channel"].astype("str"),
+        "status": lines["status"].astype("str"),
+    })
+
+
+def purchases(orders: pd.DataFrame) -> pd.DataFrame:
+    """Completed, non-return lines of known customers: what RFM counts as buying."""
+    keep = (orders["status"] == COMPLETED) & (orders["quantity"] > 0) & orders["customer_id"].notna()
+    return orders[keep]
+
+
+def bundle_orders(orders: pd.DataFrame) -> pd.Series:
+    """Purchase order ids holding every item of at least one bundle, with the owning customer_id."""
+    bought = purchases(orders)
+    found = []
+    for items in BUNDLES.values():
+        hits = bought[bought["product"].isin(items)].groupby("order_id")["product"].nunique()
+        found.append(hits.index[(hits == len(items)).to_numpy()])
+    ids = pd.Index(np.unique(np.concatenate([np.asarray(f) for f in found])), name="order_id")
+    return bought.drop_duplicates("order_id").set_index("order_id")["customer_id"].reindex(ids)
+
+
+def derive_truth(orders: pd.DataFrame, groups: pd.DataFrame, cross_sell: pd.Series, duplicate_of: pd.Series,
+                 spec: SampleSpec) -> pd.DataFrame:
+    """One row per customer_id: group, churned, bundle_buyer, duplicate_of, cross_sell_product.
+
+    churned: the last purchase is more than CHURN_DAYS days before ``spec.as_of``.
+    bundle_buyer: some order of theirs holds a full bundle.
+    """
+    last = purchases(orders).groupby("customer_id")["order_date"].max()
+    recency = (pd.Timestamp(spec.as_of) - last.dt.normalize()).dt.days
+    ids = groups["customer_id"]
+    return pd.DataFrame({
+        "customer_id": ids,
+        "group": groups["group"],
+        "churned": (recency.reindex(ids) > CHURN_DAYS).to_numpy(),
+        "bundle_buyer": ids.isin(bundle_orders(orders)).to_numpy(),
+        "duplicate_of": duplicate_of.reindex(ids).to_numpy(),
+        "cross_sell_product": cross_sell.reindex(ids).to_numpy(),
+    }).astype({"duplicate_of": "str", "cross_sell_product": "str"})
+
+
+def planted_counts(orders: pd.DataFrame, customers: pd.DataFrame, truth: pd.DataFrame) -> dict[str, int]:
+    """Counts of what the ingest should find and report, computed from the data itself.
+
+    currency_text_amounts: lines whose amount the Chinese CSV writes like "¥1,299.00" (one channel's rows).
+    multi_item_orders / bundle_orders: purchase orders with 2+ distinct products / with a full bundle.
+    """
+    bought = purchases(orders)
+    cancelled = orders[orders["status"] != COMPLETED]
+    return {
+        "order_lines": len(orders),
+        "customers": len(customers),
+        "walk_in_lines": int(orders["customer_id"].isna().sum()),
+        "return_lines": int((orders["quantity"] < 0).sum()),
+        "cancelled_orders": cancelled["order_id"].nunique(),
+        "cancelled_lines": len(cancelled),
+        "duplicate_pairs": int(truth["duplicate_of"].notna().sum()),
+        "consent_false": int((~customers["consent"]).sum()),
+        "missing_email": int(customers["email"].isna().sum()),
+        "currency_text_amounts": int((orders["channel"] == sample_files.CURRENCY_TEXT_CHANNEL).sum()),
+        "multi_item_orders": int((bought.groupby("order_id")["product"].nunique() >= 2).sum()),
+        "bundle_orders": len(bundle_orders(orders)),
+        "bundle_buyers": int(truth["bundle_buyer"].sum()),
+        "cross_sell_customers": int(truth["cross_sell_product"].notna().sum()),
+    }
+
+
+def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
+    """Generate demo orders, customers and the planted truth for ``spec``; the same spec gives the same data."""
+    groups = assign_groups(spec)
+    lines = plant_baskets(plant_orders(groups, spec), spec)
+    lines, cross_sell = plant_cross_sell_gaps(lines, spec)
+    lines = sample_quirks.plant_cancellations(lines, _rng(spec, "cancelled"), n_orders=spec.n_cancelled,
+                                              end=spec.end)
+    lines = sample_quirks.plant_returns(lines, _rng(spec, "returns"), n_lines=spec.n_returns, end=spec.end)
+    lines = sample_quirks.plant_walk_ins(lines, _rng(spec, "walk_ins"), share=spec.walk_in_share, end=spec.end,
+                                         span_days=spec.span_days)
+    orders = finalize_orders(lines)
+    first = purchases(orders).groupby("customer_id")["order_date"].min().reindex(groups["customer_id"])
+    customers = sample_quirks.make_customers(first, groups.set_index("customer_id")["group"] == "new",
+                                             _rng(spec, "customers"), no_consent_share=spec.no_consent_share)
+    occasional = groups.loc[groups["group"] == "occasional", "customer_id"].tolist()
+    customers, duplicate_of = sample_quirks.plant_duplicates(customers, occasional, _rng(spec, "duplicates"),
+                                                             n_pairs=spec.n_duplicates)
+    truth = derive_truth(orders, groups, cross_sell, duplicate_of, spec)
+    return SampleData(orders, customers, truth, planted_counts(orders, customers, truth))
+
+
+def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
+                       max_bytes: int | None = MAX_FILES_BYTES) -> list[Path]:
+    """Write orders_zh.csv, orders_en.xlsx and truth.csv into ``directory``; return their paths.
+
+    orders_zh.csv: UTF-8 with BOM, Chinese headers, order lines joined with the
+    customer's attributes (one complete upload, like a shop export).
+    orders_en.xlsx: the same rows with English headers under a title row.
+    truth.csv: :attr:`SampleData.truth`.  The bytes depend only on ``spec``.
+
+    Raises
+    ------
+    ValueError
+        If the files together would exceed ``max_bytes``; nothing is written then.
+    """
+    data = generate_sample(spec)
+    export = sample_files.export_table(data.orders, data.customers)
+    stamp = datetime.combine(spec.as_of, datetime.min.time())
+    contents = {
+        "orders_zh.csv": sample_files.zh_csv_bytes(export),
+        "orders_en.xlsx": sample_files.en_xlsx_bytes(export, title=f"Sales export {spec.end.year}", stamp=stamp),
+        "truth.csv": sample_files.truth_csv_bytes(data.truth),
+    }
+    total = sum(len(b) for b in contents.values())
+    if max_bytes is not None and total > max_bytes:
+        raise ValueError(f"sample files would take {total:,} bytes (limit {max_bytes:,}): lower n_customers")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in contents.items():
+        (directory / name).write_bytes(content)
+    return [directory / name for name in contents]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: ``python -m crm_core.sample DIRECTORY [--customers N] [--seed S]``."""
+    parser = argparse.ArgumentParser(prog="python -m crm_core.sample", description=main.__doc__)
+    parser.add_argument("directory", type=Path, nargs="?", default=Path("sample_data"))
+    parser.add_argument("--customers", type=int, default=SampleSpec.n_customers)
+    parser.add_argument("--seed", type=int, default=SampleSpec.seed)
+    args = parser.parse_args(argv)
+    for path in write_sample_files(args.directory, SampleSpec(n_customers=args.customers, seed=args.seed)):
+        print(f"{path}  {path.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

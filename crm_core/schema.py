@@ -1,0 +1,316 @@
+"""Canonical schema, column mapping, settings and result containers shared by all modules.
+
+Everything a user can get wrong raises :class:`DataError`, whose message is
+bilingual (see :mod:`crm_core.messages`) and names the column or row and what
+to do.  Soft problems are collected as :class:`Note` objects in reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from crm_core.messages import render
+
+Lang = Literal["en", "zh"]
+
+
+class DataError(ValueError):
+    """A problem with the user's data or settings, with a message a marketer can act on.
+
+    Parameters
+    ----------
+    code : str
+        Key of :data:`crm_core.messages.MESSAGES`.
+    **params
+        Values formatted into the message.
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(render(code, "en", **params))
+
+    def text(self, lang: Lang = "en") -> str:
+        """The message in ``lang``."""
+        return render(self.code, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A soft problem or a fact worth telling the user (shown as a warning/info)."""
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+    level: Literal["info", "warning"] = "info"
+
+    @classmethod
+    def of(cls, code: str, level: Literal["info", "warning"] = "info", **params: object) -> "Note":
+        return cls(code=code, params=tuple(params.items()), level=level)
+
+    def text(self, lang: Lang = "en") -> str:
+        return render(self.code, lang, **dict(self.params))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical column: its name, kind, labels and the headers it is recognised by."""
+
+    name: str
+    kind: Literal["id", "date", "number", "text", "consent"]
+    label_en: str
+    label_zh: str
+    synonyms: tuple[str, ...]
+    level: Literal["line", "customer"] = "line"
+
+
+def _syn(*names: str) -> tuple[str, ...]:
+    return tuple(names)
+
+
+# Order of this tuple is the order of the mapping table in the UI.
+FIELDS: tuple[Field, ...] = (
+    Field("customer_id", "id", "Customer ID", "客户编号",
+          _syn("customer id", "customerid", "customer_id", "customer no", "customer number", "client id",
+               "member id", "member no", "buyer id", "user id", "userid", "cust id", "custid",
+               "客户编号", "客户id", "客户号", "客户代码", "会员卡号", "会员编号", "会员id", "会员号",
+               "用户id", "用户编号", "买家id", "顾客编号", "客户编码", "卡号")),
+    Field("order_id", "id", "Order ID", "订单号",
+          _syn("order id", "orderid", "order_id", "order no", "order number", "invoice", "invoiceno",
+               "invoice no", "invoice number", "transaction id", "receipt no", "name",
+               "订单号", "订单编号", "订单id", "交易流水号", "流水号", "单号", "交易号", "小票号", "发票号",
+               "子订单编号", "主订单编号")),
+    Field("order_date", "date", "Order date", "下单日期",
+          _syn("order date", "orderdate", "order_date", "invoicedate", "invoice date", "date",
+               "transaction date", "purchase date", "created at", "paid at", "order time", "datetime",
+               "下单日期", "下单时间", "订单日期", "交易时间", "交易日期", "购买日期", "购买时间", "日期",
+               "订单创建时间", "付款时间", "支付时间", "消费时间", "消费日期", "成交时间")),
+    Field("product", "text", "Product", "商品名称",
+          _syn("product", "product name", "description", "item", "item name", "lineitem name",
+               "商品名称", "商品", "产品名称", "产品", "品名", "宝贝标题", "商品标题")),
+    Field("sku", "text", "Product code", "商品编码",
+          _syn("sku", "stockcode", "stock code", "product code", "item code", "product id", "lineitem sku",
+               "商品编码", "商品编号", "货号", "产品编码", "商品id", "sku编码")),
+    Field("category", "text", "Category", "品类",
+          _syn("category", "product category", "product type", "品类", "类别", "商品类别", "商品分类", "分类", "类目")),
+    Field("quantity", "number", "Quantity", "数量",
+          _syn("quantity", "qty", "lineitem quantity", "units", "数量", "购买数量", "商品数量", "件数", "宝贝数量")),
+    Field("unit_price", "number", "Unit price", "单价",
+          _syn("unit price", "unitprice", "price", "lineitem price", "单价", "商品单价", "价格", "销售单价", "宝贝单价")),
+    Field("amount", "number", "Amount", "金额",
+          _syn("amount", "sales", "revenue", "total", "line total", "net sales", "sales amount", "paid amount",
+               "金额", "实付金额", "销售额", "实收金额", "订单金额", "消费金额", "成交金额", "买家实付金额",
+               "应付金额", "支付金额", "总金额", "销售金额")),
+    Field("channel", "text", "Channel", "渠道",
+          _syn("channel", "store", "shop", "source", "sales channel", "渠道", "门店", "店铺", "来源", "销售渠道", "店铺名称")),
+    Field("status", "text", "Order status", "订单状态",
+          _syn("status", "order status", "financial status", "订单状态", "交易状态", "状态")),
+    Field("name", "text", "Name", "姓名",
+          _syn("customer name", "full name", "buyer name", "contact name", "姓名", "客户姓名", "客户名称",
+               "会员姓名", "收货人姓名", "收货人", "买家会员名", "买家昵称"), "customer"),
+    Field("phone", "id", "Phone", "手机号",
+          _syn("phone", "mobile", "phone number", "telephone", "tel", "cell", "手机号", "手机", "手机号码",
+               "电话", "联系电话", "联系手机", "电话号码"), "customer"),
+    Field("email", "text", "Email", "邮箱",
+          _syn("email", "e-mail", "email address", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"), "customer"),
+    Field("gender", "text", "Gender", "性别", _syn("gender", "sex", "性别"), "customer"),
+    Field("city", "text", "City", "城市",
+          _syn("city", "town", "country", "region", "城市", "所在城市", "地区", "省份", "国家", "收货地址城市"), "customer"),
+    Field("signup_date", "date", "Signup date", "注册日期",
+          _syn("signup date", "registration date", "join date", "member since", "created", "注册日期",
+               "注册时间", "入会日期", "开卡日期", "入会时间"), "customer"),
+    Field("consent", "consent", "Marketing consent / opt-out", "营销同意/退订",
+          _syn("consent", "opt in", "optin", "opt_in", "accepts marketing", "marketing consent", "opt out",
+               "optout", "opt_out", "unsubscribed", "unsubscribe", "do not contact",
+               "营销同意", "同意营销", "是否同意营销", "退订", "已退订", "拒收", "拒收营销", "免打扰"), "customer"),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+REQUIRED_FIELDS: tuple[str, ...] = ("customer_id", "order_date")
+
+# Consent columns whose header says "opt-out" invert the meaning of yes/no.
+OPT_OUT_WORDS = ("opt out", "optout", "opt_out", "unsubscrib", "do not contact", "退订", "拒收", "免打扰")
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060\u00ad"), None)
+
+
+def normalize_header(header: object) -> str:
+    """NFKC, strip invisible characters and surrounding blanks, lower-case, fold separators.
+
+    >>> normalize_header("\\ufeff Customer_ID ")
+    'customer id'
+    """
+    text = unicodedata.normalize("NFKC", str(header)).translate(_INVISIBLE).strip().lower()
+    text = re.sub(r"[\s_\-.:/()（）：]+", " ", text).strip()
+    return text
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column of the upload feeds each canonical field.
+
+    ``pairs`` holds ``(field_name, source_column)``; fields not listed are unmapped.
+    Frozen and hashable, so it can key caches exactly.
+    """
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def get(self, name: str) -> str | None:
+        for key, column in self.pairs:
+            if key == name:
+                return column
+        return None
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.pairs)
+
+    @classmethod
+    def from_dict(cls, mapping: dict[str, str | None]) -> "ColumnMapping":
+        order = [f.name for f in FIELDS]
+        items = [(k, str(v)) for k, v in mapping.items() if v not in (None, "") and k in FIELD_BY_NAME]
+        items.sort(key=lambda kv: order.index(kv[0]))
+        return cls(pairs=tuple(items))
+
+    def to_json(self) -> str:
+        return json.dumps({"version": 1, "columns": self.as_dict()}, ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "ColumnMapping":
+        try:
+            data = json.loads(text)
+            columns = data["columns"] if isinstance(data, dict) and "columns" in data else data
+            if not isinstance(columns, dict):
+                raise TypeError("expected an object of field: column")
+            unknown = sorted(set(columns) - set(FIELD_BY_NAME))
+            if unknown:
+                raise KeyError(f"unknown fields {', '.join(unknown)}")
+        except (ValueError, TypeError, KeyError) as exc:
+            raise DataError("bad_mapping_json", detail=str(exc)) from None
+        return cls.from_dict(columns)
+
+
+def suggest_mapping(columns: list[str] | pd.Index) -> ColumnMapping:
+    """Propose a mapping from the upload's headers using each field's English and Chinese synonyms.
+
+    Exact (normalised) matches win over partial ones; each source column is used once.
+    """
+    normalized = {col: normalize_header(col) for col in columns}
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for exact in (True, False):
+        for fld in FIELDS:
+            if fld.name in chosen:
+                continue
+            synonyms = [normalize_header(s) for s in fld.synonyms]
+            for col, norm in normalized.items():
+                if col in used or not norm:
+                    continue
+                hit = norm in synonyms if exact else any(
+                    len(s) >= 2 and (s in norm) for s in synonyms if len(s) >= 4 or not s.isascii()
+                )
+                if hit:
+                    chosen[fld.name] = col
+                    used.add(col)
+                    break
+    return ColumnMapping.from_dict(chosen)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read an upload. ``None`` means detect automatically."""
+
+    sheet: str | None = None
+    header_row: int | None = None  # 1-based row number of the header in the sheet/file
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """An upload read as text.
+
+    ``frame``: every column of dtype str (empty cells missing), headers cleaned
+    (BOM, invisible characters, blanks stripped; duplicates suffixed " (2)").
+    Its index is the 1-based row number the user sees in Excel or a text editor.
+    """
+
+    frame: pd.DataFrame
+    source_name: str
+    file_type: Literal["csv", "xlsx", "xls"]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheet_names: tuple[str, ...] = ()
+    header_row: int = 1
+    bad_lines: tuple[tuple[int, str], ...] = ()  # (line number, raw text) of ragged lines
+    encoding_candidates: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to turn a raw table into clean order lines.
+
+    returns : "net" keeps returns and nets them from spend; "ignore" excludes them.
+    day_first : None detects (and raises ``ambiguous_dates`` when it cannot tell).
+    non_product_codes : product codes/names that are not merchandise (postage, fees).
+    merge_duplicates : merge customer ids that share a normalised phone or email.
+    """
+
+    returns: Literal["net", "ignore"] = "net"
+    day_first: bool | None = None
+    non_product_codes: tuple[str, ...] = (
+        "POST", "DOT", "M", "C2", "D", "CRUK", "PADS", "B", "BANK CHARGES", "AMAZONFEE", "S",
+        "运费", "邮费", "手续费",
+    )
+    excluded_statuses: tuple[str, ...] = (
+        "cancelled", "canceled", "closed", "voided", "void", "unpaid", "pending", "refunded", "failed",
+        "交易关闭", "已关闭", "已取消", "取消", "未付款", "等待买家付款", "待付款", "已退款", "退款成功", "作废",
+    )
+    merge_duplicates: bool = False
+    phone_region: str = "CN"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Where every input row went.
+
+    ``rows_read == rows_used + len(excluded)`` always holds.
+    ``excluded`` columns: row (1-based file row), reason (code), detail (text), plus
+    the original cells of that row.
+    """
+
+    source_name: str
+    rows_read: int
+    rows_used: int
+    rows_returns: int
+    excluded: pd.DataFrame
+    notes: tuple[Note, ...] = ()
+    duplicates: pd.DataFrame | None = None  # customer_id, merged_into, matched_on, key
+
+    def reason_counts(self) -> pd.Series:
+        """Number of excluded rows per reason code, largest first."""
+        if self.excluded.empty:
+            return pd.Series(dtype="int64", name="rows")
+        return self.excluded["reason"].value_counts().rename("rows")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Clean order lines, customer attributes and the report.
+
+    ``orders`` columns (canonical): customer_id, order_id, order_date (datetime64),
+    product, sku, category, quantity, unit_price, amount (negative for returns),
+    channel, is_return (bool), source_row (int).
+    ``customers``: one row per customer_id (index) with the mapped customer fields
+    (name, phone, email, gender, city, signup_date, opted_out).
+    """
+
+    orders: pd.DataFrame
+    customers: pd.DataFrame
+    report: IngestReport

@@ -1,0 +1,68 @@
+"""Export page: choose segments and columns, preview, download Excel or CSV."""
+
+import streamlit as st
+
+from crm_core import export, pipeline
+from crm_core.schema import DataError
+from ui import cached, state
+from ui.i18n import lang, t
+
+up, summary = state.require_data()
+key = state.ingest_key(up)
+params = state.rfm_params()
+scheme = params.scheme
+as_of = state.as_of(summary["default_as_of"])
+st.title(t("export_title"))
+
+with st.spinner(t("computing")):
+    scored = cached.scores(*key, as_of, params)
+present = [s for s in scheme.segments() if (scored["segment"] == s).any()]
+segments = st.multiselect(t("export_segments"), present, default=present, format_func=lambda s: scheme.name(s, lang()))
+available = pipeline.rfm_list_columns(scored)
+contact = ("name", "phone", "email")
+c1, c2, c3 = st.columns(3)
+include_contact = c1.toggle(t("include_contact"), value=False)
+mask = c2.toggle(t("mask"), value=True, disabled=not include_contact)
+include_opted_out = c3.toggle(t("include_opted_out"), value=False)
+default_cols = [c for c in available if c not in contact]
+choices = available if include_contact else default_cols
+columns = st.multiselect(t("export_columns"), choices, default=[c for c in choices if c in default_cols] +
+                         ([c for c in contact if c in choices] if include_contact else []),
+                         format_func=lambda c: export.column_label(c, lang()))
+fmt = st.segmented_control(t("format"), ["xlsx", "csv"], default="xlsx", required=True,
+                           format_func=lambda f: t("excel" if f == "xlsx" else "csv"))
+
+if not segments or not columns:
+    st.info(t("export_empty"))
+    st.stop()
+currency = state.currency()
+options = export.ListOptions(include_contact=include_contact, mask_personal=mask,
+                             include_opted_out=include_opted_out, lang=lang())
+try:
+    sheets, _, opted_out = pipeline.segment_lists(scored, scheme=scheme, segments=tuple(segments),
+                                                  columns=tuple(columns), options=options, currency=currency)
+except DataError as exc:
+    st.error(exc.text(lang()))
+    st.stop()
+if opted_out:
+    st.info(t("opted_out_left_out", n=opted_out))
+st.caption(t("export_summary", lists=len(sheets), rows=sum(len(f) for f in sheets.values())))
+
+name = up.name.rsplit(".", 1)[0]
+file_name = f"{name}_rfm_{as_of:%Y%m%d}.{fmt}"
+build = pipeline.rfm_workbook if fmt == "xlsx" else pipeline.rfm_csv_bytes
+st.download_button(
+    t("download", fmt="Excel" if fmt == "xlsx" else "CSV"),
+    # Built only when clicked (on Streamlit's download thread), from the already-scored table.
+    data=lambda: build(scored, scheme=scheme, segments=tuple(segments), columns=tuple(columns), options=options,
+                       currency=currency),
+    file_name=file_name,
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv",
+    type="primary", icon="⬇️",
+)
+st.caption(t("export_safety"))
+
+if sheets:
+    first = next(iter(sheets))
+    st.markdown(f"#### {t('export_preview', name=first, rows=len(sheets[first]))}")
+    st.dataframe(sheets[first].head(50), hide_index=True, width="stretch")

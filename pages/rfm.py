@@ -1,0 +1,121 @@
+"""RFM page: settings -> scores and segments (cached) -> summary, charts and the customer table."""
+
+import pandas as pd
+import streamlit as st
+
+from crm_core import rfm
+from crm_core.schema import DataError
+from ui import cached, charts, state
+from ui.fmt import money_text, table_config
+from ui.i18n import lang, t
+
+up, summary = state.require_data()
+key = state.ingest_key(up)
+st.title(t("rfm_title"))
+
+# --- settings ----------------------------------------------------------------------------------
+params = state.rfm_params()
+c1, c2, c3, c4 = st.columns(4)
+as_of = c1.date_input(t("as_of"), value=state.as_of(summary["default_as_of"]), help=t("as_of_help"),
+                      min_value=summary["first_date"], key="as_of_input")
+st.session_state[state.AS_OF] = as_of
+method = c2.segmented_control(t("method"), ["quantile", "threshold"], default=params.method, required=True,
+                              format_func=lambda m: t(f"method_{m}"))
+basis = c3.segmented_control(t("frequency_basis"), ["orders", "per_year"], default=params.frequency_basis,
+                             required=True, format_func=lambda b: t(f"basis_{b}"))
+scheme_key = c4.selectbox(t("scheme"), list(rfm.SCHEMES), key="scheme_key", format_func=lambda k: t(f"scheme_{k}"))
+# Edits to the segment map live in the editors' own state and are re-applied to the base scheme each run.
+scheme = rfm.SCHEMES[scheme_key]
+
+table, rows_after = cached.customer_table(*key, as_of)
+thresholds = params.thresholds
+if method == "threshold":
+    st.markdown(f"##### {t('thresholds')}")
+    st.caption(t("thresholds_help"))
+    if thresholds is None or st.session_state.get("threshold_basis") != basis:
+        thresholds = rfm.quantile_thresholds(table, frequency_basis=basis)
+    st.session_state["threshold_basis"] = basis
+    score_cols = [t("score_n", n=n) for n in (5, 4, 3, 2)]
+    grid = pd.DataFrame(
+        [list(thresholds.recency), list(thresholds.frequency)[::-1], list(thresholds.monetary)[::-1]],
+        index=[t("recency_days"), t("frequency_min"), t("monetary_min")], columns=score_cols,
+    )
+    edited = st.data_editor(grid, key="threshold_editor", width="stretch",
+                            column_config={c: st.column_config.NumberColumn(c, min_value=0.0) for c in score_cols})
+    try:
+        thresholds = rfm.Thresholds(
+            recency=tuple(float(v) for v in edited.iloc[0]),
+            frequency=tuple(float(v) for v in edited.iloc[1])[::-1],
+            monetary=tuple(float(v) for v in edited.iloc[2])[::-1],
+        )
+    except (DataError, TypeError, ValueError) as exc:
+        st.error(exc.text(lang()) if isinstance(exc, DataError) else str(exc))
+        st.stop()
+
+with st.expander(t("edit_segments")):
+    names = {k: scheme.name(k, lang()) for k in rfm.SEGMENT_INFO}
+    by_name = {v: k for k, v in names.items()}
+    grid_df = pd.DataFrame([[names[k] for k in row] for row in scheme.grid], index=[f"R{r}" for r in (5, 4, 3, 2, 1)],
+                           columns=[f"FM{f}" for f in (1, 2, 3, 4, 5)])
+    st.caption(t("segment_map"))
+    options = [names[k] for k in scheme.segments()] + [n for k, n in names.items() if k not in scheme.segments()]
+    edited_grid = st.data_editor(grid_df, key=f"grid_{scheme_key}", width="stretch", column_config={
+        c: st.column_config.SelectboxColumn(c, options=options, required=True) for c in grid_df.columns})
+    label_df = pd.DataFrame([{"key": k, "English": scheme.name(k, "en"), "中文": scheme.name(k, "zh")}
+                             for k in scheme.segments()])
+    st.caption(t("segment_names"))
+    edited_labels = st.data_editor(label_df, key=f"labels_{scheme_key}", hide_index=True, disabled=["key"])
+    try:
+        new_grid = [[by_name.get(v, v) for v in row] for row in edited_grid.itertuples(index=False)]
+        if new_grid != [list(r) for r in scheme.grid]:
+            scheme = rfm.scheme_with_grid(scheme, new_grid)
+        for row in edited_labels.itertuples(index=False):
+            if (row.English, row.中文) != (scheme.name(row.key, "en"), scheme.name(row.key, "zh")):
+                scheme = rfm.scheme_with_label(scheme, row.key, name_en=row.English, name_zh=row.中文)
+    except DataError as exc:
+        st.error(exc.text(lang()))
+
+params = rfm.RfmParams(method=method, thresholds=thresholds if method == "threshold" else params.thresholds,
+                       frequency_basis=basis, scheme=scheme)
+st.session_state[state.RFM_PARAMS] = params
+
+# --- results -----------------------------------------------------------------------------------
+with st.spinner(t("computing")):
+    scored = cached.scores(*key, as_of, params)
+if rows_after:
+    st.warning(t("future_rows", rows=rows_after))
+segs = rfm.segment_summary(scored, scheme, lang=lang())
+currency = state.currency()
+pareto = rfm.pareto_share(scored)
+k = st.columns(4)
+k[0].metric(t("kpi_customers"), f"{len(scored):,}")
+k[1].metric(t("kpi_revenue"), money_text(float(scored["monetary"].sum()), currency))
+k[2].metric(t("kpi_orders"), f"{int(scored['frequency'].sum()):,}")
+k[3].metric(t("kpi_pareto"), "–" if pd.isna(pareto) else f"{pareto:.0%}")
+if not pd.isna(pareto):
+    st.caption(t("pareto_sentence", cust=pareto))
+
+st.subheader(t("summary"))
+shown = segs.drop(columns=["segment"])
+st.dataframe(shown, hide_index=True, width="stretch", column_config=table_config(shown.columns, currency))
+
+st.subheader(t("charts"))
+view = st.segmented_control(t("charts"), ["segments", "heatmap", "distributions"], default="segments",
+                            required=True, label_visibility="collapsed",
+                            format_func=lambda v: t({"segments": "chart_segments", "heatmap": "chart_heatmap",
+                                                     "distributions": "chart_distributions"}[v]))
+if view == "segments":
+    st.altair_chart(charts.segment_bars(segs), width="stretch")
+elif view == "heatmap":
+    st.altair_chart(charts.rf_heatmap(rfm.rf_matrix(scored)), width="stretch")
+else:
+    d1, d2, d3 = st.columns(3)
+    d1.altair_chart(charts.distribution(scored, "recency_days", t("recency")), width="stretch")
+    d2.altair_chart(charts.distribution(scored, "frequency", t("frequency")), width="stretch")
+    d3.altair_chart(charts.distribution(scored, "monetary", f"{t('monetary')} ({currency})"), width="stretch")
+
+with st.expander(t("customer_table")):
+    cols = ["customer_id", "segment", "rfm_code", "recency_days", "frequency", "monetary", "avg_order_value",
+            "last_order_date"]
+    view_df = scored[cols].assign(segment=scored["segment"].map(lambda s: scheme.name(s, lang())))
+    st.dataframe(view_df, hide_index=True, width="stretch", column_config=table_config(cols, currency))

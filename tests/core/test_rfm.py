@@ -1,0 +1,389 @@
+"""RFM scores, segments, summaries and texts, checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crm_core import rfm
+from crm_core.schema import DataError
+
+# Ten customers. Quantile method, n = 10: score = ceil(rank / 10 * 5) = ceil(rank / 2), ties take their average rank.
+#
+#      recency  R: rank of -recency -> score    frequency  F: rank -> score        monetary  M: rank -> score
+#   A      2      10 -> 5                           12      10 -> 5                    5400     10 -> 5
+#   B      5       9 -> ceil(4.5) = 5                1      {1,2,3} avg 2 -> 1           40      2 -> 1
+#   C     10      {7,8} avg 7.5 -> ceil(3.75) = 4    6       8 -> 4                    1200      8 -> 4
+#   D     10      {7,8} avg 7.5 -> 4                 4       7 -> ceil(3.5) = 4          800      7 -> 4
+#   E     30       6 -> 3                            3       6 -> 3                     500      6 -> 3
+#   F     45       5 -> ceil(2.5) = 3                2      {4,5} avg 4.5 -> 3           300      5 -> 3
+#   G     60       4 -> 2                            2      {4,5} avg 4.5 -> 3           250      4 -> 2
+#   H    200       2 -> 1                            9       9 -> 5                    3000      9 -> 5
+#   I    180       3 -> 2                            1      {1,2,3} avg 2 -> 1           60      3 -> 2
+#   J    365       1 -> 1                            1      {1,2,3} avg 2 -> 1          -20      1 -> 1
+#
+# F and G tie at ranks 4 and 5: alone, rank 4 would score 2, but both get ceil(4.5 / 2) = 3.
+# FM = (F + M) / 2 rounded half up: G (3 + 2) / 2 = 2.5 -> 3, I (1 + 2) / 2 = 1.5 -> 2.
+HAND = pd.DataFrame(
+    {
+        "customer_id": list("ABCDEFGHIJ"),
+        "recency_days": [2, 5, 10, 10, 30, 45, 60, 200, 180, 365],
+        "frequency": [12, 1, 6, 4, 3, 2, 2, 9, 1, 1],
+        "orders_per_year": [12.0, 1.0, 6.0, 4.0, 3.0, 2.0, 2.0, 9.0, 1.0, 1.0],
+        "monetary": [5400.0, 40.0, 1200.0, 800.0, 500.0, 300.0, 250.0, 3000.0, 60.0, -20.0],
+        "city": ["Shanghai"] * 5 + ["Beijing"] * 5,
+    },
+    index=pd.Index([10, 11, 12, 13, 14, 15, 16, 17, 18, 19], name="row"),
+)
+HAND_R = [5, 5, 4, 4, 3, 3, 2, 1, 2, 1]
+HAND_F = [5, 1, 4, 4, 3, 3, 3, 5, 1, 1]
+HAND_M = [5, 1, 4, 4, 3, 3, 2, 5, 2, 1]
+HAND_FM = [5, 1, 4, 4, 3, 3, 3, 5, 2, 1]
+# Read off SCHEME_11 at (R, FM): e.g. H is R1 FM5 -> cant_lose, B is R5 FM1 -> new_customers.
+HAND_SEGMENTS = ["champions", "new_customers", "loyal", "loyal", "need_attention", "need_attention", "at_risk",
+                 "cant_lose", "about_to_sleep", "lost"]
+
+# The documented grids (rows R5..R1, columns FM1..FM5), written out independently of crm_core.segments.
+GRID_11 = [
+    ["new_customers", "potential_loyalist", "potential_loyalist", "champions", "champions"],
+    ["promising", "potential_loyalist", "loyal", "loyal", "champions"],
+    ["about_to_sleep", "need_attention", "need_attention", "loyal", "loyal"],
+    ["hibernating", "about_to_sleep", "at_risk", "at_risk", "cant_lose"],
+    ["lost", "hibernating", "at_risk", "cant_lose", "cant_lose"],
+]
+GRID_4 = [
+    ["potential", "potential", "high_value", "high_value", "high_value"],
+    ["general", "potential", "high_value", "high_value", "high_value"],
+    ["general", "general", "potential", "high_value", "high_value"],
+    ["lost_tier", "general", "general", "potential", "potential"],
+    ["lost_tier", "lost_tier", "lost_tier", "general", "general"],
+]
+ALL_KEYS = [
+    "champions", "loyal", "potential_loyalist", "new_customers", "promising", "need_attention", "about_to_sleep",
+    "at_risk", "cant_lose", "hibernating", "lost", "high_value", "potential", "general", "lost_tier",
+]
+
+
+def test_quantile_scores_match_the_hand_computation() -> None:
+    before = HAND.copy(deep=True)
+    scored = rfm.score_rfm(HAND)
+    pd.testing.assert_frame_equal(HAND, before)  # input untouched
+    assert scored["r_score"].tolist() == HAND_R
+    assert scored["f_score"].tolist() == HAND_F
+    assert scored["m_score"].tolist() == HAND_M
+    assert scored["fm_score"].tolist() == HAND_FM
+    assert scored["rfm_code"].tolist() == ["555", "511", "444", "444", "333", "333", "232", "155", "212", "111"]
+    assert scored["segment"].tolist() == HAND_SEGMENTS
+    # Same rows, order and index; other columns pass through; scores are plain ints.
+    assert scored.index.equals(HAND.index)
+    pd.testing.assert_frame_equal(scored[list(HAND.columns)], HAND)
+    assert list(scored.columns[-6:]) == list(rfm.SCORE_COLUMNS)
+    assert {str(scored[c].dtype) for c in ("r_score", "f_score", "m_score", "fm_score")} == {"int64"}
+
+
+def test_scheme_4_on_the_hand_example() -> None:
+    scored = rfm.score_rfm(HAND, rfm.RfmParams(scheme=rfm.SCHEME_4))
+    # (R, FM): A 5,5 B 5,1 C 4,4 D 4,4 E 3,3 F 3,3 G 2,3 H 1,5 I 2,2 J 1,1
+    assert scored["segment"].tolist() == [
+        "high_value", "potential", "high_value", "high_value", "potential", "potential", "general", "general",
+        "general", "lost_tier",
+    ]
+
+
+def test_threshold_method_on_the_hand_example() -> None:
+    cuts = rfm.Thresholds(recency=(7, 30, 90, 180), frequency=(2, 3, 5, 10), monetary=(100, 250, 500, 1000))
+    scored = rfm.score_rfm(HAND, rfm.RfmParams(method="threshold", thresholds=cuts))
+    # R: 2,5 <= 7 -> 5; 10,10,30 <= 30 -> 4; 45,60 -> 3; 180 (on the cut) -> 2; 200, 365 -> 1.
+    assert scored["r_score"].tolist() == [5, 5, 4, 4, 4, 3, 3, 1, 2, 1]
+    # F: 12 >= 10 -> 5; 9, 6 >= 5 -> 4; 4, 3 >= 3 -> 3; 2 >= 2 -> 2; 1 -> 1.
+    assert scored["f_score"].tolist() == [5, 1, 4, 3, 3, 2, 2, 4, 1, 1]
+    # M: 5400, 1200, 3000 >= 1000 -> 5; 800, 500 (on the cut) -> 4; 300, 250 (on the cut) -> 3; 60, 40, -20 -> 1.
+    assert scored["m_score"].tolist() == [5, 1, 5, 4, 4, 3, 3, 5, 1, 1]
+    assert scored["fm_score"].tolist() == [5, 1, 5, 4, 4, 3, 3, 5, 1, 1]  # C (4+5)/2 = 4.5 -> 5, D 3.5 -> 4
+
+
+def test_thresholds_exactly_on_a_cut_get_the_better_score_per_year_basis() -> None:
+    table = pd.DataFrame(
+        {
+            "recency_days": [0, 7, 8, 30, 31, 90, 180, 181],
+            "frequency": [1] * 8,  # ignored: F is scored on orders_per_year
+            "orders_per_year": [12.0, 11.99, 4.0, 3.99, 2.0, 1.0, 0.99, 0.5],
+            "monetary": [500.0, 499.99, 300.0, 200.0, 100.0, 99.99, 0.0, -20.0],
+        }
+    )
+    cuts = rfm.Thresholds(recency=(7, 30, 90, 180), frequency=(1, 2, 4, 12), monetary=(100, 200, 300, 500))
+    params = rfm.RfmParams(method="threshold", thresholds=cuts, frequency_basis="per_year")
+    scored = rfm.score_rfm(table, params)
+    assert scored["r_score"].tolist() == [5, 5, 4, 4, 3, 3, 2, 1]
+    assert scored["f_score"].tolist() == [5, 4, 4, 3, 3, 2, 1, 1]
+    assert scored["m_score"].tolist() == [5, 4, 4, 3, 2, 1, 1, 1]
+
+
+def test_per_year_basis_ranks_orders_per_year_not_the_order_count() -> None:
+    # B has fewer orders but a shorter history, so more orders per year.
+    table = pd.DataFrame({"recency_days": [1, 1], "frequency": [6, 3], "orders_per_year": [2.0, 6.0],
+                          "monetary": [10.0, 10.0]})
+    assert rfm.score_rfm(table)["f_score"].tolist() == [5, 3]  # ranks 2, 1 -> ceil(5), ceil(2.5)
+    assert rfm.score_rfm(table, rfm.RfmParams(frequency_basis="per_year"))["f_score"].tolist() == [3, 5]
+
+
+def test_ties_share_the_score_of_their_average_rank() -> None:
+    # Six customers who all bought once for 50: average rank 3.5, pct 3.5 / 6, ceil(2.92) = 3 for everyone.
+    table = pd.DataFrame({"recency_days": [3, 1, 4, 1, 5, 9], "frequency": [1] * 6, "monetary": [50.0] * 6})
+    scored = rfm.score_rfm(table)
+    assert scored["f_score"].tolist() == [3] * 6
+    assert scored["m_score"].tolist() == [3] * 6
+    # R: -recency ranks 9->1, 5->2, 4->3, 3->4, the two 1s share {5, 6} = 5.5 -> ceil(5.5 / 6 * 5) = 5.
+    assert scored["r_score"].tolist() == [4, 5, 3, 5, 2, 1]
+
+
+def test_one_customer_scores_five_and_no_customers_give_an_empty_table() -> None:
+    one = rfm.score_rfm(HAND.iloc[[7]])
+    assert one[["r_score", "f_score", "m_score"]].iloc[0].tolist() == [5, 5, 5]
+    assert one["segment"].tolist() == ["champions"]
+    empty = rfm.score_rfm(HAND.iloc[:0])
+    assert empty.empty and list(empty.columns) == [*HAND.columns, *rfm.SCORE_COLUMNS]
+    assert str(empty["r_score"].dtype) == "int64"
+
+
+@st.composite
+def shuffled_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, list[int]]:
+    # Few distinct values, so ties are the rule rather than the exception.
+    n = draw(st.integers(min_value=1, max_value=40))
+    rows = st.tuples(st.integers(0, 20), st.integers(1, 4), st.sampled_from([-10.0, 0.0, 25.5, 25.5, 80.0, 1e6]))
+    values = draw(st.lists(rows, min_size=n, max_size=n))
+    order = draw(st.permutations(range(n)))
+    table = pd.DataFrame(values, columns=["recency_days", "frequency", "monetary"])
+    return table.assign(customer_id=[f"c{i}" for i in range(n)]), list(order)
+
+
+@settings(max_examples=150, deadline=None)
+@given(shuffled_tables())
+def test_scores_do_not_depend_on_row_order(case: tuple[pd.DataFrame, list[int]]) -> None:
+    table, order = case
+    scored = rfm.score_rfm(table).set_index("customer_id")
+    reordered = rfm.score_rfm(table.iloc[order].reset_index(drop=True)).set_index("customer_id")
+    pd.testing.assert_frame_equal(reordered.loc[scored.index], scored)
+    # Equal values always get equal scores, and a better value never gets a lower score.
+    for column, score in (("recency_days", "r_score"), ("frequency", "f_score"), ("monetary", "m_score")):
+        assert (scored.groupby(column)[score].nunique() == 1).all()
+        by_value = scored.sort_values(column, ascending=column != "recency_days")[score]
+        assert by_value.is_monotonic_increasing
+
+
+@pytest.mark.parametrize(("scheme", "grid"), [(rfm.SCHEME_11, GRID_11), (rfm.SCHEME_4, GRID_4)])
+def test_every_grid_cell_maps_to_the_documented_segment(scheme: rfm.SegmentScheme, grid: list[list[str]]) -> None:
+    # Cut-offs that make the scores equal the inputs: recency 6 - r -> R score r; frequency = monetary = fm.
+    cuts = rfm.Thresholds(recency=(1, 2, 3, 4), frequency=(2, 3, 4, 5), monetary=(2, 3, 4, 5))
+    cells = [(r, fm) for r in range(5, 0, -1) for fm in range(1, 6)]
+    table = pd.DataFrame({"recency_days": [6 - r for r, _ in cells], "frequency": [fm for _, fm in cells],
+                          "monetary": [float(fm) for _, fm in cells]})
+    scored = rfm.score_rfm(table, rfm.RfmParams(method="threshold", thresholds=cuts, scheme=scheme))
+    assert list(zip(scored["r_score"], scored["fm_score"], strict=True)) == cells
+    assert scored["segment"].tolist() == [key for row in grid for key in row]
+
+
+def test_fm_score_rounds_the_average_half_up() -> None:
+    cuts = rfm.Thresholds(recency=(1, 2, 3, 4), frequency=(2, 3, 4, 5), monetary=(2, 3, 4, 5))
+    table = pd.DataFrame({"recency_days": [1, 1, 1, 1], "frequency": [1, 3, 4, 5], "monetary": [2.0, 2.0, 5.0, 1.0]})
+    scored = rfm.score_rfm(table, rfm.RfmParams(method="threshold", thresholds=cuts))
+    assert scored["fm_score"].tolist() == [2, 3, 5, 3]  # 1.5 -> 2, 2.5 -> 3, 4.5 -> 5, 3 -> 3
+
+
+def test_segment_display_order() -> None:
+    assert rfm.SCHEME_11.segments() == tuple(ALL_KEYS[:11])
+    assert rfm.SCHEME_4.segments() == ("high_value", "potential", "general", "lost_tier")
+    assert rfm.SCHEMES == {"11": rfm.SCHEME_11, "4": rfm.SCHEME_4}
+
+
+def test_segment_summary_of_the_hand_example() -> None:
+    summary = rfm.segment_summary(rfm.score_rfm(HAND), rfm.SCHEME_11)
+    assert list(summary.columns) == list(rfm.SUMMARY_COLUMNS)
+    # Display order, only segments with customers (no potential_loyalist, promising, hibernating).
+    assert summary["segment"].tolist() == [
+        "champions", "loyal", "new_customers", "need_attention", "about_to_sleep", "at_risk", "cant_lose", "lost",
+    ]
+    assert summary["customers"].tolist() == [1, 2, 1, 2, 1, 1, 1, 1]
+    total = 11530.0  # net: 5400 + 40 + 1200 + 800 + 500 + 300 + 250 + 3000 + 60 - 20
+    loyal = summary.set_index("segment").loc["loyal"]  # C and D
+    assert loyal["name"] == "Loyal"
+    assert loyal["customer_share"] == pytest.approx(0.2)
+    assert loyal["revenue"] == pytest.approx(2000.0)
+    assert loyal["revenue_share"] == pytest.approx(2000.0 / total)
+    assert (loyal["avg_recency_days"], loyal["avg_frequency"], loyal["avg_monetary"]) == (10.0, 5.0, 1000.0)
+    lost = summary.set_index("segment").loc["lost"]
+    assert lost["revenue_share"] == pytest.approx(-20.0 / total)  # net returns give a negative share
+    assert summary["customer_share"].sum() == pytest.approx(1.0)
+    assert summary["revenue_share"].sum() == pytest.approx(1.0)
+    assert summary["action"].iloc[0] == rfm.SEGMENT_INFO["champions"].action_en
+
+    zh = rfm.segment_summary(rfm.score_rfm(HAND), rfm.SCHEME_11, lang="zh")
+    assert zh["name"].tolist()[:3] == ["冠军客户", "忠诚客户", "新客户"]
+    assert zh["description"].iloc[0] == rfm.SEGMENT_INFO["champions"].description_zh
+
+
+def test_segment_summary_without_net_revenue_and_with_a_foreign_scheme() -> None:
+    refunds = HAND.assign(monetary=-1.0)
+    summary = rfm.segment_summary(rfm.score_rfm(refunds), rfm.SCHEME_11)
+    assert summary["revenue_share"].isna().all()
+    # Scored with the 4-tier scheme, summarised with the 11: nobody is dropped, unknown keys come last.
+    mixed = rfm.segment_summary(rfm.score_rfm(HAND, rfm.RfmParams(scheme=rfm.SCHEME_4)), rfm.SCHEME_11)
+    assert mixed["customers"].sum() == 10
+    assert rfm.segment_summary(rfm.score_rfm(HAND.iloc[:0]), rfm.SCHEME_11).empty
+
+
+def test_pareto_share() -> None:
+    scored = rfm.score_rfm(HAND)
+    # Positive spend, largest first: 5400, 3000, 1200, ... total 11550. Half is 5775: 5400 + 3000 reach it.
+    assert rfm.pareto_share(scored) == pytest.approx(2 / 10)
+    # 80 % is 9240: 5400 + 3000 + 1200 = 9600 >= 9240.
+    assert rfm.pareto_share(scored, revenue_share=0.8) == pytest.approx(3 / 10)
+    # Exactly on the target: 50 of 100 is reached by the first customer alone; the 0-spender still counts.
+    exact = pd.DataFrame({"monetary": [20.0, 50.0, 30.0, 0.0]})
+    assert rfm.pareto_share(exact) == pytest.approx(1 / 4)
+    assert rfm.pareto_share(exact, revenue_share=1.0) == pytest.approx(3 / 4)
+    assert math.isnan(rfm.pareto_share(pd.DataFrame({"monetary": [0.0, -5.0]})))
+    with pytest.raises(ValueError):
+        rfm.pareto_share(exact, revenue_share=0)
+
+
+def test_rf_matrix_has_all_25_cells() -> None:
+    matrix = rfm.rf_matrix(rfm.score_rfm(HAND))
+    assert list(matrix.columns) == ["r_score", "f_score", "customers", "avg_monetary"]
+    assert len(matrix) == 25 and matrix["customers"].sum() == 10
+    cells = matrix.set_index(["r_score", "f_score"])
+    assert cells.loc[(4, 4), "customers"] == 2 and cells.loc[(4, 4), "avg_monetary"] == 1000.0  # C and D
+    assert cells.loc[(1, 5), "customers"] == 1 and cells.loc[(1, 5), "avg_monetary"] == 3000.0  # H
+    assert cells.loc[(5, 3), "customers"] == 0 and cells.loc[(5, 3), "avg_monetary"] == 0.0
+    assert matrix[["r_score", "f_score"]].iloc[0].tolist() == [5, 1]
+
+
+def test_quantile_thresholds_of_the_hand_example() -> None:
+    cuts = rfm.quantile_thresholds(HAND)
+    # Sorted recency 2 5 10 10 30 45 60 180 200 365; position 9p: 1.8 -> 5 + .8 * 5 = 9, 3.6 -> 10 + .6 * 20 = 22,
+    # 5.4 -> 45 + .4 * 15 = 51, 7.2 -> 180 + .2 * 20 = 184.
+    assert cuts.recency == (9, 22, 51, 184)
+    # Sorted frequency 1 1 1 2 2 3 4 6 9 12: 1, 2, 3.4 -> 3, 6.6 -> 7.
+    assert cuts.frequency == (1, 2, 3, 7)
+    # Sorted monetary -20 40 60 250 300 500 800 1200 3000 5400: 56, 280, 620, 1560.
+    assert cuts.monetary == (56, 280, 620, 1560)
+
+
+def test_quantile_thresholds_are_made_strictly_increasing() -> None:
+    once = pd.DataFrame({"recency_days": [5] * 4, "frequency": [1] * 4, "orders_per_year": [0.5] * 4,
+                         "monetary": [9.99] * 4})
+    assert rfm.quantile_thresholds(once) == rfm.Thresholds((5, 6, 7, 8), (1, 2, 3, 4), (9.99, 10.0, 10.01, 10.02))
+    assert rfm.quantile_thresholds(once, frequency_basis="per_year").frequency == (0.5, 0.51, 0.52, 0.53)
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [((7, 7, 30, 90), "7, 7, 30, 90"), ((90, 30, 7, 1), "90, 30, 7, 1"), ((7, 30, 90), "7, 30, 90"),
+     ((7, 30, float("nan"), 90), "7, 30, nan, 90"), (("7", "abc", "30", "90"), "7, abc, 30, 90")],
+)
+def test_bad_thresholds_are_refused(values: tuple, shown: str) -> None:
+    with pytest.raises(DataError, match=re.escape(f"Thresholds for M must be four increasing numbers (got {shown})")):
+        rfm.Thresholds(recency=(1, 2, 3, 4), frequency=(1, 2, 3, 4), monetary=values)
+
+
+def test_threshold_method_needs_thresholds() -> None:
+    with pytest.raises(DataError) as error:
+        rfm.RfmParams(method="threshold")
+    assert error.value.code == "bad_thresholds"
+    assert "阈值" in error.value.text("zh")
+    with pytest.raises(DataError) as error:
+        rfm.Thresholds(recency=(30, 7, 90, 180), frequency=(1, 2, 3, 4), monetary=(1, 2, 3, 4))
+    assert error.value.params["dimension"] == "R"
+
+
+def test_bad_grids_are_refused() -> None:
+    good = [list(row) for row in GRID_11]
+    cases = {
+        "4 rows": good[:4],
+        "short row": [*good[:4], good[4][:4]],
+        "unknown key": [*good[:4], [*good[4][:4], "vip"]],
+        "a string": "champions",
+        "rows as strings": ["champions"] * 5,
+        "not a key": [*good[:4], [*good[4][:4], None]],
+    }
+    for name, grid in cases.items():
+        with pytest.raises(DataError) as error:
+            rfm.scheme_with_grid(rfm.SCHEME_11, grid)
+        assert error.value.code == "bad_segment_map", name
+    with pytest.raises(DataError, match=r"the cell R1 / FM5 holds 'vip'"):
+        rfm.scheme_with_grid(rfm.SCHEME_11, cases["unknown key"])
+
+
+def test_custom_grid_and_labels() -> None:
+    grid = [list(row) for row in GRID_11]
+    grid[0][4] = "lost"  # any known key may go anywhere
+    moved = rfm.scheme_with_grid(rfm.SCHEME_11, grid)
+    assert moved.key == "custom" and moved.segment_at(5, 5) == "lost" and rfm.SCHEME_11.segment_at(5, 5) == "champions"
+    assert hash(moved) == hash(rfm.scheme_with_grid(rfm.SCHEME_11, grid))  # frozen and hashable: a cache key
+
+    renamed = rfm.scheme_with_label(rfm.SCHEME_11, "champions", name_en=" Stars ", name_zh="明星客户")
+    assert renamed.key == "custom"
+    assert (renamed.name("champions", "en"), renamed.name("champions", "zh")) == ("Stars", "明星客户")
+    assert renamed.name("loyal", "zh") == "忠诚客户" and rfm.SCHEME_11.name("champions", "en") == "Champions"
+    assert rfm.scheme_with_label(renamed, "champions", name_en="Heroes", name_zh="英雄").labels == (
+        ("champions", "Heroes", "英雄"),
+    )
+
+    vip = rfm.scheme_with_label(rfm.SCHEME_4, "vip", name_en="VIP", name_zh="贵宾")
+    grid_4 = [list(row) for row in GRID_4]
+    grid_4[0][4] = "vip"
+    custom = rfm.scheme_with_grid(vip, grid_4)
+    assert custom.segments() == ("high_value", "potential", "general", "lost_tier", "vip")
+    assert custom.info("vip").name_zh == "贵宾" and custom.info("vip").action_en == ""
+    summary = rfm.segment_summary(rfm.score_rfm(HAND, rfm.RfmParams(scheme=custom)), custom, lang="zh")
+    assert summary.set_index("segment").loc["vip", ["name", "customers"]].tolist() == ["贵宾", 1]  # A (R5 FM5)
+    with pytest.raises(DataError, match="non-empty English and Chinese name"):
+        rfm.scheme_with_label(rfm.SCHEME_11, "loyal", name_en="  ", name_zh="忠诚")
+
+
+def test_every_segment_has_texts_in_both_languages() -> None:
+    assert list(rfm.SEGMENT_INFO) == ALL_KEYS
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for key, info in rfm.SEGMENT_INFO.items():
+        assert info.key == key
+        for field in ("name", "description", "action", "channel"):
+            assert info.text(field, "en").isascii() and info.text(field, "en").strip(), (key, field)
+            assert cjk.search(info.text(field, "zh")), (key, field)
+        assert re.fullmatch(r"#[0-9a-f]{6}", info.color)
+    names = {(rfm.SCHEME_4.name(k, "zh")) for k in rfm.SCHEME_4.segments()}
+    assert names == {"高价值客户", "潜力客户", "一般客户", "流失客户"}
+    assert rfm.SEGMENT_INFO["champions"].name_zh == "冠军客户"
+
+
+def test_reasons_in_both_languages() -> None:
+    scored = rfm.score_rfm(HAND)
+    en = rfm.reasons(scored)
+    assert en.index.equals(HAND.index) and en.name == "reason"
+    assert en.iloc[0] == "Last order 2 days ago · 12 orders · spent ¥5,400 (R5 F5 M5)"
+    assert en.iloc[1] == "Last order 5 days ago · 1 order · spent ¥40 (R5 F1 M1)"
+    assert en.iloc[9] == "Last order 365 days ago · 1 order · spent -¥20 (R1 F1 M1)"
+    zh = rfm.reasons(scored, lang="zh")
+    assert zh.iloc[0] == "最近一次购买在 2 天前 · 共 12 单 · 消费 ¥5,400（R5 F5 M5）"
+    edge = scored.iloc[[0, 1]].assign(recency_days=[0, 1], monetary=[1234.5, 0.004])
+    assert rfm.reasons(edge, currency="$").tolist() == [
+        "Last order today · 12 orders · spent $1,234.50 (R5 F5 M5)",
+        "Last order 1 day ago · 1 order · spent $0 (R5 F1 M1)",
+    ]
+    assert rfm.reasons(edge, lang="zh")[10] == "最近一次购买在今天 · 共 12 单 · 消费 ¥1,234.50（R5 F5 M5）"
+
+
+def test_missing_columns_and_values_are_reported() -> None:
+    with pytest.raises(DataError, match="no monetary column") as error:
+        rfm.score_rfm(HAND.drop(columns="monetary"))
+    assert error.value.code == "rfm_missing_columns"
+    with pytest.raises(DataError, match="no orders_per_year column"):
+        rfm.score_rfm(HAND.drop(columns="orders_per_year"), rfm.RfmParams(frequency_basis="per_year"))
+    gaps = HAND.assign(monetary=HAND["monetary"].where(HAND["monetary"] > 100))
+    with pytest.raises(DataError, match="3 customers have no monetary value") as error:
+        rfm.score_rfm(gaps)
+    assert error.value.code == "rfm_missing_values"

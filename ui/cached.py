@@ -1,0 +1,84 @@
+"""Cached wrappers around crm_core, keyed on the upload's digest plus the parameters.
+
+Streamlit hashes big DataFrames from a sample, so no cached function here takes a
+frame as a key: the file bytes travel as ``_data`` (not hashed) beside their SHA-256
+``digest``, and every setting is a frozen dataclass (hashed exactly). Every cache is
+bounded and lives in memory only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from crm_core import customers as customers_mod
+from crm_core import readers, rfm
+from crm_core.ingest import standardize
+from crm_core.schema import ColumnMapping, IngestOptions, IngestResult, RawTable, ReadOptions, suggest_mapping
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def read_raw(digest: str, _data: bytes, name: str, read: ReadOptions) -> RawTable:
+    return readers.read_upload(_data, name, read)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sheet_names(digest: str, _data: bytes, name: str) -> tuple[str, ...]:
+    return readers.list_sheets(_data, name)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def suggested_mapping(columns: tuple[str, ...]) -> ColumnMapping:
+    return suggest_mapping(list(columns))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def ingest(
+    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
+) -> IngestResult:
+    raw = read_raw(digest, _data, name, read)
+    return standardize(raw, mapping, options)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def ingest_summary(
+    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
+) -> dict:
+    """Small facts for the sidebar, so pages do not copy the full result on every rerun."""
+    result = ingest(digest, _data, name, read, mapping, options)
+    orders = result.orders
+    return {
+        "rows_used": result.report.rows_used,
+        "customers": int(orders.loc[~orders["is_return"], "customer_id"].nunique()),
+        "default_as_of": customers_mod.default_as_of(orders),
+        "first_date": orders["order_date"].min().date(),
+        "orders": int(orders.loc[~orders["is_return"], "order_id"].nunique()),
+    }
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def customer_table(
+    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
+    as_of: date,
+) -> tuple[pd.DataFrame, int]:
+    """The per-customer table as of ``as_of`` and the number of lines dated on/after it."""
+    result = ingest(digest, _data, name, read, mapping, options)
+    table = customers_mod.customer_table(result.orders, result.customers, as_of=as_of)
+    return table, customers_mod.rows_after(result.orders, as_of)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def scores(
+    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
+    as_of: date, params: rfm.RfmParams,
+) -> pd.DataFrame:
+    table, _ = customer_table(digest, _data, name, read, mapping, options, as_of)
+    return rfm.score_rfm(table, params)
+
+
+def clear_all() -> None:
+    """Drop every cached result (used by 'Clear my data')."""
+    for fn in (read_raw, sheet_names, ingest, ingest_summary, customer_table, scores):
+        fn.clear()

@@ -1,0 +1,206 @@
+"""Every label the UI shows, in English and Chinese, from one table.
+
+``t("key", **params)`` returns the text in the session's language. Messages the
+analysis itself produces (errors, exclusion reasons) come from crm_core.messages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANG_KEY = "lang"
+LANGS = {"en": "English", "zh": "中文"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # app / navigation
+    "app_title": ("Analytical CRM", "分析型 CRM"),
+    "nav_home": ("Start", "开始"),
+    "nav_data": ("Data", "数据导入"),
+    "nav_rfm": ("RFM segments", "RFM 分群"),
+    "nav_export": ("Export lists", "导出名单"),
+    "language": ("Language", "语言"),
+    "data_status": ("Data", "数据"),
+    "no_data": ("No data loaded yet.", "尚未加载数据。"),
+    "loaded_file": ("**{name}** · {rows:,} rows used · {customers:,} customers", "**{name}** · 使用 {rows:,} 行 · {customers:,} 位客户"),
+    "load_sample": ("Load sample data", "加载示例数据"),
+    "clear_data": ("Clear my data", "清除我的数据"),
+    "cleared": ("Your data was removed from this session.", "已从本会话中清除您的数据。"),
+    "sample_loaded": ("Sample data loaded: {name}", "已加载示例数据：{name}"),
+    "upload_first": ("Upload an order file (or load the sample data) to see this page.", "请先上传订单文件（或加载示例数据）。"),
+    "go_to_upload": ("Go to data upload", "前往数据导入"),
+    "fix_data_first": ("The data could not be prepared: fix the problem on the Data page.", "数据尚未准备好：请在“数据导入”页解决问题。"),
+    # home
+    "home_title": ("Know your customers, then act on it", "读懂客户，立即行动"),
+    "home_intro": (
+        "Upload an order export from your shop or CRM (CSV or Excel, Chinese or English headers). "
+        "The app shows what it read and what it left out, scores every customer by **Recency, Frequency and "
+        "Monetary value**, groups them into segments with a suggested action, and gives you a formatted Excel "
+        "list per segment.",
+        "上传店铺或 CRM 导出的订单文件（CSV 或 Excel，中英文表头均可）。应用会说明读取了什么、排除了什么，"
+        "按**最近一次消费（R）、消费频率（F）、消费金额（M）**为每位客户打分，分成带有建议动作的客户群，"
+        "并为每个客户群生成格式规范的 Excel 名单。",
+    ),
+    "home_steps": (
+        "1. **Data** – upload and check the column mapping and the row report\n"
+        "2. **RFM segments** – scores, segments, charts; your own thresholds if you like\n"
+        "3. **Export lists** – one sheet per segment, with offer, channel and reason",
+        "1. **数据导入** – 上传文件，确认列映射和行处理报告\n"
+        "2. **RFM 分群** – 评分、分群与图表；可自定义阈值\n"
+        "3. **导出名单** – 每个客户群一个工作表，附建议动作、渠道与原因",
+    ),
+    "home_sample_hint": ("No file at hand? Try the bundled demo data.", "手头没有文件？试试内置的示例数据。"),
+    "privacy_note": (
+        "Your file stays in this session's memory only: nothing is written to disk or sent anywhere.",
+        "您的文件只保存在本会话的内存中：不会写入磁盘，也不会发送到任何地方。",
+    ),
+    # data page
+    "data_title": ("Data upload", "数据导入"),
+    "uploader": ("Order file (CSV, TXT, XLSX, XLS)", "订单文件（CSV、TXT、XLSX、XLS）"),
+    "uploader_help": ("One row per order line; customer attributes may be in the same file.", "每行一条订单明细；客户属性可在同一文件中。"),
+    "reading": ("Reading {name}…", "正在读取 {name}…"),
+    "read_done": ("Read {rows:,} rows in {seconds:.1f} s", "已读取 {rows:,} 行，用时 {seconds:.1f} 秒"),
+    "read_options": ("Reading options", "读取选项"),
+    "sheet": ("Sheet", "工作表"),
+    "header_row": ("Header row (0 = detect)", "表头所在行（0 = 自动识别）"),
+    "encoding": ("Text encoding", "文本编码"),
+    "auto": ("Detect automatically", "自动识别"),
+    "delimiter": ("Separator", "分隔符"),
+    "preview": ("Preview (first 20 rows)", "预览（前 20 行）"),
+    "mapping": ("Column mapping", "列映射"),
+    "mapping_help": (
+        "Each field of the analysis and the column of your file that feeds it. Customer and date are required; "
+        "amount, or quantity and unit price.",
+        "分析所需字段与文件列的对应关系。客户编号和日期必填；另需金额，或数量和单价。",
+    ),
+    "not_mapped": ("— not in file —", "— 文件中没有 —"),
+    "apply": ("Apply", "应用"),
+    "save_mapping": ("Save mapping (JSON)", "保存映射（JSON）"),
+    "load_mapping": ("Load a saved mapping", "加载已保存的映射"),
+    "mapping_loaded": ("Mapping loaded.", "映射已加载。"),
+    "cleaning": ("Cleaning options", "清洗选项"),
+    "returns": ("Returns and cancellations", "退货与取消"),
+    "returns_net": ("Net them from spend", "从消费额中扣除"),
+    "returns_ignore": ("Leave them out", "忽略退货行"),
+    "date_order": ("Dates like 05/01/2024", "类似 05/01/2024 的日期"),
+    "date_auto": ("Detect", "自动识别"),
+    "date_day": ("Day first (5 Jan)", "日在前（1月5日）"),
+    "date_month": ("Month first (May 1)", "月在前（5月1日）"),
+    "merge_dups": ("Merge customers sharing a phone or email", "合并电话或邮箱相同的客户"),
+    "non_product": ("Codes that are not products (comma-separated)", "非商品编码（逗号分隔）"),
+    "currency": ("Currency", "货币"),
+    "report": ("What was read", "读取报告"),
+    "rows_read": ("Rows read", "读取行数"),
+    "rows_used": ("Rows used", "使用行数"),
+    "rows_excluded": ("Rows excluded", "排除行数"),
+    "rows_returns": ("Return lines netted", "扣减的退货行"),
+    "customers": ("Customers", "客户数"),
+    "exclusions": ("Why rows were excluded", "行被排除的原因"),
+    "reason": ("Reason", "原因"),
+    "rows": ("Rows", "行数"),
+    "download_excluded": ("Download excluded rows (CSV)", "下载被排除的行（CSV）"),
+    "nothing_excluded": ("Every row was used.", "所有行均已使用。"),
+    "duplicates": ("Possible duplicate customers", "可能重复的客户"),
+    "duplicates_none": ("No customer appears under two ids.", "未发现同一客户使用多个编号。"),
+    "balance": ("{read:,} read = {used:,} used + {excluded:,} excluded", "读取 {read:,} 行 = 使用 {used:,} 行 + 排除 {excluded:,} 行"),
+    "ready": ("Data ready. Continue to the RFM segments.", "数据已就绪，请继续查看 RFM 分群。"),
+    "go_rfm": ("Go to RFM segments", "前往 RFM 分群"),
+    "choose_date_order": ("Choose the date order under Cleaning options, then the data loads.", "请在“清洗选项”中选择日期顺序。"),
+    # rfm page
+    "rfm_title": ("RFM segments", "RFM 客户分群"),
+    "settings": ("Settings", "设置"),
+    "as_of": ("Analysis date", "分析日期"),
+    "as_of_help": ("Recency is counted up to this day. Default: the day after the last order.", "最近一次消费天数计算到这一天。默认为最后一笔订单的次日。"),
+    "method": ("Scoring", "评分方式"),
+    "method_quantile": ("Quintiles (20% per score)", "五等分（每档 20%）"),
+    "method_threshold": ("My own thresholds", "自定义阈值"),
+    "frequency_basis": ("Frequency counts", "频率口径"),
+    "basis_orders": ("Orders", "订单数"),
+    "basis_per_year": ("Orders per year", "年均订单数"),
+    "scheme": ("Segments", "分群方案"),
+    "scheme_11": ("11 segments (Champions … Lost)", "11 类（冠军客户…流失客户）"),
+    "scheme_4": ("4 tiers (high value / potential / general / lost)", "4 层（高价值/潜力/一般/流失）"),
+    "thresholds": ("Thresholds", "阈值"),
+    "thresholds_help": (
+        "Score 5 needs the value in the first column (R: at most, F and M: at least), score 4 the second, and so on. "
+        "Prefilled with your data's quintiles.",
+        "得 5 分需达到第一列的值（R 为不超过，F、M 为不少于），4 分对应第二列，以此类推。默认按数据的五等分预填。",
+    ),
+    "dimension": ("Dimension", "维度"),
+    "score_n": ("Score {n}", "{n} 分"),
+    "recency_days": ("Recency (days, at most)", "最近消费（天，不超过）"),
+    "frequency_min": ("Frequency (at least)", "频率（不少于）"),
+    "monetary_min": ("Monetary (at least)", "金额（不少于）"),
+    "edit_segments": ("Edit segment names and map", "编辑分群名称与规则"),
+    "segment_map": ("Segment for each R score (rows) and FM score (columns)", "按 R 分（行）与 FM 分（列）划分的客户群"),
+    "segment_names": ("Segment names", "客户群名称"),
+    "reset": ("Reset", "重置"),
+    "computing": ("Scoring customers…", "正在为客户打分…"),
+    "kpi_customers": ("Customers", "客户数"),
+    "kpi_revenue": ("Net revenue", "净收入"),
+    "kpi_orders": ("Orders", "订单数"),
+    "kpi_pareto": ("Customers bringing 50% of revenue", "贡献 50% 收入的客户"),
+    "pareto_sentence": ("{cust:.0%} of customers bring 50% of revenue.", "{cust:.0%} 的客户贡献了 50% 的收入。"),
+    "future_rows": ("{rows:,} order lines are dated on or after the analysis date and are not counted.", "{rows:,} 行订单日期不早于分析日期，未计入。"),
+    "summary": ("Segment summary", "分群汇总"),
+    "charts": ("Charts", "图表"),
+    "chart_segments": ("Segment size and revenue", "各群人数与收入"),
+    "chart_heatmap": ("R × F heat map", "R × F 热力图"),
+    "chart_distributions": ("Distributions", "分布"),
+    "share_customers": ("Share of customers", "客户占比"),
+    "share_revenue": ("Share of revenue", "收入占比"),
+    "share": ("Share", "占比"),
+    "measure": ("Measure", "指标"),
+    "segment": ("Segment", "客户群"),
+    "r_score": ("R score", "R 分"),
+    "f_score": ("F score", "F 分"),
+    "avg_monetary": ("Average spend", "平均消费"),
+    "customers_count": ("Customers", "客户数"),
+    "recency": ("Recency (days)", "最近消费（天）"),
+    "frequency": ("Frequency (orders)", "频率（订单数）"),
+    "monetary": ("Monetary", "消费金额"),
+    "count": ("Customers", "客户数"),
+    "customer_table": ("Customers and scores", "客户与评分明细"),
+    # export page
+    "export_title": ("Export campaign lists", "导出营销名单"),
+    "export_segments": ("Segments", "客户群"),
+    "export_columns": ("Columns", "列"),
+    "include_contact": ("Include contact details (name, phone, email)", "包含联系方式（姓名、电话、邮箱）"),
+    "mask": ("Mask personal data (138****5678)", "隐藏个人信息（138****5678）"),
+    "include_opted_out": ("Include customers who opted out", "包含已退订的客户"),
+    "opted_out_left_out": ("{n:,} customers who opted out of marketing are left out.", "已排除 {n:,} 位退订营销的客户。"),
+    "format": ("File format", "文件格式"),
+    "excel": ("Excel (one sheet per segment)", "Excel（每个客户群一个工作表）"),
+    "csv": ("CSV (one file, UTF-8)", "CSV（单个文件，UTF-8）"),
+    "download": ("Download {fmt}", "下载 {fmt}"),
+    "export_preview": ("Preview: {name} ({rows:,} customers)", "预览：{name}（{rows:,} 位客户）"),
+    "export_empty": ("Choose at least one segment with customers.", "请至少选择一个有客户的客户群。"),
+    "export_summary": ("{lists} lists, {rows:,} customers in all.", "共 {lists} 份名单，{rows:,} 位客户。"),
+    "building": ("Building the workbook…", "正在生成工作簿…"),
+    "export_safety": (
+        "Cells that start with = + - @ are written as text, so no spreadsheet runs them as formulas.",
+        "以 = + - @ 开头的单元格按文本写入，任何表格软件都不会把它们当作公式执行。",
+    ),
+    "segment_column": ("Segment", "客户群"),
+}
+
+
+def lang() -> str:
+    """The session's language code ("en" or "zh")."""
+    value = st.session_state.get(LANG_KEY)
+    return value if value in LANGS else "en"
+
+
+def t(key: str, **params: object) -> str:
+    """Text ``key`` in the session's language, formatted with ``params``."""
+    en, zh = TEXT[key]
+    template = zh if lang() == "zh" else en
+    return template.format(**params) if params else template
+
+
+def browser_default_lang() -> str:
+    """'zh' when the browser's locale is Chinese, else 'en'."""
+    try:
+        locale = st.context.locale or ""
+    except Exception:  # noqa: BLE001 - st.context is unavailable outside a browser session (AppTest, bare mode)
+        locale = ""
+    return "zh" if locale.lower().startswith("zh") else "en"
