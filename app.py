@@ -33,10 +33,10 @@ with st.sidebar:
             st.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
         else:
             st.markdown(f"**{upload.name}**")
-    if st.button(t("load_sample"), icon="🧪", width="stretch"):
+    if st.button(t("load_sample"), icon="🧪", width="stretch", key="sidebar_sample"):
         state.load_sample()
-        st.toast(t("sample_loaded", name=state.SAMPLE_FILE.name))
-    if upload is not None and st.button(t("clear_data"), icon="🗑️", width="stretch"):
+        st.rerun()
+    if upload is not None and st.button(t("clear_data"), icon="🗑️", width="stretch", key="sidebar_clear"):
         state.clear_data()
         cached.clear_all()
         st.toast(t("cleared"))

@@ -11,7 +11,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from posixpath import dirname, join, normpath
+from posixpath import join, normpath
 
 import numpy as np
 import pandas as pd
@@ -29,8 +29,11 @@ MAX_UNCOMPRESSED_BYTES = 1024**3
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_MIN_BYTES = 1024 * 1024  # small entries (styles, themes) compress extremely well and are harmless
 
-# A cell holding a formula and no cached value: <c ...><f>...</f></c> or with an empty <v/>.
-_FORMULA_WITHOUT_VALUE = re.compile(rb"<c\b[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+# A cell holding a formula and no cached value: <c ...><f>...</f></c> or with an empty <v/>.  Excel
+# writes an empty <v></v> for a formula whose result is the empty text, with t="str": not counted.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c\b(?![^>]*\bt="str")[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
 
 
 @contextmanager
@@ -74,7 +77,7 @@ def sheet_names(data: bytes, kind: str, *, name: str) -> tuple[str, ...]:
     """Names of all sheets, in workbook order."""
     with parser_errors_as_data_error(name):
         if kind == "xls":
-            return tuple(xlrd.open_workbook(file_contents=data, on_demand=True).sheet_names())
+            return tuple(_open_xls(data).sheet_names())
         return tuple(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
 
 
@@ -98,9 +101,14 @@ def _xlsx_rows(data: bytes, sheet: str) -> list[list[object]]:
 
 
 def _xls_rows(data: bytes, sheet: str) -> list[list[object]]:
-    book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    book = _open_xls(data)
     table = book.sheet_by_name(sheet)
     return [[_xls_value(cell, book.datemode) for cell in table.row(r)] for r in range(table.nrows)]
+
+
+def _open_xls(data: bytes) -> xlrd.book.Book:
+    # xlrd prints its warnings to stdout by default; nothing read from an upload may reach logs.
+    return xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO(), verbosity=0)
 
 
 def _xls_value(cell: xlrd.sheet.Cell, datemode: int) -> object:
@@ -129,8 +137,8 @@ def cells_to_text(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def _column_to_text(values: np.ndarray) -> np.ndarray:
-    # Most columns hold one type (plus "" for empty cells); infer_dtype tells in C, and the
-    # rest are split by type with factorize, so no Python code runs per cell except repr-free paths.
+    # Most columns hold one type (with "" for empty cells): infer_dtype finds it in C.  Mixed
+    # columns (the header row is text above numbers) are split into type groups with factorize.
     group = _GROUP_OF_INFERRED.get(infer_dtype(values, skipna=False))
     if group is not None:
         return np.asarray(_CONVERTERS[group](values), dtype=object)
@@ -217,16 +225,19 @@ def count_formulas_without_value(archive: zipfile.ZipFile, sheet: str) -> int:
 
 
 def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """Zip path of the sheet's XML, from workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relation = next((element.get(key) for element in workbook.iter() if element.tag.endswith("}sheet")
-                     and element.get("name") == sheet for key in element.keys() if key.endswith("}id")), None)
+    """Zip path of the sheet's XML, from workbook.xml and its relationships; None if they are odd."""
     try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
+    except (KeyError, ValueError, ElementTree.ParseError):  # defusedxml's refusals are ValueErrors
         return None
+    relation = None
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet") and element.get("name") == sheet:
+            relation = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+            break
     target = next((element.get("Target") for element in relations.iter() if element.get("Id") == relation), None)
     if not target:
         return None
-    path = target.lstrip("/") if target.startswith("/") else normpath(join(dirname("xl/workbook.xml"), target))
+    path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
     return path if path in archive.namelist() else None

@@ -170,7 +170,10 @@ def _plausible_char(ch: str) -> bool:
         except UnicodeEncodeError:
             return False
         return True
-    if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in _HARMLESS_SYMBOLS:
+    # CJK punctuation and full-width ASCII/currency; not the half-width katakana between them.
+    if "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e" or "\uffe0" <= ch <= "\uffe6":
+        return True
+    if ch in _HARMLESS_SYMBOLS:
         return True
     return ord(ch) < 0x530 and unicodedata.category(ch).startswith("L")
 

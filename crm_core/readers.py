@@ -32,8 +32,8 @@ FileType = Literal["csv", "xlsx", "xls"]
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_BINARY_SIGNATURES = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"BM6")
+_OLE2 = b"\xd0\xcf\x11\xe0"  # compound file: .xls, also .doc and password-protected .xlsx
+_BINARY_SIGNATURES = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 # Zips that are not workbooks, by a part only they contain.
 _ZIP_KINDS = (
     ("xl/workbook.bin", "an Excel binary workbook (.xlsb)"),
@@ -60,11 +60,15 @@ def sniff_file_type(data: bytes, filename: str) -> FileType:
     name = _display_name(filename)
     if data[:2] == b"PK" and data[2:4] in (b"\x03\x04", b"\x05\x06", b"\x07\x08"):
         return _sniff_zip(data, filename)
-    if data.startswith(_OLE2) or data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(_OLE2):
         return _sniff_ole2(data, filename)
-    if _read_text.bom_encoding(data) or _read_text.utf16_without_bom(data):
+    if _read_text.bom_encoding(data):
         return "csv"
-    if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:8192]:
+    if data.startswith(_BINARY_SIGNATURES):
+        raise DataError("unsupported_type", name=name)
+    if _read_text.utf16_without_bom(data):  # its NUL bytes are text
+        return "csv"
+    if b"\x00" in data[:8192]:
         raise DataError("unsupported_type", name=name)
     markup = _markup_kind(data)
     if markup:
@@ -222,7 +226,9 @@ def _read_workbook_upload(data: bytes, filename: str, kind: FileType, options: R
     name = _display_name(filename)
     archive = _open_checked_zip(data, filename) if kind == "xlsx" else None
     sheets = _read_excel.sheet_names(data, kind, name=name)
-    sheet = options.sheet if options.sheet is not None else (sheets[0] if sheets else "")
+    if not sheets:
+        raise DataError("empty_file", name=name)
+    sheet = options.sheet if options.sheet is not None else sheets[0]
     if sheet not in sheets:
         raise DataError("no_sheet", name=name, sheet=sheet, sheets=", ".join(sheets))
     cells = _read_excel.read_sheet(data, kind, sheet, name=name)
@@ -246,7 +252,7 @@ def _read_workbook_upload(data: bytes, filename: str, kind: FileType, options: R
     )
 
 
-def _header_index(options: ReadOptions, head: Sequence[Sequence[str]]) -> int:
+def _header_index(options: ReadOptions, head: Sequence[Sequence[str | None]]) -> int:
     """0-based header position: the user's choice, else :func:`detect_header_row` on the first rows."""
     if options.header_row is not None:
         return options.header_row - 1
@@ -272,7 +278,7 @@ def detect_header_row(rows: Sequence[Sequence[str | None]]) -> int:
     number- or date-like) and at least two are known headers (:data:`~crm_core.schema.FIELDS`
     synonyms, compared with :func:`~crm_core.schema.normalize_header`).  Else the first row with
     two or more non-empty cells that the next rows are not wider than (a title row is narrower
-    than the table under it; from four cells on, a quarter more is allowed).  Else the first non-empty row.
+    than the table under it).  Else the first non-empty row.
     """
     filled = [[cell.strip() for cell in row if cell and cell.strip()] for row in rows]
     widths = [len(cells) for cells in filled]
@@ -284,7 +290,7 @@ def detect_header_row(rows: Sequence[Sequence[str | None]]) -> int:
             return index
     for index, width in enumerate(widths[:HEADER_SEARCH_ROWS]):
         below = sorted(w for w in widths[index + 1:index + 6] if w)
-        # A quarter more is tolerated from four columns on: an empty header cell over data.
+        # From four columns on, a quarter more is tolerated: empty header cells over data.
         if width >= 2 and (not below or below[len(below) // 2] <= width + width // 4):
             return index
     return next((index for index, width in enumerate(widths) if width), 0)

@@ -19,7 +19,7 @@ if uploaded is not None and (current is None or current.file_id != uploaded.file
 up = state.upload()
 if up is None:
     st.info(t("upload_first"))
-    if st.button(t("load_sample"), icon="🧪"):
+    if st.button(t("load_sample"), icon="🧪", key="data_sample"):
         state.load_sample()
         st.rerun()
     st.stop()

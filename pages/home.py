@@ -10,7 +10,7 @@ st.markdown(t("home_intro"))
 st.markdown(t("home_steps"))
 left, right = st.columns(2)
 with left:
-    if st.button(t("load_sample"), type="primary", icon="🧪"):
+    if st.button(t("load_sample"), type="primary", icon="🧪", key="home_sample"):
         state.load_sample()
         st.switch_page("pages/data.py")
     st.caption(t("home_sample_hint"))

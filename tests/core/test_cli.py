@@ -34,7 +34,7 @@ def test_rfm_scheme_4_in_english(tmp_path):
     assert done.returncode == 0, done.stderr
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert names[0] == "Summary"
-    assert set(names[1:]) <= {"High value", "Potential", "General", "Lost"}
+    assert set(names[1:]) <= {"High value", "Potential", "General", "Lost customers"}
 
 
 @pytest.mark.parametrize(
