@@ -11,7 +11,6 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -272,22 +271,14 @@ def _refuse_unclosed_quote(text: str, body: pd.DataFrame, *, name: str) -> None:
 
 
 def _read_grid_leniently(text: str, *, delimiter: str, skip: int, name: str) -> TextGrid:
-    pending: list[str] = []  # physical lines of the record being read, for the raw text of a bad line
-
-    def lines() -> Iterator[str]:
-        for line in io.StringIO(text, newline=""):
-            pending.append(line)
-            yield line
-
-    reader = csv.reader(lines(), delimiter=delimiter)
+    lines = io.StringIO(text, newline="").readlines()  # the csv module's notion of a line
+    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
     rows, numbers, bad = [], [], []
-    records = 0
+    records, last_line = 0, 0
     try:
         for record in reader:
-            first_line = reader.line_num - len(pending) + 1
-            raw = "".join(pending)
-            pending.clear()
+            first_line, last_line = last_line + 1, reader.line_num
             records += 1
             if records <= skip:
                 continue
@@ -296,14 +287,15 @@ def _read_grid_leniently(text: str, *, delimiter: str, skip: int, name: str) -> 
                 continue
             width = len(header)
             if len(record) > width and any(field.strip() for field in record[width:]):
-                bad.append((first_line, raw.rstrip("\r\n")))
+                bad.append((first_line, "".join(lines[first_line - 1:last_line]).rstrip("\r\n")))
             elif record:
-                rows.append([field if field else None for field in record[:width]] + [None] * (width - len(record)))
+                rows.append(record[:width] if len(record) >= width else record + [""] * (width - len(record)))
                 numbers.append(first_line)
     except csv.Error as exc:
         detail = "a field is too long; a quote (\") may be left open" if "field limit" in str(exc) else str(exc)
         raise DataError("unreadable_text", name=name, detail=detail) from None
     if header is None:
         return TextGrid(header=(), body=pd.DataFrame(index=pd.RangeIndex(0)))
-    body = pd.DataFrame(rows, index=pd.Index(numbers, dtype="int64"), columns=range(len(header)), dtype="str")
+    cells = pd.DataFrame(rows, index=pd.Index(numbers, dtype="int64"), columns=range(len(header)), dtype="str")
+    body = cells.mask(cells.eq(""))  # only empty fields are missing, as on the fast path
     return TextGrid(header=tuple(field if field else None for field in header), body=body, bad_lines=tuple(bad))

@@ -6,6 +6,8 @@ Every input row ends up either used or excluded with exactly one reason, so
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -80,19 +82,20 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     validate_mapping(raw, mapping)
     frame = raw.frame
     notes: list[Note] = list(raw.notes)
-    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
-    detail = pd.Series(pd.NA, index=frame.index, dtype="object")
+    # One small int per row: 0 = used, else 1 + position in REASON_ORDER (numpy, so 500k rows stay cheap).
+    reason = np.zeros(len(frame), dtype=np.int8)
+    details: list[tuple[np.ndarray, pd.Series]] = []
 
     def col(name: str) -> pd.Series | None:
         source = mapping.get(name)
         return None if source is None else frame[source]
 
-    def flag(code: str, mask: pd.Series, info: pd.Series | None = None) -> None:
-        hit = mask.fillna(False).astype(bool) & reason.isna()
+    def flag(code: str, mask, info: pd.Series | None = None) -> None:
+        hit = _bool(mask) & (reason == 0)
         if hit.any():
-            reason[hit] = code
+            reason[hit] = REASON_ORDER.index(code) + 1
             if info is not None:
-                detail[hit] = info[hit].astype("str")
+                details.append((hit, info))
 
     flag("totals_row", _totals_rows(frame, mapping))
 
@@ -117,40 +120,42 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
 
     amount, quantity, unit_price = _money(col, notes)
 
-    missing_customer = customer_id.isna()
+    missing_customer = _bool(customer_id.isna())
     flag("missing_customer", missing_customer)
     flag("missing_date", dates.values.isna() & ~dates.failed)
     flag("bad_date", dates.failed, col("order_date"))
     if "status" in text_cols:
+        excluded = {s.lower() for s in options.excluded_statuses}
         status = text_cols["status"]
-        excluded_status = status.str.strip().str.lower().isin({s.lower() for s in options.excluded_statuses})
-        flag("status", excluded_status, status)
+        flag("status", _matches(status, lambda v: v.strip().lower() in excluded), status)
     flag("bad_amount", amount.failed | amount.values.isna(), _amount_source(col))
 
     codes = {c.strip().upper() for c in options.non_product_codes}
-    non_product = pd.Series(False, index=frame.index)
+    non_product = np.zeros(len(frame), dtype=bool)
     for name in ("sku", "product"):
         if name in text_cols:
-            non_product |= text_cols[name].str.strip().str.upper().isin(codes)
+            non_product |= _matches(text_cols[name], lambda v: v.strip().upper() in codes)
     flag("non_product", non_product, text_cols.get("sku", text_cols.get("product")))
 
     order_id = values.clean_ids(col("order_id")) if mapping.get("order_id") else None
-    is_return = (amount.values < 0) | (quantity < 0)
+    is_return = _bool((amount.values < 0) | (quantity < 0))
     if order_id is not None:
         # Online-Retail style cancellations: invoice numbers "C536379" beside plain numeric invoices.
-        is_return |= order_id.str.match(r"^[Cc]\d+$").fillna(False).astype(bool)
-    is_return = is_return.fillna(False).astype(bool)
+        is_return |= _matches(order_id, lambda v: CANCELLATION.match(v) is not None)
     if unit_price is not None:
-        flag("nonpositive_price", (unit_price <= 0) & ~is_return, unit_price)
+        flag("nonpositive_price", _bool(unit_price <= 0) & ~is_return, unit_price)
     if options.returns == "ignore":
         flag("return_ignored", is_return)
     else:
-        purchasers = set(customer_id[reason.isna() & ~is_return].dropna().unique())
-        flag("return_without_purchase", is_return & ~customer_id.isin(purchasers))
+        purchasers = customer_id[(reason == 0) & ~is_return].unique()
+        returns_at = np.flatnonzero(is_return & (reason == 0))
+        orphan = np.zeros(len(frame), dtype=bool)
+        orphan[returns_at] = ~_bool(customer_id.iloc[returns_at].isin(purchasers))
+        flag("return_without_purchase", orphan)
 
-    used = reason.isna()
+    used = reason == 0
     if missing_customer.any():
-        revenue = amount.values.where(amount.values > 0, 0).fillna(0)
+        revenue = amount.values.where(amount.values > 0, 0).fillna(0).to_numpy()
         share = float(revenue[missing_customer].sum() / revenue.sum()) if revenue.sum() > 0 else 0.0
         notes.append(Note.of("note_missing_customer_share", "warning", rows=int(missing_customer.sum()), share=share))
 
@@ -181,7 +186,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
                 customers = _merge_customer_rows(customers, duplicates)
                 notes.append(Note.of("note_duplicates_merged", ids=len(duplicates), groups=groups))
 
-    excluded = _excluded_frame(frame, reason, detail, raw.bad_lines)
+    excluded = _excluded_frame(frame, reason, details, raw.bad_lines)
     if raw.bad_lines:
         notes.append(Note.of("note_bad_lines", "warning", rows=len(raw.bad_lines)))
     rows_read = len(frame) + len(raw.bad_lines)
@@ -201,20 +206,36 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     return IngestResult(orders=orders, customers=customers, report=report)
 
 
-def _totals_rows(frame: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
+CANCELLATION = re.compile(r"^[Cc][0-9]+$")
+
+
+def _bool(mask) -> np.ndarray:
+    """A numpy bool array from a bool/boolean Series or array (missing counts as False)."""
+    if isinstance(mask, pd.Series):
+        return mask.to_numpy(dtype=bool, na_value=False, copy=True)
+    return np.array(mask, dtype=bool)
+
+
+def _matches(series: pd.Series, predicate) -> np.ndarray:
+    """Evaluate ``predicate`` once per distinct non-missing value and spread the answer to every row."""
+    codes, uniques = pd.factorize(series)
+    if len(uniques) == 0:
+        return np.zeros(len(series), dtype=bool)
+    answer = np.fromiter((bool(predicate(str(v))) for v in uniques), dtype=bool, count=len(uniques))
+    return np.where(codes >= 0, answer[np.maximum(codes, 0)], False)
+
+
+def _totals_rows(frame: pd.DataFrame, mapping: ColumnMapping) -> np.ndarray:
     """Rows whose first cell or an id cell says 合计 / Total (a sheet's totals line)."""
     candidates = [frame.columns[0]] + [mapping.get(n) for n in ("customer_id", "order_id", "product")]
-    mask = pd.Series(False, index=frame.index)
+    mask = np.zeros(len(frame), dtype=bool)
     for column in dict.fromkeys(c for c in candidates if c is not None):
-        text = frame[column].dropna()
-        if text.empty:
-            continue
-        # Only short cells without digits can be a totals label; normalise each distinct value once.
-        short = text[(text.str.len() <= 14) & ~text.str.contains("[0-9]", regex=True)]
-        labels = {v for v in short.unique() if normalize_header(v).rstrip(" :") in TOTALS_WORDS}
-        if labels:
-            mask |= frame[column].isin(labels).fillna(False).astype(bool)
+        mask |= _matches(frame[column], _is_totals_label)
     return mask
+
+
+def _is_totals_label(value: str) -> bool:
+    return len(value) <= 14 and normalize_header(value).rstrip(" :") in TOTALS_WORDS
 
 
 def _amount_source(col) -> pd.Series:
@@ -257,37 +278,42 @@ def _money(col, notes: list[Note]) -> tuple[values.AmountParse, pd.Series, pd.Se
 
 
 def _build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, unit_price, amount, is_return):
-    index = used[used].index
-    returns = is_return[index]
-    line_amount = amount[index].abs().where(~returns, -amount[index].abs())
-    dates_used = dates[index]
+    at = np.flatnonzero(used)
+    returns = is_return[at]
+    line_amount = np.abs(amount.to_numpy(dtype="float64")[at])
+    line_amount = np.where(returns, -line_amount, line_amount)
+    ids = customer_id.iloc[at].reset_index(drop=True)
+    dates_used = dates.iloc[at].reset_index(drop=True)
     # Without an order id, a customer's lines on one day form one order.
-    oid = order_id[index] if order_id is not None else pd.Series(pd.NA, index=index, dtype="str")
+    oid = order_id.iloc[at].reset_index(drop=True) if order_id is not None else pd.Series(pd.NA, index=ids.index,
+                                                                                         dtype="str")
     missing = oid.isna()
     if missing.any():
-        fallback = customer_id[index][missing] + "|" + dates_used[missing].dt.strftime("%Y-%m-%d")
+        fallback = ids[missing] + "|" + dates_used[missing].dt.strftime("%Y-%m-%d")
         oid = oid.where(~missing, fallback)
-    missing_text = pd.Series(pd.NA, index=index, dtype="str")
-    orders = pd.DataFrame(
+
+    def text(name: str) -> pd.Series:
+        if name in text_cols:
+            return text_cols[name].iloc[at].reset_index(drop=True)
+        return pd.Series(pd.NA, index=ids.index, dtype="str")
+
+    price = unit_price.to_numpy(dtype="float64")[at] if unit_price is not None else np.full(len(at), np.nan)
+    return pd.DataFrame(
         {
-            "customer_id": customer_id[index].astype("str"),
+            "customer_id": ids.astype("str"),
             "order_id": oid.astype("str"),
             "order_date": dates_used,
-            "product": text_cols["product"][index] if "product" in text_cols else missing_text,
-            "sku": text_cols["sku"][index] if "sku" in text_cols else missing_text,
-            "category": text_cols["category"][index] if "category" in text_cols else missing_text,
-            "quantity": quantity[index].astype("float64"),
-            "unit_price": (unit_price[index] if unit_price is not None else pd.Series(np.nan, index=index)).astype(
-                "float64"
-            ),
-            "amount": line_amount.astype("float64"),
-            "channel": text_cols["channel"][index] if "channel" in text_cols else missing_text,
-            "is_return": returns.astype(bool),
-            "source_row": np.asarray(index, dtype="int64"),
-        },
-        index=index,
+            "product": text("product"),
+            "sku": text("sku"),
+            "category": text("category"),
+            "quantity": quantity.to_numpy(dtype="float64")[at],
+            "unit_price": price,
+            "amount": line_amount,
+            "channel": text("channel"),
+            "is_return": returns,
+            "source_row": np.asarray(customer_id.index[at], dtype="int64"),
+        }
     )
-    return orders.reset_index(drop=True)
 
 
 def _build_customers(frame: pd.DataFrame, mapping: ColumnMapping, customer_id: pd.Series, used: pd.Series):
@@ -317,15 +343,25 @@ def _merge_customer_rows(customers: pd.DataFrame, duplicates: pd.DataFrame) -> p
     return renamed.groupby("customer_id", sort=True).first().reset_index()
 
 
-def _excluded_frame(frame, reason, detail, bad_lines) -> pd.DataFrame:
-    mask = reason.notna()
-    excluded = frame[mask].copy()
-    excluded.insert(0, "detail", detail[mask].astype("str"))
-    excluded.insert(0, "reason", reason[mask].astype("str"))
-    excluded.insert(0, "row", np.asarray(excluded.index, dtype="int64"))
+def _excluded_frame(frame, reason, details, bad_lines) -> pd.DataFrame:
+    at = np.flatnonzero(reason)
+    detail = np.full(len(frame), None, dtype=object)
+    for hit, info in details:
+        detail[hit] = info.to_numpy(dtype=object)[hit]
+    excluded = frame.iloc[at]
+    head = pd.DataFrame(
+        {
+            "row": np.asarray(frame.index[at], dtype="int64"),
+            "reason": np.asarray(REASON_ORDER, dtype=object)[reason[at] - 1],
+            "detail": pd.Series(detail[at], index=excluded.index, dtype="object").astype("str"),
+        },
+        index=excluded.index,
+    )
+    excluded = pd.concat([head, excluded], axis=1).reset_index(drop=True)
     if bad_lines:
         extra = pd.DataFrame(
             {"row": [n for n, _ in bad_lines], "reason": "malformed_line", "detail": [t[:200] for _, t in bad_lines]}
         )
         excluded = pd.concat([excluded, extra], ignore_index=True)
-    return excluded.sort_values("row", kind="stable").reset_index(drop=True)
+        excluded = excluded.sort_values("row", kind="stable").reset_index(drop=True)
+    return excluded

@@ -274,26 +274,28 @@ def _known_headers() -> frozenset[str]:
 def detect_header_row(rows: Sequence[Sequence[str | None]]) -> int:
     """0-based index of the header among ``rows`` (the first rows of a sheet or file, as text).
 
-    First choice: the first row of the first 30 where most non-empty cells are words (not
-    number- or date-like) and at least two are known headers (:data:`~crm_core.schema.FIELDS`
-    synonyms, compared with :func:`~crm_core.schema.normalize_header`).  Else the first row with
-    two or more non-empty cells that the next rows are not wider than (a title row is narrower
-    than the table under it).  Else the first non-empty row.
+    Among the first 30 rows, the first where most non-empty cells are words (not number- or
+    date-like) and at least two are known headers (:data:`~crm_core.schema.FIELDS` synonyms,
+    compared with :func:`~crm_core.schema.normalize_header`).  Else the first row of two or
+    more cells, mostly words, over rows at most half as wide again (a title row is narrower
+    than the table under it).  Else the first row of two or more cells, else the first non-empty.
     """
     filled = [[cell.strip() for cell in row if cell and cell.strip()] for row in rows]
     widths = [len(cells) for cells in filled]
     known = _known_headers()
+    mostly_words = [2 * sum(not _VALUE_LIKE.fullmatch(cell) for cell in cells) > len(cells) for cells in filled]
     for index, cells in enumerate(filled[:HEADER_SEARCH_ROWS]):
-        words = sum(not _VALUE_LIKE.fullmatch(cell) for cell in cells)
-        hits = sum(normalize_header(cell) in known for cell in cells)
-        if len(cells) >= 2 and words * 2 > len(cells) and hits >= 2:
+        if len(cells) >= 2 and mostly_words[index] and sum(normalize_header(cell) in known for cell in cells) >= 2:
             return index
     for index, width in enumerate(widths[:HEADER_SEARCH_ROWS]):
         below = sorted(w for w in widths[index + 1:index + 6] if w)
-        # From four columns on, a quarter more is tolerated: empty header cells over data.
-        if width >= 2 and (not below or below[len(below) // 2] <= width + width // 4):
+        if width >= 2 and mostly_words[index] and (not below or below[len(below) // 2] <= 1.5 * width):
             return index
-    return next((index for index, width in enumerate(widths) if width), 0)
+    for least in (2, 1):
+        for index, width in enumerate(widths):
+            if width >= least:
+                return index
+    return 0
 
 
 def clean_header(value: object) -> str:

@@ -43,6 +43,18 @@ def test_utf8_keeps_line_numbers_across_a_blank_line():
     assert dict(table.notes[0].params) == {"encoding": "utf-8", "delimiter": "comma"}
 
 
+def test_utf8_lists_legacy_codecs_that_also_decode_it():
+    # Short GBK text can be valid UTF-8; the UI offers the alternatives that also decode.
+    assert read("utf8.csv").encoding_candidates == ("utf-8", "gb18030")
+    assert read("pipe.csv").encoding_candidates == ("utf-8",)  # ASCII only: nothing to choose
+
+
+def test_utf16_without_bom_is_recognised_by_its_nul_bytes():
+    table = read_upload("客户编号\t金额\nC1\t2\n".encode("utf-16-le"), "u.txt")
+    assert (table.encoding, table.delimiter) == ("utf-16-le", "\t")
+    assert table.frame.loc[2].tolist() == ["C1", "2"]
+
+
 def test_utf8_bom_does_not_leak_into_the_first_header():
     table = read("utf8_bom.csv")
     assert table.encoding == "utf-8-sig"
@@ -196,6 +208,9 @@ def test_title_rows_in_a_csv_are_skipped():
         ([["Report"], [], ["customer id", "order date", "amount"], ["1", "2023-01-05", "3"]], 2),
         ([["Exported", "2023-12-31"], ["foo", "bar", "baz"], ["1", "2", "3"], ["4", "5", "6"]], 1),
         ([["a", "b", "c"], ["1", "2", "3"]], 0),
+        ([["a", "b"], ["1", "2", "3"], ["4", "5"], ["6", "7", "8"]], 0),  # ragged rows, not a title
+        ([["门店：上海", "导出人：张三"], ["a", "b", "c", "d", "e"], ["1", "2", "3", "4", "5"]], 1),
+        ([["2021", "2022"], ["1", "2"]], 0),
         ([[None, ""], ["only"]], 1),
     ],
 )
@@ -213,6 +228,13 @@ def test_title_rows_and_merged_cells_above_the_excel_header():
     assert table.frame.loc[4].tolist() == ["00123", "2023-01-05", "120.5", "苹果"]
     assert table.frame.loc[5, "金额"] == "88"
     assert codes(table) == ["note_header_row"] and dict(table.notes[0].params) == {"row": 3, "skipped": 2}
+
+
+def test_excel_header_row_chosen_by_the_user():
+    table = read("title_rows.xlsx", ReadOptions(header_row=1))
+    assert list(table.frame.columns) == ["2023年销售报表", "Column 2", "Column 3", "Column 4"]
+    assert table.frame.index.tolist() == [2, 3, 4, 5, 7]
+    assert table.frame.loc[2, "Column 3"] == "门店：上海" and table.notes == ()
 
 
 def test_two_sheets_first_by_default_other_on_request():
@@ -273,6 +295,19 @@ def test_renamed_docx():
 
 def test_word97_named_xls():
     assert error_of("word97_as.xls").params["actual"] == "a Word document (.doc)"
+
+
+def test_password_protected_workbook():
+    with pytest.raises(DataError, match=r"encrypted.xlsx could not be opened .* \(it is password-protected\)"):
+        read("encrypted.xlsx")
+
+
+def test_sniff_file_type_trusts_bytes_not_names():
+    assert sniff_file_type((DATA / "title_rows.xlsx").read_bytes(), "orders.csv") == "xlsx"
+    assert sniff_file_type((DATA / "legacy.xls").read_bytes(), "orders.xlsx") == "xls"
+    assert sniff_file_type((DATA / "gbk.csv").read_bytes(), "orders.xls") == "csv"
+    with pytest.raises(DataError, match="is really a Word document"):
+        list_sheets((DATA / "renamed_docx.xlsx").read_bytes(), "renamed_docx.xlsx")
 
 
 def test_html_saved_as_xls():

@@ -234,6 +234,7 @@ def binary_fixtures() -> dict[str, bytes]:
         "zip_bomb.xlsx": zip_bomb(),
         "legacy.xls": ole2_container(legacy_xls_stream()),
         "word97_as.xls": ole2_container(b"\x00" * 100, "WordDocument"),
+        "encrypted.xlsx": ole2_container(b"\x00" * 100, "EncryptedPackage"),  # how Excel saves a password
     }
 
 

@@ -1,0 +1,108 @@
+"""Shared helpers of the benchmarks: where the real data is, timing, medians and the machine line.
+
+The data sets live in ``../shared/datasets`` beside the checkout (see that folder's README).  When
+they are absent a benchmark prints ``skipped: ... not found`` and exits 0, so a plain checkout can
+still run every script.  Timing uses only :func:`time.perf_counter`; memory comes from
+:mod:`resource` and ``/proc``.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+REPO = Path(__file__).resolve().parents[1]
+DATASETS = REPO.parent / "shared" / "datasets"
+ONLINE_RETAIL_GZ = DATASETS / "online_retail" / "online_retail_by_day_concat.csv.gz"
+ONLINE_RETAIL_ROWS = 541_909
+# The name the benchmarks give the decompressed file (as a user would upload it).
+ONLINE_RETAIL_NAME = "online_retail.csv"
+
+T = TypeVar("T")
+
+if str(REPO) not in sys.path:  # the scripts run as `python bench/x.py`, so crm_core must be findable
+    sys.path.insert(0, str(REPO))
+
+
+def require(path: Path) -> Path:
+    """``path`` if it exists; else print why the benchmark is skipped and exit with status 0."""
+    if not path.exists():
+        print(f"skipped: {path} not found (the benchmarks need ../shared/datasets beside the checkout)")
+        sys.exit(0)
+    return path
+
+
+def online_retail_bytes() -> bytes:
+    """The decompressed Online Retail CSV (48,039,726 bytes, header + 541,909 rows), or skip."""
+    return gzip.decompress(require(ONLINE_RETAIL_GZ).read_bytes())
+
+
+def timed(fn: Callable[[], T]) -> tuple[T, float]:
+    """``(fn(), seconds)``; garbage is collected first so one run's leftovers do not bill the next."""
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def seconds_list(values: list[float]) -> str:
+    """``"3.21 3.30 3.18"``: every run, so a reader sees the spread behind a median."""
+    return " ".join(f"{v:.2f}" for v in values)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def proc_status_mb(pid: int, field: str) -> float | None:
+    """A memory line of ``/proc/<pid>/status`` (e.g. ``VmHWM``, the peak resident set) in MB."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # the value is in kB
+    return None
+
+
+def machine_line() -> str:
+    """What the figures were measured on, printed at the top of every benchmark."""
+    import numpy
+    import pandas
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (
+        f"machine: {cores} cores, Python {platform.python_version()}, pandas {pandas.__version__}, "
+        f"numpy {numpy.__version__}"
+    )
+
+
+def verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def profile(fn: Callable[[], object], *, top: int = 25) -> None:
+    """Run ``fn`` once under cProfile and print the ``top`` functions by cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(top)

@@ -1,0 +1,159 @@
+"""Screenshots of every page, in English and Chinese, with the sample data loaded.
+
+Usage (from anywhere)::
+
+    python docs/make_screenshots.py [--out docs/screenshots] [--chromium /usr/bin/chromium]
+
+Starts the app on a free local port, drives Debian's Chromium through Playwright (the Python
+package; Playwright's own browser download is not needed) and writes ``<page>_<lang>.png``:
+home, data, rfm, rfm_heatmap and export, for ``en`` and ``zh``. Each PNG shows the whole page
+when that stays under ``--max-kb``, else the first screen only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+TIMEOUT_MS = 60_000
+LOCALES = {"en": "en-US", "zh": "zh-CN"}  # the app picks its language from the browser's locale
+TEXT = {
+    "en": {"sample": "Load sample data", "nav": ("Start", "Data", "RFM segments", "Export lists"),
+           "titles": ("Know your customers, then act on it", "Data upload", "RFM segments", "Export campaign lists"),
+           "heatmap": "R × F heat map"},
+    "zh": {"sample": "加载示例数据", "nav": ("开始", "数据导入", "RFM 分群", "导出名单"),
+           "titles": ("读懂客户，立即行动", "数据导入", "RFM 客户分群", "导出营销名单"), "heatmap": "R × F 热力图"},
+}
+SHOTS = ("home", "data", "rfm", "export")
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-testid="stStatusWidget"]') === null;
+}"""
+
+
+def start_server(*, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free port, once its health check answers "ok"."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return proc, url
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not start on {url}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def settle(page, text: str) -> None:
+    """Wait for ``text`` (shown only by the new run), for Streamlit to finish, and for charts to draw."""
+    page.get_by_text(text, exact=True).first.wait_for(state="visible")
+    page.wait_for_function(IDLE_JS)
+    page.wait_for_timeout(1200)  # Vega charts and data grids paint after the script run ends
+
+
+def go(page, label: str, title: str) -> None:
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=label).click()
+    settle(page, title)
+
+
+def shoot(page, path: Path, *, max_kb: int) -> None:
+    """The whole page if the PNG stays under ``max_kb``, else the first screen."""
+    # Streamlit scrolls inside its own container, so the full page is made by growing the viewport to fit it.
+    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], '
+        + '[data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"]')].map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height), 4000))})
+    page.wait_for_timeout(500)
+    page.screenshot(path=path, full_page=True)
+    if path.stat().st_size > max_kb * 1024:
+        page.set_viewport_size(VIEWPORT)
+        page.wait_for_timeout(500)
+        page.screenshot(path=path)
+    page.set_viewport_size(VIEWPORT)
+    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+
+
+def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> None:
+    text = TEXT[lang]
+    context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        settle(page, text["titles"][0])
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name=text["sample"]).click()
+        settle(page, "orders_zh.csv")
+        for shot, label, title in zip(SHOTS, text["nav"], text["titles"], strict=True):
+            go(page, label, title)
+            shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
+            if shot == "rfm":
+                page.get_by_role("radio", name=text["heatmap"]).click()
+                page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
+                settle(page, title)
+                page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
+                page.screenshot(path=out / f"rfm_heatmap_{lang}.png")
+                print(f"rfm_heatmap_{lang}.png  {(out / f'rfm_heatmap_{lang}.png').stat().st_size // 1024} KB")
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--max-kb", type=int, default=400)
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    proc, url = start_server()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
+            try:
+                for lang in TEXT:
+                    screenshots_for(browser, url, lang, args.out, max_kb=args.max_kb)
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""Data page with the bundled sample: the row report, exclusions, duplicates, mapping and cleaning forms."""
+
+import pandas as pd
+import pytest
+from app_helpers import TRUTH, frame_with, metrics, open_app, rerun, texts, widget
+
+from crm_core import pipeline
+from crm_core.messages import render
+from crm_core.schema import ColumnMapping, IngestOptions
+from ui.i18n import TEXT
+
+DATA = "pages/data.py"
+
+
+def en(key: str, **params) -> str:
+    return TEXT[key][0].format(**params) if params else TEXT[key][0]
+
+
+@pytest.fixture
+def data_page(sample_upload):
+    return open_app(DATA, upload=sample_upload)
+
+
+def test_report_metrics_equal_crm_core(data_page, sample_loaded):
+    report = sample_loaded.result.report
+    orders = sample_loaded.result.orders
+    shown = metrics(data_page)
+    assert shown == {
+        en("rows_read"): f"{report.rows_read:,}",
+        en("rows_used"): f"{report.rows_used:,}",
+        en("rows_excluded"): f"{len(report.excluded):,}",
+        en("rows_returns"): f"{report.rows_returns:,}",
+        en("customers"): f"{orders.loc[~orders['is_return'], 'customer_id'].nunique():,}",
+    }
+    # The sample's planted numbers (crm_core/sample.py): 58 lines without customer, 12 cancelled, 15 returns.
+    assert (shown[en("rows_read")], shown[en("rows_used")], shown[en("rows_excluded")]) == ("5,844", "5,774", "70")
+    assert shown[en("rows_returns")] == "15" and shown[en("customers")] == "500"
+    assert en("balance", read=5844, used=5774, excluded=70) in texts(data_page.caption)
+
+
+def test_exclusions_table_lists_localized_reasons(data_page, sample_loaded):
+    table = frame_with(data_page, en("reason")).value
+    counts = sample_loaded.result.report.reason_counts()
+    assert dict(zip(table[en("reason")], table[en("rows")], strict=True)) == {
+        render(f"reason_{code}", "en", status="…"): rows for code, rows in counts.items()
+    }
+    assert dict(zip(table[en("reason")], table[en("rows")], strict=True)) == {
+        "no customer id": 58, "order status …": 12,
+    }
+    assert [b.label for b in data_page.download_button if b.label == en("download_excluded")]
+
+
+def test_exclusion_reasons_in_chinese(sample_upload):
+    at = open_app(DATA, lang="zh", upload=sample_upload)
+    table = frame_with(at, TEXT["reason"][1]).value
+    assert dict(zip(table[TEXT["reason"][1]], table[TEXT["rows"][1]], strict=True)) == {
+        "缺少客户编号": 58, "订单状态为 …": 12,
+    }
+    assert metrics(at)[TEXT["rows_read"][1]] == "5,844"
+    assert TEXT["report"][1] in texts(at.subheader)
+
+
+def test_duplicates_table_lists_the_planted_pairs(data_page):
+    truth = pd.read_csv(TRUTH, dtype=str, encoding="utf-8-sig")
+    planted = truth.dropna(subset=["duplicate_of"])
+    pairs = {frozenset(p) for p in zip(planted["customer_id"], planted["duplicate_of"], strict=True)}
+    assert len(pairs) == 3
+    table = frame_with(data_page, "merged_into").value
+    # Each group of the table is one person: its ids are exactly one planted pair.
+    shown = {frozenset(group["customer_id"]) for _, group in table.groupby("merged_into")}
+    assert shown == pairs
+    assert render("note_duplicates_found", "en", groups=3) in texts(data_page.warning)
+
+
+def _submit_mapping(at, **changes):
+    for field, column in changes.items():
+        box = at.selectbox(key=f"map_{field}")
+        # Option 0 is None ("not in file"); AppTest's set_value(None) would mean "no interaction".
+        box.select_index(0) if column is None else box.set_value(column)
+    at.button(key="FormSubmitter:mapping_form-Apply").click()
+    return rerun(at)
+
+
+def test_unmapping_amount_computes_it_from_quantity_and_price(data_page, sample_loaded):
+    assert data_page.selectbox(key="map_amount").value == "实付金额"
+    at = _submit_mapping(data_page, amount=None)
+    assert at.session_state["mapping"].get("amount") is None
+    assert at.session_state["mapping"].get("quantity") == "数量"
+    assert render("note_amount_computed", "en") in texts(at.info)
+    # In the sample every line's amount is quantity x price, so the row counts stay as they were.
+    assert metrics(at)[en("rows_used")] == f"{sample_loaded.result.report.rows_used:,}"
+
+
+def test_unmapping_status_keeps_cancelled_rows(data_page, sample_bytes, sample_loaded):
+    at = _submit_mapping(data_page, status=None)
+    without_status = ColumnMapping.from_dict({**sample_loaded.mapping.as_dict(), "status": None})
+    expected = pipeline.load(sample_bytes, "orders_zh.csv", mapping=without_status).result.report
+    assert expected.rows_used == sample_loaded.result.report.rows_used + 12
+    shown = metrics(at)
+    assert shown[en("rows_used")] == f"{expected.rows_used:,}" == "5,786"
+    assert shown[en("rows_excluded")] == "58"
+    reasons = frame_with(at, en("reason")).value
+    assert dict(zip(reasons[en("reason")], reasons[en("rows")], strict=True)) == {"no customer id": 58}
+
+
+def test_ignoring_returns_drops_exactly_the_return_rows(data_page, sample_bytes, sample_loaded):
+    before = sample_loaded.result.report
+    widget(data_page.radio, en("returns")).set_value("ignore")
+    data_page.button(key="FormSubmitter:clean_form-Apply").click()
+    at = rerun(data_page)
+    assert at.session_state["ingest_options"].returns == "ignore"
+    expected = pipeline.load(sample_bytes, "orders_zh.csv", options=IngestOptions(returns="ignore")).result.report
+    shown = metrics(at)
+    assert shown[en("rows_used")] == f"{before.rows_used - before.rows_returns:,}" == f"{expected.rows_used:,}"
+    assert shown[en("rows_excluded")] == f"{len(before.excluded) + before.rows_returns:,}" == "85"
+    assert shown[en("rows_returns")] == "0"
+    reasons = frame_with(at, en("reason")).value
+    assert dict(zip(reasons[en("reason")], reasons[en("rows")], strict=True))[
+        "return (returns set to be ignored)"] == 15
+
+
+def test_merging_duplicates_reduces_customers_by_the_planted_pairs(data_page):
+    widget(data_page.toggle, en("merge_dups")).set_value(True)
+    data_page.button(key="FormSubmitter:clean_form-Apply").click()
+    at = rerun(data_page)
+    assert metrics(at)[en("customers")] == "497"
+    assert render("note_duplicates_merged", "en", ids=6, groups=3) in texts(at.info) + texts(at.warning)

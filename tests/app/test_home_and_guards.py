@@ -1,0 +1,71 @@
+"""Start page in both languages, and the guard every page shows before any data is loaded."""
+
+import pytest
+from app_helpers import metrics, open_app, rerun, texts
+
+from ui.i18n import TEXT
+
+
+def en(key: str) -> str:
+    return TEXT[key][0]
+
+
+def zh(key: str) -> str:
+    return TEXT[key][1]
+
+
+def test_home_is_english_by_default():
+    at = open_app()
+    assert texts(at.title) == [en("home_title")]
+    assert at.button(key="home_sample").label == en("load_sample")
+    assert [link.label for link in at.main.page_link] == [en("go_to_upload")]
+    # AppTest has no browser locale, so the language falls back to English.
+    assert at.session_state["lang"] == "en"
+
+
+def test_home_in_chinese():
+    at = open_app(lang="zh")
+    assert texts(at.title) == [zh("home_title")]
+    assert at.button(key="home_sample").label == zh("load_sample")
+    assert [link.label for link in at.main.page_link] == [zh("go_to_upload")]
+    assert zh("privacy_note") in texts(at.main.caption)
+
+
+@pytest.mark.parametrize("page", ["pages/rfm.py", "pages/export.py"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pages_needing_data_point_to_the_upload(page, lang):
+    at = open_app(page, lang=lang)
+    index = 0 if lang == "en" else 1
+    assert texts(at.info) == [TEXT["upload_first"][index]]
+    links = at.main.page_link
+    assert [link.label for link in links] == [TEXT["go_to_upload"][index]]
+    assert links[0].proto.page == "data"  # the url path of pages/data.py
+    # The guard stops the page before any of its own content.
+    assert not at.title and not at.metric and not at.dataframe
+
+
+def test_data_page_without_data_offers_the_sample():
+    at = open_app("pages/data.py")
+    assert texts(at.title) == [en("data_title")]
+    assert texts(at.info) == [en("upload_first")]
+    assert len(at.file_uploader) == 1 and at.file_uploader[0].label == en("uploader")
+    assert at.button(key="data_sample").label == en("load_sample")
+    assert not at.metric
+
+
+def test_home_sample_button_loads_the_sample_and_opens_the_data_page():
+    at = open_app()
+    at.button(key="home_sample").click()
+    rerun(at)
+    assert texts(at.title) == [en("data_title")]
+    assert at.session_state["upload"].file_id == "sample"
+    assert metrics(at)[en("rows_read")] == "5,844"
+
+
+def test_data_page_sample_button_loads_the_sample():
+    at = open_app("pages/data.py")
+    at.button(key="data_sample").click()
+    rerun(at)
+    assert at.session_state["upload"].name == "orders_zh.csv"
+    assert metrics(at)[en("customers")] == "500"
+    assert en("ready") in texts(at.success)

@@ -1,0 +1,136 @@
+"""RFM page on the sample: KPIs and summary equal crm_core's, scoring and scheme switches, charts, Chinese."""
+
+import json
+
+import pytest
+from app_helpers import charts, column_labels, frame_with, metrics, open_app, rerun, texts, widget
+
+from crm_core import export, rfm
+from crm_core.customers import customer_table, default_as_of
+from ui.fmt import money_text
+from ui.i18n import TEXT
+
+RFM = "pages/rfm.py"
+
+
+def en(key: str, **params) -> str:
+    return TEXT[key][0].format(**params) if params else TEXT[key][0]
+
+
+def zh(key: str) -> str:
+    return TEXT[key][1]
+
+
+def present(scored, scheme, lang="en"):
+    """Names of the scheme's segments that have customers, best first."""
+    return [scheme.name(s, lang) for s in scheme.segments() if (scored["segment"] == s).any()]
+
+
+@pytest.fixture
+def rfm_page(sample_upload):
+    return open_app(RFM, upload=sample_upload)
+
+
+@pytest.fixture(scope="module")
+def sample_table(sample_loaded):
+    result = sample_loaded.result
+    return customer_table(result.orders, result.customers, as_of=None)
+
+
+def test_kpis_equal_crm_core(rfm_page, sample_table, sample_scored):
+    scored = rfm.score_rfm(sample_table, rfm.RfmParams())
+    assert len(scored) == len(sample_scored) == 500
+    shown = metrics(rfm_page)
+    assert shown[en("kpi_customers")] == f"{len(scored):,}" == "500"
+    assert shown[en("kpi_revenue")] == money_text(float(scored["monetary"].sum()), "¥") == "¥1,253,301"
+    assert shown[en("kpi_orders")] == f"{int(scored['frequency'].sum()):,}"
+    assert shown[en("kpi_pareto")] == f"{rfm.pareto_share(scored):.0%}"
+    assert texts(rfm_page.title) == [en("rfm_title")]
+
+
+
+def test_analysis_date_defaults_to_the_day_after_the_last_order(rfm_page, sample_loaded):
+    expected = default_as_of(sample_loaded.result.orders)
+    assert rfm_page.date_input(key="as_of_input").value == expected
+    assert str(expected) == "2026-01-01"
+    assert not rfm_page.warning  # nothing dated on or after the default date
+
+
+def test_summary_has_one_row_per_non_empty_segment(rfm_page, sample_scored):
+    summary = frame_with(rfm_page, "customer_share").value
+    scheme = rfm.SCHEMES["11"]
+    assert list(summary["name"]) == present(sample_scored, scheme)
+    counts = sample_scored["segment"].value_counts()
+    assert list(summary["customers"]) == [counts[s] for s in scheme.segments() if s in counts.index]
+    assert summary["customers"].sum() == 500
+
+
+def test_threshold_scoring_shows_the_editor_prefilled_with_quintiles(rfm_page, sample_table):
+    assert not [d for d in rfm_page.dataframe if en("score_n", n=5) in d.value.columns]
+    widget(rfm_page.segmented_control, en("method")).set_value("threshold")
+    at = rerun(rfm_page)
+    assert en("thresholds") in [m.value.strip("# ") for m in at.markdown]
+    editor = frame_with(at, en("score_n", n=5)).value
+    expected = rfm.quantile_thresholds(sample_table, frequency_basis="orders")
+    assert list(editor.index) == [en("recency_days"), en("frequency_min"), en("monetary_min")]
+    assert list(editor.loc[en("recency_days")]) == list(expected.recency)
+    assert list(editor.loc[en("monetary_min")]) == list(expected.monetary)[::-1]
+    # The quintile cut-offs as thresholds: every customer is still scored.
+    assert metrics(at)[en("kpi_customers")] == "500"
+    assert at.session_state["rfm_params"].method == "threshold"
+    assert at.session_state["rfm_params"].thresholds == expected
+
+
+def test_four_tier_scheme_shows_four_tier_names(rfm_page, sample_table):
+    rfm_page.selectbox(key="scheme_key").set_value("4")
+    at = rerun(rfm_page)
+    scheme = rfm.SCHEMES["4"]
+    expected = rfm.score_rfm(sample_table, rfm.RfmParams(scheme=scheme))
+    summary = frame_with(at, "customer_share").value
+    assert list(summary["name"]) == present(expected, scheme)
+    assert set(summary["name"]) <= {scheme.name(k, "en") for k in scheme.segments()}
+    assert len(scheme.segments()) == 4 and summary["customers"].sum() == 500
+    assert not set(summary["name"]) & {rfm.SCHEMES["11"].name(k, "en") for k in rfm.SCHEMES["11"].segments()}
+
+
+@pytest.mark.parametrize(("view", "count", "field"), [
+    ("segments", 1, "share"), ("heatmap", 1, "r_score"), ("distributions", 3, "recency_days"),
+])
+def test_chart_views(rfm_page, view, count, field):
+    chart_control = widget(rfm_page.segmented_control, en("charts"))
+    assert chart_control.value == "segments"
+    chart_control.set_value(view)
+    at = rerun(rfm_page)
+    shown = charts(at)
+    assert len(shown) == count
+    assert f'"field": "{field}"' in shown[0].proto.spec
+    assert metrics(at)[en("kpi_customers")] == "500"
+
+
+@pytest.fixture(scope="module")
+def chinese_page(sample_upload):
+    return open_app(RFM, lang="zh", upload=sample_upload)
+
+
+def test_chinese_labels(chinese_page, sample_scored):
+    at = chinese_page
+    assert texts(at.title) == [zh("rfm_title")]
+    assert list(metrics(at)) == [zh("kpi_customers"), zh("kpi_revenue"), zh("kpi_orders"), zh("kpi_pareto")]
+    assert metrics(at)[zh("kpi_customers")] == "500"
+    assert texts(at.subheader) == [zh("summary"), zh("charts")]
+    assert widget(at.segmented_control, zh("method")).options == [zh("method_quantile"), zh("method_threshold")]
+    summary = frame_with(at, "customer_share")
+    assert list(summary.value["name"]) == present(sample_scored, rfm.SCHEMES["11"], "zh")
+    labels = column_labels(summary)
+    assert labels["customers"] == "客户数" and labels["revenue_share"] == export.column_label("revenue_share", "zh")
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels.values()), labels
+    encoding = json.loads(charts(at)[0].proto.spec)["encoding"]
+    assert (encoding["y"]["title"], encoding["x"]["title"]) == (zh("segment"), zh("share"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page, lang):
+    """Bug: the segment-name column is labelled with the label of a person's name ("Name" / "姓名")."""
+    at = chinese_page if lang == "zh" else open_app(RFM, upload=sample_upload)
+    labels = column_labels(frame_with(at, "customer_share"))
+    assert labels["name"] == export.column_label("segment_name", lang)  # "Segment" / "客户分群"

@@ -1,0 +1,113 @@
+"""Files that cannot be used, uploaded through the real uploader: a plain-words error, never a traceback."""
+
+import pytest
+from app_helpers import APP_FIXTURES, READER_FIXTURES, metrics, open_app, rerun, texts, widget
+
+from ui.i18n import TEXT
+
+DATA = "pages/data.py"
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls": "application/vnd.ms-excel"}
+
+
+def en(key: str) -> str:
+    return TEXT[key][0]
+
+
+def upload(at, path, *, name=None):
+    """Put ``path`` into the data page's file uploader, as a user dropping it there."""
+    name = name or path.name
+    at.file_uploader[0].set_value((name, path.read_bytes(), MIME[name.rsplit(".", 1)[1]]))
+    return rerun(at)
+
+
+BAD_FILES = [
+    (READER_FIXTURES / "empty.csv",
+     "The file empty.csv is empty. Export it again from your system and upload the new file."),
+    (READER_FIXTURES / "header_only.csv",
+     "The file header_only.csv has a header but no data rows. Check that the export contains orders."),
+    (READER_FIXTURES / "renamed_docx.xlsx",
+     "renamed_docx.xlsx is named like a .xlsx file but is really a Word document. "
+     "Open it in Excel and save it as .xlsx or CSV."),
+    (READER_FIXTURES / "zip_bomb.xlsx",
+     "zip_bomb.xlsx looks unsafe or damaged (a part expands 1,026 times). "
+     "Open it in Excel, save a fresh copy and upload that."),
+    (APP_FIXTURES / "no_customer.csv",
+     "No column is mapped to Customer ID (客户编号). Choose the matching column in the mapping table "
+     "(e.g. customer id, 卡号)."),
+]
+
+
+@pytest.mark.parametrize(("path", "message"), BAD_FILES, ids=[p.name for p, _ in BAD_FILES])
+def test_bad_upload_shows_our_message(path, message):
+    at = upload(open_app(DATA), path)
+    assert texts(at.error) == [message]
+    assert at.session_state["upload"].name == path.name
+    assert not at.metric and en("ready") not in texts(at.success)
+
+
+def test_missing_customer_column_still_offers_the_mapping():
+    at = upload(open_app(DATA), APP_FIXTURES / "no_customer.csv")
+    # The file itself was read: the user can fix the problem in the mapping form right there.
+    assert at.selectbox(key="map_customer_id").value is None
+    assert at.selectbox(key="map_order_id").value == "order_id"
+    assert texts(at.subheader) == [en("preview"), en("mapping")]
+
+
+def test_bad_upload_message_in_chinese():
+    at = upload(open_app(DATA, lang="zh"), READER_FIXTURES / "empty.csv")
+    assert texts(at.error) == ["文件 empty.csv 是空的。请从系统中重新导出后再上传。"]
+
+
+def test_other_pages_show_the_same_problem_after_a_bad_upload():
+    at = upload(open_app(DATA), READER_FIXTURES / "header_only.csv")
+    at.switch_page("pages/rfm.py")
+    rerun(at)
+    assert texts(at.error) == [
+        "The file header_only.csv has a header but no data rows. Check that the export contains orders."]
+    assert [link.label for link in at.main.page_link] == [en("go_to_upload")]
+    assert not at.title and not at.metric
+
+
+def test_ambiguous_dates_ask_for_the_order_then_load_day_first():
+    at = upload(open_app(DATA), APP_FIXTURES / "ambiguous_dates.csv")
+    (error,) = texts(at.error)
+    assert "day-first or month-first" in error and "05/01/2024" in error and "order_date" in error
+    assert texts(at.info) == [en("choose_date_order")]
+    assert not at.metric
+
+    order = widget(at.radio, en("date_order"))
+    assert order.options == [en("date_auto"), en("date_day"), en("date_month")]
+    order.set_value(True)  # day first
+    at.button(key="FormSubmitter:clean_form-Apply").click()
+    rerun(at)
+    assert not at.error
+    assert at.session_state["ingest_options"].day_first is True
+    # 4 lines by 2 customers, all dated within 2024 read day-first (05/01 -> 5 Jan, 02/06 -> 2 Jun).
+    assert metrics(at) == {en("rows_read"): "4", en("rows_used"): "4", en("rows_excluded"): "0",
+                           en("rows_returns"): "0", en("customers"): "2"}
+    at.switch_page("pages/rfm.py")
+    rerun(at)
+    # Analysis date = the day after the last order, 2 June 2024 read day-first (month-first: 7 April -> 8 April).
+    assert str(at.date_input(key="as_of_input").value) == "2024-06-03"
+
+
+def test_date_order_of_one_file_is_not_forced_on_the_next():
+    """Bug: set_upload() keeps IngestOptions.day_first, so the answer given for one file misreads the next one."""
+    at = upload(open_app(DATA), APP_FIXTURES / "ambiguous_dates.csv")
+    widget(at.radio, en("date_order")).set_value(True)
+    at.button(key="FormSubmitter:clean_form-Apply").click()
+    rerun(at)
+    assert metrics(at)[en("rows_used")] == "4"
+    # A US export: 05/13/2024 can only be month-first, so detection reads every row.
+    upload(at, APP_FIXTURES / "month_first_dates.csv")
+    assert at.session_state["upload"].name == "month_first_dates.csv"
+    assert metrics(at)[en("rows_used")] == "3", "rows of the new file were read day-first and excluded"
+
+
+def test_uploading_a_new_file_replaces_the_sample(sample_upload):
+    at = open_app(DATA, upload=sample_upload)
+    assert metrics(at)[en("rows_read")] == "5,844"
+    upload(at, APP_FIXTURES / "three_customers.csv")
+    assert at.session_state["upload"].name == "three_customers.csv"
+    assert metrics(at)[en("rows_read")] == "6" and metrics(at)[en("customers")] == "3"
