@@ -39,6 +39,10 @@ TEXT = {
            "titles": ("读懂客户，立即行动", "数据导入", "RFM 客户分群", "导出营销名单"), "heatmap": "R × F 热力图"},
 }
 SHOTS = ("home", "data", "rfm", "export")
+MAX_HEIGHT = 4000
+CONTENT_HEIGHT_JS = """() => Math.max(...[...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"]'
+)].map(e => e.scrollHeight + e.getBoundingClientRect().top))"""
 IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -94,11 +98,16 @@ def go(page, label: str, title: str) -> None:
 
 def shoot(page, path: Path, *, max_kb: int) -> None:
     """The whole page if the PNG stays under ``max_kb``, else the first screen."""
-    # Streamlit scrolls inside its own container, so the full page is made by growing the viewport to fit it.
-    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], '
-        + '[data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"]')].map(e => e.scrollHeight))""")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height), 4000))})
-    page.wait_for_timeout(500)
+    # Streamlit scrolls inside its own container, so the full page is made by growing the viewport to fit it;
+    # charts draw lazily once visible, so grow until the height stops changing.
+    height = VIEWPORT["height"]
+    for _ in range(5):
+        needed = min(int(page.evaluate(CONTENT_HEIGHT_JS)) + 1, MAX_HEIGHT)
+        if needed <= height:
+            break
+        height = needed
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        page.wait_for_timeout(800)
     page.screenshot(path=path, full_page=True)
     if path.stat().st_size > max_kb * 1024:
         page.set_viewport_size(VIEWPORT)
