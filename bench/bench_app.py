@@ -12,7 +12,7 @@
 
 Every wait is bounded.  The exit status is 0 whatever the verdicts.  Run from the repository root::
 
-    python bench/bench_app.py [--runs 5] [--skip-apptest] [--skip-browser]
+    python bench/bench_app.py [--runs 5] [--skip-apptest] [--skip-browser] [--screenshots DIR]
 """
 
 from __future__ import annotations
@@ -190,7 +190,13 @@ def _settled(page, timeout_ms: int) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
 
 
-def _drive(page, url: str, csv_path: Path, pid: int) -> tuple[float, float]:
+def _shoot(page, shots: Path | None, name: str) -> None:
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True, timeout=30_000)
+
+
+def _drive(page, url: str, csv_path: Path, pid: int, shots: Path | None) -> tuple[float, float]:
     """Upload, then RFM, then Export; returns (peak after the pages, peak after the Excel download)."""
     page.goto(f"{url}/data", timeout=60_000)
     page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
@@ -201,6 +207,7 @@ def _drive(page, url: str, csv_path: Path, pid: int) -> tuple[float, float]:
     _settled(page, 120_000)
     print(f"  upload -> report showing {ROWS_TEXT} rows: {time.perf_counter() - start:.1f} s")
     _peak(pid, "the data page")
+    _shoot(page, shots, "data")
     for path, marker in PAGE_MARKERS:
         start = time.perf_counter()
         page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').click(timeout=30_000)
@@ -208,6 +215,7 @@ def _drive(page, url: str, csv_path: Path, pid: int) -> tuple[float, float]:
         _settled(page, 120_000)
         print(f"  open the {path} page: {time.perf_counter() - start:.1f} s")
         pages_peak = _peak(pid, f"the {path} page")
+        _shoot(page, shots, path)
     start = time.perf_counter()
     with page.expect_download(timeout=300_000) as download:
         page.get_by_text("Download Excel", exact=True).first.click(timeout=30_000)
@@ -216,7 +224,20 @@ def _drive(page, url: str, csv_path: Path, pid: int) -> tuple[float, float]:
     return pages_peak, _peak(pid, "the Excel download")
 
 
-def bench_memory(data: bytes) -> None:
+def _explain_failure(page) -> None:
+    """Print what the page shows (alerts, exceptions) and save a screenshot, so a timeout can be diagnosed."""
+    shot = Path(tempfile.gettempdir()) / "crm_bench" / "bench_app_failure.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(shot), full_page=True, timeout=10_000)
+        alerts = page.locator('[data-testid="stAlert"], [data-testid="stException"]').all_inner_texts()
+    except Exception as exc:  # noqa: BLE001 - diagnostics must not hide the original error
+        print(f"  (could not capture the page: {exc})")
+        return
+    print(f"  the page at failure: {shot}; alerts: {alerts or 'none'}")
+
+
+def bench_memory(data: bytes, shots: Path | None) -> None:
     print("\n(b) peak memory of the streamlit server (Playwright + Chromium)")
     try:
         from playwright.sync_api import sync_playwright
@@ -236,7 +257,12 @@ def bench_memory(data: bytes) -> None:
                 try:
                     context = browser.new_context(locale="en-US", accept_downloads=True,
                                                   viewport={"width": 1400, "height": 1000})
-                    pages_peak, download_peak = _drive(context.new_page(), url, csv_path, proc.pid)
+                    page = context.new_page()
+                    try:
+                        pages_peak, download_peak = _drive(page, url, csv_path, proc.pid, shots)
+                    except Exception:
+                        _explain_failure(page)
+                        raise
                 finally:
                     browser.close()
         finally:
@@ -252,6 +278,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed threshold edits (default 5)")
     parser.add_argument("--skip-apptest", action="store_true", help="skip (a), the rerun latency")
     parser.add_argument("--skip-browser", action="store_true", help="skip (b), the server's peak memory")
+    parser.add_argument("--screenshots", type=Path, help="save a full-page PNG of each page in (b) to this folder")
     args = parser.parse_args()
 
     data = _common.online_retail_bytes()
@@ -260,7 +287,7 @@ def main() -> None:
     if not args.skip_apptest:
         bench_rerun(data, args.runs)
     if not args.skip_browser:
-        bench_memory(data)
+        bench_memory(data, args.screenshots)
 
 
 if __name__ == "__main__":

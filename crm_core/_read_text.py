@@ -237,10 +237,7 @@ def read_grid(text: str, utf8: bytes, *, delimiter: str, skip: int, name: str) -
     numbers, and sets ragged lines aside.
     """
     try:
-        cells = pd.read_csv(
-            io.BytesIO(utf8), sep=delimiter, header=None, skiprows=skip, dtype=str, keep_default_na=False,
-            na_values=[""], skip_blank_lines=False, encoding="utf-8", engine="c", quotechar='"',
-        )
+        cells = _read_fast(utf8, delimiter=delimiter, skip=skip)
     except pd.errors.EmptyDataError:
         return TextGrid(header=(), body=pd.DataFrame(index=pd.RangeIndex(0)))
     except pd.errors.ParserError:
@@ -250,6 +247,22 @@ def read_grid(text: str, utf8: bytes, *, delimiter: str, skip: int, name: str) -
         grid = TextGrid(header=header, body=cells.iloc[1:].set_axis(pd.RangeIndex(skip + 2, skip + 1 + len(cells))))
     _refuse_unclosed_quote(text, grid.body, name=name)
     return grid
+
+
+def _read_fast(utf8: bytes, *, delimiter: str, skip: int) -> pd.DataFrame:
+    """Arrow's multi-threaded parser (about 4x faster) when it can give the same cells, else the C parser.
+
+    Arrow drops blank lines (shifting row numbers) and refuses ragged rows, quoted line breaks and
+    other oddities: in those cases the C parser's answer (or its error) is the one we use.
+    """
+    options = dict(sep=delimiter, header=None, skiprows=skip, dtype=str, keep_default_na=False, na_values=[""],
+                   encoding="utf-8", quotechar='"')
+    if b"\n\n" not in utf8 and b"\n\r\n" not in utf8 and b"\r\r" not in utf8:
+        try:
+            return pd.read_csv(io.BytesIO(utf8), engine="pyarrow", **options)
+        except Exception:  # noqa: BLE001 - any Arrow refusal means: let the C parser decide
+            pass
+    return pd.read_csv(io.BytesIO(utf8), engine="c", skip_blank_lines=False, **options)
 
 
 def _refuse_unclosed_quote(text: str, body: pd.DataFrame, *, name: str) -> None:

@@ -63,57 +63,71 @@ def customer_table(
     """
     as_of = as_of or default_as_of(orders)
     cutoff = pd.Timestamp(as_of)
-    window = orders[orders["order_date"] < cutoff]
-    purchases = window[~window["is_return"]]
-    returns = window[window["is_return"]]
-    if purchases.empty:
+    in_window = (orders["order_date"] < cutoff).to_numpy()
+    is_return = orders["is_return"].to_numpy(dtype=bool)
+    purchase = in_window & ~is_return
+    if not purchase.any():
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CUSTOMER_COLUMNS})
 
-    grouped = purchases.groupby("customer_id", sort=True)
+    # Group on integer codes (sorted by id): string group-bys over 500k lines are several times slower.
+    codes, ids = pd.factorize(orders["customer_id"], sort=True)
+    n = len(ids)
+    amount = orders["amount"].to_numpy(dtype="float64")
+    dates = orders["order_date"][purchase]
+    buyer = codes[purchase]
+    returned = in_window & is_return
+
+    order_codes = pd.factorize(orders["order_id"])[0][purchase].astype(np.int64)
+    width = int(order_codes.max()) + 1
+    distinct_orders = np.unique(buyer.astype(np.int64) * width + order_codes)
+    quantity = pd.Series(orders["quantity"].to_numpy(dtype="float64")[purchase])
+    by_buyer = dates.groupby(buyer)
     table = pd.DataFrame(
         {
-            "first_order_date": grouped["order_date"].min(),
-            "last_order_date": grouped["order_date"].max(),
-            "frequency": grouped["order_id"].nunique(),
-            "gross_sales": grouped["amount"].sum(),
-            "items": grouped["quantity"].sum(min_count=1),
-            "lines": grouped.size(),
+            "customer_id": np.asarray(ids, dtype=object),
+            "first_order_date": by_buyer.min().reindex(range(n)).to_numpy(),
+            "last_order_date": by_buyer.max().reindex(range(n)).to_numpy(),
+            "frequency": np.bincount(distinct_orders // width, minlength=n),
+            "gross_sales": np.bincount(buyer, weights=amount[purchase], minlength=n),
+            "items": quantity.groupby(buyer).sum(min_count=1).reindex(range(n)).to_numpy(),
+            "lines": np.bincount(buyer, minlength=n),
+            "returns_value": np.bincount(codes[returned], weights=amount[returned], minlength=n),
+            "return_lines": np.bincount(codes[returned], minlength=n),
         }
     )
-    ret = returns.groupby("customer_id")["amount"].agg(["sum", "size"])
-    table["returns_value"] = ret["sum"].reindex(table.index).fillna(0.0)
-    table["return_lines"] = ret["size"].reindex(table.index).fillna(0).astype("int64")
-    table["monetary"] = table["gross_sales"] + table["returns_value"]
+    for column, source in (("channel", "channel"), ("top_category", "category"), ("top_product", "product")):
+        table[column] = _most_common(buyer, orders[source][purchase], n)
+    table = table[table["lines"] > 0].reset_index(drop=True)
 
     day = cutoff.normalize()
-    table["recency_days"] = (day - table["last_order_date"].dt.normalize()).dt.days.astype("int64")
-    table["tenure_days"] = (day - table["first_order_date"].dt.normalize()).dt.days.astype("int64")
-    window_days = max(int((day - purchases["order_date"].min().normalize()).days), 1)
-    table["orders_per_year"] = table["frequency"] * 365.25 / window_days
-    table["avg_order_value"] = table["gross_sales"] / table["frequency"]
-    for column, source in (("channel", "channel"), ("top_category", "category"), ("top_product", "product")):
-        table[column] = _most_common(purchases, source).reindex(table.index)
-
-    table = table.reset_index()[list(CUSTOMER_COLUMNS)]
+    window_days = max(int((day - dates.min().normalize()).days), 1)
+    table = table.assign(
+        monetary=table["gross_sales"] + table["returns_value"],
+        recency_days=(day - table["last_order_date"].dt.normalize()).dt.days.astype("int64"),
+        tenure_days=(day - table["first_order_date"].dt.normalize()).dt.days.astype("int64"),
+        orders_per_year=table["frequency"] * 365.25 / window_days,
+        avg_order_value=table["gross_sales"] / table["frequency"],
+        customer_id=table["customer_id"].astype("str"),
+    )[list(CUSTOMER_COLUMNS)]
     if customers is not None and len(customers.columns) > 1:
         attributes = customers.drop_duplicates("customer_id").set_index("customer_id")
         table = table.join(attributes, on="customer_id")
     return table
 
 
-def _most_common(lines: pd.DataFrame, column: str) -> pd.Series:
-    """Most frequent non-empty value of ``column`` per customer (ties: the smallest value, for determinism).
-
-    Works on integer codes (one sort of int64 keys) because string group-bys over 500k lines are slow.
-    """
-    present = lines[column].notna().to_numpy()
-    customer_codes, customers = pd.factorize(lines["customer_id"].to_numpy()[present])
-    value_codes, values = pd.factorize(lines[column].to_numpy()[present], sort=True)
-    if len(values) == 0:
-        return pd.Series(np.nan, index=pd.Index([], name="customer_id"), dtype="object")
-    keys, counts = np.unique(customer_codes.astype(np.int64) * len(values) + value_codes, return_counts=True)
-    customer, value = keys // len(values), keys % len(values)
+def _most_common(customer_codes: np.ndarray, values: pd.Series, n_customers: int) -> np.ndarray:
+    """Most frequent non-empty value per customer code 0..n-1 (ties: the smallest value); None when none."""
+    value_codes, uniques = pd.factorize(values, sort=True)
+    result = np.full(n_customers, None, dtype=object)
+    present = value_codes >= 0
+    if not present.any():
+        return result
+    width = len(uniques)
+    keys, counts = np.unique(customer_codes[present].astype(np.int64) * width + value_codes[present],
+                             return_counts=True)
+    customer, value = keys // width, keys % width
     order = np.lexsort((value, -counts, customer))
     first = np.r_[True, customer[order][1:] != customer[order][:-1]]
     chosen = order[first]
-    return pd.Series(np.asarray(values)[value[chosen]], index=pd.Index(np.asarray(customers)[customer[chosen]]))
+    result[customer[chosen]] = np.asarray(uniques, dtype=object)[value[chosen]]
+    return result

@@ -6,8 +6,6 @@ Every input row ends up either used or excluded with exactly one reason, so
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -127,21 +125,21 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     if "status" in text_cols:
         excluded = {s.lower() for s in options.excluded_statuses}
         status = text_cols["status"]
-        flag("status", _matches(status, lambda v: v.strip().lower() in excluded), status)
+        flag("status", _matches(status, lambda u: u.str.strip().str.lower().isin(excluded)), status)
     flag("bad_amount", amount.failed | amount.values.isna(), _amount_source(col))
 
     codes = {c.strip().upper() for c in options.non_product_codes}
     non_product = np.zeros(len(frame), dtype=bool)
     for name in ("sku", "product"):
         if name in text_cols:
-            non_product |= _matches(text_cols[name], lambda v: v.strip().upper() in codes)
+            non_product |= _matches(text_cols[name], lambda u: u.str.strip().str.upper().isin(codes))
     flag("non_product", non_product, text_cols.get("sku", text_cols.get("product")))
 
     order_id = values.clean_ids(col("order_id")) if mapping.get("order_id") else None
     is_return = _bool((amount.values < 0) | (quantity < 0))
     if order_id is not None:
         # Online-Retail style cancellations: invoice numbers "C536379" beside plain numeric invoices.
-        is_return |= _matches(order_id, lambda v: CANCELLATION.match(v) is not None)
+        is_return |= _matches(order_id, lambda u: u.str.fullmatch(CANCELLATION))
     if unit_price is not None:
         flag("nonpositive_price", _bool(unit_price <= 0) & ~is_return, unit_price)
     if options.returns == "ignore":
@@ -206,7 +204,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     return IngestResult(orders=orders, customers=customers, report=report)
 
 
-CANCELLATION = re.compile(r"^[Cc][0-9]+$")
+CANCELLATION = r"[Cc][0-9]+"
 
 
 def _bool(mask) -> np.ndarray:
@@ -216,12 +214,12 @@ def _bool(mask) -> np.ndarray:
     return np.array(mask, dtype=bool)
 
 
-def _matches(series: pd.Series, predicate) -> np.ndarray:
-    """Evaluate ``predicate`` once per distinct non-missing value and spread the answer to every row."""
+def _matches(series: pd.Series, test) -> np.ndarray:
+    """Apply the vectorised ``test`` (str Series -> bools) once per distinct value; spread the answer to every row."""
     codes, uniques = pd.factorize(series)
     if len(uniques) == 0:
         return np.zeros(len(series), dtype=bool)
-    answer = np.fromiter((bool(predicate(str(v))) for v in uniques), dtype=bool, count=len(uniques))
+    answer = _bool(pd.Series(test(pd.Series(uniques, dtype="str"))))
     return np.where(codes >= 0, answer[np.maximum(codes, 0)], False)
 
 
@@ -234,8 +232,13 @@ def _totals_rows(frame: pd.DataFrame, mapping: ColumnMapping) -> np.ndarray:
     return mask
 
 
-def _is_totals_label(value: str) -> bool:
-    return len(value) <= 14 and normalize_header(value).rstrip(" :") in TOTALS_WORDS
+def _is_totals_label(values: pd.Series) -> np.ndarray:
+    # Only short cells without digits can be a totals label: test those few one by one.
+    candidates = (values.str.len() <= 14) & ~values.str.contains("[0-9]", regex=True)
+    answer = np.zeros(len(values), dtype=bool)
+    for position in np.flatnonzero(_bool(candidates)):
+        answer[position] = normalize_header(values.iloc[position]).rstrip(" :") in TOTALS_WORDS
+    return answer
 
 
 def _amount_source(col) -> pd.Series:

@@ -6,7 +6,8 @@ Usage (from anywhere)::
 
 Starts the app on a free local port, drives Debian's Chromium through Playwright (the Python
 package; Playwright's own browser download is not needed) and writes ``<page>_<lang>.png``:
-home, data, rfm, rfm_heatmap and export, for ``en`` and ``zh``. Each PNG shows the whole page
+home, data, rfm, export (whole pages) and rfm_heatmap,
+rfm_editor, rfm_table (one screen each), for ``en`` and ``zh``. Each PNG shows the whole page
 when that stays under ``--max-kb``, else the first screen only.
 """
 
@@ -34,9 +35,11 @@ LOCALES = {"en": "en-US", "zh": "zh-CN"}  # the app picks its language from the 
 TEXT = {
     "en": {"sample": "Load sample data", "nav": ("Start", "Data", "RFM segments", "Export lists"),
            "titles": ("Know your customers, then act on it", "Data upload", "RFM segments", "Export campaign lists"),
-           "heatmap": "R × F heat map"},
+           "heatmap": "R × F heat map", "charts": "Charts", "editor": "Edit segment names and map",
+           "table": "Customers and scores"},
     "zh": {"sample": "加载示例数据", "nav": ("开始", "数据导入", "RFM 分群", "导出名单"),
-           "titles": ("读懂客户，立即行动", "数据导入", "RFM 客户分群", "导出营销名单"), "heatmap": "R × F 热力图"},
+           "titles": ("读懂客户，立即行动", "数据导入", "RFM 客户分群", "导出营销名单"), "heatmap": "R × F 热力图",
+           "charts": "图表", "editor": "编辑分群名称与规则", "table": "客户与评分明细"},
 }
 SHOTS = ("home", "data", "rfm", "export")
 MAX_HEIGHT = 4000
@@ -117,6 +120,29 @@ def shoot(page, path: Path, *, max_kb: int) -> None:
     print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
 
 
+def screen_at(page, locator, path: Path) -> None:
+    """The first screen, scrolled so that ``locator`` is at its top."""
+    locator.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(800)
+    page.screenshot(path=path)
+    print(f"{path.name}  {path.stat().st_size // 1024} KB")
+
+
+def rfm_details(page, lang: str, out: Path) -> None:
+    """The heat map, the segment editor and the customer table, one screen each."""
+    text = TEXT[lang]
+    page.get_by_role("radio", name=text["heatmap"]).click()
+    page.wait_for_function(IDLE_JS)
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
+    screen_at(page, page.locator("h3").filter(has_text=text["charts"]), out / f"rfm_heatmap_{lang}.png")
+    for name, summary in (("editor", text["editor"]), ("table", text["table"])):
+        expander = page.locator('[data-testid="stExpander"]').filter(has_text=summary)
+        expander.locator("summary").click()
+        page.wait_for_timeout(1000)
+        screen_at(page, expander, out / f"rfm_{name}_{lang}.png")
+        expander.locator("summary").click()
+
+
 def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> None:
     text = TEXT[lang]
     context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
@@ -131,12 +157,7 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
             go(page, label, title)
             shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
             if shot == "rfm":
-                page.get_by_role("radio", name=text["heatmap"]).click()
-                page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
-                settle(page, title)
-                page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
-                page.screenshot(path=out / f"rfm_heatmap_{lang}.png")
-                print(f"rfm_heatmap_{lang}.png  {(out / f'rfm_heatmap_{lang}.png').stat().st_size // 1024} KB")
+                rfm_details(page, lang, out)
     finally:
         context.close()
 

@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:  # the app's packages (crm_core, ui) when pytest i
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from ui.i18n import TEXT  # noqa: E402
 from ui.state import UPLOAD, Upload  # noqa: E402
 
 APP = ROOT / "app.py"
@@ -32,6 +33,16 @@ TRUTH = ROOT / "sample_data" / "truth.csv"
 READER_FIXTURES = ROOT / "tests" / "data" / "readers"
 APP_FIXTURES = ROOT / "tests" / "data" / "app"
 TIMEOUT = 120
+
+
+def en(key: str, **params) -> str:
+    """UI text ``key`` in English, as ui.i18n.t would format it."""
+    return TEXT[key][0].format(**params) if params else TEXT[key][0]
+
+
+def zh(key: str, **params) -> str:
+    """UI text ``key`` in Chinese."""
+    return TEXT[key][1].format(**params) if params else TEXT[key][1]
 
 
 def make_upload(name: str, data: bytes) -> Upload:

@@ -2,18 +2,14 @@
 
 import pandas as pd
 import pytest
-from app_helpers import TRUTH, frame_with, metrics, open_app, rerun, texts, widget
+from app_helpers import TRUTH, en, frame_with, metrics, open_app, rerun, texts, widget, zh
 
 from crm_core import pipeline
 from crm_core.messages import render
 from crm_core.schema import ColumnMapping, IngestOptions
-from ui.i18n import TEXT
 
 DATA = "pages/data.py"
 
-
-def en(key: str, **params) -> str:
-    return TEXT[key][0].format(**params) if params else TEXT[key][0]
 
 
 @pytest.fixture
@@ -47,17 +43,17 @@ def test_exclusions_table_lists_localized_reasons(data_page, sample_loaded):
     assert dict(zip(table[en("reason")], table[en("rows")], strict=True)) == {
         "no customer id": 58, "order status …": 12,
     }
-    assert [b.label for b in data_page.download_button if b.label == en("download_excluded")]
+    assert en("download_excluded") in [b.label for b in data_page.download_button]
 
 
 def test_exclusion_reasons_in_chinese(sample_upload):
     at = open_app(DATA, lang="zh", upload=sample_upload)
-    table = frame_with(at, TEXT["reason"][1]).value
-    assert dict(zip(table[TEXT["reason"][1]], table[TEXT["rows"][1]], strict=True)) == {
+    table = frame_with(at, zh("reason")).value
+    assert dict(zip(table[zh("reason")], table[zh("rows")], strict=True)) == {
         "缺少客户编号": 58, "订单状态为 …": 12,
     }
-    assert metrics(at)[TEXT["rows_read"][1]] == "5,844"
-    assert TEXT["report"][1] in texts(at.subheader)
+    assert metrics(at)[zh("rows_read")] == "5,844"
+    assert zh("report") in texts(at.subheader)
 
 
 def test_duplicates_table_lists_the_planted_pairs(data_page):

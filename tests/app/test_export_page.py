@@ -9,17 +9,13 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from app_helpers import SAMPLE, metrics, open_app, rerun, texts, widget
+from app_helpers import SAMPLE, en, metrics, open_app, rerun, texts, widget, zh
 
 from crm_core import export, pipeline, rfm
-from ui.i18n import TEXT
 
 EXPORT = "pages/export.py"
 SCHEME = rfm.SCHEMES["11"]
 
-
-def en(key: str, **params) -> str:
-    return TEXT[key][0].format(**params) if params else TEXT[key][0]
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +107,15 @@ def test_csv_format_switches_the_button(export_page):
     at = rerun(export_page)
     assert [b.label for b in at.download_button] == [en("download", fmt="CSV")]
     assert not metrics(at)  # the export page shows lists, not KPIs
+
+
+def test_export_page_in_chinese(sample_upload, sample_scored):
+    at = open_app(EXPORT, lang="zh", upload=sample_upload)
+    assert texts(at.title) == [zh("export_title")]
+    segments = widget(at.multiselect, zh("export_segments"))
+    assert segments.options == [SCHEME.name(s, "zh") for s in non_empty(sample_scored)]
+    assert segments.options[0] == "冠军客户"
+    assert texts(at.info) == ["已排除 75 位退订营销的客户。"]
+    assert [b.label for b in at.download_button] == ["下载 Excel"]
+    assert list(at.dataframe[0].value.columns[:2]) == [export.column_label("customer_id", "zh"),
+                                                       export.column_label("segment_name", "zh")]

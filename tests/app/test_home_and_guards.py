@@ -1,17 +1,7 @@
 """Start page in both languages, and the guard every page shows before any data is loaded."""
 
 import pytest
-from app_helpers import metrics, open_app, rerun, texts
-
-from ui.i18n import TEXT
-
-
-def en(key: str) -> str:
-    return TEXT[key][0]
-
-
-def zh(key: str) -> str:
-    return TEXT[key][1]
+from app_helpers import en, metrics, open_app, rerun, texts, zh
 
 
 def test_home_is_english_by_default():
@@ -35,10 +25,10 @@ def test_home_in_chinese():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pages_needing_data_point_to_the_upload(page, lang):
     at = open_app(page, lang=lang)
-    index = 0 if lang == "en" else 1
-    assert texts(at.info) == [TEXT["upload_first"][index]]
+    text = en if lang == "en" else zh
+    assert texts(at.info) == [text("upload_first")]
     links = at.main.page_link
-    assert [link.label for link in links] == [TEXT["go_to_upload"][index]]
+    assert [link.label for link in links] == [text("go_to_upload")]
     assert links[0].proto.page == "data"  # the url path of pages/data.py
     # The guard stops the page before any of its own content.
     assert not at.title and not at.metric and not at.dataframe

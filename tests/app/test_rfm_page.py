@@ -3,22 +3,15 @@
 import json
 
 import pytest
-from app_helpers import charts, column_labels, frame_with, metrics, open_app, rerun, texts, widget
+from app_helpers import APP_FIXTURES, charts, column_labels, en, frame_with, metrics, open_app, rerun, texts, widget, zh
 
-from crm_core import export, rfm
+from crm_core import export, pipeline, rfm
 from crm_core.customers import customer_table, default_as_of
 from ui.fmt import money_text
-from ui.i18n import TEXT
 
 RFM = "pages/rfm.py"
 
 
-def en(key: str, **params) -> str:
-    return TEXT[key][0].format(**params) if params else TEXT[key][0]
-
-
-def zh(key: str) -> str:
-    return TEXT[key][1]
 
 
 def present(scored, scheme, lang="en"):
@@ -134,3 +127,26 @@ def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page,
     at = chinese_page if lang == "zh" else open_app(RFM, upload=sample_upload)
     labels = column_labels(frame_with(at, "customer_share"))
     assert labels["name"] == export.column_label("segment_name", lang)  # "Segment" / "客户分群"
+
+
+def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
+    """Bug: set_upload() keeps RfmParams.thresholds, so the editor shows the previous file's cut-offs."""
+    widget(rfm_page.segmented_control, en("method")).set_value("threshold")
+    rerun(rfm_page)
+    monetary_row = en("monetary_min")
+    assert frame_with(rfm_page, en("score_n", n=5)).value.loc[monetary_row].max() > 1000  # the sample's ¥ cut-offs
+    rfm_page.switch_page("pages/data.py")
+    rerun(rfm_page)
+    path = APP_FIXTURES / "three_customers.csv"
+    rfm_page.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    rerun(rfm_page)
+    rfm_page.switch_page(RFM)
+    at = rerun(rfm_page)
+    assert metrics(at)[en("kpi_customers")] == "3"
+    loaded = pipeline.load(path.read_bytes(), path.name).result
+    table = customer_table(loaded.orders, loaded.customers, as_of=None)
+    expected = rfm.quantile_thresholds(table, frequency_basis="orders")
+    # Spend per customer in the fixture: T2 40, T3 75, T1 160; the 80/60/40/20 % quantiles interpolate to
+    # 75 + 0.6 * 85 = 126, 75 + 0.2 * 85 = 92, 40 + 0.8 * 35 = 68 and 40 + 0.4 * 35 = 54.
+    assert list(expected.monetary)[::-1] == [126.0, 92.0, 68.0, 54.0]
+    assert list(frame_with(at, en("score_n", n=5)).value.loc[monetary_row]) == [126.0, 92.0, 68.0, 54.0]

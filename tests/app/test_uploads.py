@@ -1,17 +1,12 @@
 """Files that cannot be used, uploaded through the real uploader: a plain-words error, never a traceback."""
 
 import pytest
-from app_helpers import APP_FIXTURES, READER_FIXTURES, metrics, open_app, rerun, texts, widget
-
-from ui.i18n import TEXT
+from app_helpers import APP_FIXTURES, READER_FIXTURES, en, metrics, open_app, rerun, texts, widget
 
 DATA = "pages/data.py"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xls": "application/vnd.ms-excel"}
 
-
-def en(key: str) -> str:
-    return TEXT[key][0]
 
 
 def upload(at, path, *, name=None):

@@ -1,0 +1,126 @@
+"""Two sessions never see each other's data, and "Clear my data" forgets the file.
+
+The sidebar's "Clear my data" button cannot be clicked in AppTest (with st.navigation the sidebar leaves
+AppTest's tree after the first run); the button itself is covered by the browser test in tests/e2e.
+Here ``ui.state.clear_data`` (the function that button calls) is run on the AppTest session's state.
+"""
+
+from types import SimpleNamespace
+
+from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
+
+from ui import state
+
+DATA, RFM = "pages/data.py", "pages/rfm.py"
+
+
+
+def test_two_sessions_show_only_their_own_numbers(sample_upload):
+    sample = open_app(DATA, upload=sample_upload)
+    small = open_app(DATA)
+    path = APP_FIXTURES / "three_customers.csv"
+    small.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    rerun(small)
+    for _ in range(2):  # each after the other has run, twice
+        rerun(sample)
+        assert metrics(sample)[en("rows_read")] == "5,844" and metrics(sample)[en("customers")] == "500"
+        rerun(small)
+        assert metrics(small)[en("rows_read")] == "6" and metrics(small)[en("customers")] == "3"
+    for at, customers in ((sample, "500"), (small, "3")):
+        at.switch_page(RFM)
+        rerun(at)
+        assert metrics(at)[en("kpi_customers")] == customers
+    assert sample.session_state["upload"].name == "orders_zh.csv"
+    assert small.session_state["upload"].name == "three_customers.csv"
+
+
+def test_same_file_in_two_sessions_keeps_settings_apart(sample_upload):
+    ignoring = open_app(DATA, upload=sample_upload)
+    netting = open_app(DATA, upload=sample_upload)
+    radio = next(r for r in ignoring.radio if r.label == en("returns"))
+    radio.set_value("ignore")
+    ignoring.button(key="FormSubmitter:clean_form-Apply").click()
+    rerun(ignoring)
+    rerun(netting)
+    assert metrics(ignoring)[en("rows_used")] == "5,759"
+    assert metrics(netting)[en("rows_used")] == "5,774"
+
+
+class _SessionProxy:
+    """Lets ``ui.state``'s functions (written for st.session_state) work on an AppTest's session state."""
+
+    def __init__(self, app_state):
+        self._state = app_state
+
+    def __setitem__(self, key, value):
+        self._state[key] = value
+
+    def pop(self, key, default=None):
+        if key not in self._state:
+            return default
+        value = self._state[key]
+        del self._state[key]
+        return value
+
+
+def call_on_session(at, monkeypatch, action):
+    """Run ``action`` (a ui.state function a sidebar button calls) on the AppTest's session."""
+    with monkeypatch.context() as patch:
+        # Only ui.state's view of streamlit is replaced, and only for this call (between two runs).
+        patch.setattr(state, "st", SimpleNamespace(session_state=_SessionProxy(at.session_state)))
+        action()
+
+
+def clear_my_data(at, monkeypatch):
+    """What the sidebar's "Clear my data" does to the session (the cache clearing is not per session)."""
+    call_on_session(at, monkeypatch, state.clear_data)
+
+
+def test_clear_data_forgets_the_file_and_its_settings(sample_upload, monkeypatch):
+    at = open_app(RFM, upload=sample_upload)
+    assert metrics(at)[en("kpi_customers")] == "500"
+    assert {state.UPLOAD, state.SUMMARY, state.RFM_PARAMS, state.AS_OF} <= set(at.session_state)
+    clear_my_data(at, monkeypatch)
+    assert not {state.UPLOAD, state.READ_OPTIONS, state.MAPPING, state.INGEST_OPTIONS, state.AS_OF,
+                state.RFM_PARAMS, state.SUMMARY} & set(at.session_state)
+    assert at.session_state["lang"] == "en"  # the language is a preference, not data
+    rerun(at)
+    assert texts(at.info) == [en("upload_first")] and not at.metric
+    at.switch_page("pages/export.py")
+    rerun(at)
+    assert texts(at.info) == [en("upload_first")] and not at.dataframe
+
+
+def test_clear_data_on_the_data_page_does_not_reload_the_uploaded_file(monkeypatch):
+    """Bug: the uploader still holds the file after "Clear my data", and data.py loads it again at once."""
+    at = open_app(DATA)
+    path = APP_FIXTURES / "three_customers.csv"
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    rerun(at)
+    assert metrics(at)[en("customers")] == "3"
+    clear_my_data(at, monkeypatch)
+    rerun(at)  # the rerun the sidebar button asks for
+    assert state.UPLOAD not in at.session_state, "the cleared file was loaded again from the uploader"
+    assert texts(at.info) == [en("upload_first")]
+
+
+def test_sidebar_sample_on_the_data_page_replaces_the_uploaded_file(monkeypatch):
+    """Bug (same cause): the sidebar's "Load sample data" is undone by the file still in the uploader."""
+    at = open_app(DATA)
+    path = APP_FIXTURES / "three_customers.csv"
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    rerun(at)
+    call_on_session(at, monkeypatch, state.load_sample)
+    assert at.session_state["upload"].file_id == "sample"
+    rerun(at)  # the rerun the sidebar button asks for
+    assert at.session_state["upload"].name == "orders_zh.csv", "the uploader's file replaced the sample again"
+    assert metrics(at)[en("rows_read")] == "5,844"
+
+
+def test_a_session_with_another_file_in_state_reads_that_file():
+    upload = make_upload("three_customers.csv", (APP_FIXTURES / "three_customers.csv").read_bytes())
+    at = open_app(RFM, upload=upload)
+    # Analysis date: the day after 2024-03-28, the last order of the fixture.
+    assert str(at.date_input(key="as_of_input").value) == "2024-03-29"
+    assert metrics(at)[en("kpi_customers")] == "3"
+    assert metrics(at)[en("kpi_revenue")] == "¥275.00"  # 100 + 60 + 40 + 25 + 35 + 15
