@@ -109,7 +109,8 @@ def segment_lists(
         sheets[scheme.name(key, lang)] = built.frame
         opted_out += built.opted_out_excluded
     summary = rfm.segment_summary(scored, scheme, lang=lang)
-    summary = summary[summary["segment"].isin(chosen)].drop(columns=["segment"]).rename(columns={"name": "segment_name"})
+    summary = summary[summary["segment"].isin(chosen)].drop(columns=["segment"])
+    summary = summary.rename(columns={"name": "segment_name"})
     summary = summary.rename(columns={c: export.column_label(c, lang) for c in summary.columns})
     return sheets, summary, opted_out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
@@ -50,7 +50,7 @@ class Note:
     level: Literal["info", "warning"] = "info"
 
     @classmethod
-    def of(cls, code: str, level: Literal["info", "warning"] = "info", **params: object) -> "Note":
+    def of(cls, code: str, level: Literal["info", "warning"] = "info", **params: object) -> Note:
         return cls(code=code, params=tuple(params.items()), level=level)
 
     def text(self, lang: Lang = "en") -> str:
@@ -101,13 +101,15 @@ FIELDS: tuple[Field, ...] = (
     Field("quantity", "number", "Quantity", "数量",
           _syn("quantity", "qty", "lineitem quantity", "units", "数量", "购买数量", "商品数量", "件数", "宝贝数量")),
     Field("unit_price", "number", "Unit price", "单价",
-          _syn("unit price", "unitprice", "price", "lineitem price", "单价", "商品单价", "价格", "销售单价", "宝贝单价")),
+          _syn("unit price", "unitprice", "price", "lineitem price",
+               "单价", "商品单价", "价格", "销售单价", "宝贝单价")),
     Field("amount", "number", "Amount", "金额",
           _syn("amount", "sales", "revenue", "total", "line total", "net sales", "sales amount", "paid amount",
                "金额", "实付金额", "销售额", "实收金额", "订单金额", "消费金额", "成交金额", "买家实付金额",
                "应付金额", "支付金额", "总金额", "销售金额")),
     Field("channel", "text", "Channel", "渠道",
-          _syn("channel", "store", "shop", "source", "sales channel", "渠道", "门店", "店铺", "来源", "销售渠道", "店铺名称")),
+          _syn("channel", "store", "shop", "source", "sales channel",
+               "渠道", "门店", "店铺", "来源", "销售渠道", "店铺名称")),
     Field("status", "text", "Order status", "订单状态",
           _syn("status", "order status", "financial status", "订单状态", "交易状态", "状态")),
     Field("name", "text", "Name", "姓名",
@@ -120,7 +122,8 @@ FIELDS: tuple[Field, ...] = (
           _syn("email", "e-mail", "email address", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"), "customer"),
     Field("gender", "text", "Gender", "性别", _syn("gender", "sex", "性别"), "customer"),
     Field("city", "text", "City", "城市",
-          _syn("city", "town", "country", "region", "城市", "所在城市", "地区", "省份", "国家", "收货地址城市"), "customer"),
+          _syn("city", "town", "country", "region", "城市", "所在城市", "地区", "省份", "国家", "收货地址城市"),
+          "customer"),
     Field("signup_date", "date", "Signup date", "注册日期",
           _syn("signup date", "registration date", "join date", "member since", "created", "注册日期",
                "注册时间", "入会日期", "开卡日期", "入会时间"), "customer"),
@@ -170,7 +173,7 @@ class ColumnMapping:
         return dict(self.pairs)
 
     @classmethod
-    def from_dict(cls, mapping: dict[str, str | None]) -> "ColumnMapping":
+    def from_dict(cls, mapping: dict[str, str | None]) -> ColumnMapping:
         order = [f.name for f in FIELDS]
         items = [(k, str(v)) for k, v in mapping.items() if v not in (None, "") and k in FIELD_BY_NAME]
         items.sort(key=lambda kv: order.index(kv[0]))
@@ -180,7 +183,7 @@ class ColumnMapping:
         return json.dumps({"version": 1, "columns": self.as_dict()}, ensure_ascii=False, indent=2)
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "ColumnMapping":
+    def from_json(cls, text: str | bytes) -> ColumnMapping:
         try:
             data = json.loads(text)
             columns = data["columns"] if isinstance(data, dict) and "columns" in data else data

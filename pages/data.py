@@ -30,7 +30,8 @@ try:
     started = time.perf_counter()
     with st.status(t("reading", name=up.name), expanded=False) as status:
         raw = cached.read_raw(up.digest, up.data, up.name, read)
-        status.update(label=t("read_done", rows=len(raw.frame), seconds=time.perf_counter() - started), state="complete")
+        seconds = time.perf_counter() - started
+        status.update(label=t("read_done", rows=len(raw.frame), seconds=seconds), state="complete")
 except DataError as exc:
     st.error(exc.text(lang()))
     st.stop()

@@ -60,13 +60,15 @@ def rf_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     )
     text = base.mark_text(baseline="middle").encode(
         text=alt.Text("customers:Q", format=","),
-        color=alt.condition(alt.datum.customers > matrix["customers"].max() / 2, alt.value("white"), alt.value("black")),
+        color=alt.condition(
+            alt.datum.customers > matrix["customers"].max() / 2, alt.value("white"), alt.value("black")
+        ),
     )
     return _styled((rect + text).properties(height=300))
 
 
 def distribution(table: pd.DataFrame, column: str, title: str) -> alt.Chart:
-    """Histogram of one per-customer measure; the top 1% is folded into the last bar so outliers do not hide the rest."""
+    """Histogram of one per-customer measure; the top 1% is folded into the last bar so outliers don't hide the rest."""
     values = table[[column]].dropna()
     if len(values) > 100:
         cap = values[column].quantile(0.99)

@@ -24,5 +24,6 @@ def test_crm_core_never_imports_streamlit():
 
 
 def test_no_streamlit_import_statement_in_crm_core():
-    offenders = [p.name for p in (ROOT / "crm_core").glob("*.py") if "import streamlit" in p.read_text(encoding="utf-8")]
+    offenders = [p.name for p in (ROOT / "crm_core").glob("*.py")
+                 if "import streamlit" in p.read_text(encoding="utf-8")]
     assert offenders == []

@@ -235,3 +235,30 @@ def test_clear_my_data(browser, app_url):
         assert_no_error(page)
     finally:
         context.close()
+
+
+# --- known defects: strict xfail, so the fix makes these fail until the marker is removed ---------
+
+
+@pytest.mark.xfail(strict=True, reason="Known bug: a fresh session opened at /rfm runs pages/rfm.py as a legacy "
+                   "'pages/' page (nav 'app, data, export, home, rfm', no sidebar). Fix: rename pages/ to app_pages/; "
+                   "then remove this marker.")
+def test_deep_link_keeps_the_app_navigation(browser, app_url):
+    context, page = open_app(browser, f"{app_url}/rfm", "en-US")
+    try:
+        settle(page, "Upload an order file (or load the sample data) to see this page.")
+        assert [re.sub(r"^\W+", "", s).strip() for s in nav_labels(page)] == list(NAV["en"])
+        expect(sidebar(page).get_by_role("button", name="Load sample data")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.xfail(strict=True, reason="Known bug: ui/i18n.py home_intro (zh) shows literal ** because the closing "
+                   "** follows a full-width ')' (CommonMark flanking rule). Remove this marker once fixed.")
+def test_no_literal_markdown_on_chinese_start_page(browser, app_url):
+    context, page = open_app(browser, app_url, "zh-CN")
+    try:
+        settle(page, TITLES["zh"][0])
+        assert "**" not in page.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        context.close()
