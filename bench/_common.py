@@ -86,10 +86,26 @@ def machine_line() -> str:
     import pandas
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # Other work on the machine stretches wall-clock times: the load average tells the reader how busy it was.
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"machine: {cores} cores, Python {platform.python_version()}, pandas {pandas.__version__}, "
-        f"numpy {numpy.__version__}"
+        f"machine: {cores} cores (load average {load}), Python {platform.python_version()}, "
+        f"pandas {pandas.__version__}, numpy {numpy.__version__}; code {code_version()}"
     )
+
+
+def code_version() -> str:
+    """The checkout's commit, marked when the work tree has local changes (figures depend on the code)."""
+    import subprocess
+
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                             timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "crm_core", "ui", "pages", "app.py"],
+                               cwd=REPO, capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    return f"{sha} + local changes" if dirty else sha
 
 
 def verdict(passed: bool) -> str:

@@ -178,16 +178,31 @@ def _peak(pid: int, step: str) -> float:
     return hwm
 
 
-# Text only each page shows once its script has got that far (the English UI: the browser locale is en-US).
-PAGE_MARKERS = (
-    ("rfm", "Customers bringing 50% of revenue"),  # a KPI of the RFM page
-    ("export", "Download Excel"),  # the export page's download button
+# Sidebar link label and a text only that page shows once its script has got that far (English UI: the
+# browser locale is en-US).  Pages are opened from the sidebar, as a user does: loading /data directly
+# would start a new session without the upload.
+PAGES = (
+    ("Data", ROWS_TEXT),  # the data page's report: rows read
+    ("RFM segments", "Customers bringing 50% of revenue"),  # a KPI of the RFM page
+    ("Export lists", "Download Excel"),  # the export page's download button
 )
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-testid="stStatusWidget"]') === null;
+}"""
 
 
-def _settled(page, timeout_ms: int) -> None:
-    """Wait (bounded) until Streamlit's "Running..." indicator is gone, so the script run has finished."""
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
+def _settled(page, text: str, timeout_ms: int) -> None:
+    """Wait (bounded) until ``text`` shows and Streamlit has finished running the script."""
+    page.get_by_text(text, exact=True).first.wait_for(state="visible", timeout=timeout_ms)
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+
+
+def _nav(page, label: str) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSidebarNavLink"]').filter(has_text=label).first.click(
+        timeout=30_000
+    )
 
 
 def _shoot(page, shots: Path | None, name: str) -> None:
@@ -198,27 +213,29 @@ def _shoot(page, shots: Path | None, name: str) -> None:
 
 def _drive(page, url: str, csv_path: Path, pid: int, shots: Path | None) -> tuple[float, float]:
     """Upload, then RFM, then Export; returns (peak after the pages, peak after the Excel download)."""
-    page.goto(f"{url}/data", timeout=60_000)
-    page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
+    page.goto(url, timeout=60_000)
+    page.wait_for_function(IDLE_JS, timeout=60_000)
     _peak(pid, "start")
+    (data_label, rows_text), *others = PAGES
+    _nav(page, data_label)
+    uploader = page.locator('[data-testid="stFileUploader"] input[type=file]').first
+    uploader.wait_for(state="attached", timeout=60_000)
     start = time.perf_counter()
-    page.locator("input[type=file]").first.set_input_files(str(csv_path), timeout=120_000)
-    page.get_by_text(ROWS_TEXT, exact=True).first.wait_for(timeout=300_000)
-    _settled(page, 120_000)
-    print(f"  upload -> report showing {ROWS_TEXT} rows: {time.perf_counter() - start:.1f} s")
+    uploader.set_input_files(str(csv_path), timeout=120_000)
+    _settled(page, rows_text, 300_000)
+    print(f"  upload -> report showing {rows_text} rows read: {time.perf_counter() - start:.1f} s")
     _peak(pid, "the data page")
     _shoot(page, shots, "data")
-    for path, marker in PAGE_MARKERS:
+    for label, marker in others:
         start = time.perf_counter()
-        page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').click(timeout=30_000)
-        page.get_by_text(marker, exact=True).first.wait_for(timeout=180_000)
-        _settled(page, 120_000)
-        print(f"  open the {path} page: {time.perf_counter() - start:.1f} s")
-        pages_peak = _peak(pid, f"the {path} page")
-        _shoot(page, shots, path)
+        _nav(page, label)
+        _settled(page, marker, 180_000)
+        print(f"  open the {label} page: {time.perf_counter() - start:.1f} s")
+        pages_peak = _peak(pid, f"the {label} page")
+        _shoot(page, shots, label.split()[0].lower())
     start = time.perf_counter()
     with page.expect_download(timeout=300_000) as download:
-        page.get_by_text("Download Excel", exact=True).first.click(timeout=30_000)
+        page.locator('[data-testid="stDownloadButton"]').get_by_text("Download Excel").first.click(timeout=30_000)
     size = Path(download.value.path()).stat().st_size
     print(f"  Excel download ({size / 1e6:.2f} MB): {time.perf_counter() - start:.1f} s")
     return pages_peak, _peak(pid, "the Excel download")

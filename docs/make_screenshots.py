@@ -123,6 +123,7 @@ def shoot(page, path: Path, *, max_kb: int) -> None:
 def screen_at(page, locator, path: Path) -> None:
     """The first screen, scrolled so that ``locator`` is at its top."""
     locator.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.mouse.move(5, VIEWPORT["height"] - 5)  # off the charts, whose hover toolbar would show
     page.wait_for_timeout(800)
     page.screenshot(path=path)
     print(f"{path.name}  {path.stat().st_size // 1024} KB")

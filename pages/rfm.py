@@ -23,7 +23,11 @@ method = c2.segmented_control(t("method"), ["quantile", "threshold"], default=pa
                               format_func=lambda m: t(f"method_{m}"))
 basis = c3.segmented_control(t("frequency_basis"), ["orders", "per_year"], default=params.frequency_basis,
                              required=True, format_func=lambda b: t(f"basis_{b}"))
-scheme_key = c4.selectbox(t("scheme"), list(rfm.SCHEMES), key="scheme_key", format_func=lambda k: t(f"scheme_{k}"))
+schemes = list(rfm.SCHEMES)
+# Remembered in the session (not in widget state, which Streamlit drops when the user visits another page).
+scheme_key = c4.selectbox(t("scheme"), schemes, index=schemes.index(st.session_state.get("scheme_base", "11")),
+                          format_func=lambda k: t(f"scheme_{k}"))
+st.session_state["scheme_base"] = scheme_key
 # Edits to the segment map live in the editors' own state and are re-applied to the base scheme each run.
 scheme = rfm.SCHEMES[scheme_key]
 

@@ -14,6 +14,11 @@ RFM = "pages/rfm.py"
 
 
 
+def segment_names(summary) -> list[str]:
+    """The summary table's first column: the segment names (whatever the page calls that column)."""
+    return list(summary.iloc[:, 0])
+
+
 def present(scored, scheme, lang="en"):
     """Names of the scheme's segments that have customers, best first."""
     return [scheme.name(s, lang) for s in scheme.segments() if (scored["segment"] == s).any()]
@@ -52,7 +57,7 @@ def test_analysis_date_defaults_to_the_day_after_the_last_order(rfm_page, sample
 def test_summary_has_one_row_per_non_empty_segment(rfm_page, sample_scored):
     summary = frame_with(rfm_page, "customer_share").value
     scheme = rfm.SCHEMES["11"]
-    assert list(summary["name"]) == present(sample_scored, scheme)
+    assert segment_names(summary) == present(sample_scored, scheme)
     counts = sample_scored["segment"].value_counts()
     assert list(summary["customers"]) == [counts[s] for s in scheme.segments() if s in counts.index]
     assert summary["customers"].sum() == 500
@@ -75,15 +80,15 @@ def test_threshold_scoring_shows_the_editor_prefilled_with_quintiles(rfm_page, s
 
 
 def test_four_tier_scheme_shows_four_tier_names(rfm_page, sample_table):
-    rfm_page.selectbox(key="scheme_key").set_value("4")
+    widget(rfm_page.selectbox, en("scheme")).set_value("4")
     at = rerun(rfm_page)
     scheme = rfm.SCHEMES["4"]
     expected = rfm.score_rfm(sample_table, rfm.RfmParams(scheme=scheme))
     summary = frame_with(at, "customer_share").value
-    assert list(summary["name"]) == present(expected, scheme)
-    assert set(summary["name"]) <= {scheme.name(k, "en") for k in scheme.segments()}
+    assert segment_names(summary) == present(expected, scheme)
+    assert set(segment_names(summary)) <= {scheme.name(k, "en") for k in scheme.segments()}
     assert len(scheme.segments()) == 4 and summary["customers"].sum() == 500
-    assert not set(summary["name"]) & {rfm.SCHEMES["11"].name(k, "en") for k in rfm.SCHEMES["11"].segments()}
+    assert not set(segment_names(summary)) & {rfm.SCHEMES["11"].name(k, "en") for k in rfm.SCHEMES["11"].segments()}
 
 
 @pytest.mark.parametrize(("view", "count", "field"), [
@@ -113,7 +118,7 @@ def test_chinese_labels(chinese_page, sample_scored):
     assert texts(at.subheader) == [zh("summary"), zh("charts")]
     assert widget(at.segmented_control, zh("method")).options == [zh("method_quantile"), zh("method_threshold")]
     summary = frame_with(at, "customer_share")
-    assert list(summary.value["name"]) == present(sample_scored, rfm.SCHEMES["11"], "zh")
+    assert segment_names(summary.value) == present(sample_scored, rfm.SCHEMES["11"], "zh")
     labels = column_labels(summary)
     assert labels["customers"] == "客户数" and labels["revenue_share"] == export.column_label("revenue_share", "zh")
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels.values()), labels
@@ -125,8 +130,8 @@ def test_chinese_labels(chinese_page, sample_scored):
 def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page, lang):
     """Bug: the segment-name column is labelled with the label of a person's name ("Name" / "姓名")."""
     at = chinese_page if lang == "zh" else open_app(RFM, upload=sample_upload)
-    labels = column_labels(frame_with(at, "customer_share"))
-    assert labels["name"] == export.column_label("segment_name", lang)  # "Segment" / "客户分群"
+    summary = frame_with(at, "customer_share")
+    assert list(column_labels(summary).values())[0] == export.column_label("segment_name", lang)  # "Segment" / "客户分群"
 
 
 def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
@@ -150,3 +155,17 @@ def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
     # 75 + 0.6 * 85 = 126, 75 + 0.2 * 85 = 92, 40 + 0.8 * 35 = 68 and 40 + 0.4 * 35 = 54.
     assert list(expected.monetary)[::-1] == [126.0, 92.0, 68.0, 54.0]
     assert list(frame_with(at, en("score_n", n=5)).value.loc[monetary_row]) == [126.0, 92.0, 68.0, 54.0]
+
+
+def test_four_tier_choice_carries_to_the_export_page_and_back(rfm_page, sample_table):
+    widget(rfm_page.selectbox, en("scheme")).set_value("4")
+    rerun(rfm_page)
+    scheme = rfm.SCHEMES["4"]
+    expected = present(rfm.score_rfm(sample_table, rfm.RfmParams(scheme=scheme)), scheme)
+    rfm_page.switch_page("pages/export.py")
+    at = rerun(rfm_page)
+    assert widget(at.multiselect, en("export_segments")).options == expected
+    at.switch_page(RFM)
+    rerun(at)
+    assert widget(at.selectbox, en("scheme")).value == "4"
+    assert segment_names(frame_with(at, "customer_share").value) == expected
