@@ -14,33 +14,43 @@ with st.sidebar:
 
 navigation = st.navigation(
     [
-        st.Page("pages/home.py", title=t("nav_home"), icon="🏠", default=True),
-        st.Page("pages/data.py", title=t("nav_data"), icon="📤"),
-        st.Page("pages/rfm.py", title=t("nav_rfm"), icon="🎯"),
-        st.Page("pages/export.py", title=t("nav_export"), icon="📥"),
+        st.Page("app_pages/home.py", title=t("nav_home"), icon="🏠", default=True),
+        st.Page("app_pages/data.py", title=t("nav_data"), icon="📤"),
+        st.Page("app_pages/rfm.py", title=t("nav_rfm"), icon="🎯"),
+        st.Page("app_pages/export.py", title=t("nav_export"), icon="📥"),
     ]
 )
 
 with st.sidebar:
     st.divider()
     st.subheader(t("data_status"))
-    upload = state.upload()
-    if upload is None:
-        st.caption(t("no_data"))
-    else:
-        summary = state.known_summary(upload)
-        if summary:
-            st.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
-        else:
-            st.markdown(f"**{upload.name}**")
+    status_box = st.container()
     if st.button(t("load_sample"), icon="🧪", width="stretch", key="sidebar_sample"):
         state.load_sample()
         st.rerun()
-    if upload is not None and st.button(t("clear_data"), icon="🗑️", width="stretch", key="sidebar_clear"):
+    if state.upload() is not None and st.button(t("clear_data"), icon="🗑️", width="stretch", key="sidebar_clear"):
         state.clear_data()
         cached.clear_all()
         st.toast(t("cleared"))
         st.rerun()
     st.caption(t("privacy_note"))
 
+
+def show_data_status(slot) -> None:
+    """File name and counts; never computes (pages compute the summary, the sidebar only reads it)."""
+    upload = state.upload()
+    if upload is None:
+        slot.caption(t("no_data"))
+        return
+    summary = state.known_summary(upload)
+    if summary:
+        slot.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
+    else:
+        slot.markdown(f"**{upload.name}**")
+
+
+status_slot = status_box.empty()
+show_data_status(status_slot)
 navigation.run()
+# Again after the page, which may just have computed the counts (skipped when a page guard stopped the run).
+show_data_status(status_slot)

@@ -86,7 +86,7 @@ def bench_rerun(data: bytes, runs: int) -> None:
     at.session_state[state.UPLOAD] = state.Upload(
         name=_common.ONLINE_RETAIL_NAME, data=data, digest=hashlib.sha256(data).hexdigest()
     )
-    at.switch_page("pages/rfm.py")
+    at.switch_page("app_pages/rfm.py")
     cold = _timed_run(at, "cold run", timeout=COLD_TIMEOUT)
     print(f"  cold run (read + clean + customer table + scores): {cold:.2f} s; customers shown: {_customers_shown(at)}")
 

@@ -159,10 +159,21 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+# Words that travel as parameters (e.g. the separator a reader found) and are shown in either language.
+TERMS: dict[str, dict[str, str]] = {
+    "comma": {"en": "comma", "zh": "逗号"},
+    "semicolon": {"en": "semicolon", "zh": "分号"},
+    "tab": {"en": "tab", "zh": "制表符"},
+    "pipe": {"en": "pipe", "zh": "竖线"},
+    "space": {"en": "space", "zh": "空格"},
+}
+
+
 def render(code: str, lang: str = "en", **params: object) -> str:
     """Return message ``code`` in ``lang`` ("en" or "zh"), formatted with ``params``."""
     entry = MESSAGES[code]
     template = entry.get(lang) or entry["en"]
+    params = {k: TERMS[v].get(lang, v) if isinstance(v, str) and v in TERMS else v for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, ValueError, IndexError):

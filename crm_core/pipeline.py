@@ -134,7 +134,8 @@ def rfm_workbook(
     lang = options.lang
     label = lambda c: export.column_label(c, lang)  # noqa: E731
     formats = export.ColumnFormat(
-        money=tuple(label(c) for c in ("monetary", "avg_order_value", "revenue", "avg_monetary")),
+        money=tuple(label(c) for c in ("monetary", "avg_order_value", "revenue", "avg_monetary", "avg_recency_days",
+                                       "avg_frequency")),
         integer=tuple(label(c) for c in ("recency_days", "frequency", "customers")),
         percent=tuple(label(c) for c in ("customer_share", "revenue_share")),
         date=tuple(label(c) for c in ("last_order_date", "first_order_date")),

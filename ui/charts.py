@@ -46,11 +46,14 @@ def segment_bars(summary: pd.DataFrame) -> alt.Chart:
 def rf_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     """Customers per (R score, F score) cell, with the count written in each cell."""
     base = alt.Chart(matrix).encode(
-        x=alt.X("f_score:O", title=t("f_score")),
+        x=alt.X("f_score:O", title=t("f_score"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("r_score:O", sort="descending", title=t("r_score")),
     )
     rect = base.mark_rect().encode(
-        color=alt.Color("customers:Q", title=t("customers_count"), scale=alt.Scale(scheme="blues")),
+        # White for empty cells, dark blue for the fullest.
+        color=alt.Color("customers:Q", title=t("customers_count"),
+                        scale=alt.Scale(domainMin=0, range=["#ffffff", "#08519c"]),
+                        legend=alt.Legend(orient="right")),
         tooltip=[
             alt.Tooltip("r_score:O", title=t("r_score")),
             alt.Tooltip("f_score:O", title=t("f_score")),
@@ -64,7 +67,7 @@ def rf_heatmap(matrix: pd.DataFrame) -> alt.Chart:
             alt.datum.customers > matrix["customers"].max() / 2, alt.value("white"), alt.value("black")
         ),
     )
-    return _styled((rect + text).properties(height=300))
+    return _styled((rect + text).properties(height=380))
 
 
 def distribution(table: pd.DataFrame, column: str, title: str) -> alt.Chart:

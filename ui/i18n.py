@@ -37,7 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Monetary value**, groups them into segments with a suggested action, and gives you a formatted Excel "
         "list per segment.",
         "上传店铺或 CRM 导出的订单文件（CSV 或 Excel，中英文表头均可）。应用会说明读取了什么、排除了什么，"
-        "按**最近一次消费（R）、消费频率（F）、消费金额（M）**为每位客户打分，分成带有建议动作的客户群，"
+        "按 **最近一次消费 R、消费频率 F、消费金额 M** 为每位客户打分，分成带有建议动作的客户群，"
         "并为每个客户群生成格式规范的 Excel 名单。",
     ),
     "home_steps": (
@@ -112,13 +112,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_of_help": ("Recency is counted up to this day. Default: the day after the last order.", "最近一次消费天数计算到这一天。默认为最后一笔订单的次日。"),
     "method": ("Scoring", "评分方式"),
     "method_quantile": ("Quintiles (20% per score)", "五等分（每档 20%）"),
-    "method_threshold": ("My own thresholds", "自定义阈值"),
+    "method_threshold": ("My thresholds", "自定义阈值"),
     "frequency_basis": ("Frequency counts", "频率口径"),
     "basis_orders": ("Orders", "订单数"),
     "basis_per_year": ("Orders per year", "年均订单数"),
     "scheme": ("Segments", "分群方案"),
-    "scheme_11": ("11 segments (Champions … Lost)", "11 类（冠军客户…流失客户）"),
-    "scheme_4": ("4 tiers (high value / potential / general / lost)", "4 层（高价值/潜力/一般/流失）"),
+    "scheme_11": ("11 segments", "11 类客户群"),
+    "scheme_4": ("4 tiers", "4 层客户"),
     "thresholds": ("Thresholds", "阈值"),
     "thresholds_help": (
         "Score 5 needs the value in the first column (R: at most, F and M: at least), score 4 the second, and so on. "
@@ -136,7 +136,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "reset": ("Reset", "重置"),
     "computing": ("Scoring customers…", "正在为客户打分…"),
     "kpi_customers": ("Customers", "客户数"),
-    "kpi_revenue": ("Net revenue", "净收入"),
+    "kpi_revenue": ("Revenue (net)", "销售额（净）"),
     "kpi_orders": ("Orders", "订单数"),
     "kpi_pareto": ("Customers bringing 50% of revenue", "贡献 50% 收入的客户"),
     "pareto_sentence": ("{cust:.0%} of customers bring 50% of revenue.", "{cust:.0%} 的客户贡献了 50% 的收入。"),
@@ -181,6 +181,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "以 = + - @ 开头的单元格按文本写入，任何表格软件都不会把它们当作公式执行。",
     ),
     "segment_column": ("Segment", "客户群"),
+    "dup_customer": ("Customer ID", "客户编号"),
+    "dup_merged_into": ("Same person as", "同一客户"),
+    "dup_matched_on": ("Matched on", "匹配依据"),
+    "dup_key": ("Shared phone / email", "相同的电话/邮箱"),
+    "dup_group_size": ("IDs in group", "组内编号数"),
+    "match_phone": ("phone", "电话"),
+    "match_email": ("email", "邮箱"),
+    "match_phone+email": ("phone + email", "电话 + 邮箱"),
+    "status_detail": ("Status", "状态"),
 }
 
 

@@ -97,7 +97,7 @@ def require_upload() -> Upload:
     up = upload()
     if up is None:
         st.info(t("upload_first"))
-        st.page_link("pages/data.py", label=t("go_to_upload"), icon="📤")
+        st.page_link("app_pages/data.py", label=t("go_to_upload"), icon="📤")
         st.stop()
     return up
 
@@ -113,7 +113,7 @@ def require_data() -> tuple[Upload, dict]:
             summary = cached.ingest_summary(*ingest_key(up))
     except DataError as exc:
         st.error(exc.text(lang()))
-        st.page_link("pages/data.py", label=t("go_to_upload"), icon="📤")
+        st.page_link("app_pages/data.py", label=t("go_to_upload"), icon="📤")
         st.stop()
     st.session_state[SUMMARY] = (up.digest, summary)
     return up, summary

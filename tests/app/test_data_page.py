@@ -8,7 +8,7 @@ from crm_core import pipeline
 from crm_core.messages import render
 from crm_core.schema import ColumnMapping, IngestOptions
 
-DATA = "pages/data.py"
+DATA = "app_pages/data.py"
 
 
 
@@ -36,13 +36,13 @@ def test_report_metrics_equal_crm_core(data_page, sample_loaded):
 
 def test_exclusions_table_lists_localized_reasons(data_page, sample_loaded):
     table = frame_with(data_page, en("reason")).value
-    counts = sample_loaded.result.report.reason_counts()
+    excluded = sample_loaded.result.report.excluded
+    statuses = excluded.loc[excluded["reason"] == "status", "detail"].value_counts()
+    assert dict(statuses) == {"已取消": 12}  # the sample's cancelled lines, one status
     assert dict(zip(table[en("reason")], table[en("rows")], strict=True)) == {
-        render(f"reason_{code}", "en", status="…"): rows for code, rows in counts.items()
+        render("reason_missing_customer", "en"): 58, render("reason_status", "en", status="已取消"): 12,
     }
-    assert dict(zip(table[en("reason")], table[en("rows")], strict=True)) == {
-        "no customer id": 58, "order status …": 12,
-    }
+    assert list(table[en("reason")]) == ["no customer id", "order status 已取消"]  # largest first
     assert en("download_excluded") in [b.label for b in data_page.download_button]
 
 
@@ -50,10 +50,10 @@ def test_exclusion_reasons_in_chinese(sample_upload):
     at = open_app(DATA, lang="zh", upload=sample_upload)
     table = frame_with(at, zh("reason")).value
     assert dict(zip(table[zh("reason")], table[zh("rows")], strict=True)) == {
-        "缺少客户编号": 58, "订单状态为 …": 12,
+        "缺少客户编号": 58, "订单状态为 已取消": 12,
     }
     assert metrics(at)[zh("rows_read")] == "5,844"
-    assert zh("report") in texts(at.subheader)
+    assert zh("report") in texts(at.main.subheader)
 
 
 def test_duplicates_table_lists_the_planted_pairs(data_page):
@@ -61,10 +61,11 @@ def test_duplicates_table_lists_the_planted_pairs(data_page):
     planted = truth.dropna(subset=["duplicate_of"])
     pairs = {frozenset(p) for p in zip(planted["customer_id"], planted["duplicate_of"], strict=True)}
     assert len(pairs) == 3
-    table = frame_with(data_page, "merged_into").value
+    table = frame_with(data_page, en("dup_merged_into")).value
     # Each group of the table is one person: its ids are exactly one planted pair.
-    shown = {frozenset(group["customer_id"]) for _, group in table.groupby("merged_into")}
+    shown = {frozenset(group[en("dup_customer")]) for _, group in table.groupby(en("dup_merged_into"))}
     assert shown == pairs
+    assert set(table[en("dup_matched_on")]) <= {en("match_phone"), en("match_email"), en("match_phone+email")}
     assert render("note_duplicates_found", "en", groups=3) in texts(data_page.warning)
 
 

@@ -13,7 +13,7 @@ from app_helpers import SAMPLE, en, metrics, open_app, rerun, texts, widget, zh
 
 from crm_core import export, pipeline, rfm
 
-EXPORT = "pages/export.py"
+EXPORT = "app_pages/export.py"
 SCHEME = rfm.SCHEMES["11"]
 
 

@@ -21,7 +21,7 @@ def test_home_in_chinese():
     assert zh("privacy_note") in texts(at.main.caption)
 
 
-@pytest.mark.parametrize("page", ["pages/rfm.py", "pages/export.py"])
+@pytest.mark.parametrize("page", ["app_pages/rfm.py", "app_pages/export.py"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pages_needing_data_point_to_the_upload(page, lang):
     at = open_app(page, lang=lang)
@@ -35,7 +35,7 @@ def test_pages_needing_data_point_to_the_upload(page, lang):
 
 
 def test_data_page_without_data_offers_the_sample():
-    at = open_app("pages/data.py")
+    at = open_app("app_pages/data.py")
     assert texts(at.title) == [en("data_title")]
     assert texts(at.info) == [en("upload_first")]
     assert len(at.file_uploader) == 1 and at.file_uploader[0].label == en("uploader")
@@ -53,7 +53,7 @@ def test_home_sample_button_loads_the_sample_and_opens_the_data_page():
 
 
 def test_data_page_sample_button_loads_the_sample():
-    at = open_app("pages/data.py")
+    at = open_app("app_pages/data.py")
     at.button(key="data_sample").click()
     rerun(at)
     assert at.session_state["upload"].name == "orders_zh.csv"

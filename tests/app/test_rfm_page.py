@@ -9,7 +9,7 @@ from crm_core import export, pipeline, rfm
 from crm_core.customers import customer_table, default_as_of
 from ui.fmt import money_text
 
-RFM = "pages/rfm.py"
+RFM = "app_pages/rfm.py"
 
 
 
@@ -115,7 +115,7 @@ def test_chinese_labels(chinese_page, sample_scored):
     assert texts(at.title) == [zh("rfm_title")]
     assert list(metrics(at)) == [zh("kpi_customers"), zh("kpi_revenue"), zh("kpi_orders"), zh("kpi_pareto")]
     assert metrics(at)[zh("kpi_customers")] == "500"
-    assert texts(at.subheader) == [zh("summary"), zh("charts")]
+    assert texts(at.main.subheader) == [zh("summary"), zh("charts")]
     assert widget(at.segmented_control, zh("method")).options == [zh("method_quantile"), zh("method_threshold")]
     summary = frame_with(at, "customer_share")
     assert segment_names(summary.value) == present(sample_scored, rfm.SCHEMES["11"], "zh")
@@ -131,7 +131,8 @@ def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page,
     """Bug: the segment-name column is labelled with the label of a person's name ("Name" / "姓名")."""
     at = chinese_page if lang == "zh" else open_app(RFM, upload=sample_upload)
     summary = frame_with(at, "customer_share")
-    assert list(column_labels(summary).values())[0] == export.column_label("segment_name", lang)  # "Segment" / "客户分群"
+    # "Segment" / "客户分群", as the same column is called in the exported workbook.
+    assert list(column_labels(summary).values())[0] == export.column_label("segment_name", lang)
 
 
 def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
@@ -140,7 +141,7 @@ def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
     rerun(rfm_page)
     monetary_row = en("monetary_min")
     assert frame_with(rfm_page, en("score_n", n=5)).value.loc[monetary_row].max() > 1000  # the sample's ¥ cut-offs
-    rfm_page.switch_page("pages/data.py")
+    rfm_page.switch_page("app_pages/data.py")
     rerun(rfm_page)
     path = APP_FIXTURES / "three_customers.csv"
     rfm_page.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
@@ -162,7 +163,7 @@ def test_four_tier_choice_carries_to_the_export_page_and_back(rfm_page, sample_t
     rerun(rfm_page)
     scheme = rfm.SCHEMES["4"]
     expected = present(rfm.score_rfm(sample_table, rfm.RfmParams(scheme=scheme)), scheme)
-    rfm_page.switch_page("pages/export.py")
+    rfm_page.switch_page("app_pages/export.py")
     at = rerun(rfm_page)
     assert widget(at.multiselect, en("export_segments")).options == expected
     at.switch_page(RFM)

@@ -11,7 +11,7 @@ from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun,
 
 from ui import state
 
-DATA, RFM = "pages/data.py", "pages/rfm.py"
+DATA, RFM = "app_pages/data.py", "app_pages/rfm.py"
 
 
 
@@ -86,7 +86,7 @@ def test_clear_data_forgets_the_file_and_its_settings(sample_upload, monkeypatch
     assert at.session_state["lang"] == "en"  # the language is a preference, not data
     rerun(at)
     assert texts(at.info) == [en("upload_first")] and not at.metric
-    at.switch_page("pages/export.py")
+    at.switch_page("app_pages/export.py")
     rerun(at)
     assert texts(at.info) == [en("upload_first")] and not at.dataframe
 

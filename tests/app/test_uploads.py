@@ -3,7 +3,7 @@
 import pytest
 from app_helpers import APP_FIXTURES, READER_FIXTURES, en, metrics, open_app, rerun, texts, widget
 
-DATA = "pages/data.py"
+DATA = "app_pages/data.py"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xls": "application/vnd.ms-excel"}
 
@@ -46,7 +46,7 @@ def test_missing_customer_column_still_offers_the_mapping():
     # The file itself was read: the user can fix the problem in the mapping form right there.
     assert at.selectbox(key="map_customer_id").value is None
     assert at.selectbox(key="map_order_id").value == "order_id"
-    assert texts(at.subheader) == [en("preview"), en("mapping")]
+    assert texts(at.main.subheader) == [en("preview"), en("mapping")]
 
 
 def test_bad_upload_message_in_chinese():
@@ -56,7 +56,7 @@ def test_bad_upload_message_in_chinese():
 
 def test_other_pages_show_the_same_problem_after_a_bad_upload():
     at = upload(open_app(DATA), READER_FIXTURES / "header_only.csv")
-    at.switch_page("pages/rfm.py")
+    at.switch_page("app_pages/rfm.py")
     rerun(at)
     assert texts(at.error) == [
         "The file header_only.csv has a header but no data rows. Check that the export contains orders."]
@@ -81,7 +81,7 @@ def test_ambiguous_dates_ask_for_the_order_then_load_day_first():
     # 4 lines by 2 customers, all dated within 2024 read day-first (05/01 -> 5 Jan, 02/06 -> 2 Jun).
     assert metrics(at) == {en("rows_read"): "4", en("rows_used"): "4", en("rows_excluded"): "0",
                            en("rows_returns"): "0", en("customers"): "2"}
-    at.switch_page("pages/rfm.py")
+    at.switch_page("app_pages/rfm.py")
     rerun(at)
     # Analysis date = the day after the last order, 2 June 2024 read day-first (month-first: 7 April -> 8 April).
     assert str(at.date_input(key="as_of_input").value) == "2024-06-03"

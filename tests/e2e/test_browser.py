@@ -171,7 +171,7 @@ def test_english_pages_show_the_sample_numbers(browser, app_url):
 
         go(page, "RFM segments", "RFM segments")
         assert metric(page, "Orders") == f"{e.orders:,}"
-        assert metric(page, "Net revenue") == f"¥{e.revenue:,.0f}"
+        assert metric(page, "Revenue (net)") == f"¥{e.revenue:,.0f}"
         # Once a page has computed the summary, the sidebar states rows used and customers.
         assert f"{e.rows_used:,} rows used · {e.customers:,} customers" in sidebar(page).inner_text()
 
@@ -237,12 +237,9 @@ def test_clear_my_data(browser, app_url):
         context.close()
 
 
-# --- known defects: strict xfail, so the fix makes these fail until the marker is removed ---------
+# --- regressions: deep links on a fresh server; markdown on the Chinese start page ---------------
 
 
-@pytest.mark.xfail(strict=True, reason="Known bug: the first session of a freshly started server, opened at /rfm, "
-                   "runs pages/rfm.py as a legacy 'pages/' page (nav 'app, data, export, home, rfm', no sidebar "
-                   "controls). Fix: rename pages/ to app_pages/; then remove this marker.")
 def test_deep_link_on_a_fresh_server_keeps_the_app_navigation(browser):
     from conftest import start_server, stop_server
 
@@ -260,8 +257,6 @@ def test_deep_link_on_a_fresh_server_keeps_the_app_navigation(browser):
         stop_server(proc)
 
 
-@pytest.mark.xfail(strict=True, reason="Known bug: ui/i18n.py home_intro (zh) shows literal ** because the closing "
-                   "** follows a full-width ')' (CommonMark flanking rule). Remove this marker once fixed.")
 def test_no_literal_markdown_on_chinese_start_page(browser, app_url):
     context, page = open_app(browser, app_url, "zh-CN")
     try:

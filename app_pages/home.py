@@ -12,9 +12,9 @@ left, right = st.columns(2)
 with left:
     if st.button(t("load_sample"), type="primary", icon="🧪", key="home_sample"):
         state.load_sample()
-        st.switch_page("pages/data.py")
+        st.switch_page("app_pages/data.py")
     st.caption(t("home_sample_hint"))
 with right:
-    st.page_link("pages/data.py", label=t("go_to_upload"), icon="📤")
+    st.page_link("app_pages/data.py", label=t("go_to_upload"), icon="📤")
 st.divider()
 st.caption(t("privacy_note"))

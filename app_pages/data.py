@@ -147,11 +147,15 @@ counts = report.reason_counts()
 if counts.empty:
     st.success(t("nothing_excluded"))
 else:
-    reasons = counts.rename_axis("code").reset_index()
-    reasons.insert(0, t("reason"), reasons["code"].map(lambda c: render(f"reason_{c}", lang(), status="…")))
-    st.dataframe(reasons.drop(columns="code").rename(columns={"rows": t("rows")}), hide_index=True,
-                 column_config={t("rows"): st.column_config.NumberColumn(format="localized")})
     excluded = report.excluded
+    # Order statuses are listed one by one ("order status 已取消: 12"), other reasons once each.
+    detail = excluded["detail"].where(excluded["reason"] == "status", "")
+    reasons = excluded.assign(detail=detail).groupby(["reason", "detail"], sort=False).size().rename("rows")
+    reasons = reasons.reset_index().sort_values("rows", ascending=False, kind="stable")
+    reasons[t("reason")] = [render(f"reason_{code}", lang(), status=status)
+                            for code, status in zip(reasons["reason"], reasons["detail"], strict=True)]
+    st.dataframe(reasons[[t("reason"), "rows"]].rename(columns={"rows": t("rows")}), hide_index=True,
+                 column_config={t("rows"): st.column_config.NumberColumn(format="localized")})
     st.download_button(
         t("download_excluded"), lambda: export.to_csv_bytes(excluded), file_name="excluded_rows.csv",
         mime="text/csv", icon="⬇️",
@@ -161,7 +165,9 @@ st.markdown(f"#### {t('duplicates')}")
 if report.duplicates is None or report.duplicates.empty:
     st.caption(t("duplicates_none"))
 else:
-    st.dataframe(report.duplicates, hide_index=True)
+    dups = report.duplicates.assign(matched_on=report.duplicates["matched_on"].map(lambda m: t(f"match_{m}")))
+    st.dataframe(dups.rename(columns={c: t(f"dup_{c}") for c in ("merged_into", "matched_on", "key", "group_size")}
+                             | {"customer_id": t("dup_customer")}), hide_index=True)
 
 st.success(t("ready"))
-st.page_link("pages/rfm.py", label=t("go_rfm"), icon="🎯")
+st.page_link("app_pages/rfm.py", label=t("go_rfm"), icon="🎯")

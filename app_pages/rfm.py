@@ -6,7 +6,7 @@ import streamlit as st
 from crm_core import rfm
 from crm_core.schema import DataError
 from ui import cached, charts, state
-from ui.fmt import money_text, table_config
+from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import lang, t
 
 up, summary = state.require_data()
@@ -15,7 +15,7 @@ st.title(t("rfm_title"))
 
 # --- settings ----------------------------------------------------------------------------------
 params = state.rfm_params()
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1, 1.5, 1.4, 1.1])
 as_of = c1.date_input(t("as_of"), value=state.as_of(summary["default_as_of"]), help=t("as_of_help"),
                       min_value=summary["first_date"], key="as_of_input")
 st.session_state[state.AS_OF] = as_of
@@ -63,12 +63,14 @@ with st.expander(t("edit_segments")):
                            columns=[f"FM{f}" for f in (1, 2, 3, 4, 5)])
     st.caption(t("segment_map"))
     options = [names[k] for k in scheme.segments()] + [n for k, n in names.items() if k not in scheme.segments()]
-    edited_grid = st.data_editor(grid_df, key=f"grid_{scheme_key}", width="stretch", column_config={
+    edited_grid = st.data_editor(grid_df, key=f"grid_{scheme_key}", width="stretch", height=fit_height(5),
+                                 column_config={
         c: st.column_config.SelectboxColumn(c, options=options, required=True) for c in grid_df.columns})
     label_df = pd.DataFrame([{"key": k, "English": scheme.name(k, "en"), "中文": scheme.name(k, "zh")}
                              for k in scheme.segments()])
     st.caption(t("segment_names"))
-    edited_labels = st.data_editor(label_df, key=f"labels_{scheme_key}", hide_index=True, disabled=["key"])
+    edited_labels = st.data_editor(label_df, key=f"labels_{scheme_key}", hide_index=True, disabled=["key"],
+                                   column_order=("English", "中文"), height=fit_height(len(label_df)))
     try:
         new_grid = [[by_name.get(v, v) for v in row] for row in edited_grid.itertuples(index=False)]
         if new_grid != [list(r) for r in scheme.grid]:
@@ -100,8 +102,9 @@ if not pd.isna(pareto):
     st.caption(t("pareto_sentence", cust=pareto))
 
 st.subheader(t("summary"))
-shown = segs.drop(columns=["segment"])
-st.dataframe(shown, hide_index=True, width="stretch", column_config=table_config(shown.columns, currency))
+shown = percent_for_display(segs.drop(columns=["segment"]).rename(columns={"name": "segment_name"}))
+st.dataframe(shown, hide_index=True, width="stretch", height=fit_height(len(shown)),
+             column_config=table_config(shown.columns, currency))
 
 st.subheader(t("charts"))
 view = st.segmented_control(t("charts"), ["segments", "heatmap", "distributions"], default="segments",
@@ -119,7 +122,7 @@ else:
     d3.altair_chart(charts.distribution(scored, "monetary", f"{t('monetary')} ({currency})"), width="stretch")
 
 with st.expander(t("customer_table")):
-    cols = ["customer_id", "segment", "rfm_code", "recency_days", "frequency", "monetary", "avg_order_value",
+    cols = ["customer_id", "segment_name", "rfm_code", "recency_days", "frequency", "monetary", "avg_order_value",
             "last_order_date"]
-    view_df = scored[cols].assign(segment=scored["segment"].map(lambda s: scheme.name(s, lang())))
+    view_df = scored.assign(segment_name=scored["segment"].map(lambda s: scheme.name(s, lang())))[cols]
     st.dataframe(view_df, hide_index=True, width="stretch", column_config=table_config(cols, currency))

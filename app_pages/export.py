@@ -5,6 +5,7 @@ import streamlit as st
 from crm_core import export, pipeline
 from crm_core.schema import DataError
 from ui import cached, state
+from ui.fmt import localized_table_config
 from ui.i18n import lang, t
 
 up, summary = state.require_data()
@@ -65,4 +66,5 @@ st.caption(t("export_safety"))
 if sheets:
     first = next(iter(sheets))
     st.markdown(f"#### {t('export_preview', name=first, rows=len(sheets[first]))}")
-    st.dataframe(sheets[first].head(50), hide_index=True, width="stretch")
+    st.dataframe(sheets[first].head(50), hide_index=True, width="stretch",
+                 column_config=localized_table_config(columns, currency))
