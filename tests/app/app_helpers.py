@@ -6,7 +6,8 @@ AppTest limits worked around here (streamlit 1.67):
   lost, so the language and the upload are put straight into session state before the first run;
 * AppTest calls a widget's ``format_func`` outside the script run, where ``ui.i18n.lang()`` cannot see the
   session and answers "en"; for a Chinese session the next run then fails to find the English label among
-  the Chinese options. Chinese pages are therefore checked on a fresh AppTest, one run each.
+  the Chinese options. Chinese pages are therefore checked on a fresh AppTest, and a Chinese session is
+  run again only while no widget with a translated format_func is on the page.
 
 Every cached function in ``ui.cached`` is process-wide, so a fresh AppTest per test costs about a second.
 """

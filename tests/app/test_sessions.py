@@ -5,6 +5,7 @@ AppTest's tree after the first run); the button itself is covered by the browser
 Here ``ui.state.clear_data`` (the function that button calls) is run on the AppTest session's state.
 """
 
+from collections.abc import MutableMapping
 from types import SimpleNamespace
 
 from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
@@ -46,21 +47,26 @@ def test_same_file_in_two_sessions_keeps_settings_apart(sample_upload):
     assert metrics(netting)[en("rows_used")] == "5,774"
 
 
-class _SessionProxy:
+class _SessionProxy(MutableMapping):
     """Lets ``ui.state``'s functions (written for st.session_state) work on an AppTest's session state."""
 
     def __init__(self, app_state):
         self._state = app_state
 
+    def __getitem__(self, key):
+        return self._state[key]
+
     def __setitem__(self, key, value):
         self._state[key] = value
 
-    def pop(self, key, default=None):
-        if key not in self._state:
-            return default
-        value = self._state[key]
+    def __delitem__(self, key):
         del self._state[key]
-        return value
+
+    def __iter__(self):
+        return iter(list(self._state))
+
+    def __len__(self):
+        return len(self._state)
 
 
 def call_on_session(at, monkeypatch, action):
