@@ -8,11 +8,12 @@ from crm_core import export
 from crm_core.messages import render
 from crm_core.schema import FIELDS, ColumnMapping, DataError, IngestOptions, ReadOptions
 from ui import cached, state
-from ui.i18n import lang, t
+from ui.i18n import labels, lang, t
 
 st.title(t("data_title"))
 
-uploaded = st.file_uploader(t("uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"], help=t("uploader_help"))
+uploaded = st.file_uploader(t("uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"], help=t("uploader_help"),
+                            key=state.uploader_key())
 current = state.upload()
 if uploaded is not None and (current is None or current.file_id != uploaded.file_id):
     state.set_upload(uploaded.name, uploaded.getvalue(), file_id=uploaded.file_id)
@@ -45,12 +46,13 @@ with st.expander(t("read_options"), expanded=False):
         encodings = [None, *dict.fromkeys((*raw.encoding_candidates, "utf-8", "gb18030", "utf-16", "cp1252"))]
         encoding = cols[2].selectbox(
             t("encoding"), encodings, index=encodings.index(read.encoding) if read.encoding in encodings else 0,
-            format_func=lambda e: t("auto") if e is None else e, disabled=raw.file_type != "csv",
+            format_func=labels(encodings, lambda e: t("auto") if e is None else e), disabled=raw.file_type != "csv",
         )
         delimiters = [None, ",", ";", "\t", "|"]
         delimiter = cols[3].selectbox(
             t("delimiter"), delimiters, index=delimiters.index(read.delimiter) if read.delimiter in delimiters else 0,
-            format_func=lambda d: t("auto") if d is None else {"\t": "Tab"}.get(d, d), disabled=raw.file_type != "csv",
+            format_func=labels(delimiters, lambda d: t("auto") if d is None else {"\t": "Tab"}.get(d, d)),
+            disabled=raw.file_type != "csv",
         )
         if st.form_submit_button(t("apply")):
             st.session_state[state.READ_OPTIONS] = ReadOptions(
@@ -78,7 +80,7 @@ with st.form("mapping_form"):
         label = field.label_zh if lang() == "zh" else field.label_en
         chosen[field.name] = grid[i % 4].selectbox(
             label, options, index=options.index(current_col) if current_col in options else 0,
-            format_func=lambda c: t("not_mapped") if c is None else c, key=f"map_{field.name}",
+            format_func=labels(options, lambda c: t("not_mapped") if c is None else c), key=f"map_{field.name}",
         )
     if st.form_submit_button(t("apply"), type="primary"):
         st.session_state[state.MAPPING] = ColumnMapping.from_dict(chosen)
@@ -101,10 +103,10 @@ with st.expander(t("cleaning"), expanded=False):
     with st.form("clean_form", border=False):
         c1, c2, c3 = st.columns(3)
         returns = c1.radio(t("returns"), ["net", "ignore"], index=["net", "ignore"].index(options.returns),
-                           format_func=lambda v: t(f"returns_{v}"))
+                           format_func=labels(["net", "ignore"], lambda v: t(f"returns_{v}")))
         orders_map = {None: "date_auto", True: "date_day", False: "date_month"}
         day_first = c2.radio(t("date_order"), list(orders_map), index=list(orders_map).index(options.day_first),
-                             format_func=lambda v: t(orders_map[v]))
+                             format_func=labels(list(orders_map), lambda v: t(orders_map[v])))
         merge = c3.toggle(t("merge_dups"), value=options.merge_duplicates)
         currency = c3.selectbox(t("currency"), state.CURRENCIES, index=state.CURRENCIES.index(state.currency()))
         codes = st.text_input(t("non_product"), ", ".join(options.non_product_codes))

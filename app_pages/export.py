@@ -6,7 +6,7 @@ from crm_core import export, pipeline
 from crm_core.schema import DataError
 from ui import cached, state
 from ui.fmt import localized_table_config
-from ui.i18n import lang, t
+from ui.i18n import labels, lang, t
 
 up, summary = state.require_data()
 key = state.ingest_key(up)
@@ -18,7 +18,8 @@ st.title(t("export_title"))
 with st.spinner(t("computing")):
     scored = cached.scores(*key, as_of, params)
 present = [s for s in scheme.segments() if (scored["segment"] == s).any()]
-segments = st.multiselect(t("export_segments"), present, default=present, format_func=lambda s: scheme.name(s, lang()))
+segments = st.multiselect(t("export_segments"), present, default=present,
+                          format_func=labels(present, lambda s: scheme.name(s, lang())))
 available = pipeline.rfm_list_columns(scored)
 contact = ("name", "phone", "email")
 c1, c2, c3 = st.columns(3)
@@ -29,9 +30,9 @@ default_cols = [c for c in available if c not in contact]
 choices = available if include_contact else default_cols
 columns = st.multiselect(t("export_columns"), choices, default=[c for c in choices if c in default_cols] +
                          ([c for c in contact if c in choices] if include_contact else []),
-                         format_func=lambda c: export.column_label(c, lang()))
+                         format_func=labels(available, lambda c: export.column_label(c, lang())))
 fmt = st.segmented_control(t("format"), ["xlsx", "csv"], default="xlsx", required=True,
-                           format_func=lambda f: t("excel" if f == "xlsx" else "csv"))
+                           format_func=labels(["xlsx", "csv"], lambda f: t("excel" if f == "xlsx" else "csv")))
 
 if not segments or not columns:
     st.info(t("export_empty"))

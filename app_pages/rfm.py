@@ -7,7 +7,7 @@ from crm_core import rfm
 from crm_core.schema import DataError
 from ui import cached, charts, state
 from ui.fmt import fit_height, money_text, percent_for_display, table_config
-from ui.i18n import lang, t
+from ui.i18n import labels, lang, t
 
 up, summary = state.require_data()
 key = state.ingest_key(up)
@@ -20,13 +20,13 @@ as_of = c1.date_input(t("as_of"), value=state.as_of(summary["default_as_of"]), h
                       min_value=summary["first_date"], key="as_of_input")
 st.session_state[state.AS_OF] = as_of
 method = c2.segmented_control(t("method"), ["quantile", "threshold"], default=params.method, required=True,
-                              format_func=lambda m: t(f"method_{m}"))
+                              format_func=labels(["quantile", "threshold"], lambda m: t(f"method_{m}")))
 basis = c3.segmented_control(t("frequency_basis"), ["orders", "per_year"], default=params.frequency_basis,
-                             required=True, format_func=lambda b: t(f"basis_{b}"))
+                             required=True, format_func=labels(["orders", "per_year"], lambda b: t(f"basis_{b}")))
 schemes = list(rfm.SCHEMES)
 # Remembered in the session (not in widget state, which Streamlit drops when the user visits another page).
 scheme_key = c4.selectbox(t("scheme"), schemes, index=schemes.index(st.session_state.get("scheme_base", "11")),
-                          format_func=lambda k: t(f"scheme_{k}"))
+                          format_func=labels(schemes, lambda k: t(f"scheme_{k}")))
 st.session_state["scheme_base"] = scheme_key
 # Edits to the segment map live in the editors' own state and are re-applied to the base scheme each run.
 scheme = rfm.SCHEMES[scheme_key]
@@ -36,9 +36,10 @@ thresholds = params.thresholds
 if method == "threshold":
     st.markdown(f"##### {t('thresholds')}")
     st.caption(t("thresholds_help"))
-    if thresholds is None or st.session_state.get("threshold_basis") != basis:
+    # Prefilled from this file's quintiles whenever the file or the frequency basis changes.
+    if thresholds is None or st.session_state.get("threshold_basis") != (basis, up.digest):
         thresholds = rfm.quantile_thresholds(table, frequency_basis=basis)
-    st.session_state["threshold_basis"] = basis
+    st.session_state["threshold_basis"] = (basis, up.digest)
     score_cols = [t("score_n", n=n) for n in (5, 4, 3, 2)]
     grid = pd.DataFrame(
         [list(thresholds.recency), list(thresholds.frequency)[::-1], list(thresholds.monetary)[::-1]],
@@ -107,10 +108,9 @@ st.dataframe(shown, hide_index=True, width="stretch", height=fit_height(len(show
              column_config=table_config(shown.columns, currency))
 
 st.subheader(t("charts"))
-view = st.segmented_control(t("charts"), ["segments", "heatmap", "distributions"], default="segments",
-                            required=True, label_visibility="collapsed",
-                            format_func=lambda v: t({"segments": "chart_segments", "heatmap": "chart_heatmap",
-                                                     "distributions": "chart_distributions"}[v]))
+views = {"segments": "chart_segments", "heatmap": "chart_heatmap", "distributions": "chart_distributions"}
+view = st.segmented_control(t("charts"), list(views), default="segments", required=True,
+                            label_visibility="collapsed", format_func=labels(views, lambda v: t(views[v])))
 if view == "segments":
     st.altair_chart(charts.segment_bars(segs), width="stretch")
 elif view == "heatmap":

@@ -6,6 +6,8 @@ analysis itself produces (errors, exclusion reasons) come from crm_core.messages
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 LANG_KEY = "lang"
@@ -204,6 +206,12 @@ def t(key: str, **params: object) -> str:
     en, zh = TEXT[key]
     template = zh if lang() == "zh" else en
     return template.format(**params) if params else template
+
+
+def labels(options, text) -> Callable[[object], str]:
+    """A format_func with every option's label computed now (AppTest calls format_func outside the run)."""
+    table = {option: text(option) for option in options}
+    return lambda option: table.get(option, str(option))
 
 
 def browser_default_lang() -> str:

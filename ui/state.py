@@ -6,6 +6,7 @@ keyed on the upload's SHA-256, so two sessions never share results of different 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,8 @@ CURRENCY = "currency"
 AS_OF = "as_of"
 RFM_PARAMS = "rfm_params"
 SUMMARY = "summary"
+# Bumped to give the uploader a new key, so a cleared or replaced file is not re-read from the widget.
+UPLOADER_GEN = "uploader_gen"
 
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample_data" / "orders_zh.csv"
 CURRENCIES = ("¥", "$", "€", "£")
@@ -46,14 +49,28 @@ def set_upload(name: str, data: bytes, *, file_id: str = "") -> None:
     st.session_state[UPLOAD] = Upload(name=name, data=data, digest=hashlib.sha256(data).hexdigest(), file_id=file_id)
     for key in (READ_OPTIONS, MAPPING, AS_OF, SUMMARY):
         st.session_state.pop(key, None)
+    # A date-order answer belongs to the file it was given for.
+    options = st.session_state.get(INGEST_OPTIONS)
+    if options is not None and options.day_first is not None:
+        st.session_state[INGEST_OPTIONS] = dataclasses.replace(options, day_first=None)
+
+
+def _reset_uploader() -> None:
+    st.session_state[UPLOADER_GEN] = st.session_state.get(UPLOADER_GEN, 0) + 1
+
+
+def uploader_key() -> str:
+    return f"uploader_{st.session_state.get(UPLOADER_GEN, 0)}"
 
 
 def load_sample() -> None:
+    _reset_uploader()
     set_upload(SAMPLE_FILE.name, SAMPLE_FILE.read_bytes(), file_id="sample")
 
 
 def clear_data() -> None:
     """'Clear my data': forget the upload and everything derived from it in this session."""
+    _reset_uploader()
     for key in (UPLOAD, READ_OPTIONS, MAPPING, INGEST_OPTIONS, AS_OF, RFM_PARAMS, SUMMARY):
         st.session_state.pop(key, None)
 

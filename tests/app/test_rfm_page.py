@@ -128,7 +128,7 @@ def test_chinese_labels(chinese_page, sample_scored):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page, lang):
-    """Bug: the segment-name column is labelled with the label of a person's name ("Name" / "姓名")."""
+    """Regression: the segment column is labelled "Segment", not a person's "Name" / "姓名"."""
     at = chinese_page if lang == "zh" else open_app(RFM, upload=sample_upload)
     summary = frame_with(at, "customer_share")
     # "Segment" / "客户分群", as the same column is called in the exported workbook.
@@ -136,7 +136,7 @@ def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page,
 
 
 def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
-    """Bug: set_upload() keeps RfmParams.thresholds, so the editor shows the previous file's cut-offs."""
+    """Regression: after a new upload the threshold editor shows the new file's quintiles."""
     widget(rfm_page.segmented_control, en("method")).set_value("threshold")
     rerun(rfm_page)
     monetary_row = en("monetary_min")

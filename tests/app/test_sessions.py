@@ -98,7 +98,7 @@ def test_clear_data_forgets_the_file_and_its_settings(sample_upload, monkeypatch
 
 
 def test_clear_data_on_the_data_page_does_not_reload_the_uploaded_file(monkeypatch):
-    """Bug: the uploader still holds the file after "Clear my data", and data.py loads it again at once."""
+    """Regression: after "Clear my data" the uploader must not hand the file back to the data page."""
     at = open_app(DATA)
     path = APP_FIXTURES / "three_customers.csv"
     at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
@@ -111,7 +111,7 @@ def test_clear_data_on_the_data_page_does_not_reload_the_uploaded_file(monkeypat
 
 
 def test_sidebar_sample_on_the_data_page_replaces_the_uploaded_file(monkeypatch):
-    """Bug (same cause): the sidebar's "Load sample data" is undone by the file still in the uploader."""
+    """Regression: the sidebar's "Load sample data" is not undone by a file left in the uploader."""
     at = open_app(DATA)
     path = APP_FIXTURES / "three_customers.csv"
     at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))

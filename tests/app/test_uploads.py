@@ -88,7 +88,7 @@ def test_ambiguous_dates_ask_for_the_order_then_load_day_first():
 
 
 def test_date_order_of_one_file_is_not_forced_on_the_next():
-    """Bug: set_upload() keeps IngestOptions.day_first, so the answer given for one file misreads the next one."""
+    """Regression: a date-order answer given for one file must not misread the next one."""
     at = upload(open_app(DATA), APP_FIXTURES / "ambiguous_dates.csv")
     widget(at.radio, en("date_order")).set_value(True)
     at.button(key="FormSubmitter:clean_form-Apply").click()
