@@ -42,6 +42,24 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ROWS_TEXT = f"{_common.ONLINE_RETAIL_ROWS:,}"  # "541,909", as the data page's report shows it
+# Where app.py's st.navigation finds the pages (the folder was renamed once; either layout works).
+PAGE_DIRS = ("app_pages", "pages")
+
+
+def en(key: str, **params: object) -> str:
+    """The English UI text ``key``, from the app's own table (so a reworded label cannot break the benchmark)."""
+    from ui.i18n import TEXT
+
+    text = TEXT[key][0]
+    return text.format(**params) if params else text
+
+
+def page_file(name: str) -> str:
+    """``app_pages/rfm.py`` (or the older ``pages/rfm.py``), relative to app.py."""
+    for folder in PAGE_DIRS:
+        if (_common.REPO / folder / name).exists():
+            return f"{folder}/{name}"
+    raise FileNotFoundError(f"{name} not found in {' or '.join(PAGE_DIRS)}")
 
 
 # --- (a) rerun latency with AppTest -------------------------------------------------------------
@@ -55,7 +73,7 @@ def _check(at, step: str) -> None:
 
 
 def _customers_shown(at) -> str:
-    return next((m.value for m in at.metric if m.label == "Customers"), "?")
+    return next((m.value for m in at.metric if m.label == en("kpi_customers")), "?")
 
 
 def _quiet() -> None:
@@ -86,12 +104,12 @@ def bench_rerun(data: bytes, runs: int) -> None:
     at.session_state[state.UPLOAD] = state.Upload(
         name=_common.ONLINE_RETAIL_NAME, data=data, digest=hashlib.sha256(data).hexdigest()
     )
-    at.switch_page("app_pages/rfm.py")
+    at.switch_page(page_file("rfm.py"))
     cold = _timed_run(at, "cold run", timeout=COLD_TIMEOUT)
     print(f"  cold run (read + clean + customer table + scores): {cold:.2f} s; customers shown: {_customers_shown(at)}")
 
     # Found by their English option labels (AppTest has no browser locale, so the app speaks English).
-    method = next(w for w in at.segmented_control if "My own thresholds" in w.options)
+    method = next(w for w in at.segmented_control if en("method_threshold") in w.options)
     method.set_value("threshold")
     switch = _timed_run(at, "switch to thresholds")
     print(f"  switch to the threshold method (cut-offs prefilled from quantiles): {switch:.2f} s")
@@ -114,7 +132,7 @@ def bench_rerun(data: bytes, runs: int) -> None:
           f"(runs: {' '.join(f'{t:.3f}' for t in times)}); customers shown: {_customers_shown(at)}")
     print(f"  threshold rerun {median:.3f} s (target < {LATENCY_TARGET} s): {_common.verdict(median < LATENCY_TARGET)}")
 
-    basis = next(w for w in at.segmented_control if "Orders per year" in w.options)
+    basis = next(w for w in at.segmented_control if en("basis_per_year") in w.options)
     basis.set_value("per_year")
     print(f"  rerun after changing the frequency basis to per year: {_timed_run(at, 'basis change'):.3f} s")
 
@@ -178,14 +196,19 @@ def _peak(pid: int, step: str) -> float:
     return hwm
 
 
-# Sidebar link label and a text only that page shows once its script has got that far (English UI: the
-# browser locale is en-US).  Pages are opened from the sidebar, as a user does: loading /data directly
-# would start a new session without the upload.
-PAGES = (
-    ("Data", ROWS_TEXT),  # the data page's report: rows read
-    ("RFM segments", "Customers bringing 50% of revenue"),  # a KPI of the RFM page
-    ("Export lists", "Download Excel"),  # the export page's download button
-)
+
+
+def _pages() -> tuple[tuple[str, str], ...]:
+    """Sidebar link label and a text only that page shows once its script has got that far (English UI: the
+    browser locale is en-US).  Pages are opened from the sidebar, as a user does: loading a page's URL
+    directly would start a new session without the upload."""
+    return (
+        (en("nav_data"), ROWS_TEXT),  # the data page's report: rows read
+        (en("nav_rfm"), en("kpi_pareto")),  # a KPI only the RFM page shows
+        (en("nav_export"), en("download", fmt="Excel")),  # the export page's download button
+    )
+
+
 IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -216,7 +239,7 @@ def _drive(page, url: str, csv_path: Path, pid: int, shots: Path | None) -> tupl
     page.goto(url, timeout=60_000)
     page.wait_for_function(IDLE_JS, timeout=60_000)
     _peak(pid, "start")
-    (data_label, rows_text), *others = PAGES
+    (data_label, rows_text), *others = _pages()
     _nav(page, data_label)
     uploader = page.locator('[data-testid="stFileUploader"] input[type=file]').first
     uploader.wait_for(state="attached", timeout=60_000)
@@ -235,7 +258,8 @@ def _drive(page, url: str, csv_path: Path, pid: int, shots: Path | None) -> tupl
         _shoot(page, shots, label.split()[0].lower())
     start = time.perf_counter()
     with page.expect_download(timeout=300_000) as download:
-        page.locator('[data-testid="stDownloadButton"]').get_by_text("Download Excel").first.click(timeout=30_000)
+        button = page.locator('[data-testid="stDownloadButton"]').get_by_text(en("download", fmt="Excel"))
+        button.first.click(timeout=30_000)
     size = Path(download.value.path()).stat().st_size
     print(f"  Excel download ({size / 1e6:.2f} MB): {time.perf_counter() - start:.1f} s")
     return pages_peak, _peak(pid, "the Excel download")
