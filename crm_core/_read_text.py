@@ -257,12 +257,19 @@ def _read_fast(utf8: bytes, *, delimiter: str, skip: int) -> pd.DataFrame:
     """
     options = dict(sep=delimiter, header=None, skiprows=skip, dtype=str, keep_default_na=False, na_values=[""],
                    encoding="utf-8", quotechar='"')
-    if b"\n\n" not in utf8 and b"\n\r\n" not in utf8 and b"\r\r" not in utf8:
-        try:
-            return pd.read_csv(io.BytesIO(utf8), engine="pyarrow", **options)
-        except Exception:  # noqa: BLE001 - any Arrow refusal means: let the C parser decide
-            pass
+    try:
+        cells = pd.read_csv(io.BytesIO(utf8), engine="pyarrow", **options)
+    except Exception:  # noqa: BLE001 - any Arrow refusal means: let the C parser decide
+        cells = None
+    # One record per line, none dropped: then Arrow's row numbers are the file's (a blank line it skipped,
+    # or "\r"-only line ends, would show up as a different count).
+    if cells is not None and len(cells) + skip == _count_lines(utf8):
+        return cells
     return pd.read_csv(io.BytesIO(utf8), engine="c", skip_blank_lines=False, **options)
+
+
+def _count_lines(utf8: bytes) -> int:
+    return utf8.count(b"\n") + (0 if not utf8 or utf8.endswith(b"\n") else 1)
 
 
 def _refuse_unclosed_quote(text: str, body: pd.DataFrame, *, name: str) -> None:

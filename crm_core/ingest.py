@@ -6,6 +6,8 @@ Every input row ends up either used or excluded with exactly one reason, so
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -80,13 +82,11 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     validate_mapping(raw, mapping)
     frame = raw.frame
     notes: list[Note] = list(raw.notes)
+    # Each mapped column is factorized once; every parser then runs on its distinct values only.
+    columns = {name: _Distinct(frame[source]) for name, source in mapping.pairs}
     # One small int per row: 0 = used, else 1 + position in REASON_ORDER (numpy, so 500k rows stay cheap).
     reason = np.zeros(len(frame), dtype=np.int8)
     details: list[tuple[np.ndarray, pd.Series]] = []
-
-    def col(name: str) -> pd.Series | None:
-        source = mapping.get(name)
-        return None if source is None else frame[source]
 
     def flag(code: str, mask, info: pd.Series | None = None) -> None:
         hit = _bool(mask) & (reason == 0)
@@ -95,61 +95,63 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
             if info is not None:
                 details.append((hit, info))
 
-    flag("totals_row", _totals_rows(frame, mapping))
+    flag("totals_row", _totals_rows(frame, mapping, columns))
 
-    customer_id = values.clean_ids(col("customer_id"))
-    example = values.mangled_id_example(customer_id)
+    customer_id = columns["customer_id"].apply(values.clean_ids)
+    example = values.mangled_id_example(columns["customer_id"].values)
     if example is not None:
         notes.append(Note.of("note_mangled_ids", "warning", column=mapping.get("customer_id"), example=example))
 
     text_cols: dict[str, pd.Series] = {}
     control_cells = 0
     for name in ("product", "sku", "category", "channel", "status"):
-        series = col(name)
-        if series is not None:
-            text_cols[name], changed = values.clean_text(series)
-            control_cells += changed
+        if name in columns:
+            text_cols[name] = columns[name].apply(lambda u: values.clean_text(u)[0])
+            control_cells += columns[name].count(lambda u: u.str.contains(values.CONTROL_CHARACTERS, regex=True))
     if control_cells:
         notes.append(Note.of("note_control_chars", "warning", cells=control_cells))
 
-    dates = values.parse_dates(col("order_date"), day_first=options.day_first)
+    dates = columns["order_date"].apply_parse(lambda u: values.parse_dates(u, day_first=options.day_first))
     if dates.ambiguous and options.day_first is None:
         raise DataError("ambiguous_dates", column=mapping.get("order_date"), example=dates.example)
 
-    amount, quantity, unit_price = _money(col, notes)
+    amount, quantity, unit_price = _money(columns, notes)
 
     missing_customer = _bool(customer_id.isna())
     flag("missing_customer", missing_customer)
     flag("missing_date", dates.values.isna() & ~dates.failed)
-    flag("bad_date", dates.failed, col("order_date"))
-    if "status" in text_cols:
+    flag("bad_date", dates.failed, columns["order_date"].raw)
+    if "status" in columns:
         excluded = {s.lower() for s in options.excluded_statuses}
-        status = text_cols["status"]
-        flag("status", _matches(status, lambda u: u.str.strip().str.lower().isin(excluded)), status)
-    flag("bad_amount", amount.failed | amount.values.isna(), _amount_source(col))
+        status = columns["status"]
+        flag("status", status.mask(lambda u: values.clean_text(u)[0].str.lower().isin(excluded)), text_cols["status"])
+    flag("bad_amount", amount.failed | amount.values.isna(), (columns.get("amount") or columns["unit_price"]).raw)
 
     codes = {c.strip().upper() for c in options.non_product_codes}
     non_product = np.zeros(len(frame), dtype=bool)
     for name in ("sku", "product"):
-        if name in text_cols:
-            non_product |= _matches(text_cols[name], lambda u: u.str.strip().str.upper().isin(codes))
+        if name in columns:
+            non_product |= columns[name].mask(lambda u: values.clean_text(u)[0].str.upper().isin(codes))
     flag("non_product", non_product, text_cols.get("sku", text_cols.get("product")))
 
-    order_id = values.clean_ids(col("order_id")) if mapping.get("order_id") else None
+    order_id = columns["order_id"].apply(values.clean_ids) if "order_id" in columns else None
     is_return = _bool((amount.values < 0) | (quantity < 0))
     if order_id is not None:
         # Online-Retail style cancellations: invoice numbers "C536379" beside plain numeric invoices.
-        is_return |= _matches(order_id, lambda u: u.str.fullmatch(CANCELLATION))
+        is_return |= columns["order_id"].mask(lambda u: values.clean_ids(u).str.fullmatch(CANCELLATION))
     if unit_price is not None:
         flag("nonpositive_price", _bool(unit_price <= 0) & ~is_return, unit_price)
     if options.returns == "ignore":
         flag("return_ignored", is_return)
     else:
-        purchasers = customer_id[(reason == 0) & ~is_return].unique()
-        returns_at = np.flatnonzero(is_return & (reason == 0))
-        orphan = np.zeros(len(frame), dtype=bool)
-        orphan[returns_at] = ~_bool(customer_id.iloc[returns_at].isin(purchasers))
-        flag("return_without_purchase", orphan)
+        # Integer code per cleaned id (raw spellings that clean to one id share it), then plain numpy lookups.
+        cleaned = values.clean_ids(columns["customer_id"].values)
+        id_codes, distinct_ids = pd.factorize(cleaned)
+        row_ids = np.append(id_codes, -1)[columns["customer_id"].codes]
+        bought = np.zeros(len(distinct_ids) + 1, dtype=bool)
+        bought[row_ids[(reason == 0) & ~is_return]] = True
+        bought[-1] = False  # code -1 (no id) is never a purchaser
+        flag("return_without_purchase", is_return & ~bought[row_ids])
 
     used = reason == 0
     if missing_customer.any():
@@ -170,7 +172,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         value = float(-orders.loc[orders["is_return"], "amount"].sum())
         notes.append(Note.of("note_returns_netted", rows=n_returns, value=f"{value:,.2f}"))
 
-    customers = _build_customers(frame, mapping, customer_id, used)
+    customers = _build_customers(columns, mapping, customer_id, used)
     duplicates = None
     if "phone" in customers.columns or "email" in customers.columns:
         rows = orders["customer_id"].value_counts()
@@ -207,6 +209,43 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
 CANCELLATION = r"[Cc][0-9]+"
 
 
+class _Distinct:
+    """A column as integer codes into its distinct values, so each parser runs once per distinct value.
+
+    Order exports repeat the same ids, dates, products and statuses thousands of times: parsing the
+    distinct values (a few percent of the rows) and spreading the answers back is several times faster.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        self.raw = series
+        self.codes, uniques = pd.factorize(series)
+        self.values = pd.Series(uniques, dtype="str")
+
+    def spread(self, per_value: pd.Series) -> pd.Series:
+        """Per-distinct-value results as one value per row (missing cells get the missing value)."""
+        if per_value.dtype == bool:
+            out = np.append(per_value.to_numpy(), False)[self.codes]
+        else:
+            out = per_value.array.take(self.codes, allow_fill=True)
+        return pd.Series(out, index=self.raw.index, name=self.raw.name)
+
+    def apply(self, parse) -> pd.Series:
+        return self.spread(parse(self.values))
+
+    def apply_parse(self, parse):
+        """For parsers returning a dataclass with per-value ``values`` and ``failed`` Series."""
+        result = parse(self.values)
+        return dataclasses.replace(result, values=self.spread(result.values), failed=self.spread(result.failed))
+
+    def mask(self, test) -> np.ndarray:
+        """``test`` (distinct values -> bools) as a bool per row; missing cells are False."""
+        answer = _bool(pd.Series(test(self.values)))
+        return np.append(answer, False)[self.codes]
+
+    def count(self, test) -> int:
+        return int(self.mask(test).sum())
+
+
 def _bool(mask) -> np.ndarray:
     """A numpy bool array from a bool/boolean Series or array (missing counts as False)."""
     if isinstance(mask, pd.Series):
@@ -214,21 +253,13 @@ def _bool(mask) -> np.ndarray:
     return np.array(mask, dtype=bool)
 
 
-def _matches(series: pd.Series, test) -> np.ndarray:
-    """Apply the vectorised ``test`` (str Series -> bools) once per distinct value; spread the answer to every row."""
-    codes, uniques = pd.factorize(series)
-    if len(uniques) == 0:
-        return np.zeros(len(series), dtype=bool)
-    answer = _bool(pd.Series(test(pd.Series(uniques, dtype="str"))))
-    return np.where(codes >= 0, answer[np.maximum(codes, 0)], False)
-
-
-def _totals_rows(frame: pd.DataFrame, mapping: ColumnMapping) -> np.ndarray:
+def _totals_rows(frame: pd.DataFrame, mapping: ColumnMapping, columns: dict[str, _Distinct]) -> np.ndarray:
     """Rows whose first cell or an id cell says 合计 / Total (a sheet's totals line)."""
-    candidates = [frame.columns[0]] + [mapping.get(n) for n in ("customer_id", "order_id", "product")]
+    first = next((d for d in columns.values() if d.raw.name == frame.columns[0]), None) or _Distinct(frame.iloc[:, 0])
+    candidates = [first] + [columns[n] for n in ("customer_id", "order_id", "product") if n in columns]
     mask = np.zeros(len(frame), dtype=bool)
-    for column in dict.fromkeys(c for c in candidates if c is not None):
-        mask |= _matches(frame[column], _is_totals_label)
+    for column in {id(c): c for c in candidates}.values():
+        mask |= column.mask(_is_totals_label)
     return mask
 
 
@@ -241,43 +272,29 @@ def _is_totals_label(values: pd.Series) -> np.ndarray:
     return answer
 
 
-def _amount_source(col) -> pd.Series:
-    source = col("amount")
-    return source if source is not None else col("unit_price")
-
-
-def _money(col, notes: list[Note]) -> tuple[values.AmountParse, pd.Series, pd.Series | None]:
+def _money(columns: dict[str, _Distinct], notes: list[Note]):
     """Amount per line (given, or quantity x unit price), quantity and unit price as floats."""
-    qty_parse = values.parse_quantities(col("quantity")) if col("quantity") is not None else None
-    price_parse = values.parse_amounts(col("unit_price")) if col("unit_price") is not None else None
-    for name, parsed in (("quantity", qty_parse), ("unit_price", price_parse)):
-        if parsed is not None and parsed.decimal_comma:
-            notes.append(Note.of("note_decimal_comma", column=col(name).name, example=parsed.example))
-    if col("amount") is not None:
-        amount = values.parse_amounts(col("amount"))
-        if amount.decimal_comma:
-            notes.append(Note.of("note_decimal_comma", column=col("amount").name, example=amount.example))
-        if qty_parse is not None and price_parse is not None:
+    parsed: dict[str, values.AmountParse] = {}
+    for name, parse in (("quantity", values.parse_quantities), ("unit_price", values.parse_amounts),
+                        ("amount", values.parse_amounts)):
+        if name in columns:
+            parsed[name] = columns[name].apply_parse(parse)
+            if parsed[name].decimal_comma:
+                notes.append(Note.of("note_decimal_comma", column=columns[name].raw.name,
+                                     example=parsed[name].example))
+    qty, price = parsed.get("quantity"), parsed.get("unit_price")
+    if "amount" in parsed:
+        amount = parsed["amount"]
+        if qty is not None and price is not None:
             # Fill blanks in the amount column from quantity x price where both are there.
-            computed = qty_parse.values * price_parse.values
-            amount = values.AmountParse(
-                values=amount.values.fillna(computed), failed=amount.failed,
-                decimal_comma=amount.decimal_comma, example=amount.example,
-            )
+            amount = dataclasses.replace(amount, values=amount.values.fillna(qty.values * price.values))
     else:
-        computed = qty_parse.values * price_parse.values
-        amount = values.AmountParse(
-            values=computed, failed=qty_parse.failed | price_parse.failed, decimal_comma=False, example=None,
-        )
-    index = amount.values.index
-    quantity = qty_parse.values if qty_parse is not None else pd.Series(np.nan, index=index)
-    if qty_parse is not None:
-        amount = values.AmountParse(
-            values=amount.values, failed=amount.failed | qty_parse.failed,
-            decimal_comma=amount.decimal_comma, example=amount.example,
-        )
-    unit_price = price_parse.values if price_parse is not None else None
-    return amount, quantity, unit_price
+        amount = values.AmountParse(values=qty.values * price.values, failed=qty.failed | price.failed,
+                                    decimal_comma=False, example=None)
+    quantity = qty.values if qty is not None else pd.Series(np.nan, index=amount.values.index)
+    if qty is not None:
+        amount = dataclasses.replace(amount, failed=amount.failed | qty.failed)
+    return amount, quantity, (price.values if price is not None else None)
 
 
 def _build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, unit_price, amount, is_return):
@@ -319,22 +336,18 @@ def _build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, un
     )
 
 
-def _build_customers(frame: pd.DataFrame, mapping: ColumnMapping, customer_id: pd.Series, used: pd.Series):
+def _build_customers(columns: dict, mapping: ColumnMapping, customer_id: pd.Series, used: np.ndarray):
     """One row per customer with the last non-empty value of each customer-level field."""
-    present = [n for n in CUSTOMER_FIELDS if mapping.get(n) is not None]
-    ids = customer_id[used]
-    base = pd.DataFrame({"customer_id": ids.astype("str")})
-    for name in present:
-        series = frame[mapping.get(name)][used]
-        if name in ("phone",):
-            series = values.clean_ids(series)
-        elif name == "signup_date":
-            series = values.parse_dates(series, day_first=None).values
-        elif name == "consent":
-            series = values.parse_consent(series, header=mapping.get(name))
-        else:
-            series = values.clean_text(series)[0]
-        base[("opted_out" if name == "consent" else name)] = series
+    base = pd.DataFrame({"customer_id": customer_id[used].astype("str")})
+    parsers = {
+        "phone": values.clean_ids,
+        "signup_date": lambda u: values.parse_dates(u, day_first=None).values,
+        "consent": lambda u: values.parse_consent(u, header=mapping.get("consent")),
+    }
+    for name in CUSTOMER_FIELDS:
+        if name in columns:
+            parse = parsers.get(name, lambda u: values.clean_text(u)[0])
+            base["opted_out" if name == "consent" else name] = columns[name].apply(parse)[used]
     grouped = base.groupby("customer_id", sort=True)
     customers = grouped.last().reset_index() if len(base.columns) > 1 else grouped.size().reset_index()[["customer_id"]]
     return customers
@@ -350,7 +363,8 @@ def _excluded_frame(frame, reason, details, bad_lines) -> pd.DataFrame:
     at = np.flatnonzero(reason)
     detail = np.full(len(frame), None, dtype=object)
     for hit, info in details:
-        detail[hit] = info.to_numpy(dtype=object)[hit]
+        positions = np.flatnonzero(hit)
+        detail[positions] = info.iloc[positions].to_numpy(dtype=object)
     excluded = frame.iloc[at]
     head = pd.DataFrame(
         {

@@ -189,7 +189,7 @@ def _read_text_upload(data: bytes, filename: str, options: ReadOptions) -> RawTa
     name = _display_name(filename)
     decoded = _read_text.decode_text(data, encoding=options.encoding, name=name)
     text = decoded.text.replace("\x00", "") if "\x00" in decoded.text else decoded.text
-    if not text.strip(" \t\r\n,;|\ufeff"):
+    if re.search("[^ \t\r\n,;|\ufeff]", text) is None:  # finds the first real character without copying 48 MB
         raise DataError("empty_file", name=name)
     sample = _read_text.text_sample(text)
     delimiter = _delimiter_option(options.delimiter) or _read_text.sniff_delimiter(sample) or ","

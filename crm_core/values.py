@@ -26,6 +26,7 @@ __all__ = [
 
 # Characters openpyxl refuses to write; tab, LF and CR are legitimate in text cells.
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+CONTROL_CHARACTERS = _CONTROL
 
 
 def clean_text(s: pd.Series) -> tuple[pd.Series, int]:
