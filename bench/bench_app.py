@@ -19,28 +19,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import _common
 
+sys.path.insert(0, str(_common.REPO / "tests" / "e2e"))
+from server import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, start_server, stop_server  # noqa: E402
+
 LATENCY_TARGET = 0.5  # seconds for a rerun after a threshold edit
 MEMORY_TARGET_MB = 1500.0
 COLD_TIMEOUT = 300.0  # seconds; the first run reads and cleans 48 MB
-CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ROWS_TEXT = f"{_common.ONLINE_RETAIL_ROWS:,}"  # "541,909", as the data page's report shows it
 # Where app.py's st.navigation finds the pages (the folder was renamed once; either layout works).
 PAGE_DIRS = ("app_pages", "pages")
@@ -140,55 +132,6 @@ def bench_rerun(data: bytes, runs: int) -> None:
 # --- (b) peak memory of the server, driven by a browser --------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def start_server(*, timeout: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free local port, in its own process group; waits for its health check."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    proc = subprocess.Popen(cmd, cwd=_common.REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {proc.returncode}")
-        if _healthy(url):
-            return proc, url
-        time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server's own process group (and nothing else); kill it if it ignores SIGTERM for 10 s."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
-
 def _peak(pid: int, step: str) -> float:
     hwm = _common.proc_status_mb(pid, "VmHWM") or float("nan")
     rss = _common.proc_status_mb(pid, "VmRSS") or float("nan")
@@ -209,11 +152,6 @@ def _pages() -> tuple[tuple[str, str], ...]:
     )
 
 
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stStatusWidget"]') === null;
-}"""
 
 
 def _settled(page, text: str, timeout_ms: int) -> None:

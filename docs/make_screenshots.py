@@ -14,21 +14,13 @@ when that stays under ``--max-kb``, else the first screen only.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from server import CHROMIUM_ARGS, IDLE_JS, start_server, stop_server  # noqa: E402
+
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 60_000
 LOCALES = {"en": "en-US", "zh": "zh-CN"}  # the app picks its language from the browser's locale
@@ -46,45 +38,6 @@ MAX_HEIGHT = 4000
 CONTENT_HEIGHT_JS = """() => Math.max(...[...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"]'
 )].map(e => e.scrollHeight + e.getBoundingClientRect().top))"""
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stStatusWidget"]') === null;
-}"""
-
-
-def start_server(*, timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free port, once its health check answers "ok"."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return proc, url
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit did not start on {url}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def settle(page, text: str) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="the 'playwright' Python package is not installed (pip install playwright)")
 from playwright.sync_api import expect  # noqa: E402
+from server import IDLE_JS, start_server, stop_server  # noqa: E402
 
 from crm_core import export, pipeline, rfm
 
@@ -70,11 +71,6 @@ def test_expected_numbers_are_the_sample_facts():
 
 # --- helpers -------------------------------------------------------------------------------------
 
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-testid="stStatusWidget"]') === null;
-}"""
 
 
 def settle(page, *texts: str, timeout: int = TIMEOUT_MS) -> None:
@@ -241,7 +237,6 @@ def test_clear_my_data(browser, app_url):
 
 
 def test_deep_link_on_a_fresh_server_keeps_the_app_navigation(browser):
-    from conftest import start_server, stop_server
 
     # Its own server: the legacy page table is only used until app.py has run once in the process.
     proc, url = start_server()
