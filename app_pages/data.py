@@ -61,6 +61,8 @@ with st.expander(t("read_options"), expanded=False):
             st.session_state.pop(state.MAPPING, None)
             st.rerun()
 
+if len(raw.sheet_names) > 1:
+    st.info(t("several_sheets", n=len(raw.sheet_names), sheet=raw.sheet))
 for note in raw.notes:
     (st.warning if note.level == "warning" else st.caption)(note.text(lang()))
 st.subheader(t("preview"))

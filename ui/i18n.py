@@ -68,6 +68,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "auto": ("Detect automatically", "自动识别"),
     "delimiter": ("Separator", "分隔符"),
     "preview": ("Preview (first 20 rows)", "预览（前 20 行）"),
+    "several_sheets": ("This workbook has {n} sheets; reading “{sheet}”. Pick another under Reading options.", "此工作簿有 {n} 个工作表，当前读取“{sheet}”。可在“读取选项”中选择其他工作表。"),
     "mapping": ("Column mapping", "列映射"),
     "mapping_help": (
         "Each field of the analysis and the column of your file that feeds it. Customer and date are required; "

@@ -106,3 +106,9 @@ def test_uploading_a_new_file_replaces_the_sample(sample_upload):
     upload(at, APP_FIXTURES / "three_customers.csv")
     assert at.session_state["upload"].name == "three_customers.csv"
     assert metrics(at)[en("rows_read")] == "6" and metrics(at)[en("customers")] == "3"
+
+
+def test_a_workbook_with_several_sheets_says_which_one_is_read():
+    at = upload(open_app(DATA), READER_FIXTURES / "two_sheets.xlsx")
+    assert en("several_sheets", n=2, sheet="一月") in texts(at.info)
+    assert widget(at.selectbox, en("sheet")).options == ["一月", "二月"]
