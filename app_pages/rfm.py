@@ -1,5 +1,7 @@
 """RFM page: settings -> scores and segments (cached) -> summary, charts and the customer table."""
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +19,7 @@ st.title(t("rfm_title"))
 params = state.rfm_params()
 c1, c2, c3, c4 = st.columns([1, 1.5, 1.4, 1.1])
 as_of = c1.date_input(t("as_of"), value=state.as_of(summary["default_as_of"]), help=t("as_of_help"),
-                      min_value=summary["first_date"], key="as_of_input")
+                      min_value=summary["first_date"] + timedelta(days=1), key="as_of_input")
 st.session_state[state.AS_OF] = as_of
 method = c2.segmented_control(t("method"), ["quantile", "threshold"], default=params.method, required=True,
                               format_func=labels(["quantile", "threshold"], lambda m: t(f"method_{m}")))
@@ -28,8 +30,10 @@ schemes = list(rfm.SCHEMES)
 scheme_key = c4.selectbox(t("scheme"), schemes, index=schemes.index(st.session_state.get("scheme_base", "11")),
                           format_func=labels(schemes, lambda k: t(f"scheme_{k}")))
 st.session_state["scheme_base"] = scheme_key
-# Edits to the segment map live in the editors' own state and are re-applied to the base scheme each run.
-scheme = rfm.SCHEMES[scheme_key]
+# The edited scheme lives in the session (widget state is dropped when the user visits another page),
+# and the editors start from it; their own edits are re-applied on top each run.
+edited_schemes = st.session_state.setdefault("edited_schemes", {})
+scheme = edited_schemes.get(scheme_key, rfm.SCHEMES[scheme_key])
 
 table, rows_after = cached.customer_table(*key, as_of)
 thresholds = params.thresholds
@@ -53,24 +57,27 @@ if method == "threshold":
             frequency=tuple(float(v) for v in edited.iloc[1])[::-1],
             monetary=tuple(float(v) for v in edited.iloc[2])[::-1],
         )
-    except (DataError, TypeError, ValueError) as exc:
-        st.error(exc.text(lang()) if isinstance(exc, DataError) else str(exc))
+    except DataError as exc:
+        st.error(exc.text(lang()))
         st.stop()
 
 with st.expander(t("edit_segments")):
     names = {k: scheme.name(k, lang()) for k in rfm.SEGMENT_INFO}
-    by_name = {v: k for k, v in names.items()}
+    # Any name a cell may hold -> its key: current names in both languages, and the standard ones.
+    by_name = {rfm.SCHEMES["11"].name(k, lg): k for k in rfm.SEGMENT_INFO for lg in ("en", "zh")}
+    by_name |= {scheme.name(k, lg): k for k in scheme.segments() for lg in ("en", "zh")}
+    editor = f"{scheme_key}_{lang()}_{st.session_state.get('editor_gen', 0)}"
     grid_df = pd.DataFrame([[names[k] for k in row] for row in scheme.grid], index=[f"R{r}" for r in (5, 4, 3, 2, 1)],
                            columns=[f"FM{f}" for f in (1, 2, 3, 4, 5)])
     st.caption(t("segment_map"))
     options = [names[k] for k in scheme.segments()] + [n for k, n in names.items() if k not in scheme.segments()]
-    edited_grid = st.data_editor(grid_df, key=f"grid_{scheme_key}", width="stretch", height=fit_height(5),
+    edited_grid = st.data_editor(grid_df, key=f"grid_{editor}", width="stretch", height=fit_height(5),
                                  column_config={
         c: st.column_config.SelectboxColumn(c, options=options, required=True) for c in grid_df.columns})
     label_df = pd.DataFrame([{"key": k, "English": scheme.name(k, "en"), "中文": scheme.name(k, "zh")}
                              for k in scheme.segments()])
     st.caption(t("segment_names"))
-    edited_labels = st.data_editor(label_df, key=f"labels_{scheme_key}", hide_index=True, disabled=["key"],
+    edited_labels = st.data_editor(label_df, key=f"labels_{editor}", hide_index=True, disabled=["key"],
                                    column_order=("English", "中文"), height=fit_height(len(label_df)))
     try:
         new_grid = [[by_name.get(v, v) for v in row] for row in edited_grid.itertuples(index=False)]
@@ -79,8 +86,14 @@ with st.expander(t("edit_segments")):
         for row in edited_labels.itertuples(index=False):
             if (row.English, row.中文) != (scheme.name(row.key, "en"), scheme.name(row.key, "zh")):
                 scheme = rfm.scheme_with_label(scheme, row.key, name_en=row.English, name_zh=row.中文)
+        if scheme is not rfm.SCHEMES[scheme_key]:
+            edited_schemes[scheme_key] = scheme
     except DataError as exc:
         st.error(exc.text(lang()))
+    if scheme_key in edited_schemes and st.button(t("reset"), key="reset_segments"):
+        edited_schemes.pop(scheme_key)
+        st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
+        st.rerun()
 
 params = rfm.RfmParams(method=method, thresholds=thresholds if method == "threshold" else params.thresholds,
                        frequency_basis=basis, scheme=scheme)

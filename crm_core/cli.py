@@ -32,7 +32,8 @@ def _parse_date(text: str | None) -> date | None:
 def _load(args: argparse.Namespace) -> pipeline.Loaded:
     path = Path(args.input)
     data = path.read_bytes()
-    mapping = ColumnMapping.from_json(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+    # Bytes: json detects UTF-8/16/32 itself, and anything else becomes the mapping's own clear error.
+    mapping = ColumnMapping.from_json(Path(args.mapping).read_bytes()) if args.mapping else None
     day_first = {"auto": None, "day": True, "month": False}[args.date_order]
     options = IngestOptions(returns=args.returns, day_first=day_first, merge_duplicates=args.merge_duplicates)
     return pipeline.load(data, path.name, read=ReadOptions(sheet=args.sheet), mapping=mapping, options=options)
@@ -49,11 +50,12 @@ def _print_report(loaded: pipeline.Loaded, lang: str) -> None:
 
 
 def cmd_rfm(args: argparse.Namespace) -> int:
+    as_of = _parse_date(args.as_of)  # checked before reading a large file
     loaded = _load(args)
     _print_report(loaded, args.lang)
     scheme = rfm.SCHEMES[args.scheme]
     params = rfm.RfmParams(scheme=scheme, frequency_basis=args.frequency_basis)
-    scored = pipeline.rfm_scores(loaded.result, as_of=_parse_date(args.as_of), params=params)
+    scored = pipeline.rfm_scores(loaded.result, as_of=as_of, params=params)
     options = export.ListOptions(
         include_contact=args.include_contact, mask_personal=not args.no_mask,
         include_opted_out=args.include_opted_out, lang=args.lang,
@@ -134,4 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except FileNotFoundError as exc:
         print(f"error: file not found: {exc.filename}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder instead of a file, no permission...
+        print(f"error: cannot read or write {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2

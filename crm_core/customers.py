@@ -20,9 +20,13 @@ CUSTOMER_COLUMNS = (
 
 
 def default_as_of(orders: pd.DataFrame) -> date:
-    """The day after the last order line (purchase or return) in ``orders``: nothing in the file is left out."""
-    last = orders["order_date"].max()
-    return (pd.Timestamp(last).normalize() + timedelta(days=1)).date()
+    """The day after the last order line (purchase or return) in ``orders``: nothing in the file is left out.
+
+    Never later than tomorrow: one mistyped date (2099) must not make every customer look years inactive;
+    lines dated later are reported by the ingest note and left out of the analysis.
+    """
+    last = (pd.Timestamp(orders["order_date"].max()).normalize() + timedelta(days=1)).date()
+    return min(last, date.today() + timedelta(days=1))
 
 
 def rows_after(orders: pd.DataFrame, as_of: date) -> int:

@@ -7,6 +7,7 @@ Every input row ends up either used or excluded with exactly one reason, so
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         raise DataError("ambiguous_dates", column=mapping.get("order_date"), example=dates.example)
 
     amount, quantity, unit_price = _money(columns, notes)
+    future = _bool(dates.values >= pd.Timestamp(date.today() + timedelta(days=1)))
+    if future.any():
+        notes.append(Note.of("note_future_dates", "warning", rows=int(future.sum()), as_of=date.today().isoformat()))
 
     missing_customer = _bool(customer_id.isna())
     flag("missing_customer", missing_customer)
@@ -187,8 +191,6 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
                 notes.append(Note.of("note_duplicates_merged", ids=len(duplicates), groups=groups))
 
     excluded = _excluded_frame(frame, reason, details, raw.bad_lines)
-    if raw.bad_lines:
-        notes.append(Note.of("note_bad_lines", "warning", rows=len(raw.bad_lines)))
     rows_read = len(frame) + len(raw.bad_lines)
     if orders.empty:
         counts = excluded["reason"].value_counts()
@@ -354,9 +356,16 @@ def _build_customers(columns: dict, mapping: ColumnMapping, customer_id: pd.Seri
 
 
 def _merge_customer_rows(customers: pd.DataFrame, duplicates: pd.DataFrame) -> pd.DataFrame:
+    """One row per merged person: the first known value of each field, and opted out if any of its ids opted out."""
     target = dict(zip(duplicates["customer_id"], duplicates["merged_into"], strict=True))
     renamed = customers.assign(customer_id=customers["customer_id"].map(lambda c: target.get(c, c)))
-    return renamed.groupby("customer_id", sort=True).first().reset_index()
+    grouped = renamed.groupby("customer_id", sort=True)
+    merged = grouped.first()
+    if "opted_out" in renamed.columns:
+        # An opt-out given under any of a person's ids must survive the merge.
+        any_out = grouped["opted_out"].agg(lambda s: bool(s.fillna(False).any()) if s.notna().any() else pd.NA)
+        merged["opted_out"] = any_out.astype("boolean")
+    return merged.reset_index()
 
 
 def _excluded_frame(frame, reason, details, bad_lines) -> pd.DataFrame:

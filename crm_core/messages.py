@@ -89,6 +89,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sheet {sheet} would have {rows:,} rows, more than Excel's 1,048,575. Export as CSV instead.",
         "zh": "工作表 {sheet} 将有 {rows:,} 行，超过 Excel 上限 1,048,575 行。请改为导出 CSV。",
     },
+    "no_purchases_before": {
+        "en": "No purchase is dated before the analysis date {as_of}. Choose a later date (the first order is on {first}).",
+        "zh": "分析日期 {as_of} 之前没有任何购买记录。请选择更晚的日期（最早的订单在 {first}）。",
+    },
     "bad_date_option": {
         "en": "{option} must be a date written YYYY-MM-DD (got {value}).",
         "zh": "{option} 必须是 YYYY-MM-DD 格式的日期（当前为 {value}）。",

@@ -16,7 +16,15 @@ from crm_core import export, rfm
 from crm_core.customers import customer_table, default_as_of
 from crm_core.ingest import standardize
 from crm_core.readers import read_upload
-from crm_core.schema import ColumnMapping, IngestOptions, IngestResult, RawTable, ReadOptions, suggest_mapping
+from crm_core.schema import (
+    ColumnMapping,
+    DataError,
+    IngestOptions,
+    IngestResult,
+    RawTable,
+    ReadOptions,
+    suggest_mapping,
+)
 
 __all__ = [
     "Loaded", "load", "rfm_scores", "rfm_list_columns", "segment_lists", "rfm_workbook", "customer_table",
@@ -50,6 +58,9 @@ def load(
 def rfm_scores(result: IngestResult, *, as_of: date | None = None, params: rfm.RfmParams = rfm.RfmParams()):
     """Per-customer table with RFM scores and segments (see :func:`crm_core.rfm.score_rfm`)."""
     table = customer_table(result.orders, result.customers, as_of=as_of)
+    if table.empty:
+        first = result.orders["order_date"].min().date()
+        raise DataError("no_purchases_before", as_of=as_of, first=first)
     return rfm.score_rfm(table, params)
 
 
@@ -106,8 +117,9 @@ def segment_lists(
         if members.empty:
             continue
         built = export.campaign_list(members, columns=columns, options=options)
-        sheets[scheme.name(key, lang)] = built.frame
         opted_out += built.opted_out_excluded
+        if built.rows:  # a segment whose members all opted out gets no empty sheet
+            sheets[scheme.name(key, lang)] = built.frame
     summary = rfm.segment_summary(scored, scheme, lang=lang)
     summary = summary[summary["segment"].isin(chosen)].drop(columns=["segment"])
     summary = summary.rename(columns={"name": "segment_name"})

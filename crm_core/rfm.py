@@ -109,17 +109,18 @@ def _values(table: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _quantile_scores(values: np.ndarray) -> np.ndarray:
-    """ceil(percentile rank x 5), where ties share their average rank, so equal values get equal scores.
+    """ceil(rank / n x 5), where tied customers all take the lowest rank of their group.
 
-    Computed in integers: average ranks are whole or half numbers, so 2 x rank is exact and
-    ceil(rank / n x 5) == ceil(5 x (2 rank) / (2 n)); no float rounding can move a customer across a cut.
-    The result is always 1..5 since 1 <= rank <= n.
+    Equal values always get equal scores, and ties never lift a score: when most customers bought
+    once, they all share rank 1 and score F = 1 (with average ranks they would score 3 and look like
+    regular buyers). Computed in integers, ceil(5 rank / n) == (5 rank + n - 1) // n, so no float
+    rounding can move a customer across a cut. The result is always 1..5 since 1 <= rank <= n.
     """
     n = len(values)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    twice_rank = np.rint(2 * pd.Series(values).rank(method="average").to_numpy()).astype(np.int64)
-    return (5 * twice_rank + 2 * n - 1) // (2 * n)
+    rank = pd.Series(values).rank(method="min").to_numpy().astype(np.int64)
+    return (5 * rank + n - 1) // n
 
 
 def _threshold_scores(values: np.ndarray, cuts: tuple[float, ...], *, lower_is_better: bool) -> np.ndarray:

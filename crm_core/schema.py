@@ -76,7 +76,8 @@ def _syn(*names: str) -> tuple[str, ...]:
 # Order of this tuple is the order of the mapping table in the UI.
 FIELDS: tuple[Field, ...] = (
     Field("customer_id", "id", "Customer ID", "客户编号",
-          _syn("customer id", "customerid", "customer_id", "customer no", "customer number", "client id",
+          _syn("customer id", "customerid", "customer_id", "customer no", "customer number", "client id", "customer",
+               "client", "客户",
                "member id", "member no", "buyer id", "user id", "userid", "cust id", "custid",
                "客户编号", "客户id", "客户号", "客户代码", "会员卡号", "会员编号", "会员id", "会员号",
                "用户id", "用户编号", "买家id", "顾客编号", "客户编码", "卡号")),
@@ -197,6 +198,10 @@ class ColumnMapping:
         return cls.from_dict(columns)
 
 
+# Bare words that name a field only when they are the whole header ("客户类型" is not an id).
+EXACT_ONLY = frozenset({"customer", "client", "客户"})
+
+
 def suggest_mapping(columns: list[str] | pd.Index) -> ColumnMapping:
     """Propose a mapping from the upload's headers using each field's English and Chinese synonyms.
 
@@ -214,7 +219,8 @@ def suggest_mapping(columns: list[str] | pd.Index) -> ColumnMapping:
                 if col in used or not norm:
                     continue
                 hit = norm in synonyms if exact else any(
-                    len(s) >= 2 and (s in norm) for s in synonyms if len(s) >= 4 or not s.isascii()
+                    len(s) >= 2 and (s in norm) for s in synonyms
+                    if (len(s) >= 4 or not s.isascii()) and s not in EXACT_ONLY
                 )
                 if hit:
                     chosen[fld.name] = col

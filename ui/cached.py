@@ -18,23 +18,26 @@ from crm_core import readers, rfm
 from crm_core.ingest import standardize
 from crm_core.schema import ColumnMapping, IngestOptions, IngestResult, RawTable, ReadOptions, suggest_mapping
 
+# Results of an upload leave memory an hour after their last use, even if the user never clicks "Clear my data".
+TTL_SECONDS = 3600
 
-@st.cache_data(max_entries=4, show_spinner=False)
+
+@st.cache_data(max_entries=4, ttl=TTL_SECONDS, show_spinner=False)
 def read_raw(digest: str, _data: bytes, name: str, read: ReadOptions) -> RawTable:
     return readers.read_upload(_data, name, read)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
 def sheet_names(digest: str, _data: bytes, name: str) -> tuple[str, ...]:
     return readers.list_sheets(_data, name)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
 def suggested_mapping(columns: tuple[str, ...]) -> ColumnMapping:
     return suggest_mapping(list(columns))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, ttl=TTL_SECONDS, show_spinner=False)
 def ingest(
     digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
 ) -> IngestResult:
@@ -42,7 +45,7 @@ def ingest(
     return standardize(raw, mapping, options)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
 def ingest_summary(
     digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
 ) -> dict:
@@ -58,7 +61,7 @@ def ingest_summary(
     }
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
 def customer_table(
     digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
     as_of: date,
@@ -69,7 +72,7 @@ def customer_table(
     return table, customers_mod.rows_after(result.orders, as_of)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
 def scores(
     digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
     as_of: date, params: rfm.RfmParams,
@@ -79,6 +82,10 @@ def scores(
 
 
 def clear_all() -> None:
-    """Drop every cached result (used by 'Clear my data')."""
+    """Drop every cached result (used by 'Clear my data').
+
+    Streamlit cannot drop one entry, so this clears every session's cached results too: they are
+    recomputed on their next run (correct, only slower once). Privacy wins over that cost.
+    """
     for fn in (read_raw, sheet_names, ingest, ingest_summary, customer_table, scores):
         fn.clear()

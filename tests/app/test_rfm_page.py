@@ -170,3 +170,28 @@ def test_four_tier_choice_carries_to_the_export_page_and_back(rfm_page, sample_t
     rerun(at)
     assert widget(at.selectbox, en("scheme")).value == "4"
     assert segment_names(frame_with(at, "customer_share").value) == expected
+
+
+def test_segment_map_edits_survive_a_language_switch_and_a_visit_to_another_page(rfm_page):
+    at = rfm_page
+    # R5 / FM1 (new customers) re-mapped to Champions in the grid editor.
+    at.session_state["grid_11_en_0"] = {"edited_rows": {0: {"FM1": "Champions"}}, "added_rows": [], "deleted_rows": []}
+    rerun(at)
+    assert at.session_state["edited_schemes"]["11"].grid[0][0] == "champions"
+    at.session_state["lang"] = "zh"
+    rerun(at)
+    assert not at.error, texts(at.error)
+    assert at.session_state["edited_schemes"]["11"].grid[0][0] == "champions"
+    at.switch_page("app_pages/export.py")
+    rerun(at)
+    assert at.session_state[state_key()].scheme.grid[0][0] == "champions"  # the export uses the edited map
+    at.switch_page(RFM)
+    rerun(at)
+    assert at.session_state["edited_schemes"]["11"].grid[0][0] == "champions"
+    assert "new_customers" not in set(at.session_state[state_key()].scheme.grid[0])
+
+
+def state_key() -> str:
+    from ui.state import RFM_PARAMS
+
+    return RFM_PARAMS

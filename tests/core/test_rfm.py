@@ -13,22 +13,22 @@ from hypothesis import strategies as st
 from crm_core import rfm
 from crm_core.schema import DataError
 
-# Ten customers. Quantile method, n = 10: score = ceil(rank / 10 * 5) = ceil(rank / 2), ties take their average rank.
+# Ten customers. Quantile method, n = 10: score = ceil(rank / 10 * 5) = ceil(rank / 2), ties take their lowest rank.
 #
 #      recency  R: rank of -recency -> score    frequency  F: rank -> score        monetary  M: rank -> score
 #   A      2      10 -> 5                           12      10 -> 5                    5400     10 -> 5
-#   B      5       9 -> ceil(4.5) = 5                1      {1,2,3} avg 2 -> 1           40      2 -> 1
-#   C     10      {7,8} avg 7.5 -> ceil(3.75) = 4    6       8 -> 4                    1200      8 -> 4
-#   D     10      {7,8} avg 7.5 -> 4                 4       7 -> ceil(3.5) = 4          800      7 -> 4
+#   B      5       9 -> ceil(4.5) = 5                1      {1,2,3} min 1 -> 1           40      2 -> 1
+#   C     10      {7,8} min 7 -> ceil(3.5) = 4       6       8 -> 4                    1200      8 -> 4
+#   D     10      {7,8} min 7 -> 4                   4       7 -> ceil(3.5) = 4          800      7 -> 4
 #   E     30       6 -> 3                            3       6 -> 3                     500      6 -> 3
-#   F     45       5 -> ceil(2.5) = 3                2      {4,5} avg 4.5 -> 3           300      5 -> 3
-#   G     60       4 -> 2                            2      {4,5} avg 4.5 -> 3           250      4 -> 2
+#   F     45       5 -> ceil(2.5) = 3                2      {4,5} min 4 -> 2             300      5 -> 3
+#   G     60       4 -> 2                            2      {4,5} min 4 -> 2             250      4 -> 2
 #   H    200       2 -> 1                            9       9 -> 5                    3000      9 -> 5
-#   I    180       3 -> 2                            1      {1,2,3} avg 2 -> 1           60      3 -> 2
-#   J    365       1 -> 1                            1      {1,2,3} avg 2 -> 1          -20      1 -> 1
+#   I    180       3 -> 2                            1      {1,2,3} min 1 -> 1           60      3 -> 2
+#   J    365       1 -> 1                            1      {1,2,3} min 1 -> 1          -20      1 -> 1
 #
-# F and G tie at ranks 4 and 5: alone, rank 4 would score 2, but both get ceil(4.5 / 2) = 3.
-# FM = (F + M) / 2 rounded half up: G (3 + 2) / 2 = 2.5 -> 3, I (1 + 2) / 2 = 1.5 -> 2.
+# F and G tie at ranks 4 and 5: both take rank 4, ceil(4 / 2) = 2 (a tie never lifts a score).
+# FM = (F + M) / 2 rounded half up: F (2 + 3) / 2 = 2.5 -> 3, G (2 + 2) / 2 = 2, I (1 + 2) / 2 = 1.5 -> 2.
 HAND = pd.DataFrame(
     {
         "customer_id": list("ABCDEFGHIJ"),
@@ -41,12 +41,12 @@ HAND = pd.DataFrame(
     index=pd.Index([10, 11, 12, 13, 14, 15, 16, 17, 18, 19], name="row"),
 )
 HAND_R = [5, 5, 4, 4, 3, 3, 2, 1, 2, 1]
-HAND_F = [5, 1, 4, 4, 3, 3, 3, 5, 1, 1]
+HAND_F = [5, 1, 4, 4, 3, 2, 2, 5, 1, 1]
 HAND_M = [5, 1, 4, 4, 3, 3, 2, 5, 2, 1]
-HAND_FM = [5, 1, 4, 4, 3, 3, 3, 5, 2, 1]
+HAND_FM = [5, 1, 4, 4, 3, 3, 2, 5, 2, 1]
 # Read off SCHEME_11 at (R, FM): e.g. H is R1 FM5 -> cant_lose, B is R5 FM1 -> new_customers.
-HAND_SEGMENTS = ["champions", "new_customers", "loyal", "loyal", "need_attention", "need_attention", "at_risk",
-                 "cant_lose", "about_to_sleep", "lost"]
+HAND_SEGMENTS = ["champions", "new_customers", "loyal", "loyal", "need_attention", "need_attention",
+                 "about_to_sleep", "cant_lose", "about_to_sleep", "lost"]
 
 # The documented grids (rows R5..R1, columns FM1..FM5), written out independently of crm_core.segments.
 GRID_11 = [
@@ -77,7 +77,7 @@ def test_quantile_scores_match_the_hand_computation() -> None:
     assert scored["f_score"].tolist() == HAND_F
     assert scored["m_score"].tolist() == HAND_M
     assert scored["fm_score"].tolist() == HAND_FM
-    assert scored["rfm_code"].tolist() == ["555", "511", "444", "444", "333", "333", "232", "155", "212", "111"]
+    assert scored["rfm_code"].tolist() == ["555", "511", "444", "444", "333", "323", "222", "155", "212", "111"]
     assert scored["segment"].tolist() == HAND_SEGMENTS
     # Same rows, order and index; other columns pass through; scores are plain ints.
     assert scored.index.equals(HAND.index)
@@ -132,13 +132,13 @@ def test_per_year_basis_ranks_orders_per_year_not_the_order_count() -> None:
     assert rfm.score_rfm(table, rfm.RfmParams(frequency_basis="per_year"))["f_score"].tolist() == [3, 5]
 
 
-def test_ties_share_the_score_of_their_average_rank() -> None:
-    # Six customers who all bought once for 50: average rank 3.5, pct 3.5 / 6, ceil(2.92) = 3 for everyone.
+def test_ties_share_the_score_of_their_lowest_rank() -> None:
+    # Six customers who all bought once for 50: all take rank 1, ceil(1 / 6 * 5) = 1 for everyone.
     table = pd.DataFrame({"recency_days": [3, 1, 4, 1, 5, 9], "frequency": [1] * 6, "monetary": [50.0] * 6})
     scored = rfm.score_rfm(table)
-    assert scored["f_score"].tolist() == [3] * 6
-    assert scored["m_score"].tolist() == [3] * 6
-    # R: -recency ranks 9->1, 5->2, 4->3, 3->4, the two 1s share {5, 6} = 5.5 -> ceil(5.5 / 6 * 5) = 5.
+    assert scored["f_score"].tolist() == [1] * 6
+    assert scored["m_score"].tolist() == [1] * 6
+    # R: -recency ranks 9->1, 5->2, 4->3, 3->4, the two 1s take rank 5 -> ceil(5 / 6 * 5) = 5.
     assert scored["r_score"].tolist() == [4, 5, 3, 5, 2, 1]
 
 
@@ -204,11 +204,11 @@ def test_segment_display_order() -> None:
 def test_segment_summary_of_the_hand_example() -> None:
     summary = rfm.segment_summary(rfm.score_rfm(HAND), rfm.SCHEME_11)
     assert list(summary.columns) == list(rfm.SUMMARY_COLUMNS)
-    # Display order, only segments with customers (no potential_loyalist, promising, hibernating).
+    # Display order, only segments with customers (no potential_loyalist, promising, at_risk, hibernating).
     assert summary["segment"].tolist() == [
-        "champions", "loyal", "new_customers", "need_attention", "about_to_sleep", "at_risk", "cant_lose", "lost",
+        "champions", "loyal", "new_customers", "need_attention", "about_to_sleep", "cant_lose", "lost",
     ]
-    assert summary["customers"].tolist() == [1, 2, 1, 2, 1, 1, 1, 1]
+    assert summary["customers"].tolist() == [1, 2, 1, 2, 2, 1, 1]
     total = 11530.0  # net: 5400 + 40 + 1200 + 800 + 500 + 300 + 250 + 3000 + 60 - 20
     loyal = summary.set_index("segment").loc["loyal"]  # C and D
     assert loyal["name"] == "Loyal"
@@ -387,3 +387,14 @@ def test_missing_columns_and_values_are_reported() -> None:
     with pytest.raises(DataError, match="3 customers have no monetary value") as error:
         rfm.score_rfm(gaps)
     assert error.value.code == "rfm_missing_values"
+
+
+def test_one_time_buyers_score_f1_even_when_they_are_most_customers() -> None:
+    # 9 of 10 bought once: they share rank 1 -> F = 1; the one regular (rank 10) -> F = 5.
+    table = pd.DataFrame({"recency_days": range(1, 11), "frequency": [1] * 9 + [8],
+                          "monetary": [100.0] * 9 + [900.0]})
+    scored = rfm.score_rfm(table)
+    assert scored["f_score"].tolist() == [1] * 9 + [5]
+    assert scored["m_score"].tolist() == [1] * 9 + [5]
+    # none of the one-time buyers is called loyal or "used to buy often"
+    assert not scored["segment"].iloc[:9].isin({"loyal", "at_risk", "cant_lose", "champions"}).any()
