@@ -199,19 +199,20 @@ def test_mapping_json_round_trip_and_bad_json():
 # Mostly valid lines (a few customers, real dates, numbers) with messy cells mixed in, so that most examples
 # get through ingest and the accounting and RFM assertions really run.
 noise = st.sampled_from([None, "", "合计", "abc", "05/01/2024", "-3", "0", "¥1,299", "1.234,50", "C123", "44931"])
+# (a messy line may break the whole file, e.g. an ambiguous date: that must be a DataError, never anything else)
 valid_line = st.tuples(
     st.sampled_from(["001", "002", "003", "C9"]),
     st.sampled_from(["A1", "A2", "C7", "B3"]),
     st.dates(min_value=date(2023, 1, 1), max_value=date(2024, 12, 31)).map(date.isoformat),
-    st.integers(-2, 5).map(str),
-    st.sampled_from(["9.90", "120", "0", "¥88.00"]),
+    st.sampled_from(["1", "2", "3", "-1"]),  # some returns
+    st.sampled_from(["9.90", "120", "¥88.00", "1,299.00"]),
 )
-line = st.one_of(valid_line, valid_line, valid_line, st.tuples(noise, noise, noise, noise, noise))
+line = st.one_of(*[valid_line] * 7, st.tuples(noise, noise, noise, noise, noise))  # 1 messy line in 8
 outcomes: dict[str, int] = {"used": 0, "error": 0}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(line, min_size=1, max_size=25), st.sampled_from(["net", "ignore"]), st.sampled_from([None, True]))
+@given(st.lists(line, min_size=3, max_size=25), st.sampled_from(["net", "ignore"]), st.sampled_from([None, True]))
 def test_random_frames_raise_only_data_error_and_always_balance(rows, returns, day_first):
     raw = raw_table([list(r) for r in rows], ["cid", "oid", "date", "qty", "price"])
     mapping = ColumnMapping.from_dict(
