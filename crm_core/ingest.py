@@ -98,7 +98,8 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
 
     flag("totals_row", _totals_rows(frame, mapping, columns))
 
-    customer_id = columns["customer_id"].apply(values.clean_ids)
+    distinct_ids = values.clean_ids(columns["customer_id"].values)
+    customer_id = columns["customer_id"].spread(distinct_ids)
     example = values.mangled_id_example(columns["customer_id"].values)
     if example is not None:
         notes.append(Note.of("note_mangled_ids", "warning", column=mapping.get("customer_id"), example=example))
@@ -149,10 +150,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         flag("return_ignored", is_return)
     else:
         # Integer code per cleaned id (raw spellings that clean to one id share it), then plain numpy lookups.
-        cleaned = values.clean_ids(columns["customer_id"].values)
-        id_codes, distinct_ids = pd.factorize(cleaned)
+        id_codes, ids = pd.factorize(distinct_ids)
         row_ids = np.append(id_codes, -1)[columns["customer_id"].codes]
-        bought = np.zeros(len(distinct_ids) + 1, dtype=bool)
+        bought = np.zeros(len(ids) + 1, dtype=bool)
         bought[row_ids[(reason == 0) & ~is_return]] = True
         bought[-1] = False  # code -1 (no id) is never a purchaser
         flag("return_without_purchase", is_return & ~bought[row_ids])
