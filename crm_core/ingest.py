@@ -16,6 +16,7 @@ from crm_core import identity, values
 from crm_core.schema import (
     FIELD_BY_NAME,
     FIELDS,
+    OPT_OUT_WORDS,
     REQUIRED_FIELDS,
     ColumnMapping,
     DataError,
@@ -177,6 +178,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         notes.append(Note.of("note_returns_netted", rows=n_returns, value=f"{value:,.2f}"))
 
     customers = _build_customers(columns, mapping, customer_id, used)
+    if "opted_out" in customers.columns and customers["opted_out"].isna().any():
+        customers, note = _unknown_consent(customers, header=mapping.get("consent"))
+        notes.append(note)
     duplicates = None
     if "phone" in customers.columns or "email" in customers.columns:
         rows = orders["customer_id"].value_counts()
@@ -353,6 +357,20 @@ def _build_customers(columns: dict, mapping: ColumnMapping, customer_id: pd.Seri
     grouped = base.groupby("customer_id", sort=True)
     customers = grouped.last().reset_index() if len(base.columns) > 1 else grouped.size().reset_index()[["customer_id"]]
     return customers
+
+
+def _unknown_consent(customers: pd.DataFrame, *, header: str) -> tuple[pd.DataFrame, Note]:
+    """Customers whose consent cell is blank or unreadable.
+
+    Under an opt-in column (营销同意, accepts marketing) no answer means no consent: they are treated as
+    opted out, so a campaign never reaches them by accident. Under an opt-out column (退订, unsubscribed)
+    no answer means no opt-out was recorded.
+    """
+    unknown = customers["opted_out"].isna()
+    opt_out_column = any(word in normalize_header(header) for word in OPT_OUT_WORDS)
+    filled = customers.assign(opted_out=customers["opted_out"].fillna(not opt_out_column).astype(bool))
+    code = "note_consent_unknown_kept" if opt_out_column else "note_consent_unknown_left_out"
+    return filled, Note.of(code, "warning", customers=int(unknown.sum()), column=header)
 
 
 def _merge_customer_rows(customers: pd.DataFrame, duplicates: pd.DataFrame) -> pd.DataFrame:

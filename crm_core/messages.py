@@ -124,6 +124,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{rows:,} rows ({share:.1%} of revenue) have no customer id and are excluded.",
         "zh": "{rows:,} 行（占收入的 {share:.1%}）缺少客户编号，已排除。",
     },
+    "note_consent_unknown_left_out": {
+        "en": "{customers:,} customers have no readable answer in {column}: without consent they are treated as opted out.",
+        "zh": "{customers:,} 位客户在 {column} 中没有可识别的答复：未获同意，按已退订处理。",
+    },
+    "note_consent_unknown_kept": {
+        "en": "{customers:,} customers have no readable answer in {column}: no opt-out is recorded for them.",
+        "zh": "{customers:,} 位客户在 {column} 中没有可识别的答复：视为未退订。",
+    },
     "note_future_dates": {"en": "{rows:,} rows are dated after {as_of}.", "zh": "{rows:,} 行的日期晚于 {as_of}。"},
     "note_mangled_ids": {
         "en": "Column {column} holds numbers Excel has already rounded (e.g. {example}); it is not used to tell customers apart.",

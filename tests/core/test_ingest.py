@@ -275,3 +275,15 @@ def test_analysis_date_before_every_purchase_is_a_clear_error():
     result = standardize(raw_table(), suggest_mapping(HEADERS))
     with pytest.raises(DataError, match="No purchase is dated before the analysis date 2023-01-01"):
         pipeline.rfm_scores(result, as_of=date(2023, 1, 1))
+
+
+@pytest.mark.parametrize(("header", "expected"), [("营销同意", True), ("accepts marketing", True),
+                                                  ("退订", False), ("unsubscribed", False)])
+def test_a_blank_consent_answer_is_read_by_the_meaning_of_its_column(header, expected):
+    rows = [["a", "2024-01-05", "10", None], ["b", "2024-01-06", "10", "maybe"]]
+    raw = raw_table(rows, ["customer", "date", "amount", header])
+    result = standardize(raw, suggest_mapping(raw.frame.columns))
+    assert result.customers["opted_out"].tolist() == [expected, expected]
+    codes = {n.code: dict(n.params) for n in result.report.notes}
+    code = "note_consent_unknown_left_out" if expected else "note_consent_unknown_kept"
+    assert codes[code]["customers"] == 2
