@@ -57,8 +57,8 @@ def run_crm_core(data: bytes) -> RunA:
 
 
 def _quintile(values: pd.Series) -> np.ndarray:
-    """Score 1..5 = ceil(percentile rank x 5), ties at their average rank (as crm_core.rfm does)."""
-    return np.ceil(values.rank(method="average", pct=True).to_numpy() * 5).clip(1, 5).astype(np.int64)
+    """Score 1..5 = ceil(percentile rank x 5), ties at their group's lowest rank (as crm_core.rfm does)."""
+    return np.ceil(values.rank(method="min", pct=True).to_numpy() * 5).clip(1, 5).astype(np.int64)
 
 
 def run_pandas(data: bytes) -> pd.DataFrame:
