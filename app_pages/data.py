@@ -123,16 +123,15 @@ with st.expander(t("cleaning"), expanded=False):
 # --- cleaning and the report -------------------------------------------------------------------
 try:
     with st.status(t("reading", name=up.name), expanded=False) as status:
-        result = cached.ingest(*state.ingest_key(up))
-        status.update(label=t("balance", read=result.report.rows_read, used=result.report.rows_used,
-                              excluded=len(result.report.excluded)), state="complete")
+        report = cached.ingest_report(*state.ingest_key(up))
+        status.update(label=t("balance", read=report.rows_read, used=report.rows_used,
+                              excluded=len(report.excluded)), state="complete")
 except DataError as exc:
     st.error(exc.text(lang()))
     if exc.code == "ambiguous_dates":
         st.info(t("choose_date_order"))
     st.stop()
 
-report = result.report
 _, summary = state.require_data()
 st.subheader(t("report"))
 m = st.columns(5)

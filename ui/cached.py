@@ -16,7 +16,15 @@ import streamlit as st
 from crm_core import customers as customers_mod
 from crm_core import readers, rfm
 from crm_core.ingest import standardize
-from crm_core.schema import ColumnMapping, IngestOptions, IngestResult, RawTable, ReadOptions, suggest_mapping
+from crm_core.schema import (
+    ColumnMapping,
+    IngestOptions,
+    IngestReport,
+    IngestResult,
+    RawTable,
+    ReadOptions,
+    suggest_mapping,
+)
 
 # Results of an upload leave memory an hour after their last use, even if the user never clicks "Clear my data".
 TTL_SECONDS = 3600
@@ -27,14 +35,10 @@ def read_raw(digest: str, _data: bytes, name: str, read: ReadOptions) -> RawTabl
     return readers.read_upload(_data, name, read)
 
 
-@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
-def sheet_names(digest: str, _data: bytes, name: str) -> tuple[str, ...]:
-    return readers.list_sheets(_data, name)
-
-
 @st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
-def suggested_mapping(columns: tuple[str, ...]) -> ColumnMapping:
-    return suggest_mapping(list(columns))
+def suggested_mapping(digest: str, _data: bytes, name: str, read: ReadOptions) -> ColumnMapping:
+    """The mapping proposed for this file: small, so every page's rerun gets it without copying the raw table."""
+    return suggest_mapping(list(read_raw(digest, _data, name, read).frame.columns))
 
 
 @st.cache_data(max_entries=4, ttl=TTL_SECONDS, show_spinner=False)
@@ -43,6 +47,14 @@ def ingest(
 ) -> IngestResult:
     raw = read_raw(digest, _data, name, read)
     return standardize(raw, mapping, options)
+
+
+@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
+def ingest_report(
+    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
+) -> IngestReport:
+    """Only the report (what the data page shows), so its reruns do not copy the cleaned order lines."""
+    return ingest(digest, _data, name, read, mapping, options).report
 
 
 @st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
@@ -87,5 +99,5 @@ def clear_all() -> None:
     Streamlit cannot drop one entry, so this clears every session's cached results too: they are
     recomputed on their next run (correct, only slower once). Privacy wins over that cost.
     """
-    for fn in (read_raw, sheet_names, ingest, ingest_summary, customer_table, scores):
+    for fn in (read_raw, suggested_mapping, ingest, ingest_report, ingest_summary, customer_table, scores):
         fn.clear()

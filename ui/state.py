@@ -100,8 +100,7 @@ def mapping(up: Upload) -> ColumnMapping:
     chosen = st.session_state.get(MAPPING)
     if chosen is not None:
         return chosen
-    raw = cached.read_raw(up.digest, up.data, up.name, read_options())
-    return cached.suggested_mapping(tuple(raw.frame.columns))
+    return cached.suggested_mapping(up.digest, up.data, up.name, read_options())
 
 
 def ingest_key(up: Upload) -> tuple:
