@@ -5,7 +5,6 @@ import time
 import streamlit as st
 
 from crm_core import export
-from crm_core.messages import render
 from crm_core.schema import FIELDS, ColumnMapping, DataError, IngestOptions, ReadOptions
 from ui import cached, state
 from ui.i18n import labels, lang, t
@@ -151,13 +150,8 @@ if counts.empty:
     st.success(t("nothing_excluded"))
 else:
     excluded = report.excluded
-    # Order statuses are listed one by one ("order status 已取消: 12"), other reasons once each.
-    detail = excluded["detail"].where(excluded["reason"] == "status", "")
-    reasons = excluded.assign(detail=detail).groupby(["reason", "detail"], sort=False).size().rename("rows")
-    reasons = reasons.reset_index().sort_values("rows", ascending=False, kind="stable")
-    reasons[t("reason")] = [render(f"reason_{code}", lang(), status=status)
-                            for code, status in zip(reasons["reason"], reasons["detail"], strict=True)]
-    st.dataframe(reasons[[t("reason"), "rows"]].rename(columns={"rows": t("rows")}), hide_index=True,
+    reasons = report.reason_table(lang()).rename(columns={"reason": t("reason"), "rows": t("rows")})
+    st.dataframe(reasons, hide_index=True,
                  column_config={t("rows"): st.column_config.NumberColumn(format="localized")})
     st.download_button(
         t("download_excluded"), lambda: export.to_csv_bytes(excluded), file_name="excluded_rows.csv",

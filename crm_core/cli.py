@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 from crm_core import export, pipeline, rfm
-from crm_core.messages import render
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
 
 
@@ -43,8 +42,8 @@ def _print_report(loaded: pipeline.Loaded, lang: str) -> None:
     report = loaded.result.report
     print(f"{report.source_name}: {report.rows_read:,} rows read, {report.rows_used:,} used, "
           f"{len(report.excluded):,} excluded", file=sys.stderr)
-    for code, count in report.reason_counts().items():
-        print(f"  - {render('reason_' + code, lang, status='…')}: {count:,}", file=sys.stderr)
+    for reason, count in report.reason_table(lang).itertuples(index=False):
+        print(f"  - {reason}: {count:,}", file=sys.stderr)
     for note in report.notes:
         print(f"  * {note.text(lang)}", file=sys.stderr)
 

@@ -308,6 +308,20 @@ class IngestReport:
             return pd.Series(dtype="int64", name="rows")
         return self.excluded["reason"].value_counts().rename("rows")
 
+    def reason_table(self, lang: Lang = "en") -> pd.DataFrame:
+        """Excluded rows per reason in words, largest first; order statuses one by one ("order status 已取消").
+
+        Columns: reason (text in ``lang``), rows.
+        """
+        if self.excluded.empty:
+            return pd.DataFrame({"reason": pd.Series(dtype="str"), "rows": pd.Series(dtype="int64")})
+        status = self.excluded["detail"].where(self.excluded["reason"] == "status", "")
+        counts = self.excluded.assign(status=status).groupby(["reason", "status"], sort=False).size()
+        counts = counts.rename("rows").reset_index().sort_values("rows", ascending=False, kind="stable")
+        text = [render(f"reason_{code}", lang, status=s) for code, s in zip(counts["reason"], counts["status"],
+                                                                             strict=True)]
+        return pd.DataFrame({"reason": text, "rows": counts["rows"].to_numpy()})
+
 
 @dataclass(frozen=True)
 class IngestResult:

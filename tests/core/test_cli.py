@@ -26,6 +26,8 @@ def test_rfm_writes_summary_and_one_sheet_per_segment(tmp_path):
     assert "冠军客户" in book.sheetnames
     assert "Traceback" not in done.stderr
     assert "行" in done.stderr or "rows" in done.stderr
+    assert "订单状态为 已取消: 12" in done.stderr  # each excluded order status by name, never a placeholder
+    assert "…" not in done.stderr
 
 
 def test_rfm_scheme_4_in_english(tmp_path):
