@@ -286,6 +286,10 @@ def _refuse_unclosed_quote(text: str, body: pd.DataFrame, *, name: str) -> None:
     swallowed = last_row.iloc[-1].rstrip("\r\n")
     if not swallowed or not text.rstrip("\r\n").endswith(swallowed):
         return
+    # Quotes come in pairs (opening + closing, "" for a quote inside): an even count means the cell was
+    # properly quoted, e.g. a last cell holding '"' and a line break, written as """\n".
+    if text.count('"') % 2 == 0:
+        return
     detail = f'a quote (") opened on line {body.index[-1]} is never closed'
     raise DataError("unreadable_text", name=name, detail=detail)
 

@@ -293,7 +293,7 @@ def test_reason_table_names_each_order_status_and_counts_rows():
     report = standardize(raw_table(), suggest_mapping(HEADERS)).report
     table = report.reason_table("zh")
     assert dict(zip(table["reason"], table["rows"], strict=True)) == {
-        "缺少客户编号": 1, "日期无法识别": 1, "该客户在文件中没有购买记录的退货": 1, "非商品行（运费、手续费、调整）": 1,
-        "单价为零或负数": 1, "订单状态为 已取消": 1, "合计行": 1,
+        "缺少客户编号": 1, "日期无法识别": 1, "该客户在文件中没有购买记录的退货": 1,
+        "非商品行（运费、手续费、调整）": 1, "单价为零或负数": 1, "订单状态为 已取消": 1, "合计行": 1,
     }
     assert table["rows"].sum() == len(report.excluded)

@@ -359,3 +359,10 @@ def test_size_limit_comes_first():
 
 def test_list_sheets_of_text_is_empty():
     assert list_sheets((DATA / "utf8.csv").read_bytes(), "utf8.csv") == ()
+
+
+def test_a_properly_quoted_last_cell_with_a_quote_and_a_line_break_is_not_an_unclosed_quote():
+    # Found by hypothesis: pandas writes the cell '"' + newline as """\n" at the very end of the file.
+    data = pd.DataFrame({"客户编号": ["0"], "下单日期": ['"\n']}).to_csv(index=False, sep="|").encode("gb18030")
+    raw = read_upload(data, "roundtrip.csv")
+    assert raw.frame.iloc[0].tolist() == ["0", '"\n']
