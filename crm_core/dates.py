@@ -256,3 +256,28 @@ def parse_dates(s: pd.Series, *, day_first: bool | None = None) -> DateParse:
         example=example,
         day_first_used=order,
     )
+
+
+LATE_GAP_DAYS = 180
+LATE_QUANTILE = 0.99
+
+
+def late_date_cutoff(dates: pd.Series) -> pd.Timestamp | None:
+    """The last plausible order day of a file, read from the file itself (never from today's date).
+
+    A line dated more than ``LATE_GAP_DAYS`` (180) days after the day that 99 % of the file's dated lines
+    reach is "far after the rest of the file": a mistyped year (2099) or a placeholder date. Such lines are
+    reported and never push the analysis date forward. The rule uses only the data, so the same file gives
+    the same answer on any day.
+
+    Returns
+    -------
+    Timestamp or None
+        Lines dated strictly after this day are late outliers; None when no line is (or no line is dated).
+    """
+    known = pd.Series(dates).dropna()
+    if known.empty:
+        return None
+    bulk_end = pd.Timestamp(known.quantile(LATE_QUANTILE, interpolation="lower")).normalize()
+    cutoff = bulk_end + pd.Timedelta(days=LATE_GAP_DAYS)
+    return cutoff if pd.Timestamp(known.max()) > cutoff + pd.Timedelta(days=1) else None

@@ -7,6 +7,26 @@ Each entry is a template formatted with ``str.format(**params)``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A parameter value with a form per language (a field's label, a list of reasons in words).
+
+    ``render`` picks the form of the language it renders in, so one error object reads right in both.
+    """
+
+    en: str
+    zh: str
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
 MESSAGES: dict[str, dict[str, str]] = {
     # --- file level errors (DataError codes) ---
     "empty_file": {
@@ -168,6 +188,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} is named {claimed} but holds plain text; it was read as CSV.",
         "zh": "{name} 的扩展名是 {claimed}，但内容是纯文本，已按 CSV 读取。",
     },
+    # --- mapping: suggestions checked against values, identity proposals (H1 adds below) ---
+    # --- ingest: platform rules, conventions detected per file (H2 adds below) ---
+    # --- wording, CLI, export, currency (H3 adds below) ---
+    # --- rfm, customers, readers' sheet choice (H4 adds below) ---
 }
 
 
@@ -185,7 +209,11 @@ def render(code: str, lang: str = "en", **params: object) -> str:
     """Return message ``code`` in ``lang`` ("en" or "zh"), formatted with ``params``."""
     entry = MESSAGES[code]
     template = entry.get(lang) or entry["en"]
-    params = {k: TERMS[v].get(lang, v) if isinstance(v, str) and v in TERMS else v for k, v in params.items()}
+    params = {
+        k: v.text(lang) if isinstance(v, Localized) else TERMS[v].get(lang, v) if isinstance(v, str) and v in TERMS
+        else v
+        for k, v in params.items()
+    }
     try:
         return template.format(**params)
     except (KeyError, ValueError, IndexError):
