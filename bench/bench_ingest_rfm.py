@@ -27,7 +27,7 @@ from crm_core import customers, ingest, readers, rfm
 from crm_core.schema import IngestOptions, suggest_mapping
 
 TARGET_RATIO = 2.0
-STAGES = ("read", "standardize", "customer table", "scoring")
+STAGES = ("read", "mapping", "standardize", "customer table", "scoring")
 # The same non-merchandise codes as the app's default cleaning (POST, DOT, M, BANK CHARGES...).
 NON_PRODUCT = frozenset(code.strip().upper() for code in IngestOptions().non_product_codes)
 GRID = np.asarray(rfm.SCHEME_11.grid, dtype=object)  # grid[5 - R][FM - 1]
@@ -47,7 +47,8 @@ def run_crm_core(data: bytes) -> RunA:
     """The app's path, stage by stage, timed separately."""
     stages: dict[str, float] = {}
     raw, stages["read"] = _common.timed(lambda: readers.read_upload(data, _common.ONLINE_RETAIL_NAME))
-    mapping = suggest_mapping(list(raw.frame.columns))
+    # As the app: header words checked against a sample of the values.
+    mapping, stages["mapping"] = _common.timed(lambda: suggest_mapping(raw.frame))
     result, stages["standardize"] = _common.timed(lambda: ingest.standardize(raw, mapping))
     table, stages["customer table"] = _common.timed(
         lambda: customers.customer_table(result.orders, result.customers)
@@ -56,9 +57,13 @@ def run_crm_core(data: bytes) -> RunA:
     return RunA(scored=scored, stages=stages)
 
 
-def _quintile(values: pd.Series) -> np.ndarray:
-    """Score 1..5 = ceil(percentile rank x 5), ties at their group's lowest rank (as crm_core.rfm does)."""
-    return np.ceil(values.rank(method="min", pct=True).to_numpy() * 5).clip(1, 5).astype(np.int64)
+def _quintile(values: pd.Series, ties: str = "min") -> np.ndarray:
+    """Score 1..5 = ceil(percentile rank x 5), ties as crm_core.rfm breaks them.
+
+    F and M: tied customers take their group's lowest rank (ties never lift a score); R (scored on
+    -recency): the highest rank (customers tied on a recent day are never pushed down).
+    """
+    return np.ceil(values.rank(method=ties, pct=True).to_numpy() * 5).clip(1, 5).astype(np.int64)
 
 
 def run_pandas(data: bytes) -> pd.DataFrame:
@@ -84,7 +89,7 @@ def run_pandas(data: bytes) -> pd.DataFrame:
         "frequency": purchases["invoice"].nunique(),
     })
     table["monetary"] = lines.groupby("customer")["amount"].sum().reindex(table.index)
-    r = _quintile(-table["recency_days"])
+    r = _quintile(-table["recency_days"], ties="max")
     f = _quintile(table["frequency"])
     m = _quintile(table["monetary"])
     fm = (f + m + 1) // 2

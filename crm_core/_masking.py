@@ -6,6 +6,7 @@ that identifies a person on its own.  Missing values stay missing; results have 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -90,3 +91,58 @@ _MASKERS: dict[str, Callable[[pd.Series], pd.Series]] = {"name": mask_name, "pho
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``df`` with its ``name``, ``phone`` and ``email`` columns (those present) masked."""
     return df.assign(**{col: _MASKERS[col](df[col]) for col in CONTACT_COLUMNS if col in df.columns})
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_TEXT = re.compile(r"\+?[\d\s\-().]+")
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def _looks_like_phone(text: str) -> bool:
+    """A phone, not a member-card number: 7-15 digits written like a phone.
+
+    Plain digit runs are card or member numbers in many shops, so only these count: an international
+    form (``+44 20 7946 0958``, ``0086 138...`` with 11+ digits), a Chinese mobile (11 digits, ``1[3-9]...``), or digit
+    groups split by spaces, dashes or brackets (``138-1234-5678``, ``(020) 7946 0958``).
+    """
+    if not _PHONE_TEXT.fullmatch(text):
+        return False
+    digits = re.sub(r"\D", "", text)
+    if not 7 <= len(digits) <= 15:
+        return False
+    international = text.startswith("+") or (text.startswith("00") and len(digits) >= 11)
+    return international or bool(_CN_MOBILE.fullmatch(text)) or bool(re.search(r"\d[\s\-().]+\d", text))
+
+
+def _mask_identifier_text(text: str) -> str:
+    normal = unicodedata.normalize("NFKC", text).strip()
+    if _EMAIL.fullmatch(normal):
+        return _mask_email_text(normal)
+    if _looks_like_phone(normal):
+        return _mask_phone_text(normal)
+    return text
+
+
+def mask_identifier(s: pd.Series) -> pd.Series:
+    """Mask the identifiers that are personal data: e-mail addresses and phone numbers.
+
+    A shop may use the buyer's e-mail (Shopify) or mobile number as the customer id; such an id
+    identifies a person as surely as the contact columns, so it follows the same masks
+    (:func:`mask_email`, :func:`mask_phone`).  Other ids (``C001``, member numbers such as
+    ``00012345``) are returned unchanged.  Each distinct value is checked once; missing values stay
+    missing; the result has dtype ``str`` when every value is text, else ``object``.
+    """
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    masked = [_mask_identifier_text(v) if isinstance(v, str) else v for v in uniques.tolist()]
+    values = [None if c < 0 else masked[c] for c in codes]
+    all_text = all(v is None or isinstance(v, str) for v in masked)
+    return pd.Series(values, index=s.index, name=s.name, dtype="str" if all_text else "object")
+
+
+def count_personal_ids(ids: pd.Series) -> int:
+    """How many of ``ids`` are an e-mail address or a phone number (what :func:`mask_identifier` masks).
+
+    The export page uses it to offer the masking switch also when no contact column is included.
+    """
+    text = ids.dropna().astype("str")
+    return int((mask_identifier(text) != text).sum())

@@ -18,6 +18,7 @@ import charset_normalizer
 import pandas as pd
 from charset_normalizer.md import mess_ratio
 
+from crm_core.messages import Localized
 from crm_core.schema import DataError
 
 SAMPLE_CHARS = 64 * 1024
@@ -34,6 +35,50 @@ _PREFERRED_LEGACY = ("gb18030", "cp1252")
 # Never offered: supersets replace them (gb18030 reads all GBK/GB2312), or they cannot apply any more.
 _REPLACED = {"gbk": "gb18030", "gb2312": "gb18030", "ascii": "cp1252"}
 _HARMLESS_SYMBOLS = set("\u00a0°£¥©®·×÷€™•…–—‘’“”")
+# What a marketer calls each codec, by its Python name (codecs.lookup(...).name).
+_ENCODING_LABELS = {
+    "utf-8": ("UTF-8", "UTF-8"),
+    "utf-8-sig": ("UTF-8 with BOM", "UTF-8（带 BOM）"),
+    "utf-16": ("UTF-16", "UTF-16"),
+    "utf-16-le": ("UTF-16", "UTF-16"),
+    "utf-16-be": ("UTF-16", "UTF-16"),
+    "utf-32": ("UTF-32", "UTF-32"),
+    "gb18030": ("Chinese (GB18030/GBK)", "中文编码（GB18030/GBK）"),
+    "gbk": ("Chinese (GB18030/GBK)", "中文编码（GB18030/GBK）"),
+    "gb2312": ("Chinese (GB18030/GBK)", "中文编码（GB18030/GBK）"),
+    "big5": ("Traditional Chinese (Big5)", "繁体中文（Big5）"),
+    "cp1252": ("Western European (Windows-1252)", "西欧语言（Windows-1252）"),
+    "iso8859-1": ("Western European (ISO-8859-1)", "西欧语言（ISO-8859-1）"),
+    "iso8859-15": ("Western European (ISO-8859-15)", "西欧语言（ISO-8859-15）"),
+    "cp1250": ("Central European (Windows-1250)", "中欧语言（Windows-1250）"),
+    "cp1251": ("Cyrillic (Windows-1251)", "西里尔文（Windows-1251）"),
+    "shift_jis": ("Japanese (Shift-JIS)", "日文（Shift-JIS）"),
+    "cp932": ("Japanese (Shift-JIS)", "日文（Shift-JIS）"),
+    "euc_jp": ("Japanese (EUC-JP)", "日文（EUC-JP）"),
+    "euc_kr": ("Korean (EUC-KR)", "韩文（EUC-KR）"),
+    "cp949": ("Korean (EUC-KR)", "韩文（EUC-KR）"),
+}
+
+
+def encoding_label(codec: str, lang: str = "en") -> str:
+    """The encoding in words for ``lang`` ("zh", else English): "gb18030" -> "Chinese (GB18030/GBK)".
+
+    Codecs without a label show their name in capitals ("MAC-ROMAN").  ``RawTable.encoding`` keeps the
+    codec name itself, which is what :class:`~crm_core.schema.ReadOptions` takes back.
+    """
+    try:
+        key = codecs.lookup(codec).name
+    except LookupError:
+        key = codec.lower()
+    labels = _ENCODING_LABELS.get(key)
+    if labels is None:
+        return codec.upper()
+    return labels[1] if lang == "zh" else labels[0]
+
+
+def encoding_words(codec: str) -> Localized:
+    """:func:`encoding_label` in both languages, as a message parameter."""
+    return Localized(en=encoding_label(codec, "en"), zh=encoding_label(codec, "zh"))
 
 
 @dataclass(frozen=True)
@@ -290,7 +335,9 @@ def _refuse_unclosed_quote(text: str, body: pd.DataFrame, *, name: str) -> None:
     # properly quoted, e.g. a last cell holding '"' and a line break, written as """\n".
     if text.count('"') % 2 == 0:
         return
-    detail = f'a quote (") opened on line {body.index[-1]} is never closed'
+    line = body.index[-1]
+    detail = Localized(en=f'a quote (") opened on line {line} is never closed',
+                       zh=f"第 {line} 行有一个引号（\"）没有闭合")
     raise DataError("unreadable_text", name=name, detail=detail)
 
 
@@ -316,7 +363,12 @@ def _read_grid_leniently(text: str, *, delimiter: str, skip: int, name: str) -> 
                 rows.append(record[:width] if len(record) >= width else record + [""] * (width - len(record)))
                 numbers.append(first_line)
     except csv.Error as exc:
-        detail = "a field is too long; a quote (\") may be left open" if "field limit" in str(exc) else str(exc)
+        if "field limit" in str(exc):
+            detail = Localized(en='a field is too long; a quote (") may be left open',
+                               zh="某个单元格过长，可能有引号（\"）没有闭合")
+        else:
+            detail = Localized(en=f"a line near line {max(reader.line_num, 1)} cannot be split into fields",
+                               zh=f"第 {max(reader.line_num, 1)} 行附近有一行无法拆分为字段")
         raise DataError("unreadable_text", name=name, detail=detail) from None
     if header is None:
         return TextGrid(header=(), body=pd.DataFrame(index=pd.RangeIndex(0)))

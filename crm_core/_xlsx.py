@@ -7,7 +7,10 @@ few parts a workbook needs (content types, relationships, workbook, styles, one 
 sheet, text as inline strings) straight into a zip held in memory: about 2 s for that sheet.
 
 Cells are plain Python values prepared by the caller: None (no cell), str, bool, int, float,
-datetime or date.  The caller has already removed characters XML cannot carry.
+datetime or date.  The caller has already removed characters XML cannot carry.  Text that must stay
+text even when someone edits the cell (it starts like a formula) comes as :class:`QuotedText`: it is
+written unchanged, with a cell style whose ``quotePrefix="1"`` is what Excel itself stores when a user
+types a leading apostrophe; the apostrophe is then not part of the value.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from xml.sax.saxutils import escape, quoteattr
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-# Style ids in cellXfs: 0 plain, 1 bold header, 2 italic note, then one per number format.
+# Style ids in cellXfs: 0 plain, 1 bold header, 2 italic note, then one per number format, then
+# the quote-prefixed forms of plain, bold and italic (text that starts like a formula).
 NUMBER_FORMATS: tuple[str, ...] = ("#,##0.00", "#,##0", "0.0%", "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss")
 _BOLD, _ITALIC, _FIRST_FORMAT_STYLE, _FIRST_CUSTOM_FORMAT_ID = 1, 2, 3, 164
 _STYLE_OF = {code: _FIRST_FORMAT_STYLE + i for i, code in enumerate(NUMBER_FORMATS)}
+_QUOTED_OF = {style: _FIRST_FORMAT_STYLE + len(NUMBER_FORMATS) + style for style in (0, _BOLD, _ITALIC)}
 _DATE_STYLE, _DATETIME_STYLE = _STYLE_OF["yyyy-mm-dd"], _STYLE_OF["yyyy-mm-dd hh:mm:ss"]
 _ROWS_PER_CHUNK = 2_000
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
@@ -40,6 +45,12 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _ESCAPES = {"\r": "&#13;"}  # a bare CR would otherwise come back as LF
+
+
+class QuotedText(str):
+    """Text written with the quote-prefix style, so Excel keeps it text (never a formula) when edited."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +211,7 @@ def _styles() -> str:
            f'<xf numFmtId="0" fontId="2" {plain} applyFont="1"/>']
     xfs += [f'<xf numFmtId="{_FIRST_CUSTOM_FORMAT_ID + i}" fontId="0" {plain} applyNumberFormat="1"/>'
             for i in range(len(NUMBER_FORMATS))]
+    xfs += [f'<xf numFmtId="0" fontId="{font_id}" {plain} applyFont="1" quotePrefix="1"/>' for font_id in range(3)]
     return (
         f'{_XML_HEAD}<styleSheet xmlns="{_MAIN}">'
         f'<numFmts count="{len(NUMBER_FORMATS)}">{formats}</numFmts>'
@@ -214,6 +226,8 @@ def _styles() -> str:
 
 
 def _text_cell(ref: str, text: str, style: int = 0) -> str:
+    if isinstance(text, QuotedText):
+        style = _QUOTED_OF[style]
     styled = f' s="{style}"' if style else ""
     text = escape(_fit_cell(text), _ESCAPES)
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'

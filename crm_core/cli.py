@@ -1,22 +1,42 @@
 """Command line: the app's analyses for batch use and monthly automation.
 
-    python -m crm_core rfm orders.csv --out rfm.xlsx [--sheet NAME] [--as-of 2025-12-31]
+    python -m crm_core rfm orders.csv --out rfm.xlsx|rfm.csv [--sheet NAME] [--as-of 2025-12-31]
                                       [--mapping mapping.json] [--scheme 11|4] [--lang en|zh]
+                                      [--currency ¥|$|€|£]
     python -m crm_core ingest orders.csv --out clean.xlsx     # clean lines + excluded rows with reasons
+    python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
 
-A bad input exits with status 2 and the same message the app shows; never a traceback.
+Everything printed follows ``--lang``.  A bad input exits with status 2 and the message the app shows
+(where the app says "the mapping table", the CLI names its option instead: a message ``<code>_cli``
+replaces ``<code>`` when it exists); never a traceback.  The currency sign is read from the file
+(:func:`crm_core.pipeline.detect_currency`) unless ``--currency`` sets it.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import date
 from pathlib import Path
 
 from crm_core import export, pipeline, rfm
-from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
+from crm_core.messages import MESSAGES, render
+from crm_core.schema import ColumnMapping, DataError, IngestOptions, Note, ReadOptions
+
+
+def say(code: str, lang: str, **params: object) -> str:
+    """Message ``code`` in ``lang``, in its command-line form ``<code>_cli`` when there is one."""
+    return render(f"{code}_cli" if f"{code}_cli" in MESSAGES else code, lang, **params)
+
+
+def _error_text(exc: DataError, lang: str) -> str:
+    return say(exc.code, lang, **exc.params)
+
+
+def _note_text(note: Note, lang: str) -> str:
+    return say(note.code, lang, **dict(note.params))
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -40,18 +60,32 @@ def _load(args: argparse.Namespace) -> pipeline.Loaded:
 
 def _print_report(loaded: pipeline.Loaded, lang: str) -> None:
     report = loaded.result.report
-    print(f"{report.source_name}: {report.rows_read:,} rows read, {report.rows_used:,} used, "
-          f"{len(report.excluded):,} excluded", file=sys.stderr)
+    print(render("cli_report", lang, name=report.source_name, read=report.rows_read, used=report.rows_used,
+                 excluded=len(report.excluded)), file=sys.stderr)
     for reason, count in report.reason_table(lang).itertuples(index=False):
-        print(f"  - {reason}: {count:,}", file=sys.stderr)
-    for note in report.notes:
-        print(f"  * {note.text(lang)}", file=sys.stderr)
+        print(render("cli_reason_line", lang, reason=reason, rows=count), file=sys.stderr)
+    proposed = loaded.proposal.notes if loaded.proposal is not None else ()
+    for note in (*proposed, *report.notes):
+        print(f"  * {_note_text(note, lang)}", file=sys.stderr)
+
+
+def _currency(args: argparse.Namespace, loaded: pipeline.Loaded) -> str:
+    """``--currency`` when given, else the sign the file shows (told on stderr), else no sign."""
+    if args.currency is not None:
+        return args.currency
+    guess = pipeline.detect_currency(loaded)
+    if guess.symbol is None:
+        print(render("cli_currency_unknown", args.lang), file=sys.stderr)
+        return ""
+    print(render("cli_currency_found", args.lang, symbol=guess.symbol, evidence=guess.evidence), file=sys.stderr)
+    return guess.symbol
 
 
 def cmd_rfm(args: argparse.Namespace) -> int:
     as_of = _parse_date(args.as_of)  # checked before reading a large file
     loaded = _load(args)
     _print_report(loaded, args.lang)
+    currency = _currency(args, loaded)
     scheme = rfm.SCHEMES[args.scheme]
     params = rfm.RfmParams(scheme=scheme, frequency_basis=args.frequency_basis)
     scored = pipeline.rfm_scores(loaded.result, as_of=as_of, params=params)
@@ -59,25 +93,38 @@ def cmd_rfm(args: argparse.Namespace) -> int:
         include_contact=args.include_contact, mask_personal=not args.no_mask,
         include_opted_out=args.include_opted_out, lang=args.lang,
     )
-    Path(args.out).write_bytes(pipeline.rfm_workbook(scored, scheme=scheme, options=options, currency=args.currency))
+    build = pipeline.rfm_csv_bytes if Path(args.out).suffix.lower() == ".csv" else pipeline.rfm_workbook
+    Path(args.out).write_bytes(build(scored, scheme=scheme, options=options, currency=currency))
     summary = rfm.segment_summary(scored, scheme, lang=args.lang)
     for row in summary.itertuples():
-        print(f"{row.name}: {row.customers:,} customers, {row.revenue_share:.1%} of revenue")
-    print(f"Wrote {args.out} ({len(scored):,} customers)")
+        share = float(row.revenue_share)
+        code = "cli_segment_no_share" if math.isnan(share) else "cli_segment"
+        print(render(code, args.lang, segment=row.name, customers=row.customers, share=share))
+    print(render("cli_wrote_customers", args.lang, path=args.out, customers=len(scored)))
     return 0
+
+
+def excluded_path(out: Path) -> Path:
+    """Where ``ingest --out x.csv`` writes the excluded rows: ``x.excluded.csv`` next to it."""
+    return out.with_name(f"{out.stem}.excluded.csv")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     loaded = _load(args)
     _print_report(loaded, args.lang)
-    report = loaded.result.report
-    sheets = {"orders": loaded.result.orders, "excluded": report.excluded}
-    if str(args.out).lower().endswith(".csv"):
-        Path(args.out).write_bytes(export.to_csv_bytes(loaded.result.orders))
+    out = Path(args.out)
+    excluded = export.excluded_rows_table(loaded.result.report, args.lang)  # reasons in words, not codes
+    written = [out]
+    if out.suffix.lower() == ".csv":
+        out.write_bytes(export.to_csv_bytes(loaded.result.orders))
+        excluded_path(out).write_bytes(export.to_csv_bytes(excluded))
+        written.append(excluded_path(out))
     else:
-        Path(args.out).write_bytes(export.to_excel_bytes(sheets))
-    Path(args.out).with_suffix(".mapping.json").write_text(loaded.mapping.to_json(), encoding="utf-8")
-    print(f"Wrote {args.out}")
+        out.write_bytes(export.to_excel_bytes({"orders": loaded.result.orders, "excluded": excluded}))
+    mapping_path = out.with_suffix(".mapping.json")
+    mapping_path.write_text(loaded.mapping.to_json(), encoding="utf-8")
+    for path in [*written, mapping_path]:
+        print(render("cli_wrote", args.lang, path=path))
     return 0
 
 
@@ -95,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_input(p: argparse.ArgumentParser) -> None:
         p.add_argument("input", help="orders file: CSV or Excel")
-        p.add_argument("--out", required=True, help="output file (.xlsx; .csv for ingest)")
+        p.add_argument("--out", required=True, help="output file: .xlsx or .csv")
         p.add_argument("--sheet", help="Excel sheet name (default: the first)")
         p.add_argument("--mapping", help="column mapping JSON saved from the app")
         p.add_argument("--returns", choices=("net", "ignore"), default="net")
@@ -104,14 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--merge-duplicates", action="store_true", help="merge ids sharing a phone or email")
         p.add_argument("--lang", choices=("en", "zh"), default="en")
 
-    p_rfm = sub.add_parser("rfm", help="RFM scores and segments -> Excel workbook (summary + one sheet per segment)")
+    p_rfm = sub.add_parser("rfm", help="RFM scores and segments -> Excel workbook (summary + one sheet per segment), "
+                           "or one CSV of every list with --out x.csv")
     add_input(p_rfm)
     p_rfm.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: day after the last order)")
     p_rfm.add_argument("--scheme", choices=tuple(rfm.SCHEMES), default="11")
     p_rfm.add_argument("--frequency-basis", choices=("orders", "per_year"), default="orders")
     p_rfm.add_argument("--include-contact", action="store_true", help="add name/phone/email columns")
     p_rfm.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
-    p_rfm.add_argument("--currency", default="¥", help="currency sign used in the reasons text")
+    p_rfm.add_argument("--currency", default=None,
+                       help="currency sign used in the reasons text (default: read from the file)")
     p_rfm.add_argument("--include-opted-out", action="store_true", help="keep customers who opted out")
     p_rfm.set_defaults(func=cmd_rfm)
 
@@ -128,14 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
+
+    def fail(message: str) -> int:
+        print(render("cli_error", lang, message=message), file=sys.stderr)
+        return 2
+
     try:
         return args.func(args)
     except DataError as exc:
-        print(f"error: {exc.text(lang)}", file=sys.stderr)
-        return 2
+        return fail(_error_text(exc, lang))
     except FileNotFoundError as exc:
-        print(f"error: file not found: {exc.filename}", file=sys.stderr)
-        return 2
+        return fail(render("cli_file_not_found", lang, path=exc.filename))
     except OSError as exc:  # a folder instead of a file, no permission...
-        print(f"error: cannot read or write {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return fail(render("cli_cannot_access", lang, path=exc.filename, reason=exc.strerror))
+    except ValueError as exc:  # an expected bad input without its own message (UnicodeError included)
+        return fail(render("cli_bad_input", lang, detail=str(exc) or type(exc).__name__))

@@ -12,6 +12,13 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from crm_core.dates import late_date_cutoff
+
+# Orders per year divide by at least this many days of tenure: one order in a customer's first week
+# would otherwise read as 52 orders a year.  90 days (a quarter) is about the shortest span over which a
+# buying rhythm shows, so customers younger than that are compared as if they were a quarter old.
+TENURE_FLOOR_DAYS = 90
+
 CUSTOMER_COLUMNS = (
     "customer_id", "first_order_date", "last_order_date", "recency_days", "frequency", "orders_per_year",
     "monetary", "gross_sales", "returns_value", "avg_order_value", "items", "lines", "return_lines",
@@ -20,13 +27,18 @@ CUSTOMER_COLUMNS = (
 
 
 def default_as_of(orders: pd.DataFrame) -> date:
-    """The day after the last order line (purchase or return) in ``orders``: nothing in the file is left out.
+    """The day after the last order line (purchase or return) that is not a late outlier.
 
-    Never later than tomorrow: one mistyped date (2099) must not make every customer look years inactive;
-    lines dated later are reported by the ingest note and left out of the analysis.
+    Read from the data only, never from today's date, so the same file gives the same results on any
+    day.  A line dated far after the rest of the file (a mistyped 2099, see
+    :func:`crm_core.dates.late_date_cutoff`) must not make every customer look years inactive: such
+    lines do not move the date and stay outside the analysis (they are on or after it).
     """
-    last = (pd.Timestamp(orders["order_date"].max()).normalize() + timedelta(days=1)).date()
-    return min(last, date.today() + timedelta(days=1))
+    dates = orders["order_date"]
+    cutoff = late_date_cutoff(dates)
+    if cutoff is not None:
+        dates = dates[dates < cutoff + pd.Timedelta(days=1)]
+    return (pd.Timestamp(dates.max()).normalize() + timedelta(days=1)).date()
 
 
 def rows_after(orders: pd.DataFrame, as_of: date) -> int:
@@ -58,8 +70,10 @@ def customer_table(
 
         - recency_days: whole days from the last purchase's calendar day to ``as_of`` (>= 1 by default as-of);
         - frequency: distinct purchase orders (returns do not count);
-        - orders_per_year: frequency x 365.25 / days in the data window (first purchase in the data to as_of),
-          the same window for everyone so customers compare fairly;
+        - orders_per_year: frequency x 365.25 / max(tenure_days, :data:`TENURE_FLOOR_DAYS`), i.e. orders per
+          year of the customer's own history, so a customer who joined three months ago with 3 orders
+          (12 a year) is not ranked below one with 5 orders over five years (1 a year); the 90-day floor
+          keeps a one-week-old customer with one order at 4.06 a year, not 52;
         - monetary: net spend = purchases + returns (returns are negative), may be <= 0;
         - gross_sales, returns_value (<= 0), avg_order_value = gross_sales / frequency;
         - items: units bought, lines / return_lines: order lines; tenure_days: first purchase to as_of;
@@ -104,12 +118,12 @@ def customer_table(
     table = table[table["lines"] > 0].reset_index(drop=True)
 
     day = cutoff.normalize()
-    window_days = max(int((day - dates.min().normalize()).days), 1)
+    tenure_days = (day - table["first_order_date"].dt.normalize()).dt.days.astype("int64")
     table = table.assign(
         monetary=table["gross_sales"] + table["returns_value"],
         recency_days=(day - table["last_order_date"].dt.normalize()).dt.days.astype("int64"),
-        tenure_days=(day - table["first_order_date"].dt.normalize()).dt.days.astype("int64"),
-        orders_per_year=table["frequency"] * 365.25 / window_days,
+        tenure_days=tenure_days,
+        orders_per_year=table["frequency"] * 365.25 / tenure_days.clip(lower=TENURE_FLOOR_DAYS),
         avg_order_value=table["gross_sales"] / table["frequency"],
         customer_id=table["customer_id"].astype("str"),
     )[list(CUSTOMER_COLUMNS)]

@@ -62,8 +62,9 @@ _COMPACT = r"(?:19[0-9]{2}|20[0-9]{2}|2100)(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|
 _SERIAL = r"[0-9]{4,5}(?:\.[0-9]+)?"
 _DAY_MONTH_NAME = r"[0-9]{1,2}[- /]?[A-Za-z]{3,9}\.?[- /,]*[0-9]{4}"
 _MONTH_NAME_DAY = r"[A-Za-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}"
-# A clock time followed by a zone: keep the time, drop the zone.
-_ZONE = r"([0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?) ?(?:[Zz]|UTC|GMT)? ?(?:[+-][0-9]{2}(?::?[0-9]{2})?)?$"
+# A clock time (with its AM/PM, if any) followed by a zone: keep the time, drop the zone.
+_ZONE = (r"([0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?[AaPp]\.?[Mm]\.?)?) ?(?:[Zz]|UTC|GMT)? ?"
+         r"(?:[+-][0-9]{2}(?::?[0-9]{2})?)?$")
 _CHINESE = "[年月日号时點点分秒午]"
 
 

@@ -4,8 +4,12 @@ Every function here is pure: DataFrames in, bytes (or a new DataFrame) out; noth
 Safety rules applied to every exported cell:
 
 * Formula injection: a text cell that begins, after NFKC, with ``= + - @``, tab, CR or LF (so also
-  full-width ``＝＋－＠``) gets a leading apostrophe and is written as text.  Numbers, dates and
-  booleans are never changed.  Headers and sheet notes follow the same rule.
+  full-width ``＝＋－＠``) must never run as a formula.  In a CSV it gets a leading apostrophe (a CSV
+  has no cell types, so the apostrophe is the only guard).  In an .xlsx it is written as a string,
+  which cannot run, with no apostrophe in its value: its cell style sets ``quotePrefix``, what Excel
+  stores when a user types a leading apostrophe, so it stays text when edited (an unmasked
+  ``+86 138 1234 5678`` reads back exactly so).  Numbers, dates and booleans are never changed.
+  Headers and sheet notes follow the same rule.
 * Characters no xlsx file can hold (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE,
   U+FFFF) are removed, so no writer ever fails with a customer's data in its message.
 * Personal data is minimal and masked by default (:func:`campaign_list`, :mod:`crm_core._masking`).
@@ -28,14 +32,34 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from crm_core._masking import CONTACT_COLUMNS, is_missing, mask_email, mask_frame, mask_name, mask_phone
-from crm_core._xlsx import NUMBER_FORMATS, SheetData, column_width, valid_sheet_names, workbook_bytes
-from crm_core.schema import FIELDS, DataError
+from crm_core._lists import (
+    COLUMN_LABELS,
+    CampaignList,
+    ListOptions,
+    campaign_list,
+    column_label,
+    excluded_rows_table,
+    has_data,
+    opted_out_flags,
+)
+from crm_core._masking import (
+    CONTACT_COLUMNS,
+    count_personal_ids,
+    is_missing,
+    mask_email,
+    mask_frame,
+    mask_identifier,
+    mask_name,
+    mask_phone,
+)
+from crm_core._xlsx import NUMBER_FORMATS, QuotedText, SheetData, column_width, valid_sheet_names, workbook_bytes
+from crm_core.schema import DataError
 
 __all__ = [
     "CONTACT_COLUMNS", "COLUMN_LABELS", "EXCEL_MAX_ROWS", "LIST_FORMATS", "CampaignList", "ColumnFormat",
-    "ListOptions", "campaign_list", "column_label", "mask_email", "mask_frame", "mask_name", "mask_phone",
-    "neutralise", "to_csv_bytes", "to_excel_bytes", "valid_sheet_names",
+    "ListOptions", "campaign_list", "column_label", "count_personal_ids", "excluded_rows_table", "has_data",
+    "mask_email", "mask_frame", "mask_identifier", "mask_name", "mask_phone", "neutralise", "opted_out_flags",
+    "to_csv_bytes", "to_excel_bytes", "valid_sheet_names",
 ]
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows under the header row (Excel's grid is 1,048,576 rows)
@@ -48,59 +72,25 @@ _BIG_INT = 10**15  # Excel keeps 15 significant digits: longer integers (ids) ar
 _WIDTH_SAMPLE = 200  # rows whose values set the column widths
 _CHUNK_ROWS = 10_000
 
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    **{f.name: (f.label_en, f.label_zh) for f in FIELDS if f.name != "consent"},
-    "segment": ("Segment key", "分群代码"),
-    "segment_name": ("Segment", "客户分群"),
-    "r_score": ("R score", "R 评分"),
-    "f_score": ("F score", "F 评分"),
-    "m_score": ("M score", "M 评分"),
-    "rfm_code": ("RFM code", "RFM 代码"),
-    "recency_days": ("Days since last order", "距上次购买天数"),
-    "frequency": ("Orders", "购买次数"),
-    "orders_per_year": ("Orders per year", "年均购买次数"),
-    "monetary": ("Total spend", "消费总额"),
-    "avg_order_value": ("Average order value", "客单价"),
-    "first_order_date": ("First order", "首次购买日期"),
-    "last_order_date": ("Last order", "最近购买日期"),
-    "offer": ("Offer", "推荐优惠"),
-    "suggested_channel": ("Suggested channel", "建议触达渠道"),
-    "reason": ("Reason", "推荐理由"),
-    "opted_out": ("Opted out", "已退订"),
-    # segment summaries
-    "customers": ("Customers", "客户数"),
-    "customer_share": ("Share of customers", "客户占比"),
-    "revenue": ("Revenue", "销售额"),
-    "revenue_share": ("Share of revenue", "销售额占比"),
-    "avg_recency_days": ("Avg. days since last order", "平均距上次购买天数"),
-    "avg_frequency": ("Avg. orders", "平均购买次数"),
-    "avg_monetary": ("Avg. spend", "平均消费额"),
-    "description": ("Description", "说明"),
-    "action": ("Suggested action", "建议行动"),
-}
-
-
-def column_label(name: str, lang: str) -> str:
-    """Header shown for canonical column ``name`` in ``lang`` ("en" or "zh"; others fall back to "en").
-
-    Unknown columns keep their name.
-    """
-    labels = COLUMN_LABELS.get(name)
-    if labels is None:
-        return name
-    return labels[1] if lang == "zh" else labels[0]
-
-
 # --- cell safety ---------------------------------------------------------------------------------
 
 
-def _neutral_text(text: str) -> str:
-    text = _UNWRITABLE.sub("", text)
+def _starts_like_formula(text: str) -> bool:
     # Checking the first character alone is enough: NFKC only ever composes a leading trigger away
-    # ("=" + U+0338 -> "≠"), and then the raw "=" still earns the apostrophe here.
-    if text and (text[0] in _TRIGGERS or unicodedata.normalize("NFKC", text[0])[0] in _TRIGGERS):
-        return "'" + text
-    return text
+    # ("=" + U+0338 -> "≠"), and then the raw "=" still counts here.
+    return bool(text) and (text[0] in _TRIGGERS or unicodedata.normalize("NFKC", text[0])[0] in _TRIGGERS)
+
+
+def _neutral_text(text: str) -> str:
+    """CSV rule: writable characters only, and a leading apostrophe before a formula start."""
+    text = _UNWRITABLE.sub("", text)
+    return "'" + text if _starts_like_formula(text) else text
+
+
+def _excel_text(text: str) -> str:
+    """.xlsx rule: writable characters only; a formula start is marked :class:`QuotedText`, value unchanged."""
+    text = _UNWRITABLE.sub("", text)
+    return QuotedText(text) if _starts_like_formula(text) else text
 
 
 def _neutral_cell(value: object) -> object:
@@ -108,7 +98,7 @@ def _neutral_cell(value: object) -> object:
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``df`` whose text cells are safe to open in a spreadsheet.
+    """Return a copy of ``df`` whose text cells are safe to open in a spreadsheet (the CSV rule).
 
     Text cells lose the characters an xlsx file cannot hold, then get a leading ``'`` when they
     begin (after NFKC) with ``= + - @``, tab, CR or LF.  Non-text cells, the index and the column
@@ -127,33 +117,36 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
 # --- cell values ---------------------------------------------------------------------------------
 
 
-def _plain(value: object) -> object:
-    """A Python value both writers understand; text is already neutralised."""
+def _plain(value: object, text: Callable[[str], str] = _neutral_text) -> object:
+    """A Python value both writers understand; text is made safe by ``text`` (CSV or .xlsx rule)."""
     if is_missing(value):
         return None
     if isinstance(value, str):
-        return _neutral_text(value)
+        return text(value)
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, numbers.Integral):
-        return int(value) if abs(int(value)) < _BIG_INT else _neutral_text(str(int(value)))
+        return int(value) if abs(int(value)) < _BIG_INT else text(str(int(value)))
     if isinstance(value, (numbers.Real, Decimal)):
         number = float(value)
         if number != number:
             return None
-        return _neutral_text("∞" if number > 0 else "-∞") if number in (float("inf"), float("-inf")) else number
+        return text("∞" if number > 0 else "-∞") if number in (float("inf"), float("-inf")) else number
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime(warn=False)
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)  # Excel has no time zones: keep the local wall time
     if isinstance(value, date):
         return value
-    return _neutral_text(str(value))  # times, durations and other objects are exported as text
+    return text(str(value))  # times, durations and other objects are exported as text
 
 
-def _header_text(label: object) -> str:
-    text = " / ".join(map(str, label)) if isinstance(label, tuple) else str(label)
-    return _neutral_text(text)
+def _excel_plain(value: object) -> object:
+    return _plain(value, _excel_text)
+
+
+def _header_text(label: object, text: Callable[[str], str] = _neutral_text) -> str:
+    return text(" / ".join(map(str, label)) if isinstance(label, tuple) else str(label))
 
 
 def _is_date_only(column: pd.Series) -> bool:
@@ -213,17 +206,17 @@ def _plain_rows(frame: pd.DataFrame, converters: Sequence[Callable[[object], obj
 
 
 def _sheet_data(name: str, frame: pd.DataFrame, formats: ColumnFormat, note: str | None) -> SheetData:
-    headers = [_header_text(label) for label in frame.columns]
+    headers = [_header_text(label, _excel_text) for label in frame.columns]
     codes = []
     for i, label in enumerate(frame.columns):
         code = formats.code_for(label)
         if code is None and pd.api.types.is_datetime64_any_dtype(frame.dtypes.iloc[i]):
             code = DATE if _is_date_only(frame.iloc[:, i]) else DATETIME
         codes.append(code)
-    converters = [_plain] * frame.shape[1]
+    converters = [_excel_plain] * frame.shape[1]
     sample = list(zip(*_plain_rows(frame.iloc[:_WIDTH_SAMPLE], converters), strict=True)) or [()] * len(headers)
     widths = [column_width(h, list(v), code) for h, v, code in zip(headers, sample, codes, strict=True)]
-    note_text = None if note is None else _neutral_text(note)
+    note_text = None if note is None else _excel_text(note)
     return SheetData(name=name, header=headers, rows=_plain_rows(frame, converters), row_count=len(frame),
                      formats=codes, widths=widths, note=note_text)
 
@@ -239,7 +232,8 @@ def to_excel_bytes(
     Each sheet: bold header, frozen header row (panes at ``A2``), autofilter over the table, column
     widths from the header and the first 200 values (CJK characters count double, at most 60),
     number formats from ``formats`` (datetime columns default to ``yyyy-mm-dd``, or with the time
-    when any value has one).  Text is neutralised (:func:`neutralise`) and stays text; numbers stay
+    when any value has one).  Text stays text: characters an xlsx cannot hold are removed, and text
+    that starts like a formula keeps its value (no apostrophe) under a ``quotePrefix`` style; numbers stay
     numbers, except integers of 16+ digits (ids), written as text so Excel cannot round them;
     infinity is written as the text ``∞``.  Text longer than Excel's 32,767 characters is cut to
     32,767.  A named index (e.g. ``customer_id``) becomes the first column; an unnamed one is dropped.
@@ -311,82 +305,3 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     converters = [_csv_timed_field if i in timed else _csv_field for i in range(frame.shape[1])]
     writer.writerows(_plain_rows(frame, converters))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-# --- campaign lists ------------------------------------------------------------------------------
-
-# Customer attributes an upload may lack: a list asking for them simply goes without.
-_OPTIONAL_COLUMNS = frozenset(f.name for f in FIELDS if f.level == "customer") | {"opted_out"}
-
-
-@dataclass(frozen=True)
-class ListOptions:
-    """What a campaign list may contain."""
-
-    include_contact: bool = False  # name/phone/email columns only when True
-    mask_personal: bool = True  # masked when contact included, unless False
-    include_opted_out: bool = False  # customers with opted_out == True left out by default
-    lang: str = "en"
-
-
-@dataclass(frozen=True)
-class CampaignList:
-    """A list ready to export: ``frame`` has localized headers; ``rows == len(frame)``."""
-
-    frame: pd.DataFrame
-    opted_out_excluded: int
-    rows: int
-
-
-def _opted_out(customers: pd.DataFrame) -> pd.Series:
-    if "opted_out" not in customers.columns:
-        return pd.Series(False, index=customers.index)
-    flags = customers["opted_out"]
-    if any(isinstance(v, str) for v in flags.dropna()):
-        # Text like "yes" would count as "not opted out": refuse rather than mail people who said no.
-        raise ValueError("opted_out must be boolean (True = opted out); convert it before building a list")
-    return flags.isin([True])
-
-
-def campaign_list(
-    customers: pd.DataFrame, *, columns: Sequence[str], options: ListOptions = ListOptions()
-) -> CampaignList:
-    """Build an exportable list of customers.
-
-    Parameters
-    ----------
-    customers : DataFrame
-        One row per customer, canonical column names; ``customer_id`` may be the index.
-        ``opted_out`` (bool) marks customers who refused marketing.
-    columns : sequence of str
-        Canonical columns, in output order.  ``name``, ``phone`` and ``email`` are kept only when
-        ``options.include_contact`` (masked unless ``options.mask_personal`` is False).  Customer
-        attributes the upload lacks (name, phone, email, gender, city, signup_date, opted_out)
-        are skipped; any other missing column is a ValueError.
-    options : ListOptions
-
-    Returns
-    -------
-    CampaignList
-        ``frame``: the selected columns renamed by :func:`column_label` in ``options.lang``,
-        index 0..n-1; ``opted_out_excluded``: customers left out because ``opted_out`` is True
-        (0 when ``options.include_opted_out``); ``rows``: ``len(frame)``.
-    """
-    frame = customers
-    if "customer_id" not in frame.columns and frame.index.name == "customer_id":
-        frame = frame.reset_index()
-    wanted = [c for c in dict.fromkeys(columns) if options.include_contact or c not in CONTACT_COLUMNS]
-    missing = [c for c in wanted if c not in frame.columns and c not in _OPTIONAL_COLUMNS]
-    if missing:
-        raise ValueError(f"campaign_list: the customer table has no column {', '.join(missing)}")
-    wanted = [c for c in wanted if c in frame.columns]
-    excluded = 0
-    if not options.include_opted_out:
-        opted_out = _opted_out(frame).to_numpy()
-        excluded = int(opted_out.sum())
-        frame = frame.loc[~opted_out]
-    selected = frame.loc[:, wanted].reset_index(drop=True)
-    if options.include_contact and options.mask_personal:
-        selected = mask_frame(selected)
-    labelled = selected.rename(columns=lambda c: column_label(c, options.lang))
-    return CampaignList(frame=labelled, opted_out_excluded=excluded, rows=len(labelled))

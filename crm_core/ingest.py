@@ -1,22 +1,36 @@
 """Turn a raw upload (all text) into clean order lines, customer attributes and a report.
 
 Every input row ends up either used or excluded with exactly one reason, so
-``rows_read == rows_used + len(report.excluded)`` always holds.
+``rows_read == rows_used + len(report.excluded)`` always holds.  Conventions that only some
+exports follow (cancellation invoices, order totals repeated per line, order-level cells on the
+first line only, separate refund and time columns) are detected per file in
+:mod:`crm_core._ingest_rules` and each one applied is reported in a note.  Nothing here depends on
+the day the analysis runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+import re
 
 import numpy as np
 import pandas as pd
 
-from crm_core import identity, values
+from crm_core import _ingest_rules as rules
+from crm_core import _statuses, identity, values
+from crm_core._ingest_build import (
+    CUSTOMER_FIELDS,
+    build_customers,
+    build_orders,
+    merge_customer_rows,
+    unknown_consent,
+)
+from crm_core._ingest_columns import Distinct, as_bool, excluded_frame, source_series, totals_rows
+from crm_core.dates import late_date_cutoff
+from crm_core.mapping import composite_parts
+from crm_core.messages import Localized
 from crm_core.schema import (
     FIELD_BY_NAME,
-    FIELDS,
-    OPT_OUT_WORDS,
     REQUIRED_FIELDS,
     ColumnMapping,
     DataError,
@@ -25,15 +39,20 @@ from crm_core.schema import (
     IngestResult,
     Note,
     RawTable,
-    normalize_header,
 )
 
 ORDER_COLUMNS = (
     "customer_id", "order_id", "order_date", "product", "sku", "category",
     "quantity", "unit_price", "amount", "channel", "is_return", "source_row",
 )
-CUSTOMER_FIELDS = tuple(f.name for f in FIELDS if f.level == "customer")
-TOTALS_WORDS = frozenset({"合计", "总计", "小计", "总合计", "total", "totals", "grand total", "sum", "subtotal"})
+# Fields whose value belongs to the whole order, so it may be carried down to an order's other lines.
+# "amount" qualifies only where the file writes it on the first line alone: then it is an order total
+# (Shopify's Total), which is afterwards shared among the lines once.  Product, code, quantity and unit
+# price are line values and are never carried.
+ORDER_LEVEL_FIELDS = (
+    "customer_id", "order_date", "order_time", "status", "channel", "refund_amount", "amount",
+) + CUSTOMER_FIELDS
+CANCELLATION = rules.CANCELLATION
 
 # Precedence: the first reason that applies to a row is the one reported.
 REASON_ORDER = (
@@ -42,23 +61,51 @@ REASON_ORDER = (
 )
 
 
+def _label(name: str) -> Localized:
+    field = FIELD_BY_NAME[name]
+    return Localized(en=field.label_en, zh=field.label_zh)
+
+
+def _labels(names, *, en_joiner: str, zh_joiner: str) -> Localized:
+    fields = [FIELD_BY_NAME[n] for n in names]
+    return Localized(en=en_joiner.join(f.label_en for f in fields), zh=zh_joiner.join(f.label_zh for f in fields))
+
+
+def _examples(name: str) -> Localized:
+    """Two header words for the field per language: English words in English, Chinese in Chinese."""
+    english: dict[str, str] = {}
+    chinese: dict[str, str] = {}
+    for word in FIELD_BY_NAME[name].synonyms:
+        # "customer id", "customerid" and "customer_id" are one example, not three; "客户id" is neither language.
+        key = re.sub(r"[^0-9a-z\u4e00-\u9fff]", "", word.lower())
+        if re.fullmatch(r"[a-z ]+", word):
+            english.setdefault(key, word)
+        elif re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            chinese.setdefault(key, word)
+    return Localized(en=", ".join(list(english.values())[:2]), zh="、".join(list(chinese.values())[:2]))
+
+
 def validate_mapping(raw: RawTable, mapping: ColumnMapping) -> None:
-    """Raise DataError when the mapping cannot work with this table."""
-    columns = set(raw.frame.columns)
+    """Raise DataError when the mapping cannot work with this table.
+
+    A source is a column of the table or two columns read together (``"<A> + <B>"``, see
+    :func:`crm_core.mapping.composite_parts`).  Each source feeds one field only.
+    """
+    columns = list(raw.frame.columns)
     for name, column in mapping.pairs:
-        if column not in columns:
-            raise DataError("unknown_column", column=column, field=FIELD_BY_NAME[name].label_en)
+        if column not in columns and composite_parts(column, columns) is None:
+            raise DataError("unknown_column", column=column, field=_label(name))
     used: dict[str, list[str]] = {}
     for name, column in mapping.pairs:
-        used.setdefault(column, []).append(FIELD_BY_NAME[name].label_en)
-    for column, fields in used.items():
-        if len(fields) > 1:
-            raise DataError("duplicate_mapping", column=column, fields=" / ".join(fields))
+        used.setdefault(column, []).append(name)
+    for column, names in used.items():
+        if len(names) > 1:
+            fields = _labels(names, en_joiner=" and ", zh_joiner="和")
+            raise DataError("duplicate_mapping", column=column, fields=fields)
     missing = [n for n in REQUIRED_FIELDS if mapping.get(n) is None]
     if missing:
-        labels = " / ".join(f"{FIELD_BY_NAME[n].label_en} ({FIELD_BY_NAME[n].label_zh})" for n in missing)
-        examples = ", ".join(FIELD_BY_NAME[missing[0]].synonyms[i] for i in (0, -1))
-        raise DataError("missing_required", fields=labels, examples=examples)
+        raise DataError("missing_required", fields=_labels(missing, en_joiner=" / ", zh_joiner="、"),
+                        examples=_examples(missing[0]))
     if mapping.get("amount") is None and (mapping.get("quantity") is None or mapping.get("unit_price") is None):
         raise DataError("missing_amount")
 
@@ -71,33 +118,40 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     raw : RawTable
         The upload as text (see :func:`crm_core.readers.read_upload`).
     mapping : ColumnMapping
-        Which column feeds which canonical field.
+        Which column (or pair of columns, ``"<A> + <B>"``) feeds which canonical field.
     options : IngestOptions
         Returns handling, date order, non-product codes, statuses, duplicate merging.
 
     Returns
     -------
     IngestResult
-        ``orders`` (one row per used line; columns :data:`ORDER_COLUMNS`), ``customers``
-        (one row per customer_id) and the :class:`IngestReport`.
+        ``orders`` (one row per used line; columns :data:`ORDER_COLUMNS`; amounts in the file's currency,
+        net of refunds), ``customers`` (one row per customer_id) and the :class:`IngestReport`.
     """
     validate_mapping(raw, mapping)
     frame = raw.frame
     notes: list[Note] = list(raw.notes)
     # Each mapped column is factorized once; every parser then runs on its distinct values only.
-    columns = {name: _Distinct(frame[source]) for name, source in mapping.pairs}
+    columns = {name: Distinct(source_series(frame, source)) for name, source in mapping.pairs}
+    order_clean = values.clean_ids(columns["order_id"].values) if "order_id" in columns else None
+    order_codes, n_orders = (columns["order_id"].group_codes(order_clean) if order_clean is not None
+                             else (np.full(len(frame), -1, dtype=np.int64), 0))
+    carried = rules.carry_down(order_codes, n_orders, columns, ORDER_LEVEL_FIELDS)
+    if carried:
+        notes.append(Note.of("note_carried_down", cells=sum(carried.values()),
+                             fields=_labels(carried, en_joiner=", ", zh_joiner="、")))
     # One small int per row: 0 = used, else 1 + position in REASON_ORDER (numpy, so 500k rows stay cheap).
     reason = np.zeros(len(frame), dtype=np.int8)
     details: list[tuple[np.ndarray, pd.Series]] = []
 
     def flag(code: str, mask, info: pd.Series | None = None) -> None:
-        hit = _bool(mask) & (reason == 0)
+        hit = as_bool(mask) & (reason == 0)
         if hit.any():
             reason[hit] = REASON_ORDER.index(code) + 1
             if info is not None:
                 details.append((hit, info))
 
-    flag("totals_row", _totals_rows(frame, mapping, columns))
+    flag("totals_row", totals_rows(frame, columns))
 
     distinct_ids = values.clean_ids(columns["customer_id"].values)
     customer_id = columns["customer_id"].spread(distinct_ids)
@@ -114,39 +168,36 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     if control_cells:
         notes.append(Note.of("note_control_chars", "warning", cells=control_cells))
 
-    dates = columns["order_date"].apply_parse(lambda u: values.parse_dates(u, day_first=options.day_first))
-    if dates.ambiguous and options.day_first is None:
-        raise DataError("ambiguous_dates", column=mapping.get("order_date"), example=dates.example)
+    dates = _order_dates(columns, mapping, options, notes)
+    amount, quantity, unit_price, qty_failed = _money(columns, notes)
+    amount = _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes)
 
-    amount, quantity, unit_price = _money(columns, notes)
-    future = _bool(dates.values >= pd.Timestamp(date.today() + timedelta(days=1)))
-    if future.any():
-        notes.append(Note.of("note_future_dates", "warning", rows=int(future.sum()), as_of=date.today().isoformat()))
-
-    missing_customer = _bool(customer_id.isna())
+    missing_customer = as_bool(customer_id.isna())
     flag("missing_customer", missing_customer)
     flag("missing_date", dates.values.isna() & ~dates.failed)
     flag("bad_date", dates.failed, columns["order_date"].raw)
+    return_status = np.zeros(len(frame), dtype=bool)
     if "status" in columns:
-        excluded = {s.lower() for s in options.excluded_statuses}
         status = columns["status"]
-        flag("status", status.mask(lambda u: values.clean_text(u)[0].str.lower().isin(excluded)), text_cols["status"])
-    flag("bad_amount", amount.failed | amount.values.isna(), (columns.get("amount") or columns["unit_price"]).raw)
+        excluded = _statuses.status_keys(options.excluded_statuses)
+        returns = _statuses.status_keys(_statuses.RETURN_STATUSES) - excluded
+        flag("status", status.mask(lambda u: _statuses.matches(values.clean_text(u)[0], excluded)), text_cols["status"])
+        return_status = status.mask(lambda u: _statuses.matches(values.clean_text(u)[0], returns))
+    flag("bad_amount", amount.failed | amount.values.isna(), _amount_detail(columns, qty_failed))
+    flag("non_product", _non_product(columns, options), text_cols.get("sku", text_cols.get("product")))
 
-    codes = {c.strip().upper() for c in options.non_product_codes}
-    non_product = np.zeros(len(frame), dtype=bool)
-    for name in ("sku", "product"):
-        if name in columns:
-            non_product |= columns[name].mask(lambda u: values.clean_text(u)[0].str.upper().isin(codes))
-    flag("non_product", non_product, text_cols.get("sku", text_cols.get("product")))
-
-    order_id = columns["order_id"].apply(values.clean_ids) if "order_id" in columns else None
-    is_return = _bool((amount.values < 0) | (quantity < 0))
+    order_id = columns["order_id"].spread(order_clean) if order_clean is not None else None
+    amount_np = amount.values.to_numpy(dtype="float64")
+    quantity_np = quantity.to_numpy(dtype="float64")
+    is_return = (amount_np < 0) | (quantity_np < 0) | return_status
     if order_id is not None:
-        # Online-Retail style cancellations: invoice numbers "C536379" beside plain numeric invoices.
-        is_return |= columns["order_id"].mask(lambda u: values.clean_ids(u).str.fullmatch(CANCELLATION))
+        cancelled = rules.cancellation_rows(columns["order_id"], order_clean, quantity_np, amount_np)
+        if cancelled is not None:
+            is_return |= cancelled
+            example = columns["order_id"].raw[cancelled].iloc[0]
+            notes.append(Note.of("note_cancellation_prefix", rows=int(cancelled.sum()), example=example, prefix="C"))
     if unit_price is not None:
-        flag("nonpositive_price", _bool(unit_price <= 0) & ~is_return, unit_price)
+        flag("nonpositive_price", as_bool(unit_price <= 0) & ~is_return, unit_price)
     if options.returns == "ignore":
         flag("return_ignored", is_return)
     else:
@@ -159,14 +210,22 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         flag("return_without_purchase", is_return & ~bought[row_ids])
 
     used = reason == 0
+    # Same rule, on the same lines, as the default analysis date (customers.default_as_of): the file alone.
+    cutoff = late_date_cutoff(dates.values[used])
+    if cutoff is not None:
+        late = used & as_bool(dates.values >= cutoff + pd.Timedelta(days=1))
+        notes.append(Note.of("note_future_dates", "warning", rows=int(late.sum()), after=cutoff.date().isoformat()))
+    line_amount = np.abs(amount_np)
+    if "refund_amount" in columns:
+        line_amount = _refunds(columns, mapping, order_codes, n_orders, line_amount, used & ~is_return, notes)
     if missing_customer.any():
         revenue = amount.values.where(amount.values > 0, 0).fillna(0).to_numpy()
         share = float(revenue[missing_customer].sum() / revenue.sum()) if revenue.sum() > 0 else 0.0
         notes.append(Note.of("note_missing_customer_share", "warning", rows=int(missing_customer.sum()), share=share))
 
-    orders = _build_orders(
+    orders = build_orders(
         used=used, customer_id=customer_id, order_id=order_id, dates=dates.values, text_cols=text_cols,
-        quantity=quantity, unit_price=unit_price, amount=amount.values, is_return=is_return,
+        quantity=quantity, unit_price=unit_price, line_amount=line_amount, is_return=is_return,
     )
     if order_id is None:
         notes.append(Note.of("note_no_order_id"))
@@ -177,9 +236,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         value = float(-orders.loc[orders["is_return"], "amount"].sum())
         notes.append(Note.of("note_returns_netted", rows=n_returns, value=f"{value:,.2f}"))
 
-    customers = _build_customers(columns, mapping, customer_id, used)
+    customers = build_customers(columns, mapping, customer_id, used)
     if "opted_out" in customers.columns and customers["opted_out"].isna().any():
-        customers, note = _unknown_consent(customers, header=mapping.get("consent"))
+        customers, note = unknown_consent(customers, header=mapping.get("consent"))
         notes.append(note)
     duplicates = None
     if "phone" in customers.columns or "email" in customers.columns:
@@ -191,15 +250,11 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
             notes.append(Note.of("note_duplicates_found", "warning", groups=groups))
             if options.merge_duplicates:
                 orders = identity.apply_merges(orders, duplicates)
-                customers = _merge_customer_rows(customers, duplicates)
+                customers = merge_customer_rows(customers, duplicates)
                 notes.append(Note.of("note_duplicates_merged", ids=len(duplicates), groups=groups))
 
-    excluded = _excluded_frame(frame, reason, details, raw.bad_lines)
+    excluded = excluded_frame(frame, reason, REASON_ORDER, details, raw.bad_lines)
     rows_read = len(frame) + len(raw.bad_lines)
-    if orders.empty:
-        counts = excluded["reason"].value_counts()
-        reasons = ", ".join(f"{k} ({v:,})" for k, v in counts.items())
-        raise DataError("no_rows_used", rows=rows_read, reasons=reasons or "-")
     report = IngestReport(
         source_name=raw.source_name,
         rows_read=rows_read,
@@ -209,77 +264,100 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         notes=tuple(notes),
         duplicates=duplicates,
     )
+    if orders.empty:
+        raise DataError("no_rows_used", rows=rows_read, reasons=_reasons_in_words(report))
     return IngestResult(orders=orders, customers=customers, report=report)
 
 
-CANCELLATION = r"[Cc][0-9]+"
+def _reasons_in_words(report: IngestReport) -> Localized:
+    """The excluded rows per reason, in words and per language: "no customer id (2), totals row (1)"."""
+    def listed(lang: str) -> str:
+        table = report.reason_table(lang)
+        if table.empty:
+            return "-"
+        unit = "{reason}（{rows:,} 行）" if lang == "zh" else "{reason} ({rows:,})"
+        joiner = "；" if lang == "zh" else "; "
+        return joiner.join(unit.format(reason=r, rows=n) for r, n in zip(table["reason"], table["rows"], strict=True))
+
+    return Localized(en=listed("en"), zh=listed("zh"))
 
 
-class _Distinct:
-    """A column as integer codes into its distinct values, so each parser runs once per distinct value.
+def _order_dates(columns: dict[str, Distinct], mapping: ColumnMapping, options: IngestOptions, notes: list[Note]):
+    """The order date per row, read with the separate time column when one is mapped."""
+    day = columns["order_date"]
+    if "order_time" in columns:
+        dates, time_failed = rules.combine_date_time(day, columns["order_time"], day_first=options.day_first)
+        notes.append(Note.of("note_date_time_combined", date=mapping.get("order_date"), time=mapping.get("order_time")))
+        if time_failed.any():
+            shown = columns["order_time"].raw[time_failed].dropna()
+            notes.append(Note.of("note_time_unreadable", "warning", rows=int(time_failed.sum()),
+                                 time_column=mapping.get("order_time"), example=shown.iloc[0] if len(shown) else "-"))
+    else:
+        dates = day.apply_parse(lambda u: values.parse_dates(u, day_first=options.day_first))
+    if dates.ambiguous and options.day_first is None:
+        raise DataError("ambiguous_dates", column=mapping.get("order_date"), example=dates.example)
+    return dates
 
-    Order exports repeat the same ids, dates, products and statuses thousands of times: parsing the
-    distinct values (a few percent of the rows) and spreading the answers back is several times faster.
+
+def _amount_detail(columns: dict[str, Distinct], qty_failed: np.ndarray | None) -> pd.Series:
+    """The cell that could not be read, per row: the quantity where it failed, else the amount or price."""
+    detail = (columns.get("amount") or columns["unit_price"]).raw
+    if qty_failed is not None and qty_failed.any():
+        detail = detail.where(~qty_failed, columns["quantity"].raw)
+    return detail
+
+
+def _non_product(columns: dict[str, Distinct], options: IngestOptions) -> np.ndarray:
+    """Lines that are not merchandise (postage, fees, adjustments).
+
+    A single-letter code (M, D, S, B in Online Retail) is only ever a stock code: it matches the product
+    code column exactly, never a product name (a product may be called "M", as a size).  Longer codes
+    and words (POST, BANK CHARGES, 运费) match the code or the name.
     """
-
-    def __init__(self, series: pd.Series) -> None:
-        self.raw = series
-        self.codes, uniques = pd.factorize(series)
-        self.values = pd.Series(uniques, dtype="str")
-
-    def spread(self, per_value: pd.Series) -> pd.Series:
-        """Per-distinct-value results as one value per row (missing cells get the missing value)."""
-        if per_value.dtype == bool:
-            out = np.append(per_value.to_numpy(), False)[self.codes]
-        else:
-            out = per_value.array.take(self.codes, allow_fill=True)
-        return pd.Series(out, index=self.raw.index, name=self.raw.name)
-
-    def apply(self, parse) -> pd.Series:
-        return self.spread(parse(self.values))
-
-    def apply_parse(self, parse):
-        """For parsers returning a dataclass with per-value ``values`` and ``failed`` Series."""
-        result = parse(self.values)
-        return dataclasses.replace(result, values=self.spread(result.values), failed=self.spread(result.failed))
-
-    def mask(self, test) -> np.ndarray:
-        """``test`` (distinct values -> bools) as a bool per row; missing cells are False."""
-        answer = _bool(pd.Series(test(self.values)))
-        return np.append(answer, False)[self.codes]
-
-    def count(self, test) -> int:
-        return int(self.mask(test).sum())
+    codes = {c.strip().upper() for c in options.non_product_codes if c.strip()}
+    words = {c for c in codes if len(c) > 1}
+    out = np.zeros(len(next(iter(columns.values())).codes), dtype=bool)
+    for name, listed in (("sku", codes), ("product", words)):
+        if name in columns and listed:
+            out |= columns[name].mask(lambda u, listed=listed: values.clean_text(u)[0].str.upper().isin(listed))
+    return out
 
 
-def _bool(mask) -> np.ndarray:
-    """A numpy bool array from a bool/boolean Series or array (missing counts as False)."""
-    if isinstance(mask, pd.Series):
-        return mask.to_numpy(dtype=bool, na_value=False, copy=True)
-    return np.array(mask, dtype=bool)
+def _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes):
+    """The amount with order totals repeated on every line counted once per order (see the rule)."""
+    if "amount" not in columns or n_orders == 0:
+        return amount
+    line_codes = [columns[n].codes for n in ("product", "sku", "quantity", "unit_price") if n in columns]
+    weights = (quantity * unit_price).to_numpy(dtype="float64") if unit_price is not None and "quantity" in columns \
+        else None
+    found = rules.spread_repeated_totals(order_codes, n_orders, amount.values.to_numpy(dtype="float64"),
+                                         line_codes=line_codes, weights=weights, header=mapping.get("amount"))
+    if found is None:
+        return amount
+    new, orders, by_weight = found
+    how = (Localized(en="in proportion to quantity × unit price", zh="按数量 × 单价的比例") if by_weight
+           else Localized(en="equally", zh="平均"))
+    notes.append(Note.of("note_order_totals_spread", column=mapping.get("amount"), orders=orders, how=how))
+    return dataclasses.replace(amount, values=pd.Series(new, index=amount.values.index, name=amount.values.name))
 
 
-def _totals_rows(frame: pd.DataFrame, mapping: ColumnMapping, columns: dict[str, _Distinct]) -> np.ndarray:
-    """Rows whose first cell or an id cell says 合计 / Total (a sheet's totals line)."""
-    first = next((d for d in columns.values() if d.raw.name == frame.columns[0]), None) or _Distinct(frame.iloc[:, 0])
-    candidates = [first] + [columns[n] for n in ("customer_id", "order_id", "product") if n in columns]
-    mask = np.zeros(len(frame), dtype=bool)
-    for column in {id(c): c for c in candidates}.values():
-        mask |= column.mask(_is_totals_label)
-    return mask
+def _refunds(columns, mapping, order_codes, n_orders, line_amount, purchase_rows, notes) -> np.ndarray:
+    """Line amounts net of the refund column, once per order; unreadable refund cells are reported by row."""
+    refund = columns["refund_amount"].apply_parse(values.parse_amounts)
+    column = mapping.get("refund_amount")
+    if refund.failed.any():
+        rows = refund.failed.index[refund.failed.to_numpy(dtype=bool)]
+        shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
+        notes.append(Note.of("note_refund_unreadable", "warning", column=column, cells=len(rows), rows=shown))
+    new, total, orders = rules.net_refunds(order_codes, n_orders, refund.values.to_numpy(dtype="float64"),
+                                           line_amount, purchase_rows)
+    if orders:
+        notes.append(Note.of("note_refunds_netted", column=column, orders=orders, value=f"{total:,.2f}"))
+    return new
 
 
-def _is_totals_label(values: pd.Series) -> np.ndarray:
-    # Only short cells without digits can be a totals label: test those few one by one.
-    candidates = (values.str.len() <= 14) & ~values.str.contains("[0-9]", regex=True)
-    answer = np.zeros(len(values), dtype=bool)
-    for position in np.flatnonzero(_bool(candidates)):
-        answer[position] = normalize_header(values.iloc[position]).rstrip(" :") in TOTALS_WORDS
-    return answer
-
-
-def _money(columns: dict[str, _Distinct], notes: list[Note]):
-    """Amount per line (given, or quantity x unit price), quantity and unit price as floats."""
+def _money(columns: dict[str, Distinct], notes: list[Note]):
+    """Amount per line (given, or quantity x unit price), quantity, unit price, and where the quantity failed."""
     parsed: dict[str, values.AmountParse] = {}
     for name, parse in (("quantity", values.parse_quantities), ("unit_price", values.parse_amounts),
                         ("amount", values.parse_amounts)):
@@ -298,114 +376,8 @@ def _money(columns: dict[str, _Distinct], notes: list[Note]):
         amount = values.AmountParse(values=qty.values * price.values, failed=qty.failed | price.failed,
                                     decimal_comma=False, example=None)
     quantity = qty.values if qty is not None else pd.Series(np.nan, index=amount.values.index)
+    qty_failed = None
     if qty is not None:
         amount = dataclasses.replace(amount, failed=amount.failed | qty.failed)
-    return amount, quantity, (price.values if price is not None else None)
-
-
-def _build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, unit_price, amount, is_return):
-    at = np.flatnonzero(used)
-    returns = is_return[at]
-    line_amount = np.abs(amount.to_numpy(dtype="float64")[at])
-    line_amount = np.where(returns, -line_amount, line_amount)
-    ids = customer_id.iloc[at].reset_index(drop=True)
-    dates_used = dates.iloc[at].reset_index(drop=True)
-    # Without an order id, a customer's lines on one day form one order.
-    oid = order_id.iloc[at].reset_index(drop=True) if order_id is not None else pd.Series(pd.NA, index=ids.index,
-                                                                                         dtype="str")
-    missing = oid.isna()
-    if missing.any():
-        fallback = ids[missing] + "|" + dates_used[missing].dt.strftime("%Y-%m-%d")
-        oid = oid.where(~missing, fallback)
-
-    def text(name: str) -> pd.Series:
-        if name in text_cols:
-            return text_cols[name].iloc[at].reset_index(drop=True)
-        return pd.Series(pd.NA, index=ids.index, dtype="str")
-
-    price = unit_price.to_numpy(dtype="float64")[at] if unit_price is not None else np.full(len(at), np.nan)
-    return pd.DataFrame(
-        {
-            "customer_id": ids.astype("str"),
-            "order_id": oid.astype("str"),
-            "order_date": dates_used,
-            "product": text("product"),
-            "sku": text("sku"),
-            "category": text("category"),
-            "quantity": quantity.to_numpy(dtype="float64")[at],
-            "unit_price": price,
-            "amount": line_amount,
-            "channel": text("channel"),
-            "is_return": returns,
-            "source_row": np.asarray(customer_id.index[at], dtype="int64"),
-        }
-    )
-
-
-def _build_customers(columns: dict, mapping: ColumnMapping, customer_id: pd.Series, used: np.ndarray):
-    """One row per customer with the last non-empty value of each customer-level field."""
-    base = pd.DataFrame({"customer_id": customer_id[used].astype("str")})
-    parsers = {
-        "phone": values.clean_ids,
-        "signup_date": lambda u: values.parse_dates(u, day_first=None).values,
-        "consent": lambda u: values.parse_consent(u, header=mapping.get("consent")),
-    }
-    for name in CUSTOMER_FIELDS:
-        if name in columns:
-            parse = parsers.get(name, lambda u: values.clean_text(u)[0])
-            base["opted_out" if name == "consent" else name] = columns[name].apply(parse)[used]
-    grouped = base.groupby("customer_id", sort=True)
-    customers = grouped.last().reset_index() if len(base.columns) > 1 else grouped.size().reset_index()[["customer_id"]]
-    return customers
-
-
-def _unknown_consent(customers: pd.DataFrame, *, header: str) -> tuple[pd.DataFrame, Note]:
-    """Customers whose consent cell is blank or unreadable.
-
-    Under an opt-in column (营销同意, accepts marketing) no answer means no consent: they are treated as
-    opted out, so a campaign never reaches them by accident. Under an opt-out column (退订, unsubscribed)
-    no answer means no opt-out was recorded.
-    """
-    unknown = customers["opted_out"].isna()
-    opt_out_column = any(word in normalize_header(header) for word in OPT_OUT_WORDS)
-    filled = customers.assign(opted_out=customers["opted_out"].fillna(not opt_out_column).astype(bool))
-    code = "note_consent_unknown_kept" if opt_out_column else "note_consent_unknown_left_out"
-    return filled, Note.of(code, "warning", customers=int(unknown.sum()), column=header)
-
-
-def _merge_customer_rows(customers: pd.DataFrame, duplicates: pd.DataFrame) -> pd.DataFrame:
-    """One row per merged person: the first known value of each field, and opted out if any of its ids opted out."""
-    target = dict(zip(duplicates["customer_id"], duplicates["merged_into"], strict=True))
-    renamed = customers.assign(customer_id=customers["customer_id"].map(lambda c: target.get(c, c)))
-    grouped = renamed.groupby("customer_id", sort=True)
-    merged = grouped.first()
-    if "opted_out" in renamed.columns:
-        # An opt-out given under any of a person's ids must survive the merge.
-        any_out = grouped["opted_out"].agg(lambda s: bool(s.fillna(False).any()) if s.notna().any() else pd.NA)
-        merged["opted_out"] = any_out.astype("boolean")
-    return merged.reset_index()
-
-
-def _excluded_frame(frame, reason, details, bad_lines) -> pd.DataFrame:
-    at = np.flatnonzero(reason)
-    detail = np.full(len(frame), None, dtype=object)
-    for hit, info in details:
-        positions = np.flatnonzero(hit)
-        detail[positions] = info.iloc[positions].to_numpy(dtype=object)
-    excluded = frame.iloc[at]
-    head = pd.DataFrame(
-        {
-            "row": np.asarray(frame.index[at], dtype="int64"),
-            "reason": np.asarray(REASON_ORDER, dtype=object)[reason[at] - 1],
-            "detail": pd.Series(detail[at], index=excluded.index, dtype="object").astype("str"),
-        },
-        index=excluded.index,
-    )
-    excluded = pd.concat([head, excluded], axis=1).reset_index(drop=True)
-    if bad_lines:
-        extra = pd.DataFrame(
-            {"row": [n for n, _ in bad_lines], "reason": "malformed_line", "detail": [t[:200] for _, t in bad_lines]}
-        )
-        excluded = pd.concat([excluded, extra], ignore_index=True)
-        excluded = excluded.sort_values("row", kind="stable").reset_index(drop=True)
-    return excluded
+        qty_failed = qty.failed.to_numpy(dtype=bool)
+    return amount, quantity, (price.values if price is not None else None), qty_failed

@@ -70,20 +70,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "工作簿 {name} 中没有名为 {sheet} 的工作表。现有工作表：{sheets}。",
     },
     "missing_required": {
-        "en": "No column is mapped to {fields}. Choose the matching column in the mapping table (e.g. {examples}).",
-        "zh": "没有列对应到 {fields}。请在列映射表中选择对应的列（例如 {examples}）。",
+        "en": "No column is mapped to {fields}. In the column mapping, choose the column that holds it (its header may read e.g. {examples}).",
+        "zh": "没有列对应到“{fields}”。请在列映射中选择包含它的列（表头可能是 {examples} 等）。",
     },
     "missing_amount": {
-        "en": "Neither an amount column nor quantity and unit price are mapped. Map 金额/Amount, or both 数量/Quantity and 单价/Unit price.",
-        "zh": "未映射金额列，也未同时映射数量和单价。请映射“金额/Amount”，或同时映射“数量/Quantity”和“单价/Unit price”。",
+        "en": "Neither an amount column nor both quantity and unit price are mapped. Map Amount, or both Quantity and Unit price.",
+        "zh": "未映射金额列，也未同时映射数量和单价。请映射“金额”，或同时映射“数量”和“单价”。",
     },
     "unknown_column": {
         "en": "The mapping names column {column} for {field}, but the file has no such column. Pick one of the file's columns.",
-        "zh": "映射中 {field} 对应的列 {column} 在文件中不存在。请从文件现有的列中选择。",
+        "zh": "映射中“{field}”对应的列 {column} 在文件中不存在。请从文件现有的列中选择。",
     },
     "duplicate_mapping": {
-        "en": "Column {column} is mapped to both {fields}. Map each column to one field only.",
-        "zh": "列 {column} 同时被映射到 {fields}。每一列只能对应一个字段。",
+        "en": "Column {column} is mapped to both {fields}. Each column can feed one field only: clear the other field first, then choose the column again.",
+        "zh": "列 {column} 同时对应到“{fields}”。每一列只能对应一个字段：请先清空另一个字段，再重新选择这一列。",
     },
     "ambiguous_dates": {
         "en": "Column {column}: dates like {example} can be read day-first or month-first. Choose the date order, then continue.",
@@ -91,15 +91,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "bad_mapping_json": {
         "en": "The mapping file could not be read ({detail}). Use a mapping saved by this app.",
-        "zh": "无法读取映射文件（{detail}）。请使用本应用保存的映射文件。",
+        "zh": "无法读取映射文件，它的内容不是本应用保存的格式。请使用本应用保存的映射文件。",
     },
     "no_rows_used": {
         "en": "None of the {rows:,} rows could be used: {reasons}. Check the column mapping.",
         "zh": "{rows:,} 行中没有可用的行：{reasons}。请检查列映射。",
     },
     "bad_thresholds": {
-        "en": "Thresholds for {dimension} must be four increasing numbers (got {values}).",
-        "zh": "{dimension} 的阈值必须是四个递增的数字（当前为 {values}）。",
+        "en": "Thresholds for {dimension} must be four numbers, each at least as large as the one before (got {values}). Two equal thresholds leave the score between them empty.",
+        "zh": "{dimension} 的阈值必须是四个数字，且每个不小于前一个（当前为 {values}）。两个阈值相等时，它们之间的分数没有客户。",
     },
     "bad_segment_map": {
         "en": "The segment map is not valid: {detail}.",
@@ -114,8 +114,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "分析日期 {as_of} 之前没有任何购买记录。请选择更晚的日期（最早的订单在 {first}）。",
     },
     "bad_date_option": {
-        "en": "{option} must be a date written YYYY-MM-DD (got {value}).",
-        "zh": "{option} 必须是 YYYY-MM-DD 格式的日期（当前为 {value}）。",
+        "en": "{option} must be a date written year-month-day, e.g. 2025-12-31 (got {value}).",
+        "zh": "{option} 必须是按“年-月-日”书写的日期，例如 2025-12-31（当前为 {value}）。",
     },
     # --- exclusion reasons (one per excluded row) ---
     "reason_missing_customer": {"en": "no customer id", "zh": "缺少客户编号"},
@@ -132,9 +132,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该客户在文件中没有购买记录的退货",
     },
     "reason_malformed_line": {"en": "line with the wrong number of fields", "zh": "字段数不正确的行"},
-    "reason_future_date": {"en": "date after the analysis date", "zh": "日期晚于分析日期"},
+    "reason_future_date": {"en": "dated far after the rest of the file", "zh": "日期远晚于文件中的其他行"},
     # --- notes (soft problems, shown as warnings) ---
-    "note_encoding": {"en": "Read as {encoding} text, separated by {delimiter}.", "zh": "按 {encoding} 编码读取，分隔符为 {delimiter}。"},
+    "note_encoding": {"en": "Read as text in {encoding}, separated by {delimiter}.", "zh": "已按文本读取，编码为{encoding}，分隔符为{delimiter}。"},
     "note_header_row": {"en": "The header is on row {row}; {skipped} title row(s) above it were skipped.", "zh": "表头在第 {row} 行，已跳过上方 {skipped} 行标题。"},
     "note_returns_netted": {"en": "{rows:,} return rows ({value}) were netted from the customers' spend.", "zh": "{rows:,} 行退货（{value}）已从客户消费额中扣除。"},
     "note_decimal_comma": {"en": "Column {column} uses a decimal comma (e.g. {example}).", "zh": "列 {column} 使用逗号作为小数点（例如 {example}）。"},
@@ -152,7 +152,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{customers:,} customers have no readable answer in {column}: no opt-out is recorded for them.",
         "zh": "{customers:,} 位客户在 {column} 中没有可识别的答复：视为未退订。",
     },
-    "note_future_dates": {"en": "{rows:,} rows are dated after {as_of}.", "zh": "{rows:,} 行的日期晚于 {as_of}。"},
+    "note_future_dates": {
+        "en": "{rows:,} lines are dated far after the rest of the file (after {after}), e.g. a mistyped year. "
+              "They are left out of the default analysis date, so they count only if you choose a later date.",
+        "zh": "{rows:,} 行的日期远晚于文件中的其他行（晚于 {after}），可能是年份输错。"
+              "默认分析日期不考虑这些行，只有选择更晚的分析日期时才会计入。",
+    },
     "note_mangled_ids": {
         "en": "Column {column} holds numbers Excel has already rounded (e.g. {example}); it is not used to tell customers apart.",
         "zh": "列 {column} 中的数字已被 Excel 截断（例如 {example}），不会用于区分客户。",
@@ -189,9 +194,180 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{name} 的扩展名是 {claimed}，但内容是纯文本，已按 CSV 读取。",
     },
     # --- mapping: suggestions checked against values, identity proposals (H1 adds below) ---
+    "note_identity_used": {
+        "en": "The file has no customer-number column, so customers are told apart by {column} ({kind}). To use another column, choose it as the customer id in the mapping.",
+        "zh": "文件中没有客户编号列，因此按 {column}（{kind}）区分客户。如需改用其他列，请在列映射中把它选为客户编号。",
+    },
+    "note_identity_composite": {
+        "en": "No column identifies the buyer, so customers are told apart by name and address together ({name} + {address}). People with the same name at one address count as one customer; choose another column as the customer id if your file has one.",
+        "zh": "没有能识别买家的列，因此按姓名加地址（{name} + {address}）区分客户。同一地址的同名者会算作一位客户；如文件中有其他可识别客户的列，请在列映射中把它选为客户编号。",
+    },
+    "note_fields_guessed": {
+        "en": "These columns were recognised from their values, not their names; please check them: {fields}.",
+        "zh": "以下列是根据数据内容（而非列名）识别的，请确认：{fields}。",
+    },
+    "note_order_total_skipped": {
+        "en": "Not used as the amount: {column} (the order's total, {how}); {instead}.",
+        "zh": "未用作金额：{column}（整单金额，{how}）；{instead}。",
+    },
+    "note_order_total_once": {
+        "en": "{column} holds each order's figure, {how}; it is counted once per order.",
+        "zh": "{column} 是整单的数值（{how}），每个订单只计一次。",
+    },
+    "note_column_values_rejected": {
+        "en": "{column} looks like {field} by its name, but its values are not {expected} (e.g. {example}); it was not used.",
+        "zh": "{column} 的列名像是{field}，但内容不是{expected}（例如 {example}），因此未使用。",
+    },
+    "note_masked_phone": {
+        "en": "{column} holds masked phone numbers (e.g. {example}); they cannot tell customers apart and are not used as phone numbers.",
+        "zh": "{column} 中是打码的手机号（例如 {example}），无法区分客户，也不作为手机号使用。",
+    },
+    "note_name_is_order_number": {
+        "en": "The column {column} holds order numbers (e.g. {example}), so it is used as the order id.",
+        "zh": "{column} 列中是订单号（例如 {example}），因此用作订单号。",
+    },
+    "note_order_date_fallback": {
+        "en": "No column says when orders were placed; the order date is taken from {column} (the payment time). Orders not yet paid then have no date.",
+        "zh": "没有表示下单时间的列，下单日期取自 {column}（付款时间）。尚未付款的订单因此没有日期。",
+    },
     # --- ingest: platform rules, conventions detected per file (H2 adds below) ---
+    "note_carried_down": {
+        "en": "This export writes some order details only on each order's first line: {cells:,} empty cells of "
+              "{fields} were filled from the first line of the same order.",
+        "zh": "该导出文件只在每个订单的第一行填写部分订单信息：已用同一订单第一行的值填补了“{fields}”中 {cells:,} 个空单元格。",
+    },
+    "note_order_totals_spread": {
+        "en": "Column {column} repeats each order's total on every line of the order ({orders:,} orders): each total "
+              "was counted once and shared among the order's lines {how}.",
+        "zh": "列 {column} 在订单的每一行都重复了整单金额（{orders:,} 个订单）：每个整单金额只计一次，并{how}分摊到该订单的各行。",
+    },
+    "note_refunds_netted": {
+        "en": "Refunds in column {column} ({value} on {orders:,} orders) were netted from the customers' spend, "
+              "once per order.",
+        "zh": "列 {column} 中的退款（{orders:,} 个订单，共 {value}）已从客户消费额中扣除，每个订单只扣一次。",
+    },
+    "note_refund_unreadable": {
+        "en": "{cells:,} cells of column {column} are not readable amounts (rows {rows}); no refund was taken for them.",
+        "zh": "列 {column} 中有 {cells:,} 个单元格不是可识别的金额（第 {rows} 行），这些行未扣除退款。",
+    },
+    "note_cancellation_prefix": {
+        "en": "In this file an order number starting with {prefix} (e.g. {example}) marks a cancellation: its {rows:,} "
+              "lines count as returns.",
+        "zh": "在此文件中，以 {prefix} 开头的订单号（例如 {example}）表示取消的订单：这些 {rows:,} 行按退货计算。",
+    },
+    "note_date_time_combined": {
+        "en": "The order date was read from column {date} together with the time in column {time}.",
+        "zh": "下单日期由列 {date} 与列 {time} 中的时间合并读取。",
+    },
+    "note_time_unreadable": {
+        "en": "{rows:,} lines have a time in column {time_column} that cannot be read (e.g. {example}); their date alone "
+              "was used.",
+        "zh": "有 {rows:,} 行在列 {time_column} 中的时间无法识别（例如 {example}），这些行只使用了日期。",
+    },
     # --- wording, CLI, export, currency (H3 adds below) ---
+    # Currency evidence (crm_core.currency): completes "Currency: £ (from …)".
+    "currency_from_values": {
+        "en": "amounts written like {example} in column {column}",
+        "zh": "列 {column} 中的金额写作 {example}",
+    },
+    "currency_from_column": {"en": "column {column} says {value}", "zh": "列 {column} 标明币种为 {value}"},
+    "currency_from_header": {"en": "the column name {column}", "zh": "列名 {column}"},
+    "currency_from_country": {
+        "en": "{share:.0%} of the rows are from {country} (column {column}); the file shows no currency sign",
+        "zh": "{share:.0%} 的行来自 {country}（列 {column}）；文件中没有货币符号",
+    },
+    # Export
+    "export_opted_out_note": {
+        "en": "{customers:,} customers who opted out of marketing are left out of the lists, so a list can be "
+              "shorter than its segment's customer count (see the column \"Left out (opted out)\").",
+        "zh": "{customers:,} 位已退订营销的客户未列入名单，因此名单人数可能少于该分群的客户数（见“未列入（已退订）”列）。",
+    },
+    # Command line (python -m crm_core): report lines, results, errors.
+    "cli_report": {
+        "en": "{name}: {read:,} rows read, {used:,} used, {excluded:,} excluded",
+        "zh": "{name}：读取 {read:,} 行，使用 {used:,} 行，排除 {excluded:,} 行",
+    },
+    "cli_segment": {
+        "en": "{segment}: {customers:,} customers, {share:.1%} of revenue",
+        "zh": "{segment}：{customers:,} 位客户，占销售额 {share:.1%}",
+    },
+    "cli_reason_line": {"en": "  - {reason}: {rows:,}", "zh": "  - {reason}：{rows:,} 行"},
+    "cli_segment_no_share": {"en": "{segment}: {customers:,} customers", "zh": "{segment}：{customers:,} 位客户"},
+    "cli_wrote": {"en": "Wrote {path}", "zh": "已写入 {path}"},
+    "cli_wrote_customers": {"en": "Wrote {path} ({customers:,} customers)", "zh": "已写入 {path}（{customers:,} 位客户）"},
+    "cli_currency_found": {
+        "en": "Currency: {symbol} (from {evidence}). Use --currency to choose another.",
+        "zh": "货币：{symbol}（依据：{evidence}）。如需更改，请使用 --currency 指定。",
+    },
+    "cli_currency_unknown": {
+        "en": "No currency sign found in the file, so amounts are shown without one. Use --currency to choose one "
+              "(¥, $, €, £).",
+        "zh": "文件中没有找到货币符号，金额将不带符号显示。可用 --currency 指定（¥、$、€、£）。",
+    },
+    "cli_error": {"en": "error: {message}", "zh": "错误：{message}"},
+    "cli_file_not_found": {"en": "file not found: {path}", "zh": "找不到文件：{path}"},
+    "cli_cannot_access": {"en": "cannot read or write {path}: {reason}", "zh": "无法读取或写入 {path}：{reason}"},
+    "cli_bad_input": {
+        "en": "the input could not be processed ({detail}). Check the file and the options.",
+        "zh": "无法处理输入（{detail}）。请检查文件和选项。",
+    },
+    # The CLI shows "<code>_cli" instead of "<code>" when it exists: same params, CLI options instead of the page.
+    "missing_required_cli": {
+        "en": "No column is mapped to {fields}. Name the matching column (e.g. {examples}) in a mapping file, as "
+              "saved by the app, and pass it with --mapping.",
+        "zh": "没有列对应到“{fields}”。请在映射文件（与本应用保存的格式相同）中指定对应的列（表头可能是 {examples} 等），并通过 "
+              "--mapping 传入。",
+    },
+    "missing_amount_cli": {
+        "en": "Neither an amount column nor quantity and unit price are mapped. In the mapping file given to --mapping, "
+              "map the amount, or both the quantity and the unit price.",
+        "zh": "未映射金额列，也未同时映射数量和单价。请在通过 --mapping 传入的映射文件中映射金额，或同时映射数量和单价。",
+    },
+    "unknown_column_cli": {
+        "en": "The mapping file names column {column} for {field}, but the file has no such column. Correct the "
+              "mapping file given to --mapping.",
+        "zh": "映射文件中“{field}”对应的列 {column} 在数据文件中不存在。请修改通过 --mapping 传入的映射文件。",
+    },
+    "duplicate_mapping_cli": {
+        "en": "Column {column} is mapped to both {fields}. In the mapping file given to --mapping, map each column "
+              "to one field only.",
+        "zh": "列 {column} 同时对应到“{fields}”。请在通过 --mapping 传入的映射文件中让每一列只对应一个字段。",
+    },
+    "no_rows_used_cli": {
+        "en": "None of the {rows:,} rows could be used: {reasons}. Check the mapping file given to --mapping.",
+        "zh": "{rows:,} 行中没有可用的行：{reasons}。请检查通过 --mapping 传入的映射文件。",
+    },
+    "ambiguous_dates_cli": {
+        "en": "Column {column}: dates like {example} can be read day-first or month-first. Run again with "
+              "--date-order day or --date-order month.",
+        "zh": "列 {column}：像 {example} 这样的日期既可理解为“日/月”也可理解为“月/日”。请加上 --date-order day（日在前）"
+              "或 --date-order month（月在前）后重新运行。",
+    },
     # --- rfm, customers, readers' sheet choice (H4 adds below) ---
+    "note_sheet_chosen": {
+        "en": "Read the sheet {sheet}: it holds the orders table. The workbook also has {others}; choose another sheet if this is not the right one.",
+        "zh": "已读取工作表 {sheet}：订单数据在这张表中。工作簿中还有 {others}；如果不是这张表，请选择其他工作表。",
+    },
+    "sheet_no_data": {
+        "en": "The sheet {sheet} of {name} has no data rows under its header. The workbook's sheets: {sheets}. Choose the sheet that holds the orders.",
+        "zh": "{name} 的工作表 {sheet} 在表头下没有数据行。工作簿中的工作表：{sheets}。请选择包含订单的工作表。",
+    },
+    "note_sheet_chosen_cli": {
+        "en": "Read the sheet {sheet}: it holds the orders table. The workbook also has {others}; to read another sheet, add --sheet and its name.",
+        "zh": "已读取工作表 {sheet}：订单数据在这张表中。工作簿中还有 {others}；如需读取其他工作表，请加上 --sheet 和工作表名称。",
+    },
+    "sheet_no_data_cli": {
+        "en": "The sheet {sheet} of {name} has no data rows under its header. The workbook's sheets: {sheets}. Give the sheet that holds the orders with --sheet.",
+        "zh": "{name} 的工作表 {sheet} 在表头下没有数据行。工作簿中的工作表：{sheets}。请用 --sheet 指定包含订单的工作表。",
+    },
+    "no_sheet_with_data": {
+        "en": "No sheet of {name} has data rows under its header. Sheets: {sheets}. Check that the export contains orders.",
+        "zh": "{name} 中没有任何工作表在表头下有数据行。工作表：{sheets}。请确认导出的文件包含订单。",
+    },
+    "note_relative_scores": {
+        "en": "All {customers:,} customers have the same {dimensions}, so those scores cannot tell them apart. RFM scores compare each customer with the others in this file: identical customers score R 5, F 1, M 1, however long ago they bought.",
+        "zh": "全部 {customers:,} 位客户的{dimensions}都相同，这些评分无法区分他们。RFM 评分是与本文件中其他客户相比得出的：完全相同的客户都得到 R 5、F 1、M 1，不论购买是在多久以前。",
+    },
 }
 
 

@@ -7,14 +7,16 @@ calls them directly, so both give the same numbers and the same workbook.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
-from crm_core import export, rfm
+from crm_core import currency, export, rfm
 from crm_core.customers import customer_table, default_as_of
 from crm_core.ingest import standardize
+from crm_core.mapping import MappingProposal, propose_mapping
+from crm_core.messages import render
 from crm_core.readers import read_upload
 from crm_core.schema import (
     ColumnMapping,
@@ -28,17 +30,22 @@ from crm_core.schema import (
 
 __all__ = [
     "Loaded", "load", "rfm_scores", "rfm_list_columns", "segment_lists", "rfm_workbook", "customer_table",
-    "default_as_of", "suggest_mapping", "rfm_csv_bytes",
+    "default_as_of", "suggest_mapping", "rfm_csv_bytes", "detect_currency",
 ]
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """An upload read, mapped and cleaned."""
+    """An upload read, mapped and cleaned.
+
+    ``proposal`` is the automatic mapping proposal (with its notes: which identity column was used,
+    which fields were guessed from values) when no mapping was given, else None.
+    """
 
     raw: RawTable
     mapping: ColumnMapping
     result: IngestResult
+    proposal: MappingProposal | None = None
 
 
 def load(
@@ -49,10 +56,26 @@ def load(
     mapping: ColumnMapping | None = None,
     options: IngestOptions = IngestOptions(),
 ) -> Loaded:
-    """Read ``data``, map its columns (suggested when ``mapping`` is None) and standardize it."""
+    """Read ``data``, map its columns and standardize it.
+
+    When ``mapping`` is None the mapping is proposed from the headers checked against the values
+    (:func:`crm_core.mapping.propose_mapping`); the proposal is kept in :attr:`Loaded.proposal`.
+    """
     raw = read_upload(data, filename, read)
-    mapping = mapping if mapping is not None else suggest_mapping(list(raw.frame.columns))
-    return Loaded(raw=raw, mapping=mapping, result=standardize(raw, mapping, options))
+    proposal = None
+    if mapping is None:
+        proposal = propose_mapping(raw.frame)
+        mapping = proposal.mapping
+    return Loaded(raw=raw, mapping=mapping, result=standardize(raw, mapping, options), proposal=proposal)
+
+
+def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:
+    """The currency sign of the upload's money columns and the evidence (:func:`crm_core.currency.detect_currency`).
+
+    ``symbol`` is None when the file gives no evidence: then ask the user (the app) or show amounts
+    without a sign (the CLI), rather than assume one.
+    """
+    return currency.detect_currency(loaded.raw.frame, loaded.mapping)
 
 
 def rfm_scores(result: IngestResult, *, as_of: date | None = None, params: rfm.RfmParams = rfm.RfmParams()):
@@ -104,27 +127,46 @@ def segment_lists(
     -------
     (sheets, summary, opted_out_excluded)
         ``sheets`` maps the localized segment name to its list (localized headers), ordered like the scheme;
-        ``summary`` is :func:`crm_core.rfm.segment_summary` with localized headers.
+        ``summary`` is :func:`crm_core.rfm.segment_summary` with localized headers, plus, right after the
+        customer count, ``in_list`` (customers on that segment's list) and ``left_out_opted_out`` (customers
+        left out because they opted out), so ``customers == in_list + left_out_opted_out`` on every row and
+        the summary says why a list is shorter than its segment; ``opted_out_excluded`` is the total left out.
+
+    Notes
+    -----
+    With ``options.drop_empty_columns`` (the default) a column with no value on any listed customer of
+    any chosen segment (an unmapped channel) is left out of every list, so all sheets share their columns.
     """
     lang = options.lang
     chosen = [s for s in scheme.segments() if (not segments or s in segments)]
     enriched = _with_list_fields(scored, scheme, lang, currency)
     columns = list(columns) if columns else list(rfm_list_columns(scored))
+    if options.drop_empty_columns:
+        pool = enriched[enriched["segment"].isin(chosen)]
+        if not options.include_opted_out:
+            pool = pool[~export.opted_out_flags(pool).to_numpy()]
+        if len(pool):
+            columns = [c for c in columns if c == "customer_id" or c not in pool.columns or export.has_data(pool[c])]
+        options = replace(options, drop_empty_columns=False)
     sheets: dict[str, pd.DataFrame] = {}
-    opted_out = 0
+    listed: dict[str, int] = {}
+    left_out: dict[str, int] = {}
     for key in chosen:
         members = enriched[enriched["segment"] == key].sort_values("monetary", ascending=False, kind="stable")
         if members.empty:
             continue
         built = export.campaign_list(members, columns=columns, options=options)
-        opted_out += built.opted_out_excluded
+        listed[key], left_out[key] = built.rows, built.opted_out_excluded
         if built.rows:  # a segment whose members all opted out gets no empty sheet
             sheets[scheme.name(key, lang)] = built.frame
     summary = rfm.segment_summary(scored, scheme, lang=lang)
-    summary = summary[summary["segment"].isin(chosen)].drop(columns=["segment"])
-    summary = summary.rename(columns={"name": "segment_name"})
+    summary = summary[summary["segment"].isin(chosen)]
+    at = summary.columns.get_loc("customers") + 1
+    summary.insert(at, "in_list", summary["segment"].map(listed).fillna(0).astype("int64"))
+    summary.insert(at + 1, "left_out_opted_out", summary["segment"].map(left_out).fillna(0).astype("int64"))
+    summary = summary.drop(columns=["segment"]).rename(columns={"name": "segment_name"})
     summary = summary.rename(columns={c: export.column_label(c, lang) for c in summary.columns})
-    return sheets, summary, opted_out
+    return sheets, summary, sum(left_out.values())
 
 
 SUMMARY_SHEET = {"en": "Summary", "zh": "概览"}
@@ -140,7 +182,7 @@ def rfm_workbook(
     currency: str = "¥",
 ) -> bytes:
     """The Excel workbook of the export page: a summary sheet and one sheet per segment."""
-    sheets, summary, _ = segment_lists(
+    sheets, summary, opted_out = segment_lists(
         scored, scheme=scheme, segments=segments, columns=columns, options=options, currency=currency
     )
     lang = options.lang
@@ -148,11 +190,13 @@ def rfm_workbook(
     formats = export.ColumnFormat(
         money=tuple(label(c) for c in ("monetary", "avg_order_value", "revenue", "avg_monetary", "avg_recency_days",
                                        "avg_frequency")),
-        integer=tuple(label(c) for c in ("recency_days", "frequency", "customers")),
+        integer=tuple(label(c) for c in ("recency_days", "frequency", "customers", "in_list", "left_out_opted_out")),
         percent=tuple(label(c) for c in ("customer_share", "revenue_share")),
         date=tuple(label(c) for c in ("last_order_date", "first_order_date")),
     )
-    return export.to_excel_bytes({SUMMARY_SHEET[lang]: summary, **sheets}, formats=formats)
+    # The summary's first line says why a list can be shorter than its segment (header then on row 2).
+    notes = {SUMMARY_SHEET[lang]: render("export_opted_out_note", lang, customers=opted_out)} if opted_out else None
+    return export.to_excel_bytes({SUMMARY_SHEET[lang]: summary, **sheets}, formats=formats, title_notes=notes)
 
 
 def rfm_csv_bytes(

@@ -17,7 +17,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Literal
@@ -25,6 +25,7 @@ from typing import Literal
 import pandas as pd
 
 from crm_core import _read_excel, _read_text
+from crm_core.messages import Localized
 from crm_core.schema import FIELDS, DataError, Note, RawTable, ReadOptions, normalize_header
 
 FileType = Literal["csv", "xlsx", "xls"]
@@ -36,14 +37,23 @@ _OLE2 = b"\xd0\xcf\x11\xe0"  # compound file: .xls, also .doc and password-prote
 _BINARY_SIGNATURES = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 # Zips that are not workbooks, by a part only they contain.
 _ZIP_KINDS = (
-    ("xl/workbook.bin", "an Excel binary workbook (.xlsb)"),
-    ("word/document.xml", "a Word document"),
-    ("ppt/presentation.xml", "a PowerPoint presentation"),
-    ("content.xml", "an OpenDocument file (.ods/.odt)"),
+    ("xl/workbook.bin", Localized(en="an Excel binary workbook (.xlsb)", zh="Excel 二进制工作簿（.xlsb）")),
+    ("word/document.xml", Localized(en="a Word document", zh="Word 文档")),
+    ("ppt/presentation.xml", Localized(en="a PowerPoint presentation", zh="PowerPoint 演示文稿")),
+    ("content.xml", Localized(en="an OpenDocument file (.ods/.odt)", zh="OpenDocument 文件（.ods/.odt）")),
 )
+_ZIP_ARCHIVE = Localized(en="a zip archive", zh="压缩包（zip）")
+_WORD_97 = Localized(en="a Word document (.doc)", zh="Word 文档（.doc）")
+_HTML = Localized(en="a web page (HTML)", zh="网页（HTML）")
+_XML = Localized(en="an XML file", zh="XML 文件")
+_EXCEL_2003_XML = Localized(en="an Excel 2003 XML spreadsheet", zh="Excel 2003 XML 表格")
+_NO_EXTENSION = Localized(en="spreadsheet", zh="（无扩展名）")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060\u00ad"), None)
 _UNNAMED = re.compile(r"unnamed(:?\s*\d+)?(_level_\d+)?", re.IGNORECASE)
 _VALUE_LIKE = re.compile(r"[\s\d.,:/%()+\-$¥€£年月日时分秒]*\d[\s\d.,:/%()+\-$¥€£年月日时分秒]*")
+# The encoding in words ("Chinese (GB18030/GBK)"), for showing RawTable.encoding and encoding_candidates.
+encoding_label = _read_text.encoding_label
+
 _DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
 
 
@@ -99,8 +109,10 @@ def read_upload(
     filename : str
         Its name, used in messages and to notice text saved under a spreadsheet name.
     options : ReadOptions
-        ``sheet`` (default: the first), ``header_row`` (1-based; default: detected among the
-        first 30 rows), ``encoding`` and ``delimiter`` for text (default: detected).
+        ``sheet`` (default: the sheet holding the orders, see :func:`~crm_core._read_excel.pick_sheet`,
+        with a ``note_sheet_chosen`` Note when the workbook has several), ``header_row`` (1-based;
+        default: detected among the first 30 rows), ``encoding`` and ``delimiter`` for text (default:
+        detected; ``RawTable.encoding`` is a codec name, :func:`encoding_label` says it in words).
     max_bytes : int
         Larger uploads raise ``DataError("too_large")`` before anything is parsed.
 
@@ -116,7 +128,9 @@ def read_upload(
     ------
     DataError
         too_large, empty_file, header_only, single_column, wrong_type, unsupported_type,
-        unsafe_workbook, unreadable_workbook, undecodable_text, unreadable_text, no_sheet.
+        unsafe_workbook, unreadable_workbook, undecodable_text, unreadable_text, no_sheet, and for a
+        workbook of several sheets sheet_no_data (the chosen sheet is empty) or no_sheet_with_data
+        (none chosen and none has data), both naming every sheet with its count of filled rows.
     """
     _check_size(data, filename, max_bytes=max_bytes)
     if options.header_row is not None and options.header_row < 1:
@@ -139,8 +153,8 @@ def _display_name(filename: str) -> str:
     return PurePath(filename).name or "the file"
 
 
-def _claimed(filename: str) -> str:
-    return PurePath(filename).suffix.lower() or "spreadsheet"
+def _claimed(filename: str) -> str | Localized:
+    return PurePath(filename).suffix.lower() or _NO_EXTENSION
 
 
 def _sniff_zip(data: bytes, filename: str) -> FileType:
@@ -148,7 +162,7 @@ def _sniff_zip(data: bytes, filename: str) -> FileType:
     parts = {part.lower() for part in archive.namelist()}
     if "xl/workbook.xml" in parts:
         return "xlsx"
-    actual = next((kind for part, kind in _ZIP_KINDS if part in parts), "a zip archive")
+    actual = next((kind for part, kind in _ZIP_KINDS if part in parts), _ZIP_ARCHIVE)
     raise DataError("wrong_type", name=_display_name(filename), claimed=_claimed(filename), actual=actual)
 
 
@@ -167,22 +181,22 @@ def _sniff_ole2(data: bytes, filename: str) -> FileType:
     # OLE2 holds .xls, but also .doc and password-protected .xlsx; their stream names are UTF-16.
     name = _display_name(filename)
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise DataError("unreadable_workbook", name=name, detail="it is password-protected")
+        raise DataError("unreadable_workbook", name=name, detail=_read_excel.PASSWORD_PROTECTED)
     if "WordDocument".encode("utf-16-le") in data:
-        raise DataError("wrong_type", name=name, claimed=_claimed(filename), actual="a Word document (.doc)")
+        raise DataError("wrong_type", name=name, claimed=_claimed(filename), actual=_WORD_97)
     return "xls"
 
 
-def _markup_kind(data: bytes) -> str | None:
+def _markup_kind(data: bytes) -> Localized | None:
     """"a web page (HTML)" / XML description when the text starts with a tag, else None."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not re.match(rb"<[!?a-z]", head):
         return None
     if head.startswith(b"<?xml"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-            return "an Excel 2003 XML spreadsheet"
-        return "a web page (HTML)" if b"<html" in head else "an XML file"
-    return "a web page (HTML)"
+            return _EXCEL_2003_XML
+        return _HTML if b"<html" in head else _XML
+    return _HTML
 
 
 def _read_text_upload(data: bytes, filename: str, options: ReadOptions) -> RawTable:
@@ -201,7 +215,7 @@ def _read_text_upload(data: bytes, filename: str, options: ReadOptions) -> RawTa
     if len(frame.columns) == 1:
         raise DataError("single_column", name=name, header=str(frame.columns[0])[:60])
     shown = _read_text.DELIMITER_NAMES.get(delimiter, delimiter)
-    notes = [Note.of("note_encoding", encoding=decoded.encoding, delimiter=shown), *notes]
+    notes = [Note.of("note_encoding", encoding=_read_text.encoding_words(decoded.encoding), delimiter=shown), *notes]
     if _claimed(filename) in (".xlsx", ".xls", ".xlsm"):
         notes.append(Note.of("note_text_as_excel", "warning", name=name, claimed=_claimed(filename)))
     if grid.bad_lines:
@@ -228,19 +242,23 @@ def _read_workbook_upload(data: bytes, filename: str, kind: FileType, options: R
     sheets = _read_excel.sheet_names(data, kind, name=name)
     if not sheets:
         raise DataError("empty_file", name=name)
-    sheet = options.sheet if options.sheet is not None else sheets[0]
-    if sheet not in sheets:
-        raise DataError("no_sheet", name=name, sheet=sheet, sheets=", ".join(sheets))
-    cells = _read_excel.read_sheet(data, kind, sheet, name=name)
-    if cells.empty or cells.isna().all().all():
-        raise DataError("empty_file", name=name)
-    head = [[cell if isinstance(cell, str) else None for cell in row]
-            for row in cells.head(HEADER_SEARCH_ROWS + 10).itertuples(index=False)]
-    header_index = _header_index(options, head)
-    if header_index >= len(cells):
-        raise DataError("header_only", name=name)
-    header = tuple(value if isinstance(value, str) else None for value in cells.iloc[header_index])
-    frame, notes = _finish(header, cells.iloc[header_index + 1:], name=name)
+    if options.sheet is not None and options.sheet not in sheets:
+        raise DataError("no_sheet", name=name, sheet=options.sheet, sheets=_listed(sheets))
+    chosen: list[Note] = []
+    if options.sheet is not None or len(sheets) == 1:
+        sheet = options.sheet if options.sheet is not None else sheets[0]
+        cells = _read_excel.read_sheet(data, kind, sheet, name=name)
+    else:
+        sheet, cells = _read_excel.pick_sheet(data, kind, sheets, name=name, header_score=_header_score(options),
+                                              head_rows=HEADER_SEARCH_ROWS + 10)
+        others = _listed([other for other in sheets if other != sheet])
+        chosen.append(Note.of("note_sheet_chosen", sheet=sheet, others=others))
+    try:
+        header_index, frame, notes = _sheet_table(cells, options, name=name)
+    except DataError as error:
+        if len(sheets) > 1 and error.code in ("empty_file", "header_only"):
+            raise _read_excel.sheet_without_data(data, kind, sheets, sheet, name=name, picked=bool(chosen)) from None
+        raise
     if archive is not None:
         with _read_excel.parser_errors_as_data_error(name):
             formulas = _read_excel.count_formulas_without_value(archive, sheet)
@@ -248,8 +266,36 @@ def _read_workbook_upload(data: bytes, filename: str, kind: FileType, options: R
             notes.append(Note.of("note_formula_no_value", "warning", cells=formulas))
     return RawTable(
         frame=frame, source_name=name, file_type=kind, sheet=sheet, sheet_names=sheets,
-        header_row=header_index + 1, notes=tuple(_header_row_notes(header_index) + notes),
+        header_row=header_index + 1, notes=tuple(chosen + _header_row_notes(header_index) + notes),
     )
+
+
+def _sheet_table(cells: pd.DataFrame, options: ReadOptions, *, name: str) -> tuple[int, pd.DataFrame, list[Note]]:
+    """(0-based header position, the table under it, notes) of one sheet's text cells."""
+    if cells.empty or cells.isna().all().all():
+        raise DataError("empty_file", name=name)
+    header_index = _header_index(options, _read_excel.head_text(cells, HEADER_SEARCH_ROWS + 10))
+    if header_index >= len(cells):
+        raise DataError("header_only", name=name)
+    header = tuple(value if isinstance(value, str) else None for value in cells.iloc[header_index])
+    frame, notes = _finish(header, cells.iloc[header_index + 1:], name=name)
+    return header_index, frame, notes
+
+
+def _header_score(options: ReadOptions) -> Callable[[list[list[str | None]]], tuple[int, int]]:
+    """For :func:`~crm_core._read_excel.pick_sheet`: (header position, known headers in it) of a sheet's first rows."""
+    known = _known_headers()
+
+    def score(head: list[list[str | None]]) -> tuple[int, int]:
+        header_index = _header_index(options, head)
+        header = head[header_index] if header_index < len(head) else []
+        return header_index, sum(normalize_header(cell) in known for cell in header if cell and cell.strip())
+
+    return score
+
+
+def _listed(names: Sequence[str]) -> Localized:
+    return Localized(en=", ".join(names), zh="、".join(names))
 
 
 def _header_index(options: ReadOptions, head: Sequence[Sequence[str | None]]) -> int:

@@ -16,7 +16,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from crm_core.schema import DataError
+from crm_core import _rfm_cuts
+from crm_core.messages import Localized
+from crm_core.schema import DataError, Note
 from crm_core.segments import (
     SCHEME_4,
     SCHEME_11,
@@ -30,22 +32,21 @@ from crm_core.segments import (
 
 __all__ = [
     "SCHEME_4", "SCHEME_11", "SCHEMES", "SEGMENT_INFO", "SCORE_COLUMNS", "RfmParams", "SegmentInfo", "SegmentScheme",
-    "Thresholds", "pareto_share", "quantile_thresholds", "reasons", "rf_matrix", "scheme_with_grid",
-    "scheme_with_label", "score_rfm", "segment_summary",
+    "Thresholds", "pareto_share", "quantile_thresholds", "reasons", "relative_scores_note", "rf_matrix",
+    "scheme_with_grid", "scheme_with_label", "score_rfm", "segment_summary",
 ]
 
 SCORE_COLUMNS = ("r_score", "f_score", "m_score", "fm_score", "rfm_code", "segment")
 FREQUENCY_COLUMN = {"orders": "frequency", "per_year": "orders_per_year"}
-QUANTILES = (0.2, 0.4, 0.6, 0.8)
 
 
 def _cuts(dimension: str, values: object) -> tuple[float, float, float, float]:
-    """Four increasing finite numbers, or DataError ``bad_thresholds`` naming the dimension (R, F or M)."""
+    """Four finite numbers, each at least the one before, or DataError ``bad_thresholds`` naming the dimension."""
     try:
         cuts = tuple(float(v) for v in values)
     except (TypeError, ValueError):
         cuts = ()
-    if len(cuts) != 4 or not all(map(math.isfinite, cuts)) or any(a >= b for a, b in pairwise(cuts)):
+    if len(cuts) != 4 or not all(map(math.isfinite, cuts)) or any(a > b for a, b in pairwise(cuts)):
         shown = ", ".join(map(str, values)) if isinstance(values, tuple | list) else str(values)
         raise DataError("bad_thresholds", dimension=dimension, values=shown)
     return cuts
@@ -53,17 +54,22 @@ def _cuts(dimension: str, values: object) -> tuple[float, float, float, float]:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Business cut-offs for the threshold method (four per dimension, increasing).
+    """Business cut-offs for the threshold method (four per dimension, each at least the one before).
 
     recency : days; score 5 if r <= t[0], 4 if <= t[1], 3 if <= t[2], 2 if <= t[3], else 1.
     frequency : orders (or orders per year); score 5 if f >= t[3], 4 if >= t[2], 3 if >= t[1], 2 if >= t[0], else 1.
     monetary : net spend; same rule as frequency.
     A value exactly on a cut-off gets the better score. Values are stored as floats.
+    Two equal cut-offs leave a score empty: with frequency (2, 2, 3, 5), 1 order scores F = 1 and 2 orders
+    pass both cut-offs of 2 and score F = 3, so nobody scores F = 2.
+    Equal cut-offs are allowed because quintiles themselves can leave a score empty (see
+    :func:`quantile_thresholds`).
 
     Raises
     ------
     DataError
-        ``bad_thresholds`` (params dimension "R", "F" or "M", and values) unless each is four increasing finite numbers.
+        ``bad_thresholds`` (params dimension "R", "F" or "M", and values) unless each is four finite numbers
+        in non-decreasing order.
     """
 
     recency: tuple[float, float, float, float]
@@ -94,32 +100,54 @@ class RfmParams:
         if self.frequency_basis not in FREQUENCY_COLUMN:
             raise ValueError(f"frequency_basis must be 'orders' or 'per_year', not {self.frequency_basis!r}")
         if self.method == "threshold" and self.thresholds is None:
-            raise DataError("bad_thresholds", dimension="R, F, M", values="none")
+            raise DataError("bad_thresholds", dimension="R, F, M", values=Localized(en="none", zh="无"))
+
+
+# Chinese words for the customer-table columns scoring needs, so a zh message names no English column.
+_COLUMN_ZH = {"recency_days": "距上次购买天数", "frequency": "订单数", "orders_per_year": "年均订单数",
+              "monetary": "消费金额", "segment": "分群", "r_score": "R 分", "f_score": "F 分", "m_score": "M 分"}
+
+
+def _column(column: str) -> Localized:
+    """A column's name as a message parameter: itself in English, in words in Chinese."""
+    return Localized(en=column, zh=_COLUMN_ZH.get(column, column))
 
 
 def _values(table: pd.DataFrame, column: str) -> np.ndarray:
     """``column`` as floats; DataError when it is absent or has gaps (a scoring gap would be silent)."""
     if column not in table.columns:
-        raise DataError("rfm_missing_columns", columns=column)
+        raise DataError("rfm_missing_columns", columns=_column(column))
     values = table[column].to_numpy(dtype="float64", na_value=np.nan)
     missing = int(np.isnan(values).sum())
     if missing:
-        raise DataError("rfm_missing_values", column=column, rows=missing)
+        raise DataError("rfm_missing_values", column=_column(column), rows=missing)
     return values
 
 
-def _quantile_scores(values: np.ndarray) -> np.ndarray:
-    """ceil(rank / n x 5), where tied customers all take the lowest rank of their group.
+def _quantile_scores(values: np.ndarray, *, ties: Literal["low", "high"]) -> np.ndarray:
+    """ceil(rank / n x 5) with rank 1 = worst value, n = number of customers; 1..5.
 
-    Equal values always get equal scores, and ties never lift a score: when most customers bought
-    once, they all share rank 1 and score F = 1 (with average ranks they would score 3 and look like
-    regular buyers). Computed in integers, ceil(5 rank / n) == (5 rank + n - 1) // n, so no float
-    rounding can move a customer across a cut. The result is always 1..5 since 1 <= rank <= n.
+    Tied customers share one rank, chosen so that a tie never helps or hurts in the direction that
+    misleads a marketer:
+
+    - ``ties="low"`` (F and M): the lowest rank of the group. Ties never lift a score: when most
+      customers bought once, they all share rank 1 and score F = 1 (with average ranks they would score
+      3 and look like regular buyers).
+    - ``ties="high"`` (R, ranked on -recency): the highest rank of the group. Ties never lower a
+      score: fifty customers who all bought yesterday share the top rank and score R = 5, not R = 1.
+
+    A dimension with one distinct value carries no ranking at all: it scores 1 with ``"low"`` (nobody
+    buys more or spends more than anyone else) and 5 with ``"high"`` (nobody bought less recently),
+    whatever n. Without this rule, two identical customers would score F = ceil(1 / 2 x 5) = 3.
+    Equal values always get equal scores and a better value never a lower score. Computed in integers,
+    ceil(5 rank / n) == (5 rank + n - 1) // n, so no float rounding can move a customer across a cut.
     """
     n = len(values)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    rank = pd.Series(values).rank(method="min").to_numpy().astype(np.int64)
+    if ties == "low" and values.min() == values.max():
+        return np.ones(n, dtype=np.int64)
+    rank = pd.Series(values).rank(method="min" if ties == "low" else "max").to_numpy().astype(np.int64)
     return (5 * rank + n - 1) // n
 
 
@@ -148,11 +176,15 @@ def score_rfm(table: pd.DataFrame, params: RfmParams = RfmParams()) -> pd.DataFr
         ``table`` (same rows, order and index) plus int columns r_score, f_score, m_score, fm_score,
         str rfm_code (e.g. "545") and str segment (a key of ``params.scheme``).
 
-        - quantile method: each score is ceil(pct x 5) with pct the percentile rank (rank / n); R ranks
-          -recency_days, so more recent is higher. Tied customers all get the score of their *average*
-          rank: if 30 % of customers bought once, they all have pct 0.155 and F score 1, and the next
-          distinct value starts above them. Scores never depend on row order. A single customer has
-          pct 1.0 and scores 5/5/5.
+        - quantile method: each score is ceil(rank / n x 5) with rank 1 the worst value; R ranks
+          -recency_days, so more recent is higher. Tied customers share a rank in the direction that
+          never misleads (see :func:`_quantile_scores`): for F and M the *lowest* rank of their group
+          (if 30 % of customers bought once, they all have rank 1 and F = 1), for R the *highest*
+          (customers tied on the most recent day all score R = 5). Scores are relative to the other
+          customers in ``table`` and never depend on row order. A dimension with a single distinct
+          value scores R = 5, F = 1, M = 1: identical customers (or a single one) are R5 F1 M1,
+          i.e. "new_customers" in :data:`SCHEME_11` and "potential" in :data:`SCHEME_4`;
+          :func:`relative_scores_note` says so.
         - threshold method: the cut-offs of ``params.thresholds`` (see :class:`Thresholds`).
         - fm_score = floor((f_score + m_score) / 2 + 0.5), i.e. the average rounded half up.
         - segment = ``params.scheme.grid[5 - r_score][fm_score - 1]``.
@@ -166,7 +198,8 @@ def score_rfm(table: pd.DataFrame, params: RfmParams = RfmParams()) -> pd.DataFr
     frequency = _values(table, FREQUENCY_COLUMN[params.frequency_basis])
     monetary = _values(table, "monetary")
     if params.method == "quantile":
-        r, f, m = _quantile_scores(-recency), _quantile_scores(frequency), _quantile_scores(monetary)
+        r = _quantile_scores(-recency, ties="high")
+        f, m = _quantile_scores(frequency, ties="low"), _quantile_scores(monetary, ties="low")
     else:
         cuts = params.thresholds
         r = _threshold_scores(recency, cuts.recency, lower_is_better=True)
@@ -184,35 +217,56 @@ def score_rfm(table: pd.DataFrame, params: RfmParams = RfmParams()) -> pd.DataFr
     )
 
 
-def _rounded_cuts(values: np.ndarray, decimals: int) -> tuple[float, ...]:
-    """20/40/60/80 % quantiles rounded half up to ``decimals``, bumped by one step where they collide."""
-    scale = 10.0**decimals
-    cuts: list[float] = []
-    for q in np.quantile(values, QUANTILES):
-        cut = math.floor(q * scale + 0.5) / scale
-        if cuts and cut <= cuts[-1]:
-            cut = round(cuts[-1] + 1 / scale, decimals)
-        cuts.append(cut)
-    return tuple(cuts)
-
-
 def quantile_thresholds(
     table: pd.DataFrame, *, frequency_basis: Literal["orders", "per_year"] = "orders"
 ) -> Thresholds:
-    """Cut-offs at the 20/40/60/80 % quantiles (linear interpolation), to prefill the threshold editor.
+    """The cut-offs that reproduce this table's quintile scores exactly, to prefill the threshold editor.
 
-    Days and order counts are rounded to whole numbers, orders per year and money to 2 decimals (half up);
-    where several quantiles round to the same value (e.g. most customers bought once) the later ones are
-    raised by one step (1 or 0.01) so the result is strictly increasing, e.g. frequency (1, 2, 3, 4).
-    These cut-offs only approximate the quantile method (which splits ties by average rank). With no
-    customers every dimension gets (0, 1, 2, 3).
+    Each cut is read off the quantile scores of :func:`score_rfm` themselves, so switching from
+    quintiles to these thresholds, with no edit, gives every customer the same scores and segment:
+
+    - recency (days): the cut for score s is the largest recency among customers scoring R >= s;
+    - frequency (orders or orders per year) and monetary (net spend): the cut for score s lies above the
+      largest value scoring below s and at or under the smallest value scoring s or more; of those, the
+      roundest number (fewest decimals, rounding that smallest value down), e.g. 2 orders, 56 or 12.5.
+
+    Where the quintiles leave a score empty (all one-time buyers: F 2..5 are empty) two cuts are equal,
+    or lie above every customer's value (the maximum rounded down, plus 1). With no customers every
+    dimension gets (0, 1, 2, 3).
     """
     column = FREQUENCY_COLUMN[frequency_basis]
-    dimensions = (("recency_days", 0), (column, 0 if frequency_basis == "orders" else 2), ("monetary", 2))
     if len(table) == 0:
         return Thresholds((0, 1, 2, 3), (0, 1, 2, 3), (0, 1, 2, 3))
-    recency, frequency, monetary = (_rounded_cuts(_values(table, c), d) for c, d in dimensions)
-    return Thresholds(recency, frequency, monetary)
+    recency, frequency, monetary = (_values(table, c) for c in ("recency_days", column, "monetary"))
+    return Thresholds(
+        recency=_rfm_cuts.recency_cuts(recency, _quantile_scores(-recency, ties="high")),
+        frequency=_rfm_cuts.higher_is_better_cuts(frequency, _quantile_scores(frequency, ties="low")),
+        monetary=_rfm_cuts.higher_is_better_cuts(monetary, _quantile_scores(monetary, ties="low")),
+    )
+
+
+def relative_scores_note(table: pd.DataFrame, params: RfmParams = RfmParams()) -> Note | None:
+    """A Note when quintile scores say little: a dimension where every customer has the same value.
+
+    Quantile scores rank customers against each other in this file, so identical customers all score
+    R5 F1 M1 (see :func:`score_rfm`) however long ago they bought. The note names the dimensions and
+    says the scores are relative. ``None`` for the threshold method (its cut-offs are absolute), for an
+    empty table and when every dimension has at least two distinct values.
+    """
+    if params.method != "quantile" or len(table) == 0:
+        return None
+    per_year = params.frequency_basis == "per_year"
+    dimensions = (("recency_days", "last order day", "最近购买日期"),
+                  (FREQUENCY_COLUMN[params.frequency_basis], *(("orders per year", "年均订单数") if per_year
+                                                              else ("number of orders", "订单数"))),
+                  ("monetary", "spend", "消费金额"))
+    flat = [(en, zh) for column, en, zh in dimensions if np.unique(_values(table, column)).size == 1]
+    if not flat:
+        return None
+    return Note.of(
+        "note_relative_scores", customers=len(table),
+        dimensions=Localized(en=", ".join(en for en, _ in flat), zh="、".join(zh for _, zh in flat)),
+    )
 
 
 SUMMARY_COLUMNS = (
@@ -236,7 +290,7 @@ def segment_summary(scored: pd.DataFrame, scheme: SegmentScheme, *, lang: str = 
     """
     for column in ("segment", "recency_days", "frequency", "monetary"):
         if column not in scored.columns:
-            raise DataError("rfm_missing_columns", columns=column)
+            raise DataError("rfm_missing_columns", columns=_column(column))
     groups = scored.groupby("segment", sort=False).agg(
         customers=("monetary", "size"),
         revenue=("monetary", "sum"),
@@ -328,7 +382,7 @@ def reasons(scored: pd.DataFrame, *, lang: str = "en", currency: str = "¥") -> 
     text = _REASON_TEXT["zh" if lang == "zh" else "en"]
     for column in ("recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"):
         if column not in scored.columns:
-            raise DataError("rfm_missing_columns", columns=column)
+            raise DataError("rfm_missing_columns", columns=_column(column))
     days = scored["recency_days"].astype("int64")
     orders = scored["frequency"].astype("int64")
     last = (text["days"][0] + days.astype("str") + text["days"][1]).mask(days == 1, text["one_day"])

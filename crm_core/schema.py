@@ -15,6 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
+from crm_core._statuses import EXCLUDED_STATUSES
 from crm_core.messages import render
 
 Lang = Literal["en", "zh"]
@@ -74,72 +75,134 @@ def _syn(*names: str) -> tuple[str, ...]:
 
 
 # Order of this tuple is the order of the mapping table in the UI.
+# Within a field, synonyms are RANKED: when several headers fit, the one whose synonym comes first wins
+# (Taobao's 买家实际支付金额 over 总金额; Shopify's "Created at" over "Paid at", a fallback only).
+# Headers are compared after normalize_header; European and Japanese words cover exports from shops there.
 FIELDS: tuple[Field, ...] = (
     Field("customer_id", "id", "Customer ID", "客户编号",
           _syn("customer id", "customerid", "customer_id", "customer no", "customer number", "client id", "customer",
                "client", "客户",
                "member id", "member no", "buyer id", "user id", "userid", "cust id", "custid",
                "客户编号", "客户id", "客户号", "客户代码", "会员卡号", "会员编号", "会员id", "会员号",
-               "用户id", "用户编号", "买家id", "顾客编号", "客户编码", "卡号")),
+               "用户id", "用户编号", "买家id", "顾客编号", "客户编码", "卡号",
+               "kundennummer", "kundennr", "kunden nr", "kunden id", "kundenid", "kunde",
+               "numéro de client", "numero de client", "n° client", "no client", "id client", "code client",
+               "número de cliente", "numero de cliente", "id cliente", "id de cliente", "código de cliente", "cliente",
+               "顧客番号", "顧客id", "顧客コード", "会員番号", "顧客",
+               # Buyer accounts and nicknames: the platform's login, used as the identity (see ACCOUNT_SYNONYMS).
+               "买家会员名", "下单帐号", "下单账号", "买家昵称", "买家账号", "买家帐号", "会员名", "用户名",
+               "buyer account", "buyer nickname", "buyer username", "username", "user name", "account name")),
     Field("order_id", "id", "Order ID", "订单号",
           _syn("order id", "orderid", "order_id", "order no", "order number", "invoice", "invoiceno",
-               "invoice no", "invoice number", "transaction id", "receipt no", "name",
+               "invoice no", "invoice number", "transaction id", "receipt no", "order",
                "订单号", "订单编号", "订单id", "交易流水号", "流水号", "单号", "交易号", "小票号", "发票号",
-               "子订单编号", "主订单编号")),
+               "子订单编号", "主订单编号",
+               "bestellnummer", "bestell nr", "bestellnr", "bestellung", "auftragsnummer", "auftrag",
+               "rechnungsnummer", "rechnungsnr", "rechnung", "belegnummer", "beleg",
+               "numéro de commande", "numero de commande", "n° de commande", "commande", "numéro de facture",
+               "facture", "número de pedido", "numero de pedido", "pedido", "número de factura", "factura",
+               "注文番号", "注文id", "受注番号", "伝票番号", "注文no")),
     Field("order_date", "date", "Order date", "下单日期",
-          _syn("order date", "orderdate", "order_date", "invoicedate", "invoice date", "date",
-               "transaction date", "purchase date", "created at", "paid at", "order time", "datetime",
-               "下单日期", "下单时间", "订单日期", "交易时间", "交易日期", "购买日期", "购买时间", "日期",
-               "订单创建时间", "付款时间", "支付时间", "消费时间", "消费日期", "成交时间")),
+          _syn("order date", "orderdate", "order_date", "invoicedate", "invoice date", "created at", "date",
+               "transaction date", "purchase date", "order time", "datetime",
+               "下单日期", "下单时间", "订单日期", "订单创建时间", "创建时间", "交易时间", "交易日期", "购买日期",
+               "购买时间", "日期", "消费时间", "消费日期", "成交时间",
+               "bestelldatum", "rechnungsdatum", "auftragsdatum", "kaufdatum", "datum",
+               "date de commande", "date de la commande", "date de facture", "date d'achat",
+               "fecha de pedido", "fecha del pedido", "fecha de compra", "fecha de factura", "fecha",
+               "注文日", "注文日時", "受注日", "購入日", "売上日", "日付",
+               # Fallbacks only: the order date is when the order was placed, not when it was paid.
+               "paid at", "paid date", "付款时间", "支付时间", "买家付款时间", "订单付款时间", "付款确认时间")),
     Field("product", "text", "Product", "商品名称",
           _syn("product", "product name", "description", "item", "item name", "lineitem name",
-               "商品名称", "商品", "产品名称", "产品", "品名", "宝贝标题", "商品标题")),
+               "商品名称", "商品", "产品名称", "产品", "品名", "宝贝标题", "商品标题",
+               "artikel", "artikelname", "artikelbezeichnung", "bezeichnung", "produkt", "produktname",
+               "produit", "nom du produit", "article", "désignation", "libellé",
+               "producto", "nombre del producto", "artículo", "articulo", "descripción",
+               "商品名")),
     Field("sku", "text", "Product code", "商品编码",
           _syn("sku", "stockcode", "stock code", "product code", "item code", "product id", "lineitem sku",
-               "商品编码", "商品编号", "货号", "产品编码", "商品id", "sku编码")),
+               "商品编码", "商品编号", "商品id", "货号", "产品编码", "sku编码", "商家编码",
+               "artikelnummer", "artikelnr", "art nr", "produktnummer", "référence", "reference produit",
+               "code article", "código", "codigo", "referencia", "商品コード", "品番")),
     Field("category", "text", "Category", "品类",
-          _syn("category", "product category", "product type", "品类", "类别", "商品类别", "商品分类", "分类", "类目")),
+          _syn("category", "product category", "product type", "品类", "类别", "商品类别", "商品分类", "分类", "类目",
+               "kategorie", "warengruppe", "catégorie", "categorie", "categoría", "categoria", "カテゴリ",
+               "カテゴリー")),
     Field("quantity", "number", "Quantity", "数量",
-          _syn("quantity", "qty", "lineitem quantity", "units", "数量", "购买数量", "商品数量", "件数", "宝贝数量")),
+          _syn("quantity", "qty", "lineitem quantity", "quantity (- refund)", "units",
+               "数量", "购买数量", "商品数量", "订购数量", "宝贝总数量", "件数", "宝贝数量",
+               "menge", "anzahl", "stückzahl", "stück", "quantité", "quantite", "qté", "cantidad", "個数")),
     Field("unit_price", "number", "Unit price", "单价",
-          _syn("unit price", "unitprice", "price", "lineitem price",
-               "单价", "商品单价", "价格", "销售单价", "宝贝单价")),
+          _syn("unit price", "unitprice", "price", "lineitem price", "item cost", "item price",
+               "单价", "商品单价", "价格", "销售单价", "宝贝单价", "京东价",
+               "einzelpreis", "stückpreis", "verkaufspreis", "preis", "prix unitaire", "prix",
+               "precio unitario", "precio", "単価", "価格", "販売価格")),
     Field("amount", "number", "Amount", "金额",
-          _syn("amount", "sales", "revenue", "total", "line total", "net sales", "sales amount", "paid amount",
-               "金额", "实付金额", "销售额", "实收金额", "订单金额", "消费金额", "成交金额", "买家实付金额",
-               "应付金额", "支付金额", "总金额", "销售金额")),
+          _syn("amount", "line total", "line amount", "net sales", "sales", "revenue", "sales amount", "paid amount",
+               "gross sales", "total",
+               "金额", "商品实际成交金额", "实付金额", "买家实际支付金额", "买家实付金额", "实收金额", "成交金额",
+               "消费金额", "销售额", "销售金额", "支付金额", "订单金额", "应付金额", "结算金额", "总金额",
+               "订单实付金额",
+               "betrag", "gesamtbetrag", "rechnungsbetrag", "umsatz", "summe", "gesamt",
+               "montant", "montant total", "total ttc", "importe", "importe total",
+               "金額", "売上金額", "合計金額", "売上")),
     Field("order_time", "text", "Order time (separate column)", "下单时间（单独一列）",
-          _syn("time", "order time of day", "时间")),
+          _syn("time", "order time of day", "时间", "时刻", "uhrzeit", "heure", "hora", "時刻", "時間")),
     Field("refund_amount", "number", "Refunded amount", "退款金额",
-          _syn("refund amount", "refunded amount", "refunded", "amount refunded", "refunds", "退款金额", "退款额")),
+          _syn("refund amount", "refunded amount", "refunded", "amount refunded", "refunds", "order refund amount",
+               "退款金额", "退款额", "已退款金额", "订单已退款金额",
+               "erstattung", "erstatteter betrag", "remboursement", "reembolso", "返金額")),
     Field("channel", "text", "Channel", "渠道",
           _syn("channel", "store", "shop", "source", "sales channel",
-               "渠道", "门店", "店铺", "来源", "销售渠道", "店铺名称")),
+               "渠道", "门店", "店铺", "来源", "销售渠道", "店铺名称",
+               "vertriebskanal", "kanal", "canal", "ショップ", "店舗")),
     Field("status", "text", "Order status", "订单状态",
-          _syn("status", "order status", "financial status", "订单状态", "交易状态", "状态")),
+          _syn("status", "order status", "financial status", "订单状态", "交易状态", "状态",
+               "bestellstatus", "statut", "état", "estado del pedido", "ステータス", "注文ステータス")),
     Field("name", "text", "Name", "姓名",
-          _syn("customer name", "full name", "buyer name", "contact name", "姓名", "客户姓名", "客户名称",
-               "会员姓名", "收货人姓名", "收货人", "买家会员名", "买家昵称"), "customer"),
+          _syn("customer name", "full name", "buyer name", "contact name", "billing name", "name",
+               "姓名", "客户姓名", "客户名称", "会员姓名", "收货人姓名", "收货人", "收件人",
+               "kundenname", "nom du client", "nom", "nombre del cliente", "nombre", "顧客名", "氏名", "お名前"),
+          "customer"),
     Field("phone", "id", "Phone", "手机号",
-          _syn("phone", "mobile", "phone number", "telephone", "tel", "cell", "手机号", "手机", "手机号码",
-               "电话", "联系电话", "联系手机", "电话号码"), "customer"),
+          _syn("phone", "mobile", "phone number", "telephone", "tel", "cell", "billing phone", "phone (billing)",
+               "手机号", "手机", "手机号码", "电话", "联系电话", "联系手机", "电话号码", "买家手机号",
+               "telefon", "telefonnummer", "handy", "téléphone", "teléfono", "telefono", "móvil",
+               "電話番号", "電話", "携帯番号"), "customer"),
     Field("email", "text", "Email", "邮箱",
-          _syn("email", "e-mail", "email address", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"), "customer"),
-    Field("gender", "text", "Gender", "性别", _syn("gender", "sex", "性别"), "customer"),
+          _syn("email", "e-mail", "email address", "mail", "email (billing)", "billing email",
+               "邮箱", "电子邮箱", "电子邮件", "邮件",
+               "e-mail-adresse", "courriel", "adresse e-mail", "correo", "correo electrónico", "メールアドレス",
+               "メール"), "customer"),
+    Field("gender", "text", "Gender", "性别",
+          _syn("gender", "sex", "性别", "geschlecht", "sexe", "sexo", "género", "性別"), "customer"),
     Field("city", "text", "City", "城市",
-          _syn("city", "town", "城市", "所在城市", "收货地址城市"),
+          _syn("city", "town", "billing city", "city (billing)", "城市", "所在城市", "收货地址城市",
+               "stadt", "ort", "ville", "ciudad", "市区町村"),
           "customer"),
     Field("region", "text", "Region / province", "省份/地区",
-          _syn("region", "province", "state", "地区", "省份", "省"), "customer"),
+          _syn("region", "province", "state", "billing province", "state code (billing)", "state code",
+               "地区", "省份", "省", "bundesland", "région", "provincia", "都道府県"), "customer"),
     Field("country", "text", "Country", "国家",
-          _syn("country", "country code", "国家", "国家/地区"), "customer"),
+          _syn("country", "country code", "billing country", "country code (billing)", "国家", "国家/地区",
+               "land", "pays", "país", "pais", "国"), "customer"),
     Field("signup_date", "date", "Signup date", "注册日期",
           _syn("signup date", "registration date", "join date", "member since", "created", "注册日期",
-               "注册时间", "入会日期", "开卡日期", "入会时间"), "customer"),
+               "注册时间", "入会日期", "开卡日期", "入会时间", "registrierungsdatum", "date d'inscription",
+               "fecha de registro", "登録日"), "customer"),
     Field("consent", "consent", "Marketing consent / opt-out", "营销同意/退订",
           _syn("consent", "opt in", "optin", "opt_in", "accepts marketing", "marketing consent", "opt out",
                "optout", "opt_out", "unsubscribed", "unsubscribe", "do not contact",
-               "营销同意", "同意营销", "是否同意营销", "退订", "已退订", "拒收", "拒收营销", "免打扰"), "customer"),
+               "营销同意", "同意营销", "是否同意营销", "退订", "已退订", "拒收", "拒收营销", "免打扰",
+               "newsletter", "werbeeinwilligung"), "customer"),
+)
+
+# Buyer logins and nicknames: used as the customer id when the file has no customer-number column, with a
+# note saying so (a nickname is not a person's name; 买家会员名 is the Taobao account, 收货人姓名 the person).
+ACCOUNT_SYNONYMS: tuple[str, ...] = (
+    "买家会员名", "下单帐号", "下单账号", "买家昵称", "买家账号", "买家帐号", "会员名", "用户名",
+    "buyer account", "buyer nickname", "buyer username", "username", "user name", "account name",
 )
 
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -206,35 +269,29 @@ class ColumnMapping:
         return cls.from_dict(columns)
 
 
-# Bare words that name a field only when they are the whole header ("客户类型" is not an id).
-EXACT_ONLY = frozenset({"customer", "client", "客户"})
+# Bare words that name a field only when they are the whole header: "客户类型" is not an id, "Item Name" is
+# not a person's name, "Time Zone" is not a time, "Rechnungsdatum" is not an invoice number.
+EXACT_ONLY = frozenset({
+    "customer", "client", "客户", "kunde", "cliente", "顧客", "order", "rechnung", "bestellung", "auftrag", "beleg",
+    "commande", "facture", "pedido", "factura", "name", "nom", "nombre", "time", "时间", "時間", "hora", "heure",
+    "preis", "prix", "precio", "total", "gesamt", "summe", "sales", "land", "国", "省", "state", "item", "created",
+    "source", "estado", "produit", "article", "artikel", "stück", "canal", "kanal", "商品", "状态",
+})
 
 
-def suggest_mapping(columns: list[str] | pd.Index) -> ColumnMapping:
-    """Propose a mapping from the upload's headers using each field's English and Chinese synonyms.
+def suggest_mapping(columns: list[str] | pd.Index | pd.DataFrame) -> ColumnMapping:
+    """Propose a mapping from the upload's headers (ranked synonyms), checked against the values when given the frame.
 
-    Exact (normalised) matches win over partial ones; each source column is used once.
+    With a list of headers only the words count: exact (normalised) matches win over partial ones, an
+    earlier synonym over a later one, and each source column is used once.  With the raw DataFrame
+    (``RawTable.frame``) each choice is also checked against its values; see
+    :func:`crm_core.mapping.propose_mapping`, which also says which guesses need confirming.
     """
-    normalized = {col: normalize_header(col) for col in columns}
-    chosen: dict[str, str] = {}
-    used: set[str] = set()
-    for exact in (True, False):
-        for fld in FIELDS:
-            if fld.name in chosen:
-                continue
-            synonyms = [normalize_header(s) for s in fld.synonyms]
-            for col, norm in normalized.items():
-                if col in used or not norm:
-                    continue
-                hit = norm in synonyms if exact else any(
-                    len(s) >= 2 and (s in norm) for s in synonyms
-                    if (len(s) >= 4 or not s.isascii()) and s not in EXACT_ONLY
-                )
-                if hit:
-                    chosen[fld.name] = col
-                    used.add(col)
-                    break
-    return ColumnMapping.from_dict(chosen)
+    from crm_core import mapping  # lazy: mapping imports this module and the value parsers
+
+    if isinstance(columns, pd.DataFrame):
+        return mapping.propose_mapping(columns).mapping
+    return mapping.propose_from_headers(list(columns)).mapping
 
 
 @dataclass(frozen=True)
@@ -285,10 +342,7 @@ class IngestOptions:
         "POST", "DOT", "M", "C2", "D", "CRUK", "PADS", "B", "BANK CHARGES", "AMAZONFEE", "S",
         "运费", "邮费", "手续费",
     )
-    excluded_statuses: tuple[str, ...] = (
-        "cancelled", "canceled", "closed", "voided", "void", "unpaid", "pending", "refunded", "failed",
-        "交易关闭", "已关闭", "已取消", "取消", "未付款", "等待买家付款", "待付款", "已退款", "退款成功", "作废",
-    )
+    excluded_statuses: tuple[str, ...] = EXCLUDED_STATUSES  # unpaid, cancelled, closed... per platform
     merge_duplicates: bool = False
     phone_region: str = "CN"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from crm_core.messages import Localized
 from crm_core.schema import DataError
 
 GRID_SIZE = 5
@@ -157,8 +158,9 @@ _ENTRIES = (
 SEGMENT_INFO: dict[str, SegmentInfo] = {info.key: info for info in _ENTRIES}
 
 
-def _grid_error(detail: str) -> DataError:
-    return DataError("bad_segment_map", detail=detail)
+def _grid_error(en: str, zh: str) -> DataError:
+    """``bad_segment_map`` with its detail in both languages."""
+    return DataError("bad_segment_map", detail=Localized(en=en, zh=zh))
 
 
 def _checked_labels(labels: Sequence[Sequence[str]]) -> tuple[tuple[str, str, str], ...]:
@@ -166,10 +168,12 @@ def _checked_labels(labels: Sequence[Sequence[str]]) -> tuple[tuple[str, str, st
     checked = []
     for label in labels:
         if not isinstance(label, tuple | list) or len(label) != 3 or not all(isinstance(p, str) for p in label):
-            raise _grid_error(f"a segment name must be (key, English name, Chinese name), got {label!r}")
+            raise _grid_error(f"a segment name must be (key, English name, Chinese name), got {label!r}",
+                              f"分群名称必须由（键、英文名称、中文名称）三项组成，当前为 {label!r}")
         key, name_en, name_zh = (part.strip() for part in label)
         if not key or not name_en or not name_zh:
-            raise _grid_error(f"segment {key or '?'} needs a non-empty English and Chinese name")
+            raise _grid_error(f"segment {key or '?'} needs a non-empty English and Chinese name",
+                              f"分群 {key or '?'} 需要填写英文名称和中文名称")
         checked.append((key, name_en, name_zh))
     return tuple(checked)
 
@@ -187,12 +191,18 @@ def _checked_grid(grid: object, known: set[str]) -> tuple[tuple[str, ...], ...]:
     """The grid as a 5 x 5 tuple of known segment keys."""
     rows = _grid_rows(grid)
     if len(rows) != GRID_SIZE or any(len(row) != GRID_SIZE for row in rows):
-        widths = ", ".join(str(len(row)) for row in rows) or "no"
-        raise _grid_error(f"it needs 5 rows (R 5 to 1) of 5 cells (FM 1 to 5), got {len(rows)} rows ({widths} cells)")
+        widths = ", ".join(str(len(row)) for row in rows)
+        raise _grid_error(
+            f"it needs 5 rows (R score 5 to 1) of 5 cells (FM score 1 to 5), got {len(rows)} rows"
+            + (f" ({widths} cells)" if rows else ""),
+            f"需要 5 行（R 分 5 到 1），每行 5 格（FM 分 1 到 5），当前为 {len(rows)} 行"
+            + (f"（每行分别 {'、'.join(str(len(row)) for row in rows)} 格）" if rows else ""),
+        )
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             if not isinstance(cell, str) or cell not in known:
-                raise _grid_error(f"the cell R{GRID_SIZE - i} / FM{j + 1} holds {cell!r}, which is not a segment")
+                raise _grid_error(f"the cell R{GRID_SIZE - i} / FM{j + 1} holds {cell!r}, which is not a segment",
+                                  f"R{GRID_SIZE - i} / FM{j + 1} 格中的 {cell!r} 不是已有的分群")
     return tuple(tuple(str(cell) for cell in row) for row in rows)
 
 

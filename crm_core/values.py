@@ -107,7 +107,8 @@ class AmountParse:
     example: str | None
 
 
-_CURRENCY = r"(?i)(?:RMB|CNY|USD|EUR|GBP|HKD|[¥$€£元])"
+# Dollar signs with a country prefix (US$, HK$, A$, NT$...) first, so no stray letters are left behind.
+_CURRENCY = r"(?i)(?:(?:US|HK|NT|AU|CA|NZ|SG|A|C|S)\$|RMB|CNY|USD|EUR|GBP|HKD|[¥$€£元])"
 _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
 # Dot decimal, optionally with comma thousands ("1,234.50"); and the mirror image ("1.234,50").
 _DOT_DECIMAL = rf"(?:(?:[0-9]+|[0-9]{{1,3}}(?:,[0-9]{{3}})+)(?:\.[0-9]*)?|\.[0-9]+){_EXPONENT}"
@@ -118,7 +119,7 @@ def parse_amounts(s: pd.Series) -> AmountParse:
     """Read money amounts: ``¥1,299``, ``RMB 88``, ``123.00元``, ``-$5.50``, ``(5.50)``, ``1.234,50``.
 
     After NFKC (so full-width ``１２３．４`` is 123.4), currency marks and words
-    (¥ $ € £ 元 RMB CNY USD EUR GBP HKD) and blanks are removed; a leading or trailing
+    (¥ $ € £ 元 RMB CNY USD EUR GBP HKD, and US$ HK$ A$ NT$...) and blanks are removed; a leading or trailing
     minus or parentheses make the value negative.  Digits are checked with ``[0-9]``, so
     non-ASCII digits that survive NFKC fail.  A value whose separators can be read only
     one way is read that way (``1,234.50``, ``12,5``, ``1.234.567``).  Values that can be

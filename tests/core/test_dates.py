@@ -58,7 +58,8 @@ def test_supported_forms(raw, expected):
 @pytest.mark.parametrize(
     "raw",
     ["2023-05-01 23:30:00 +0800", "2023-05-01 23:30:00+08:00", "2023-05-01T23:30:00Z", "2023-05-01T23:30:00-05:00",
-     "2023-05-01 23:30 UTC", "2023-05-01T23:30:00.000+0800"],
+     "2023-05-01 23:30 UTC", "2023-05-01T23:30:00.000+0800", "2023-05-01 23:30:00 -0500", "2023-05-01 23:30:00 -04:00",
+     "2023/5/1 23:30:00 +0800", "2023-05-01 11:30:00 PM +0800"],
 )
 def test_time_zone_offsets_keep_the_local_wall_clock(raw):
     # Converting "+0800" to UTC would move a late-evening order to the previous or next day.

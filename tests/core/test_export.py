@@ -160,18 +160,34 @@ def test_money_stays_numeric_and_chinese_round_trips_through_pandas():
         assert back["last_order_date"].iloc[1] == pd.Timestamp("2024-02-29")
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "\n=1", "＝1+1"])
-def test_formula_like_text_comes_back_as_quoted_text(text):
-    ws = workbook(to_excel_bytes({"s": pd.DataFrame({"v": [text, -5]})}))["s"]
-    assert (ws["A2"].value, ws["A2"].data_type) == ("'" + text, "s")
-    assert (ws["A3"].value, ws["A3"].data_type) == (-5, "n")
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "\n=1", "＝1+1", "＋1", "－1", "＠x",
+                                  "+86 138 1234 5678"])
+def test_formula_like_text_comes_back_unchanged_as_quote_prefixed_text(text):
+    ws = workbook(to_excel_bytes({"s": pd.DataFrame({"v": [text, -5, "a=b"]})}))["s"]
+    # The value has no apostrophe; the style's quotePrefix keeps it text when someone edits the cell.
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == (text, "s", True)
+    assert (ws["A3"].value, ws["A3"].data_type, ws["A3"].quotePrefix) == (-5, "n", False)
+    assert (ws["A4"].value, ws["A4"].quotePrefix) == ("a=b", False)
+
+
+def test_unmasked_phone_reads_back_exactly_with_openpyxl_and_calamine():
+    phones = pd.DataFrame({"phone": ["+86 138 1234 5678", "=1+1"]})
+    data = to_excel_bytes({"s": phones})
+    for engine in ("openpyxl", "calamine"):
+        back = pd.read_excel(io.BytesIO(data), sheet_name="s", engine=engine, dtype=str)
+        assert back["phone"].tolist() == ["+86 138 1234 5678", "=1+1"]
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode()
+    assert styles.count('quotePrefix="1"') == 3  # plain, bold header and italic note forms
+    # The CSV keeps the neutralising apostrophe: a CSV has no cell types to keep text text.
+    assert csv_rows(to_csv_bytes(phones))[1:] == [["'+86 138 1234 5678"], ["'=1+1"]]
 
 
 def test_headers_and_notes_are_neutralised_too():
     data = to_excel_bytes({"s": pd.DataFrame({"=cmd": [1]})}, title_notes={"s": "=HYPERLINK()"})
     ws = workbook(data)["s"]
-    assert (ws["A1"].value, ws["A1"].font.i) == ("'=HYPERLINK()", True)
-    assert (ws["A2"].value, ws["A2"].font.b, ws["A3"].value) == ("'=cmd", True, 1)
+    assert (ws["A1"].value, ws["A1"].font.i, ws["A1"].quotePrefix) == ("=HYPERLINK()", True, True)
+    assert (ws["A2"].value, ws["A2"].font.b, ws["A2"].quotePrefix, ws["A3"].value) == ("=cmd", True, True, 1)
+    assert ws["A1"].data_type == ws["A2"].data_type == "s"
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:A3"
     with pytest.raises(ValueError, match="not exported: t"):
         to_excel_bytes({"s": pd.DataFrame({"a": [1]})}, title_notes={"t": "x"})
@@ -188,7 +204,7 @@ def test_awkward_values():
     })
     ws = workbook(to_excel_bytes({"s": df}))["s"]
     assert (ws["A2"].value, ws["A2"].data_type, ws["A3"].value) == ("12345678901234567", "s", 123456789012345)
-    assert ws["B2"].value == "∞" and ws["B3"].value == "'-∞"
+    assert ws["B2"].value == "∞" and (ws["B3"].value, ws["B3"].quotePrefix) == ("-∞", True)
     assert ws["C2"].value == datetime(2024, 3, 1, 13, 45) and ws["C2"].number_format == "yyyy-mm-dd hh:mm:ss"
     assert ws["D2"].value == "x" * 32_767 and ws["D3"].value == "😀" * 16_383  # 32,767 UTF-16 units at most
     assert ws["E2"].value == "a\rb" and ws["E3"].value == "x\r\ny"
@@ -303,12 +319,72 @@ def test_campaign_list_columns():
         campaign_list(CUSTOMERS.assign(opted_out=["no", "yes", "no"]), columns=["customer_id"])
 
 
+def test_campaign_list_leaves_out_a_column_with_no_data():
+    customers = CUSTOMERS.assign(channel=None, gender=["", " ", None], city=[None, None, "北京"])
+    built = campaign_list(customers, columns=["customer_id", "channel", "gender", "city", "monetary"])
+    # channel: None on every row; gender: blank text only; city has one value among the listed (C1, C3).
+    assert list(built.frame.columns) == ["Customer ID", "City", "Total spend"]
+    kept = campaign_list(customers, columns=["customer_id", "channel", "city"],
+                         options=ListOptions(drop_empty_columns=False))
+    assert list(kept.frame.columns) == ["Customer ID", "Channel", "City"]
+    nobody = campaign_list(customers.assign(opted_out=True), columns=["customer_id", "channel"])
+    # An empty list keeps its header.
+    assert nobody.rows == 0 and list(nobody.frame.columns) == ["Customer ID", "Channel"]
+
+
+def test_has_data():
+    assert not export.has_data(pd.Series([None, np.nan], dtype=object))
+    assert not export.has_data(pd.Series(["", "  "], dtype="str"))
+    assert export.has_data(pd.Series([None, "x"])) and export.has_data(pd.Series([0.0, np.nan]))
+    assert not export.has_data(pd.Series([], dtype="float64"))
+
+
+def test_customer_id_that_is_an_email_or_phone_is_masked():
+    shop = pd.DataFrame(
+        {"monetary": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]},
+        index=pd.Index(["zhang.san@example.com", "13812345678", "+44 20 7946 0958", "C001", "00012345",
+                        "138-1234-5678"], name="customer_id"),
+    )
+    masked = campaign_list(shop, columns=["customer_id", "monetary"]).frame["Customer ID"].tolist()
+    assert masked == ["z***@example.com", "138****5678", "+44 2* **** 0958", "C001", "00012345", "138-****-5678"]
+    plain = campaign_list(shop, columns=["customer_id"], options=ListOptions(mask_personal=False))
+    assert plain.frame["Customer ID"].tolist() == list(shop.index)
+    assert export.mask_identifier(pd.Series(["a@b.cn", None])).tolist()[0] == "a***@b.cn"
+
+
+class _Report:
+    """The two attributes excluded_rows_table reads, hand-made."""
+
+    def __init__(self, excluded: pd.DataFrame) -> None:
+        self.excluded = excluded
+
+
+def test_excluded_rows_table_shows_reasons_in_words():
+    excluded = pd.DataFrame({
+        "row": [3, 7, 9], "reason": ["nonpositive_price", "status", "missing_customer"],
+        "detail": ["-2", "已取消", None], "Customer": ["C1", "C2", None], "Price": ["-2", "5", "6"],
+    })
+    en = export.excluded_rows_table(_Report(excluded), "en")
+    assert list(en.columns) == ["Why excluded", "Row in file", "Detail", "Customer", "Price"]
+    assert en["Why excluded"].tolist() == ["zero or negative price", "order status 已取消", "no customer id"]
+    assert en["Row in file"].tolist() == [3, 7, 9] and en["Customer"].tolist()[:2] == ["C1", "C2"]
+    zh = export.excluded_rows_table(_Report(excluded), "zh")
+    assert list(zh.columns[:3]) == ["排除原因", "文件中的行号", "详情"]
+    assert zh["排除原因"].tolist() == ["单价为零或负数", "订单状态为 已取消", "缺少客户编号"]
+    rows = csv_rows(to_csv_bytes(zh))
+    assert rows[1][:3] == ["单价为零或负数", "3", "'-2"] and rows[3][2] == ""  # the CSV neutralising rule
+    empty = export.excluded_rows_table(_Report(excluded.iloc[:0]), "en")
+    assert list(empty.columns) == ["Why excluded", "Row in file", "Detail", "Customer", "Price"] and empty.empty
+
+
 def test_column_labels():
     required = ["customer_id", "name", "phone", "email", "gender", "city", "segment", "segment_name", "r_score",
                 "f_score", "m_score", "rfm_code", "recency_days", "frequency", "orders_per_year", "monetary",
                 "avg_order_value", "first_order_date", "last_order_date", "channel", "offer", "suggested_channel",
-                "reason", "opted_out"]
+                "reason", "opted_out", "in_list", "left_out_opted_out", "excluded_reason", "row", "detail"]
     assert set(required) <= set(export.COLUMN_LABELS)
+    for name, (en, zh) in export.COLUMN_LABELS.items():
+        assert en and zh and en != zh, name
     assert (column_label("opted_out", "en"), column_label("opted_out", "zh")) == ("Opted out", "已退订")
     assert column_label("monetary", "fr") == "Total spend" and column_label("whatever", "zh") == "whatever"
     assert ColumnFormat(money=("monetary",)).code_for("消费总额") == "#,##0.00"
@@ -316,10 +392,16 @@ def test_column_labels():
 
 # --- properties ----------------------------------------------------------------------------------
 
-def expected_text(text: str) -> str:
-    """Written independently of the module: drop what XML 1.0 cannot hold, then quote formula starts."""
+def expected_kept(text: str) -> tuple[str, bool]:
+    """Written independently of the module: drop what XML 1.0 cannot hold; does it start like a formula?"""
     kept = "".join(ch for ch in text if ch in "\t\n\r" or (ch >= " " and ch not in "\ufffe\uffff"))
-    starts = kept[:1] and (kept[0] in TRIGGERS or unicodedata.normalize("NFKC", kept[0])[0] in TRIGGERS)
+    starts = bool(kept[:1]) and (kept[0] in TRIGGERS or unicodedata.normalize("NFKC", kept[0])[0] in TRIGGERS)
+    return kept, starts
+
+
+def expected_text(text: str) -> str:
+    """The CSV rule: a formula start gets a leading apostrophe."""
+    kept, starts = expected_kept(text)
     return "'" + kept if starts else kept
 
 
@@ -341,8 +423,11 @@ def test_no_exported_text_starts_like_a_formula(df):
             assert cell.data_type != "f"
             source = df[name].iloc[row_number]
             if isinstance(source, str):
-                assert (cell.value or "") == expected_text(source)
-                assert (cell.value or " ")[0] not in TRIGGERS
+                kept, starts = expected_kept(source)
+                assert (cell.value or "") == kept
+                assert cell.quotePrefix is starts
+                if kept:
+                    assert cell.data_type == "s"
             elif name == "count":
                 assert cell.value == source
     rows = csv_rows(to_csv_bytes(df))
@@ -351,3 +436,56 @@ def test_no_exported_text_starts_like_a_formula(df):
             if name in ("text", "other"):
                 assert field == expected_text(source[name])
                 assert not re.match(r"[=+\-@\t\r\n]", field)
+
+
+# --- segment lists (pipeline) --------------------------------------------------------------------
+
+def scored_table() -> pd.DataFrame:
+    """Five scored customers by hand: three high value (one opted out), two potential (both opted out)."""
+    from crm_core import rfm
+
+    return pd.DataFrame(
+        {"segment": ["high_value", "high_value", "high_value", "potential", "potential"],
+         "recency_days": [1, 2, 3, 40, 50], "frequency": [5, 4, 3, 2, 1],
+         "monetary": [500.0, 400.0, 300.0, 80.0, 20.0], "avg_order_value": [100.0, 100.0, 100.0, 40.0, 20.0],
+         "r_score": [5, 5, 4, 2, 1], "f_score": [5, 4, 4, 2, 1], "m_score": [5, 5, 4, 2, 1],
+         "rfm_code": ["555", "545", "444", "222", "111"],
+         "last_order_date": pd.to_datetime(["2025-03-30", "2025-03-29", "2025-03-28", "2025-02-19", "2025-02-09"]),
+         "channel": [None] * 5, "city": ["上海", None, None, "北京", None],
+         "opted_out": pd.array([False, True, False, True, True], dtype="boolean")},
+        index=pd.Index(["a@shop.com", "C2", "C3", "C4", "C5"], name="customer_id"),
+    ).reset_index(), rfm.SCHEMES["4"]
+
+
+def test_segment_lists_count_opted_out_per_segment_and_drop_empty_columns():
+    from crm_core import pipeline
+
+    scored, scheme = scored_table()
+    sheets, summary, opted_out = pipeline.segment_lists(scored, scheme=scheme, options=ListOptions(lang="en"))
+    assert opted_out == 3 and list(sheets) == ["High value"]  # potential: both opted out, no empty sheet
+    listed = sheets["High value"]
+    assert "Channel" not in listed.columns and "City" in listed.columns  # channel is None on every row
+    assert listed["Customer ID"].tolist() == ["a***@shop.com", "C3"]  # an e-mail id is masked by default
+    assert summary[["Segment", "Customers", "In the list", "Left out (opted out)"]].values.tolist() == [
+        ["High value", 3, 2, 1], ["Potential", 2, 0, 2]]
+    everyone = pipeline.segment_lists(scored, scheme=scheme, options=ListOptions(include_opted_out=True))
+    assert everyone[2] == 0 and everyone[1]["Left out (opted out)"].tolist() == [0, 0]
+    assert everyone[1]["In the list"].tolist() == [3, 2]
+
+
+def test_workbook_summary_says_why_lists_are_shorter():
+    from crm_core import pipeline
+
+    scored, scheme = scored_table()
+    ws = workbook(pipeline.rfm_workbook(scored, scheme=scheme, options=ListOptions(lang="zh")))["概览"]
+    assert ws["A1"].value.startswith("3 位已退订营销的客户未列入名单") and ws["A1"].font.i
+    assert [c.value for c in ws[2]][:4] == ["客户分群", "客户数", "列入名单人数", "未列入（已退订）"]
+    assert [c.value for c in ws[3]][:4] == [scheme.name("high_value", "zh"), 3, 2, 1]
+    assert ws["C3"].number_format == "#,##0"
+    nobody_left_out = workbook(pipeline.rfm_workbook(scored.assign(opted_out=False), scheme=scheme))["Summary"]
+    assert nobody_left_out["A1"].value == "Segment"  # no note when no one is left out
+
+
+def test_personal_ids_are_counted_for_the_masking_switch():
+    ids = pd.Series(["a@b.cn", "13812345678", "C001", None, "00012345"])
+    assert export.count_personal_ids(ids) == 2

@@ -1,5 +1,6 @@
 """standardize(): row accounting, exclusion reasons, returns, mapping errors, duplicates (hand-computed)."""
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -47,7 +48,7 @@ def test_suggested_mapping_online_retail_headers():
     )
     assert mapping.as_dict() == {
         "customer_id": "CustomerID", "order_id": "InvoiceNo", "order_date": "InvoiceDate", "product": "Description",
-        "sku": "StockCode", "quantity": "Quantity", "unit_price": "UnitPrice", "city": "Country",
+        "sku": "StockCode", "quantity": "Quantity", "unit_price": "UnitPrice", "country": "Country",
     }
 
 
@@ -89,8 +90,8 @@ def test_customer_table_hand_computed():
     assert table.loc["002", "gross_sales"] == 50.0
     assert table.loc["002", "returns_value"] == -50.0
     assert table.loc["002", "monetary"] == 0.0
-    # window: first purchase 2024-01-05 to 2024-01-13 = 8 days -> 1 order = 365.25/8 per year
-    assert table.loc["001", "orders_per_year"] == pytest.approx(365.25 / 8)
+    # own tenure 2024-01-05 to 2024-01-13 = 8 days, below the 90-day floor -> 1 order = 365.25/90 per year
+    assert table.loc["001", "orders_per_year"] == pytest.approx(365.25 / 90)
 
 
 def test_returns_can_be_left_out():
@@ -135,9 +136,14 @@ def test_mapping_errors_name_the_problem(mapping, code):
     assert info.value.code == code
 
 
-def test_missing_customer_message_names_the_field():
-    with pytest.raises(DataError, match=r"Customer ID \(客户编号\)"):
+def test_missing_customer_message_names_the_field_in_each_language_only():
+    with pytest.raises(DataError, match=r"mapped to Customer ID\. .*e\.g\. customer id, customer no\)") as info:
         standardize(raw_table(), ColumnMapping.from_dict({"order_date": "下单日期", "amount": "金额"}))
+    english, chinese = info.value.text("en"), info.value.text("zh")
+    assert chinese.startswith("没有列对应到“客户编号”。请在列映射中选择包含它的列（表头可能是 ")
+    assert re.search(r"表头可能是 [\u4e00-\u9fff]+、[\u4e00-\u9fff]+ 等", chinese)
+    assert not re.search(r"[\u4e00-\u9fff]", english)  # no Chinese inside the English message
+    assert not re.search(r"[A-Za-z]", chinese)  # and no English inside the Chinese one
 
 
 def test_ambiguous_dates_ask_then_follow_the_choice():
@@ -158,8 +164,9 @@ def test_nothing_usable_is_a_clear_error():
     rows = [[None, "2024-01-01", "5"], [None, "2024-01-02", "5"]]
     raw = raw_table(rows, ["customer", "date", "amount"])
     mapping = ColumnMapping.from_dict({"customer_id": "customer", "order_date": "date", "amount": "amount"})
-    with pytest.raises(DataError, match="None of the 2 rows could be used: missing_customer"):
+    with pytest.raises(DataError, match=r"None of the 2 rows could be used: no customer id \(2\)\.") as info:
         standardize(raw, mapping)
+    assert info.value.text("zh") == "2 行中没有可用的行：缺少客户编号（2 行）。请检查列映射。"
 
 
 def test_duplicate_customers_found_and_merged_on_request():
@@ -263,8 +270,9 @@ def test_future_dates_are_flagged_and_do_not_move_the_analysis_date():
     raw = raw_table(rows, ["customer", "date", "amount"])
     result = standardize(raw, suggest_mapping(raw.frame.columns))
     notes = {n.code: dict(n.params) for n in result.report.notes}
-    assert notes["note_future_dates"]["rows"] == 1
-    assert default_as_of(result.orders) <= date.today() + pd.Timedelta(days=1)
+    # from the file alone: the bulk ends 2024-01-05, and 180 days later is 2024-07-03
+    assert notes["note_future_dates"] == {"rows": 1, "after": "2024-07-03"}
+    assert default_as_of(result.orders) < date(2099, 1, 6)
     table = customer_table(result.orders)
     assert list(table["customer_id"]) == ["a"]  # the 2099 line is after the analysis date
 

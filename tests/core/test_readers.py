@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from crm_core.readers import detect_header_row, list_sheets, read_upload, sniff_file_type
+from crm_core.readers import detect_header_row, encoding_label, list_sheets, read_upload, sniff_file_type
 from crm_core.schema import DataError, ReadOptions
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "readers"
@@ -40,7 +41,8 @@ def test_utf8_keeps_line_numbers_across_a_blank_line():
     assert table.frame.loc[2, "金额"] == "100.50"
     assert all(dtype == "str" for dtype in table.frame.dtypes)
     assert table.notes[0].code == "note_encoding"
-    assert dict(table.notes[0].params) == {"encoding": "utf-8", "delimiter": "comma"}
+    assert table.notes[0].text("en") == "Read as text in UTF-8, separated by comma."
+    assert table.notes[0].text("zh") == "已按文本读取，编码为UTF-8，分隔符为逗号。"
 
 
 def test_utf8_lists_legacy_codecs_that_also_decode_it():
@@ -237,17 +239,94 @@ def test_excel_header_row_chosen_by_the_user():
     assert table.frame.loc[2, "Column 3"] == "门店：上海" and table.notes == ()
 
 
-def test_two_sheets_first_by_default_other_on_request():
+def test_two_sheets_with_orders_the_bigger_by_default_other_on_request():
+    # Both sheets have the same two known headers; 二月 has more rows, so it is read, with a note.
     data = (DATA / "two_sheets.xlsx").read_bytes()
     assert list_sheets(data, "two_sheets.xlsx") == ("一月", "二月")
-    first = read("two_sheets.xlsx")
-    assert first.sheet == "一月" and first.sheet_names == ("一月", "二月")
-    assert first.frame["客户编号"].tolist() == ["J1"]
-    second = read("two_sheets.xlsx", ReadOptions(sheet="二月"))
-    assert second.frame.index.tolist() == [2, 3] and second.frame.loc[3, "金额"] == "3"
+    chosen = read("two_sheets.xlsx")
+    assert chosen.sheet == "二月" and chosen.sheet_names == ("一月", "二月")
+    assert chosen.frame["客户编号"].tolist() == ["F1", "F2"]
+    assert codes(chosen) == ["note_sheet_chosen"]
+    first = read("two_sheets.xlsx", ReadOptions(sheet="一月"))
+    assert first.frame.index.tolist() == [2] and first.frame.loc[2, "金额"] == "1" and first.notes == ()
     with pytest.raises(DataError, match="no sheet named 三月. Sheets: 一月, 二月") as caught:
         read("two_sheets.xlsx", ReadOptions(sheet="三月"))
     assert caught.value.code == "no_sheet"
+    assert "现有工作表：一月、二月。" in caught.value.text("zh")
+
+
+def test_notes_sheet_in_front_of_the_orders_is_passed_over():
+    table = read("notes_then_orders.xlsx")
+    assert (table.sheet, table.header_row) == ("消费明细", 3)
+    assert table.sheet_names == ("说明", "消费明细")
+    assert list(table.frame.columns) == ["会员卡号", "消费时间", "消费金额", "商品名称"]
+    assert table.frame.index.tolist() == [4, 5, 6]
+    assert table.frame.loc[5].tolist() == ["V002", "2024-01-04 15:30:00", "56.5", "面膜"]
+    assert codes(table) == ["note_sheet_chosen", "note_header_row"]
+    assert table.notes[0].text("en") == ("Read the sheet 消费明细: it holds the orders table. The workbook also has "
+                                         "说明; choose another sheet if this is not the right one.")
+    assert table.notes[0].text("zh").startswith("已读取工作表 消费明细：订单数据在这张表中。工作簿中还有 说明；")
+    notes = read("notes_then_orders.xlsx", ReadOptions(sheet="说明"))  # the user's choice is read as asked
+    assert notes.sheet == "说明" and notes.frame["说明"].tolist()[0].startswith("1. 本表由收银系统导出")
+
+
+def test_notes_then_orders_loads_through_the_pipeline():
+    from crm_core import pipeline
+
+    loaded = pipeline.load((DATA / "notes_then_orders.xlsx").read_bytes(), "notes_then_orders.xlsx")
+    assert loaded.result.orders["customer_id"].tolist() == ["V001", "V002", "V001"]
+    assert loaded.result.orders["amount"].tolist() == [128.0, 56.5, 99.0]
+
+
+def test_a_sheet_without_data_names_every_sheet():
+    error = error_of("no_data_sheets.xlsx", ReadOptions(sheet="订单"))
+    assert error.code == "sheet_no_data"
+    assert str(error) == ("The sheet 订单 of no_data_sheets.xlsx has no data rows under its header. The workbook's "
+                          "sheets: 说明 (1 row), 订单 (1 row). Choose the sheet that holds the orders.")
+    assert "工作簿中的工作表：说明（1 行）、订单（1 行）。" in error.text("zh")
+    # With no sheet chosen, none holds data: both are named too.
+    error = error_of("no_data_sheets.xlsx")
+    assert error.code == "no_sheet_with_data"
+    assert "Sheets: 说明 (1 row), 订单 (1 row)." in str(error)
+    assert "工作表：说明（1 行）、订单（1 行）。" in error.text("zh")
+    # The CLI prints the very same error.
+    from crm_core import cli
+
+    assert error.text("zh") in cli_output(cli, DATA / "no_data_sheets.xlsx")
+
+
+def cli_output(cli, path) -> str:
+    import contextlib
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(["rfm", str(path), "--out", "/dev/null", "--lang", "zh"])
+        except SystemExit as exit_:
+            code = exit_.code
+    assert code == 2
+    return out.getvalue() + err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("codec", "en", "zh"),
+    [("utf-8", "UTF-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM", "UTF-8（带 BOM）"),
+     ("gb18030", "Chinese (GB18030/GBK)", "中文编码（GB18030/GBK）"),
+     ("GBK", "Chinese (GB18030/GBK)", "中文编码（GB18030/GBK）"),
+     ("utf-16-le", "UTF-16", "UTF-16"), ("cp1252", "Western European (Windows-1252)", "西欧语言（Windows-1252）"),
+     ("mac-roman", "MAC-ROMAN", "MAC-ROMAN"), ("no-such-codec", "NO-SUCH-CODEC", "NO-SUCH-CODEC")],
+)
+def test_encoding_label_in_words(codec, en, zh):
+    assert encoding_label(codec) == encoding_label(codec, "en") == en
+    assert encoding_label(codec, "zh") == zh
+
+
+@pytest.mark.parametrize("name", ["utf8_bom.csv", "gbk.csv", "cp1252.csv", "utf16_tab.txt"])
+def test_encoding_notes_carry_no_codec_names(name):
+    note = read(name).notes[0]
+    for lang in ("en", "zh"):
+        assert not re.search(r"utf-8-sig|gb18030|cp1252|utf-16", note.text(lang))
+    assert "编码为" in note.text("zh")
 
 
 def test_totals_row_is_kept_for_standardize_to_drop():
@@ -290,16 +369,22 @@ def test_legacy_xls_is_read_with_xlrd():
 def test_renamed_docx():
     error = error_of("renamed_docx.xlsx")
     assert error.code == "wrong_type"
-    assert error.params == {"name": "renamed_docx.xlsx", "claimed": ".xlsx", "actual": "a Word document"}
+    assert error.text("en") == ("renamed_docx.xlsx is named like a .xlsx file but is really a Word document. "
+                                "Open it in Excel and save it as .xlsx or CSV.")
+    assert "实际内容是 Word 文档" in error.text("zh")
 
 
 def test_word97_named_xls():
-    assert error_of("word97_as.xls").params["actual"] == "a Word document (.doc)"
+    error = error_of("word97_as.xls")
+    assert "is really a Word document (.doc)." in error.text("en")
+    assert "实际内容是 Word 文档（.doc）" in error.text("zh")
 
 
 def test_password_protected_workbook():
-    with pytest.raises(DataError, match=r"encrypted.xlsx could not be opened .* \(it is password-protected\)"):
+    expected = r"encrypted.xlsx could not be opened .* \(it is password-protected\)"
+    with pytest.raises(DataError, match=expected) as caught:
         read("encrypted.xlsx")
+    assert "（文件设有密码保护）" in caught.value.text("zh")
 
 
 def test_sniff_file_type_trusts_bytes_not_names():
@@ -333,7 +418,8 @@ def test_text_named_xlsx_is_read_as_csv_with_a_note():
 def test_zip_bomb_is_refused_before_parsing():
     error = error_of("zip_bomb.xlsx")
     assert error.code == "unsafe_workbook"
-    assert error.params["detail"] == "a part expands 1,026 times"
+    assert "(a part expands 1,026 times)" in error.text("en")
+    assert "（其中一个部件解压后膨胀 1,026 倍）" in error.text("zh")
 
 
 def test_image_named_csv_is_unsupported():
@@ -349,6 +435,10 @@ def test_damaged_ole2_and_zip_are_unreadable_workbooks():
         with pytest.raises(DataError, match="could not be opened as a workbook") as caught:
             read_upload(data, name)
         assert caught.value.code == "unreadable_workbook"
+        # In words, never a Python exception name such as BadZipFile.
+        assert "(the file is damaged or is not a complete Excel workbook)" in str(caught.value)
+        assert "（文件已损坏，或不是完整的 Excel 工作簿）" in caught.value.text("zh")
+        assert not re.search(r"[A-Z][a-z]+(Error|File|Exception)", caught.value.text("en"))
 
 
 def test_size_limit_comes_first():

@@ -1,7 +1,11 @@
-"""Properties of crm_core.readers: only DataError escapes, and CSV written by pandas reads back exactly."""
+"""Properties of crm_core.readers: only DataError escapes, CSV written by pandas reads back exactly, and
+the sheet holding the orders is found behind a notes page."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -67,3 +71,31 @@ def test_csv_written_by_pandas_reads_back_the_same_text(encoding, delimiter, dat
     pd.testing.assert_frame_equal(table.frame.reset_index(drop=True), expected)
     if not frame.apply(lambda column: column.str.contains("\n")).any().any():
         assert table.frame.index.tolist() == list(range(2, len(frame) + 2))
+
+
+NOTES_LINES = st.text(st.sampled_from(COMMON_CHINESE + "，。：1234 说明导出"), min_size=1, max_size=20)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes=st.lists(NOTES_LINES.filter(str.strip), min_size=1, max_size=4), titles=st.integers(0, 3),
+       orders=st.integers(1, 5), orders_first=st.booleans())
+def test_the_orders_sheet_is_picked_whatever_the_notes_say(notes, titles, orders, orders_first):
+    # A notes page of one-column text lines and an orders sheet (title rows, then a known header): with no
+    # sheet chosen the orders sheet is read, before or after the notes, and its name is in the first note.
+    workbook = openpyxl.Workbook()
+    notes_sheet = workbook.active
+    notes_sheet.title = "说明"
+    for line in notes:
+        notes_sheet.append([line])
+    orders_sheet = workbook.create_sheet("消费明细", index=0 if orders_first else None)
+    for number in range(titles):
+        orders_sheet.append([f"标题 {number + 1}"])
+    orders_sheet.append(CHINESE_HEADERS[:3])
+    for number in range(orders):
+        orders_sheet.append([f"C{number}", "2024-01-05", number + 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_upload(buffer.getvalue(), "workbook.xlsx")
+    assert table.sheet == "消费明细" and table.header_row == titles + 1
+    assert table.frame["客户编号"].tolist() == [f"C{number}" for number in range(orders)]
+    assert table.notes[0].code == "note_sheet_chosen" and dict(table.notes[0].params)["sheet"] == "消费明细"

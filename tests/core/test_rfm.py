@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -142,13 +143,61 @@ def test_ties_share_the_score_of_their_lowest_rank() -> None:
     assert scored["r_score"].tolist() == [4, 5, 3, 5, 2, 1]
 
 
-def test_one_customer_scores_five_and_no_customers_give_an_empty_table() -> None:
+def test_one_customer_scores_r5_f1_m1_and_no_customers_give_an_empty_table() -> None:
+    # A single customer is the smallest case of "all identical": nothing to rank, so R5 F1 M1 -> new_customers.
     one = rfm.score_rfm(HAND.iloc[[7]])
-    assert one[["r_score", "f_score", "m_score"]].iloc[0].tolist() == [5, 5, 5]
-    assert one["segment"].tolist() == ["champions"]
+    assert one[["r_score", "f_score", "m_score"]].iloc[0].tolist() == [5, 1, 1]
+    assert one["segment"].tolist() == ["new_customers"]
     empty = rfm.score_rfm(HAND.iloc[:0])
     assert empty.empty and list(empty.columns) == [*HAND.columns, *rfm.SCORE_COLUMNS]
     assert str(empty["r_score"].dtype) == "int64"
+
+
+def test_fifty_customers_who_all_bought_yesterday_score_r5_not_lost() -> None:
+    # Before: ties took their lowest rank, 1 of 50 -> R = ceil(5 / 50) = 1 and every one of them was "Lost".
+    table = pd.DataFrame({"customer_id": [f"c{i}" for i in range(50)], "recency_days": [1] * 50,
+                          "frequency": [1] * 50, "monetary": [20.0] * 50})
+    scored = rfm.score_rfm(table)
+    assert set(scored["rfm_code"]) == {"511"}
+    assert set(scored["segment"]) == {"new_customers"}
+    assert set(rfm.score_rfm(table, rfm.RfmParams(scheme=rfm.SCHEME_4))["segment"]) == {"potential"}
+    assert set(rfm.reasons(scored)) == {"Last order 1 day ago · 1 order · spent ¥20 (R5 F1 M1)"}
+
+
+def test_recency_ties_take_the_highest_rank_frequency_ties_the_lowest() -> None:
+    # n = 4. R ranks -recency: 30 -> rank 1 -> ceil(5 / 4) = 2; the three 1s share ranks 2..4 and take 4 -> 5
+    # (with their lowest rank, 2, they would score ceil(10 / 4) = 3).
+    # F: the three 1s share ranks 1..3 and take 1 -> ceil(5 / 4) = 2; 4 orders, rank 4 -> 5.
+    table = pd.DataFrame({"recency_days": [1, 1, 30, 1], "frequency": [1, 1, 4, 1], "monetary": [5.0, 6.0, 7.0, 8.0]})
+    scored = rfm.score_rfm(table)
+    assert scored["r_score"].tolist() == [5, 5, 2, 5]
+    assert scored["f_score"].tolist() == [2, 2, 5, 2]
+    assert scored["m_score"].tolist() == [2, 3, 4, 5]  # ranks 1..4 -> ceil(5/4, 10/4, 15/4, 20/4)
+
+
+def test_identical_customers_score_r5_f1_m1_whatever_their_number() -> None:
+    # Without the one-distinct-value rule, two identical customers would score F = M = ceil(5 / 2) = 3.
+    for n in (1, 2, 3, 4, 5, 7):
+        table = pd.DataFrame({"recency_days": [400] * n, "frequency": [3] * n, "monetary": [99.0] * n})
+        assert set(rfm.score_rfm(table)["rfm_code"]) == {"511"}, n
+
+
+def test_relative_scores_note_for_degenerate_dimensions() -> None:
+    same = pd.DataFrame({"recency_days": [9, 9, 9], "frequency": [1, 1, 1], "orders_per_year": [2.0, 3.0, 4.0],
+                         "monetary": [10.0, 10.0, 10.0]})
+    note = rfm.relative_scores_note(same)
+    assert note.code == "note_relative_scores" and note.level == "info"
+    assert note.text("en").startswith(
+        "All 3 customers have the same last order day, number of orders, spend, so those scores cannot tell them apart."
+    )
+    assert "scores compare each customer with the others in this file" in note.text("en")
+    assert note.text("zh").startswith("全部 3 位客户的最近购买日期、订单数、消费金额都相同")
+    per_year = rfm.relative_scores_note(same, rfm.RfmParams(frequency_basis="per_year"))
+    assert "the same last order day, spend," in per_year.text("en")  # orders per year differ
+    assert rfm.relative_scores_note(HAND) is None
+    assert rfm.relative_scores_note(HAND.iloc[:0]) is None
+    cuts = rfm.Thresholds((1, 2, 3, 4), (1, 2, 3, 4), (1, 2, 3, 4))
+    assert rfm.relative_scores_note(same, rfm.RfmParams(method="threshold", thresholds=cuts)) is None
 
 
 @st.composite
@@ -265,30 +314,116 @@ def test_rf_matrix_has_all_25_cells() -> None:
 
 def test_quantile_thresholds_of_the_hand_example() -> None:
     cuts = rfm.quantile_thresholds(HAND)
-    # Sorted recency 2 5 10 10 30 45 60 180 200 365; position 9p: 1.8 -> 5 + .8 * 5 = 9, 3.6 -> 10 + .6 * 20 = 22,
-    # 5.4 -> 45 + .4 * 15 = 51, 7.2 -> 180 + .2 * 20 = 184.
-    assert cuts.recency == (9, 22, 51, 184)
-    # Sorted frequency 1 1 1 2 2 3 4 6 9 12: 1, 2, 3.4 -> 3, 6.6 -> 7.
-    assert cuts.frequency == (1, 2, 3, 7)
-    # Sorted monetary -20 40 60 250 300 500 800 1200 3000 5400: 56, 280, 620, 1560.
-    assert cuts.monetary == (56, 280, 620, 1560)
+    # R (HAND_R): the largest recency scoring >= 5 is B's 5, >= 4 C/D's 10, >= 3 F's 45, >= 2 I's 180.
+    assert cuts.recency == (5, 10, 45, 180)
+    # F (HAND_F): smallest value scoring >= 2 is 2 (largest below: 1), >= 3 is 3, >= 4 is 4, >= 5 is 9 (below: 6).
+    assert cuts.frequency == (2, 3, 4, 9)
+    # M (HAND_M): >= 2 starts at I's 60 (largest below: B's 40), >= 3 at 300, >= 4 at 800, >= 5 at 3000.
+    assert cuts.monetary == (60, 300, 800, 3000)
+    assert_same_scores(HAND, cuts)
 
 
-def test_quantile_thresholds_are_made_strictly_increasing() -> None:
+def test_quantile_thresholds_pick_the_roundest_number_between_the_groups() -> None:
+    table = pd.DataFrame({"recency_days": range(5), "frequency": [1, 2, 3, 4, 5],
+                          "monetary": [10.0, 12.34, 12.5, 99.99, 100.0]})
+    # M scores 1..5 by rank. >= 2 starts at 12.34 over 10 -> 12; >= 3 at 12.5 over 12.34 -> 12.5 (12 is not above
+    # 12.34); >= 4 at 99.99 over 12.5 -> 99; >= 5 at 100 over 99.99 -> 100.
+    cuts = rfm.quantile_thresholds(table)
+    assert cuts.monetary == (12, 12.5, 99, 100)
+    assert_same_scores(table, cuts)
+
+
+def test_quantile_thresholds_with_empty_scores_use_equal_cuts() -> None:
+    # All identical: R5 F1 M1 for everyone. R: every cut is the one recency, 5. F and M: nobody scores >= 2,
+    # so each cut lies above the maximum (rounded down, + 1): 1 -> 2, 9.99 -> 10, 0.5 per year -> 1.
     once = pd.DataFrame({"recency_days": [5] * 4, "frequency": [1] * 4, "orders_per_year": [0.5] * 4,
                          "monetary": [9.99] * 4})
-    assert rfm.quantile_thresholds(once) == rfm.Thresholds((5, 6, 7, 8), (1, 2, 3, 4), (9.99, 10.0, 10.01, 10.02))
-    assert rfm.quantile_thresholds(once, frequency_basis="per_year").frequency == (0.5, 0.51, 0.52, 0.53)
+    assert rfm.quantile_thresholds(once) == rfm.Thresholds((5, 5, 5, 5), (2, 2, 2, 2), (10, 10, 10, 10))
+    assert rfm.quantile_thresholds(once, frequency_basis="per_year").frequency == (1, 1, 1, 1)
+    assert_same_scores(once, rfm.quantile_thresholds(once))
+    # Ties at the top, n = 6: F 1,1,1 -> rank 1 -> 1; 5,5,5 -> rank 4 -> ceil(20 / 6) = 4; nobody scores 5.
+    top = pd.DataFrame({"recency_days": [1, 1, 1, 2, 2, 2], "frequency": [1, 1, 1, 5, 5, 5],
+                        "monetary": [1.0, 1.0, 1.0, 5.0, 5.0, 5.0]})
+    cuts = rfm.quantile_thresholds(top)
+    assert cuts.frequency == (5, 5, 5, 6) and cuts.monetary == (5, 5, 5, 6)
+    # R: the 1s share ranks 4..6 -> 6 -> 5; the 2s ranks 1..3 -> 3 -> ceil(15 / 6) = 3. Cuts: 1, 1, 2, 2.
+    assert cuts.recency == (1, 1, 2, 2)
+    assert_same_scores(top, cuts)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        pd.DataFrame({"recency_days": [3, 40, 7, 200, 1], "frequency": [1] * 5, "monetary": [20.0, 5, 7.5, 100, 3]}),
+        HAND.iloc[[3]],
+        pd.DataFrame({"recency_days": [0, 0], "frequency": [2, 2], "monetary": [-5.5, -5.5]}),
+    ],
+    ids=["all one-time buyers", "a single customer", "all identical, negative spend"],
+)
+def test_quantile_thresholds_reproduce_hand_made_tables(table: pd.DataFrame) -> None:
+    assert_same_scores(table, rfm.quantile_thresholds(table))
+
+
+def assert_same_scores(table: pd.DataFrame, cuts: rfm.Thresholds, **params: object) -> None:
+    quantile = rfm.score_rfm(table, rfm.RfmParams(**params))
+    threshold = rfm.score_rfm(table, rfm.RfmParams(method="threshold", thresholds=cuts, **params))
+    pd.testing.assert_frame_equal(threshold, quantile)
+
+
+@pytest.fixture(scope="module")
+def sample_customers() -> pd.DataFrame:
+    from crm_core import pipeline
+    from crm_core.customers import customer_table
+
+    path = Path(__file__).resolve().parents[2] / "sample_data" / "orders_zh.csv"
+    return customer_table(pipeline.load(path.read_bytes(), path.name).result.orders)
+
+
+@pytest.mark.parametrize("basis", ["orders", "per_year"])
+@pytest.mark.parametrize("scheme", [rfm.SCHEME_11, rfm.SCHEME_4], ids=["11", "4"])
+def test_prefilled_thresholds_give_the_sample_the_same_segments(sample_customers, basis, scheme) -> None:
+    cuts = rfm.quantile_thresholds(sample_customers, frequency_basis=basis)
+    assert_same_scores(sample_customers, cuts, frequency_basis=basis, scheme=scheme)
+    segments = rfm.score_rfm(sample_customers, rfm.RfmParams(frequency_basis=basis, scheme=scheme))["segment"]
+    if basis == "orders":
+        assert cuts.frequency[0] == 2  # one order scores F = 1
+        if scheme is rfm.SCHEME_11:  # the segments the old prefill (F cut 1) lost are there
+            assert {"new_customers", "promising", "lost"} <= set(segments)
+
+
+@st.composite
+def customer_tables(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(min_value=1, max_value=30))
+    money = st.one_of(st.sampled_from([-10.0, 0.0, 9.99, 10.0, 25.5, 1e6]),
+                      st.floats(-100, 1e5, allow_nan=False, allow_infinity=False))
+    rows = st.tuples(st.integers(0, 30), st.integers(1, 5), st.floats(0.01, 400, allow_nan=False), money)
+    values = draw(st.lists(rows, min_size=n, max_size=n))
+    return pd.DataFrame(values, columns=["recency_days", "frequency", "orders_per_year", "monetary"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(customer_tables(), st.sampled_from(["orders", "per_year"]))
+def test_prefilled_thresholds_reproduce_the_quintiles(table: pd.DataFrame, basis: str) -> None:
+    assert_same_scores(table, rfm.quantile_thresholds(table, frequency_basis=basis), frequency_basis=basis)
 
 
 @pytest.mark.parametrize(
     ("values", "shown"),
-    [((7, 7, 30, 90), "7, 7, 30, 90"), ((90, 30, 7, 1), "90, 30, 7, 1"), ((7, 30, 90), "7, 30, 90"),
+    [((7, 6, 30, 90), "7, 6, 30, 90"), ((90, 30, 7, 1), "90, 30, 7, 1"), ((7, 30, 90), "7, 30, 90"),
      ((7, 30, float("nan"), 90), "7, 30, nan, 90"), (("7", "abc", "30", "90"), "7, abc, 30, 90")],
 )
 def test_bad_thresholds_are_refused(values: tuple, shown: str) -> None:
-    with pytest.raises(DataError, match=re.escape(f"Thresholds for M must be four increasing numbers (got {shown})")):
+    expected = f"Thresholds for M must be four numbers, each at least as large as the one before (got {shown})."
+    with pytest.raises(DataError, match=re.escape(expected)):
         rfm.Thresholds(recency=(1, 2, 3, 4), frequency=(1, 2, 3, 4), monetary=values)
+
+
+def test_equal_thresholds_leave_a_score_empty() -> None:
+    # Frequency (2, 2, 3, 5): 1 order -> F1; 2 orders pass both 2s -> F3; nobody scores F2.
+    cuts = rfm.Thresholds(recency=(1, 2, 3, 4), frequency=(2, 2, 3, 5), monetary=(1, 2, 3, 4))
+    table = pd.DataFrame({"recency_days": [1] * 5, "frequency": [1, 2, 3, 4, 5], "monetary": [1.0] * 5})
+    scored = rfm.score_rfm(table, rfm.RfmParams(method="threshold", thresholds=cuts))
+    assert scored["f_score"].tolist() == [1, 3, 4, 4, 5]
 
 
 def test_threshold_method_needs_thresholds() -> None:
@@ -315,8 +450,22 @@ def test_bad_grids_are_refused() -> None:
         with pytest.raises(DataError) as error:
             rfm.scheme_with_grid(rfm.SCHEME_11, grid)
         assert error.value.code == "bad_segment_map", name
-    with pytest.raises(DataError, match=r"the cell R1 / FM5 holds 'vip'"):
+    with pytest.raises(DataError, match=r"the cell R1 / FM5 holds 'vip', which is not a segment") as error:
         rfm.scheme_with_grid(rfm.SCHEME_11, cases["unknown key"])
+    assert error.value.text("zh") == "分群规则无效：R1 / FM5 格中的 'vip' 不是已有的分群。"
+    with pytest.raises(DataError) as error:
+        rfm.scheme_with_grid(rfm.SCHEME_11, cases["short row"])
+    assert str(error.value) == ("The segment map is not valid: it needs 5 rows (R score 5 to 1) of 5 cells "
+                                "(FM score 1 to 5), got 5 rows (5, 5, 5, 5, 4 cells).")
+    assert error.value.text("zh") == ("分群规则无效：需要 5 行（R 分 5 到 1），每行 5 格（FM 分 1 到 5），"
+                                      "当前为 5 行（每行分别 5、5、5、5、4 格）。")
+    with pytest.raises(DataError) as error:
+        rfm.scheme_with_grid(rfm.SCHEME_11, "champions")
+    assert error.value.text("en").endswith("got 0 rows.") and error.value.text("zh").endswith("当前为 0 行。")
+    with pytest.raises(DataError) as error:
+        rfm.scheme_with_label(rfm.SCHEME_11, "vip", name_en="VIP", name_zh=" ")
+    assert error.value.text("zh") == "分群规则无效：分群 vip 需要填写英文名称和中文名称。"
+    assert not re.search("[A-Za-z]{3,}", error.value.text("zh").replace("vip", ""))
 
 
 def test_custom_grid_and_labels() -> None:
@@ -381,12 +530,14 @@ def test_missing_columns_and_values_are_reported() -> None:
     with pytest.raises(DataError, match="no monetary column") as error:
         rfm.score_rfm(HAND.drop(columns="monetary"))
     assert error.value.code == "rfm_missing_columns"
+    assert error.value.text("zh") == "客户表缺少 RFM 评分所需的 消费金额 列。请根据订单重新生成客户表。"
     with pytest.raises(DataError, match="no orders_per_year column"):
         rfm.score_rfm(HAND.drop(columns="orders_per_year"), rfm.RfmParams(frequency_basis="per_year"))
     gaps = HAND.assign(monetary=HAND["monetary"].where(HAND["monetary"] > 100))
     with pytest.raises(DataError, match="3 customers have no monetary value") as error:
         rfm.score_rfm(gaps)
     assert error.value.code == "rfm_missing_values"
+    assert error.value.text("zh") == "有 3 位客户缺少 消费金额，无法评分。请检查这些客户的订单。"
 
 
 def test_one_time_buyers_score_f1_even_when_they_are_most_customers() -> None:

@@ -117,6 +117,12 @@ def test_genuine_long_and_short_ids_are_not_flagged():
         ("-$5.50", -5.5),
         ("$-5.50", -5.5),
         ("(5.50)", -5.5),
+        ("($5.50)", -5.5),  # accounting style negative with a currency sign
+        ("US$5.50", 5.5),
+        ("HK$ 1,200.00", 1200.0),
+        ("-$4.25", -4.25),  # Square refund line
+        ("118.00元", 118.0),  # Taobao 打款商家金额
+        ("¥-3", -3.0),
         ("€ 9,99", 9.99),
         ("£1,000,000", 1_000_000.0),
         ("１２３．４", 123.4),
@@ -134,7 +140,8 @@ def test_amount_written_one_way_is_read(raw, expected):
     assert not result.failed.iloc[0]
 
 
-@pytest.mark.parametrize("raw", ["abc", "٣٤", "$", "-", "1,2,3", "(-5)", "-5-", "12.34.56", "1.2.3,4", "N/A"])
+@pytest.mark.parametrize("raw", ["abc", "٣٤", "$", "-", "1,2,3", "(-5)", "-5-", "12.34.56", "1.2.3,4", "N/A", "XY$5",
+                                 "five dollars"])
 def test_unreadable_amount_fails(raw):
     result = parse_amounts(text([raw, "1"]))
     assert math.isnan(result.values.iloc[0])

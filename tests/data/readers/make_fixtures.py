@@ -111,6 +111,34 @@ def two_sheets() -> bytes:
     return _workbook_bytes(workbook)
 
 
+def notes_then_orders() -> bytes:
+    """A notes page (说明) in front of the orders (消费明细), which have two title rows above the header."""
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "说明"
+    for line in ("说明", "1. 本表由收银系统导出，金额单位为元。", "2. 消费明细见第二张工作表。"):
+        notes.append([line])
+    orders = workbook.create_sheet("消费明细")
+    orders.append(["会员消费明细表"])
+    orders.append(["导出日期：2024-01-31", None, "门店：全部"])
+    orders.append(["会员卡号", "消费时间", "消费金额", "商品名称"])
+    for row in (["V001", dt.datetime(2024, 1, 3, 10, 5), 128.0, "洗面奶"], ["V002", dt.datetime(2024, 1, 4, 15, 30),
+                56.5, "面膜"], ["V001", dt.datetime(2024, 1, 20, 11, 0), 99.0, "爽肤水"]):
+        orders.append(row)
+    return _workbook_bytes(workbook)
+
+
+def no_data_sheets() -> bytes:
+    """Two sheets and no data: a one-line notes page and an orders sheet holding only its header."""
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "说明"
+    notes.append(["订单请在下一张表填写"])
+    orders = workbook.create_sheet("订单")
+    orders.append(["客户编号", "下单日期", "金额"])
+    return _workbook_bytes(workbook)
+
+
 def totals_row() -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -227,6 +255,8 @@ def binary_fixtures() -> dict[str, bytes]:
     return {
         "title_rows.xlsx": title_rows(),
         "two_sheets.xlsx": two_sheets(),
+        "notes_then_orders.xlsx": notes_then_orders(),
+        "no_data_sheets.xlsx": no_data_sheets(),
         "totals_row.xlsx": totals_row(),
         "formula_no_value.xlsx": formula_no_value(),
         "excel_dates_numbers.xlsx": excel_dates_numbers(),

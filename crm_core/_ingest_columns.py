@@ -1,0 +1,132 @@
+"""Mapped columns as integer codes into their distinct values, and the row bookkeeping of ingest.
+
+Order exports repeat the same ids, dates, products and statuses thousands of times: every parser runs
+once per distinct value and the answers are spread back to the rows with numpy (see :class:`Distinct`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from crm_core import values
+from crm_core.mapping import composite_parts
+from crm_core.schema import normalize_header
+
+TOTALS_WORDS = frozenset({"合计", "总计", "小计", "总合计", "total", "totals", "grand total", "sum", "subtotal"})
+COMPOSITE_SEPARATOR = " | "
+
+
+class Distinct:
+    """A column as integer codes into its distinct values, so each parser runs once per distinct value.
+
+    ``codes`` (one int per row, -1 where the cell is empty) may be rewritten by a row rule (carrying an
+    order's value down to its other lines); ``raw`` stays the cell as read, for the excluded-rows table.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        self.raw = series
+        self.codes, uniques = pd.factorize(series)
+        self.values = pd.Series(uniques, dtype="str")
+
+    def spread(self, per_value: pd.Series) -> pd.Series:
+        """Per-distinct-value results as one value per row (missing cells get the missing value)."""
+        if per_value.dtype == bool:
+            out = np.append(per_value.to_numpy(), False)[self.codes]
+        else:
+            out = per_value.array.take(self.codes, allow_fill=True)
+        return pd.Series(out, index=self.raw.index, name=self.raw.name)
+
+    def apply(self, parse) -> pd.Series:
+        return self.spread(parse(self.values))
+
+    def apply_parse(self, parse):
+        """For parsers returning a dataclass with per-value ``values`` and ``failed`` Series."""
+        result = parse(self.values)
+        return dataclasses.replace(result, values=self.spread(result.values), failed=self.spread(result.failed))
+
+    def mask(self, test) -> np.ndarray:
+        """``test`` (distinct values -> bools) as a bool per row; missing cells are False."""
+        answer = as_bool(pd.Series(test(self.values)))
+        return np.append(answer, False)[self.codes]
+
+    def count(self, test) -> int:
+        return int(self.mask(test).sum())
+
+    def group_codes(self, cleaned: pd.Series) -> tuple[np.ndarray, int]:
+        """One int per row naming its cleaned value (``cleaned``: one per distinct value), -1 where missing.
+
+        Raw spellings that clean to one value (``="A1"`` and ``A1``) share a code.
+        """
+        per_value, uniques = pd.factorize(cleaned)
+        return np.append(per_value, -1)[self.codes], len(uniques)
+
+
+def as_bool(mask) -> np.ndarray:
+    """A numpy bool array from a bool/boolean Series or array (missing counts as False)."""
+    if isinstance(mask, pd.Series):
+        return mask.to_numpy(dtype=bool, na_value=False, copy=True)
+    return np.array(mask, dtype=bool)
+
+
+def source_series(frame: pd.DataFrame, source: str) -> pd.Series:
+    """The cells a mapping source names: a column, or two columns read as one (``"<A> + <B>"``).
+
+    A composite source (the last-resort identity: consignee name + address) joins the two cleaned cells
+    as ``"张三 | 北京市…"``; a row with either part empty has no value, because half a composite key would
+    merge different people.
+    """
+    if source in frame.columns:
+        return frame[source]
+    first, second = composite_parts(source, frame.columns)
+    a, _ = values.clean_text(frame[first])
+    b, _ = values.clean_text(frame[second])
+    joined = a.str.cat(b, sep=COMPOSITE_SEPARATOR)  # missing where either part is missing
+    return pd.Series(joined, index=frame.index, name=source, dtype="str")
+
+
+def totals_rows(frame: pd.DataFrame, columns: dict[str, Distinct]) -> np.ndarray:
+    """Rows whose first cell or an id cell says 合计 / Total (a sheet's totals line)."""
+    first = next((d for d in columns.values() if d.raw.name == frame.columns[0]), None) or Distinct(frame.iloc[:, 0])
+    candidates = [first] + [columns[n] for n in ("customer_id", "order_id", "product") if n in columns]
+    mask = np.zeros(len(frame), dtype=bool)
+    for column in {id(c): c for c in candidates}.values():
+        mask |= column.mask(_is_totals_label)
+    return mask
+
+
+def _is_totals_label(cells: pd.Series) -> np.ndarray:
+    # Only short cells without digits can be a totals label: test those few one by one.
+    candidates = (cells.str.len() <= 14) & ~cells.str.contains("[0-9]", regex=True)
+    answer = np.zeros(len(cells), dtype=bool)
+    for position in np.flatnonzero(as_bool(candidates)):
+        answer[position] = normalize_header(cells.iloc[position]).rstrip(" :") in TOTALS_WORDS
+    return answer
+
+
+def excluded_frame(frame, reason, reason_order, details, bad_lines) -> pd.DataFrame:
+    """The excluded rows: row number, reason code, detail text, then the row's original cells."""
+    at = np.flatnonzero(reason)
+    detail = np.full(len(frame), None, dtype=object)
+    for hit, info in details:
+        positions = np.flatnonzero(hit)
+        detail[positions] = info.iloc[positions].to_numpy(dtype=object)
+    excluded = frame.iloc[at]
+    head = pd.DataFrame(
+        {
+            "row": np.asarray(frame.index[at], dtype="int64"),
+            "reason": np.asarray(reason_order, dtype=object)[reason[at] - 1],
+            "detail": pd.Series(detail[at], index=excluded.index, dtype="object").astype("str"),
+        },
+        index=excluded.index,
+    )
+    excluded = pd.concat([head, excluded], axis=1).reset_index(drop=True)
+    if bad_lines:
+        extra = pd.DataFrame(
+            {"row": [n for n, _ in bad_lines], "reason": "malformed_line", "detail": [t[:200] for _, t in bad_lines]}
+        )
+        excluded = pd.concat([excluded, extra], ignore_index=True)
+        excluded = excluded.sort_values("row", kind="stable").reset_index(drop=True)
+    return excluded
