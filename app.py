@@ -37,20 +37,35 @@ with st.sidebar:
 
 
 def show_data_status(slot) -> None:
-    """File name and counts; never computes (pages compute the summary, the sidebar only reads it)."""
+    """File name and counts; never computes (pages compute the summary, the sidebar only reads it).
+
+    The customer count is the one for the analysis date the RFM page last scored, labelled with that
+    date when it is not the default (the day after the last order), so it matches the page.
+    """
     upload = state.upload()
     if upload is None:
         slot.caption(t("no_data"))
         return
+    problem = state.read_problem(upload)
+    if problem is not None:
+        slot.markdown(t(f"status_{problem}", name=upload.name))
+        return
     summary = state.known_summary(upload)
-    if summary:
-        slot.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
-    else:
+    if not summary:
         slot.markdown(f"**{upload.name}**")
+        return
+    scored = state.scored_count(upload)
+    if scored is not None and scored[0] != summary["default_as_of"]:
+        slot.markdown(t("loaded_file_as_of", name=upload.name, rows=summary["rows_used"], customers=scored[1],
+                        date=f"{scored[0]:%Y-%m-%d}"))
+    else:
+        slot.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
 
 
 status_slot = status_box.empty()
 show_data_status(status_slot)
+# A page that stops early (st.stop) skips the redraw below; ui.state.stop() calls this first.
+st.session_state[state.STATUS_HOOK] = lambda: show_data_status(status_slot)
 navigation.run()
 # Again after the page, which may just have computed the counts (skipped when a page guard stopped the run).
 show_data_status(status_slot)

@@ -36,7 +36,7 @@ fmt = st.segmented_control(t("format"), ["xlsx", "csv"], default="xlsx", require
 
 if not segments or not columns:
     st.info(t("export_empty"))
-    st.stop()
+    state.stop()
 currency = state.currency()
 options = export.ListOptions(include_contact=include_contact, mask_personal=mask,
                              include_opted_out=include_opted_out, lang=lang())
@@ -45,23 +45,25 @@ try:
                                                   columns=tuple(columns), options=options, currency=currency)
 except DataError as exc:
     st.error(exc.text(lang()))
-    st.stop()
+    state.stop()
+state.set_scored_count(up, as_of, len(scored))
 if opted_out:
     st.info(t("opted_out_left_out", n=opted_out))
 st.caption(t("export_summary", lists=len(sheets), rows=sum(len(f) for f in sheets.values())))
 
 name = up.name.rsplit(".", 1)[0]
 file_name = f"{name}_rfm_{as_of:%Y%m%d}.{fmt}"
-build = pipeline.rfm_workbook if fmt == "xlsx" else pipeline.rfm_csv_bytes
-st.download_button(
-    t("download", fmt="Excel" if fmt == "xlsx" else "CSV"),
-    # Built only when clicked (on Streamlit's download thread), from the already-scored table.
-    data=lambda: build(scored, scheme=scheme, segments=tuple(segments), columns=tuple(columns), options=options,
-                       currency=currency),
-    file_name=file_name,
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv",
-    type="primary", icon="⬇️",
-)
+try:
+    with st.spinner(t("building")):
+        payload = cached.list_file(*key, as_of, params, fmt, tuple(segments), tuple(columns), options, currency)
+except DataError as exc:
+    st.error(t("download_failed", detail=exc.text(lang())))
+else:
+    st.download_button(
+        t("download", fmt="Excel" if fmt == "xlsx" else "CSV"), data=payload, file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv",
+        type="primary", icon="⬇️",
+    )
 st.caption(t("export_safety"))
 
 if sheets:

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from crm_core import rfm
+from crm_core import export, rfm
 from crm_core.schema import DataError
-from ui import cached, charts, state
+from ui import cached, charts, data_view, state
 from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
@@ -17,14 +17,18 @@ st.title(t("rfm_title"))
 
 # --- settings ----------------------------------------------------------------------------------
 params = state.rfm_params()
-c1, c2, c3, c4 = st.columns([1, 1.5, 1.4, 1.1])
+c1, c2, c3, c4 = st.columns([1, 1.3, 1.3, 1])
 as_of = c1.date_input(t("as_of"), value=state.as_of(summary["default_as_of"]), help=t("as_of_help"),
                       min_value=summary["first_date"] + timedelta(days=1), key="as_of_input")
 st.session_state[state.AS_OF] = as_of
-method = c2.segmented_control(t("method"), ["quantile", "threshold"], default=params.method, required=True,
-                              format_func=labels(["quantile", "threshold"], lambda m: t(f"method_{m}")))
-basis = c3.segmented_control(t("frequency_basis"), ["orders", "per_year"], default=params.frequency_basis,
-                             required=True, format_func=labels(["orders", "per_year"], lambda b: t(f"basis_{b}")))
+# Radios rather than segmented controls: their labels wrap instead of being cut off in a narrow column.
+method = c2.radio(t("method"), ["quantile", "threshold"], horizontal=True, help=t("method_help"),
+                  index=["quantile", "threshold"].index(st.session_state.get(state.METHOD_PREFERENCE, params.method)),
+                  format_func=labels(["quantile", "threshold"], lambda m: t(f"method_{m}")))
+st.session_state[state.METHOD_PREFERENCE] = method
+basis = c3.radio(t("frequency_basis"), ["orders", "per_year"], horizontal=True, help=t("frequency_basis_help"),
+                 index=["orders", "per_year"].index(params.frequency_basis),
+                 format_func=labels(["orders", "per_year"], lambda b: t(f"basis_{b}")))
 schemes = list(rfm.SCHEMES)
 # Remembered in the session (not in widget state, which Streamlit drops when the user visits another page).
 scheme_key = c4.selectbox(t("scheme"), schemes, index=schemes.index(st.session_state.get("scheme_base", "11")),
@@ -59,7 +63,7 @@ if method == "threshold":
         )
     except DataError as exc:
         st.error(exc.text(lang()))
-        st.stop()
+        state.stop()
 
 with st.expander(t("edit_segments")):
     names = {k: scheme.name(k, lang()) for k in rfm.SEGMENT_INFO}
@@ -67,9 +71,11 @@ with st.expander(t("edit_segments")):
     by_name = {rfm.SCHEMES["11"].name(k, lg): k for k in rfm.SEGMENT_INFO for lg in ("en", "zh")}
     by_name |= {scheme.name(k, lg): k for k in scheme.segments() for lg in ("en", "zh")}
     editor = f"{scheme_key}_{lang()}_{st.session_state.get('editor_gen', 0)}"
-    grid_df = pd.DataFrame([[names[k] for k in row] for row in scheme.grid], index=[f"R{r}" for r in (5, 4, 3, 2, 1)],
-                           columns=[f"FM{f}" for f in (1, 2, 3, 4, 5)])
+    grid_df = pd.DataFrame([[names[k] for k in row] for row in scheme.grid],
+                           index=[t("r_row", r=r) for r in (5, 4, 3, 2, 1)],
+                           columns=[t("fm_column", f=f) for f in (1, 2, 3, 4, 5)])
     st.caption(t("segment_map"))
+    st.caption(t("fm_explained"))
     options = [names[k] for k in scheme.segments()] + [n for k, n in names.items() if k not in scheme.segments()]
     edited_grid = st.data_editor(grid_df, key=f"grid_{editor}", width="stretch", height=fit_height(5),
                                  column_config={
@@ -102,23 +108,36 @@ st.session_state[state.RFM_PARAMS] = params
 # --- results -----------------------------------------------------------------------------------
 with st.spinner(t("computing")):
     scored = cached.scores(*key, as_of, params)
+state.set_scored_count(up, as_of, len(scored))
 if rows_after:
     st.warning(t("future_rows", rows=rows_after))
+relative = rfm.relative_scores_note(table, params)
+if relative is not None:
+    st.info(relative.text(lang()))
 segs = rfm.segment_summary(scored, scheme, lang=lang())
 currency = state.currency()
 pareto = rfm.pareto_share(scored)
-k = st.columns(4)
+k = st.columns([1, 1.3, 1, 1.3])
 k[0].metric(t("kpi_customers"), f"{len(scored):,}")
 k[1].metric(t("kpi_revenue"), money_text(float(scored["monetary"].sum()), currency))
 k[2].metric(t("kpi_orders"), f"{int(scored['frequency'].sum()):,}")
 k[3].metric(t("kpi_pareto"), "–" if pd.isna(pareto) else f"{pareto:.0%}")
+# The currency right under the money figures (a narrow column beside them would cut the revenue off at 1,280 px).
+sentence, money = st.columns([3, 1])
 if not pd.isna(pareto):
-    st.caption(t("pareto_sentence", cust=pareto))
+    sentence.caption(t("pareto_sentence", cust=pareto))
+data_view.currency_picker(money, key="currency_rfm")
 
 st.subheader(t("summary"))
-shown = percent_for_display(segs.drop(columns=["segment"]).rename(columns={"name": "segment_name"}))
+numbers = segs.drop(columns=["segment", "description", "action"]).rename(columns={"name": "segment_name"})
+shown = percent_for_display(numbers)
 st.dataframe(shown, hide_index=True, width="stretch", height=fit_height(len(shown)),
              column_config=table_config(shown.columns, currency))
+# Description and action are sentences: a static table wraps them, so nothing needs scrolling sideways.
+with st.expander(t("segment_meaning"), expanded=False):
+    st.table(segs.set_index("name")[["description", "action"]].rename_axis(t("segment"))
+             .rename(columns={"description": export.column_label("description", lang()),
+                              "action": export.column_label("action", lang())}))
 
 st.subheader(t("charts"))
 views = {"segments": "chart_segments", "heatmap": "chart_heatmap", "distributions": "chart_distributions"}
@@ -135,7 +154,12 @@ else:
     d3.altair_chart(charts.distribution(scored, "monetary", f"{t('monetary')} ({currency})"), width="stretch")
 
 with st.expander(t("customer_table")):
+    st.caption(t("rfm_code_explained"))
     cols = ["customer_id", "segment_name", "rfm_code", "recency_days", "frequency", "monetary", "avg_order_value",
             "last_order_date"]
     view_df = scored.assign(segment_name=scored["segment"].map(lambda s: scheme.name(s, lang())))[cols]
+    # Customer ids that are e-mails or phones (a file whose buyer is known by them) follow the masking rule.
+    masked_ids = data_view.mask_identifier(view_df["customer_id"])
+    if (masked_ids != view_df["customer_id"]).any() and not st.toggle(t("show_full_contacts"), key="customers_full"):
+        view_df = view_df.assign(customer_id=masked_ids)
     st.dataframe(view_df, hide_index=True, width="stretch", column_config=table_config(cols, currency))

@@ -34,6 +34,7 @@ TEXT = {
            "charts": "图表", "editor": "编辑分群名称与规则", "table": "客户与评分明细"},
 }
 SHOTS = ("home", "data", "rfm", "export")
+SAMPLE_FILES = {"en": "orders_en.xlsx", "zh": "orders_zh.csv"}  # "Load sample data" follows the language
 MAX_HEIGHT = 4000
 CONTENT_HEIGHT_JS = """() => Math.max(...[...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"]'
@@ -106,7 +107,7 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
         page.goto(url)
         settle(page, text["titles"][0])
         page.locator('[data-testid="stSidebar"]').get_by_role("button", name=text["sample"]).click()
-        settle(page, "orders_zh.csv")
+        settle(page, SAMPLE_FILES[lang])
         for shot, label, title in zip(SHOTS, text["nav"], text["titles"], strict=True):
             go(page, label, title)
             shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
@@ -121,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--max-kb", type=int, default=400)
+    parser.add_argument("--viewport", default="1400x900", help="WIDTHxHEIGHT of the window, e.g. 1280x800 (a laptop)")
     args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.viewport.lower().split("x"))
+    VIEWPORT.update(width=width, height=height)
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)

@@ -26,12 +26,34 @@ INGEST_OPTIONS = "ingest_options"
 CURRENCY = "currency"
 AS_OF = "as_of"
 RFM_PARAMS = "rfm_params"
+# The scoring method last chosen on the RFM page (a preference kept across files).
+METHOD_PREFERENCE = "method_preference"
 SUMMARY = "summary"
 # Bumped to give the uploader a new key, so a cleared or replaced file is not re-read from the widget.
 UPLOADER_GEN = "uploader_gen"
 
-SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample_data" / "orders_zh.csv"
+# Keys of the RFM page that belong to the file it scored (thresholds prefilled from its quintiles, edited maps).
+# (The editors' own widget state is dropped by Streamlit when the user leaves the RFM page to upload.)
+FILE_RFM_KEYS = ("threshold_basis", "edited_schemes")
+# Set by app.py each run: redraws the sidebar's data status (a page that stops early skips app.py's own redraw).
+STATUS_HOOK = "_status_hook"
+# (digest, problem) when the session's file could not be read or prepared, for the sidebar.
+READ_PROBLEM = "read_problem"
+# (digest, as_of, customers) as last scored on the RFM or Export page, for the sidebar.
+SCORED_COUNT = "scored_count"
+# (field -> column moved away, column) message after the mapping form moved a column from one field to another.
+MAPPING_MOVED = "mapping_moved"
+# Where the detected currency was seen, in words (shown under the currency selector).
+CURRENCY_EVIDENCE = "currency_evidence"
+
+_SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+# The demo file in the session's language: English headers and values for English, Chinese ones for Chinese.
+SAMPLE_FILES = {"en": _SAMPLES / "orders_en.xlsx", "zh": _SAMPLES / "orders_zh.csv"}
+SAMPLE_FILE = SAMPLE_FILES["zh"]
 CURRENCIES = ("¥", "$", "€", "£")
+# The currency picked when a file shows none, by the interface's language (the user is asked to confirm it).
+DEFAULT_CURRENCY = {"en": "$", "zh": "¥"}
+SAMPLE_CURRENCY = "¥"
 
 
 @dataclass(frozen=True)
@@ -45,14 +67,45 @@ class Upload:
 
 
 def set_upload(name: str, data: bytes, *, file_id: str = "") -> None:
-    """Make ``data`` the session's file and reset the settings that belong to the previous file."""
+    """Make ``data`` the session's file and reset the settings that belong to the previous file.
+
+    Reset: reading options, mapping, analysis date, the date order, the user's RFM thresholds and edited
+    segment maps (they were fitted to the old file's customers), the detected currency.  Kept (preferences):
+    language, scoring method, frequency basis, segment scheme, and a currency the user chose by hand (used
+    when the new file shows none).
+    """
     st.session_state[UPLOAD] = Upload(name=name, data=data, digest=hashlib.sha256(data).hexdigest(), file_id=file_id)
-    for key in (READ_OPTIONS, MAPPING, AS_OF, SUMMARY):
+    for key in (READ_OPTIONS, MAPPING, AS_OF, SUMMARY, READ_PROBLEM, SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS):
         st.session_state.pop(key, None)
     # A date-order answer belongs to the file it was given for.
     options = st.session_state.get(INGEST_OPTIONS)
     if options is not None and options.day_first is not None:
         st.session_state[INGEST_OPTIONS] = dataclasses.replace(options, day_first=None)
+    # New keys for the segment-map editors, so edits made on the old file's page are not re-applied.
+    st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
+    params = st.session_state.get(RFM_PARAMS)
+    if params is not None:
+        # Thresholds and edited maps were fitted to the old file's customers: drop them. The preferred method,
+        # basis and scheme stay; the RFM page prefills new thresholds from this file's quintiles when the
+        # preferred method is "threshold" (quintile scoring until then, which those thresholds reproduce).
+        st.session_state[METHOD_PREFERENCE] = params.method
+        st.session_state[RFM_PARAMS] = rfm.RfmParams(
+            method="quantile", frequency_basis=params.frequency_basis,
+            scheme=rfm.SCHEMES.get(st.session_state.get("scheme_base", "11"), rfm.RfmParams().scheme))
+    _currency_for_new_file()
+
+
+def _currency_for_new_file() -> None:
+    """A detected currency belonged to the old file; a hand-picked one stays as a preference (used when
+    the new file shows none)."""
+    chosen = st.session_state.get(CURRENCY)
+    st.session_state.pop(CURRENCY_EVIDENCE, None)
+    if chosen is None:
+        return
+    if chosen[1] in ("user", "preference"):
+        st.session_state[CURRENCY] = (chosen[0], "preference")
+    else:
+        st.session_state.pop(CURRENCY, None)
 
 
 def _reset_uploader() -> None:
@@ -63,16 +116,77 @@ def uploader_key() -> str:
     return f"uploader_{st.session_state.get(UPLOADER_GEN, 0)}"
 
 
+def sample_file() -> Path:
+    """The demo file for the session's language."""
+    return SAMPLE_FILES.get(lang(), SAMPLE_FILES["en"])
+
+
 def load_sample() -> None:
     _reset_uploader()
-    set_upload(SAMPLE_FILE.name, SAMPLE_FILE.read_bytes(), file_id="sample")
+    path = sample_file()
+    set_upload(path.name, path.read_bytes(), file_id="sample")
+    # The demo's amounts are yuan; its English file has no currency marks to detect that from.
+    set_currency(SAMPLE_CURRENCY, "sample")
 
 
-def clear_data() -> None:
-    """'Clear my data': forget the upload and everything derived from it in this session."""
-    _reset_uploader()
-    for key in (UPLOAD, READ_OPTIONS, MAPPING, INGEST_OPTIONS, AS_OF, RFM_PARAMS, SUMMARY):
+def clear_data(*, reset_uploader: bool = True) -> None:
+    """'Clear my data': forget the upload and everything derived from it in this session.
+
+    ``reset_uploader`` gives the uploader a new key so it cannot hand the file back; not when the user
+    emptied the uploader itself (its ✕), because a file picked right after arrives under the same key.
+    """
+    if reset_uploader:
+        _reset_uploader()
+    for key in (UPLOAD, READ_OPTIONS, MAPPING, INGEST_OPTIONS, AS_OF, RFM_PARAMS, SUMMARY, READ_PROBLEM,
+                SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS):
         st.session_state.pop(key, None)
+    _currency_for_new_file()
+
+
+def on_uploader_change() -> None:
+    """Callback of the data page's uploader: a new file becomes the session's file; its ✕ unloads the data.
+
+    Run before the script, so the sidebar drawn at the top of the run already knows the new state.
+    """
+    uploaded = st.session_state.get(uploader_key())
+    if uploaded is None:
+        clear_data(reset_uploader=False)
+        return
+    current = upload()
+    if current is None or current.file_id != uploaded.file_id:
+        set_upload(uploaded.name, uploaded.getvalue(), file_id=uploaded.file_id)
+
+
+def stop() -> None:
+    """Stop the page after redrawing the sidebar's data status (app.py's redraw after the page is skipped)."""
+    hook = st.session_state.get(STATUS_HOOK)
+    if hook is not None:
+        hook()
+    st.stop()
+
+
+def set_read_problem(up: Upload, problem: str | None) -> None:
+    """Remember (for the sidebar) that this file could not be read ("read") or prepared ("prepare")."""
+    if problem is None:
+        if st.session_state.get(READ_PROBLEM, (None,))[0] == up.digest:
+            st.session_state.pop(READ_PROBLEM, None)
+    else:
+        st.session_state[READ_PROBLEM] = (up.digest, problem)
+
+
+def read_problem(up: Upload) -> str | None:
+    entry = st.session_state.get(READ_PROBLEM)
+    return entry[1] if entry and entry[0] == up.digest else None
+
+
+def set_scored_count(up: Upload, as_of_day: date, customers: int) -> None:
+    """The number of customers scored as of ``as_of_day`` (shown in the sidebar)."""
+    st.session_state[SCORED_COUNT] = (up.digest, as_of_day, customers)
+
+
+def scored_count(up: Upload) -> tuple[date, int] | None:
+    entry = st.session_state.get(SCORED_COUNT)
+    return (entry[1], entry[2]) if entry and entry[0] == up.digest else None
 
 
 def upload() -> Upload | None:
@@ -88,7 +202,34 @@ def ingest_options() -> IngestOptions:
 
 
 def currency() -> str:
-    return st.session_state.get(CURRENCY, "¥")
+    """The currency symbol money is shown with (the user's choice, else detected, else by language)."""
+    chosen = st.session_state.get(CURRENCY)
+    return chosen[0] if chosen else DEFAULT_CURRENCY.get(lang(), "$")
+
+
+def currency_source() -> str:
+    """"user" (chosen by hand for this file), "detected" (from this file), "sample" (the demo file's yuan),
+    "preference" (chosen for an earlier file; this one shows none) or "default" (nothing detected,
+    nothing chosen: by language)."""
+    chosen = st.session_state.get(CURRENCY)
+    return chosen[1] if chosen else "default"
+
+
+def set_currency(symbol: str, source: str) -> None:
+    st.session_state[CURRENCY] = (symbol, source)
+
+
+def update_currency(up: Upload) -> None:
+    """Use the currency detected in this file unless the user picked one for it (cached, cheap on reruns)."""
+    if currency_source() in ("user", "sample"):
+        return
+    guess = cached.currency_guess(up.digest, up.data, up.name, read_options(), mapping(up))
+    if guess is not None and guess[0]:
+        set_currency(guess[0], "detected")
+        st.session_state[CURRENCY_EVIDENCE] = guess[1 if lang() == "en" else 2]
+    elif currency_source() == "detected":
+        st.session_state.pop(CURRENCY, None)
+        st.session_state.pop(CURRENCY_EVIDENCE, None)
 
 
 def rfm_params() -> rfm.RfmParams:
@@ -114,7 +255,7 @@ def require_upload() -> Upload:
     if up is None:
         st.info(t("upload_first"))
         st.page_link("app_pages/data.py", label=t("go_to_upload"), icon="📤")
-        st.stop()
+        stop()
     return up
 
 
@@ -128,9 +269,12 @@ def require_data() -> tuple[Upload, dict]:
         with st.spinner(t("reading", name=up.name)):
             summary = cached.ingest_summary(*ingest_key(up))
     except DataError as exc:
+        set_read_problem(up, "prepare")
         st.error(exc.text(lang()))
         st.page_link("app_pages/data.py", label=t("go_to_upload"), icon="📤")
-        st.stop()
+        stop()
+    set_read_problem(up, None)
+    update_currency(up)
     st.session_state[SUMMARY] = (up.digest, summary)
     return up, summary
 

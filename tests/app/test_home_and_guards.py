@@ -56,6 +56,7 @@ def test_data_page_sample_button_loads_the_sample():
     at = open_app("app_pages/data.py")
     at.button(key="data_sample").click()
     rerun(at)
-    assert at.session_state["upload"].name == "orders_zh.csv"
+    # The English session gets the English demo file (same orders as the Chinese one).
+    assert at.session_state["upload"].name == "orders_en.xlsx"
     assert metrics(at)[en("customers")] == "500"
     assert en("ready") in texts(at.success)

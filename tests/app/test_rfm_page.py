@@ -65,7 +65,7 @@ def test_summary_has_one_row_per_non_empty_segment(rfm_page, sample_scored):
 
 def test_threshold_scoring_shows_the_editor_prefilled_with_quintiles(rfm_page, sample_table):
     assert not [d for d in rfm_page.dataframe if en("score_n", n=5) in d.value.columns]
-    widget(rfm_page.segmented_control, en("method")).set_value("threshold")
+    widget(rfm_page.radio, en("method")).set_value("threshold")
     at = rerun(rfm_page)
     assert en("thresholds") in [m.value.strip("# ") for m in at.markdown]
     editor = frame_with(at, en("score_n", n=5)).value
@@ -116,7 +116,7 @@ def test_chinese_labels(chinese_page, sample_scored):
     assert list(metrics(at)) == [zh("kpi_customers"), zh("kpi_revenue"), zh("kpi_orders"), zh("kpi_pareto")]
     assert metrics(at)[zh("kpi_customers")] == "500"
     assert texts(at.main.subheader) == [zh("summary"), zh("charts")]
-    assert widget(at.segmented_control, zh("method")).options == [zh("method_quantile"), zh("method_threshold")]
+    assert widget(at.radio, zh("method")).options == [zh("method_quantile"), zh("method_threshold")]
     summary = frame_with(at, "customer_share")
     assert segment_names(summary.value) == present(sample_scored, rfm.SCHEMES["11"], "zh")
     labels = column_labels(summary)
@@ -137,7 +137,7 @@ def test_summary_segment_column_is_labelled_segment(sample_upload, chinese_page,
 
 def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
     """Regression: after a new upload the threshold editor shows the new file's quintiles."""
-    widget(rfm_page.segmented_control, en("method")).set_value("threshold")
+    widget(rfm_page.radio, en("method")).set_value("threshold")
     rerun(rfm_page)
     monetary_row = en("monetary_min")
     assert frame_with(rfm_page, en("score_n", n=5)).value.loc[monetary_row].max() > 1000  # the sample's ¥ cut-offs
@@ -152,10 +152,10 @@ def test_thresholds_are_prefilled_from_the_new_file_after_an_upload(rfm_page):
     loaded = pipeline.load(path.read_bytes(), path.name).result
     table = customer_table(loaded.orders, loaded.customers, as_of=None)
     expected = rfm.quantile_thresholds(table, frequency_basis="orders")
-    # Spend per customer in the fixture: T2 40, T3 75, T1 160; the 80/60/40/20 % quantiles interpolate to
-    # 75 + 0.6 * 85 = 126, 75 + 0.2 * 85 = 92, 40 + 0.8 * 35 = 68 and 40 + 0.4 * 35 = 54.
-    assert list(expected.monetary)[::-1] == [126.0, 92.0, 68.0, 54.0]
-    assert list(frame_with(at, en("score_n", n=5)).value.loc[monetary_row]) == [126.0, 92.0, 68.0, 54.0]
+    # Spend per customer in the fixture: T2 40, T3 75, T1 160, whose quintile scores are ceil(rank / 3 * 5):
+    # 2, 4, 5. Each cut is the least spend reaching that score (score 3 is empty: it takes score 4's cut).
+    assert list(expected.monetary)[::-1] == [160.0, 75.0, 75.0, 40.0]
+    assert list(frame_with(at, en("score_n", n=5)).value.loc[monetary_row]) == [160.0, 75.0, 75.0, 40.0]
 
 
 def test_four_tier_choice_carries_to_the_export_page_and_back(rfm_page, sample_table):
@@ -175,7 +175,7 @@ def test_four_tier_choice_carries_to_the_export_page_and_back(rfm_page, sample_t
 def test_segment_map_edits_survive_a_language_switch_and_a_visit_to_another_page(rfm_page):
     at = rfm_page
     # R5 / FM1 (new customers) re-mapped to Champions in the grid editor.
-    at.session_state["grid_11_en_0"] = {"edited_rows": {0: {"FM1": "Champions"}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["grid_11_en_0"] = {"edited_rows": {0: {"FM 1": "Champions"}}, "added_rows": [], "deleted_rows": []}
     rerun(at)
     assert at.session_state["edited_schemes"]["11"].grid[0][0] == "champions"
     at.session_state["lang"] = "zh"

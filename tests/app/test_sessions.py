@@ -119,7 +119,7 @@ def test_sidebar_sample_on_the_data_page_replaces_the_uploaded_file(monkeypatch)
     call_on_session(at, monkeypatch, state.load_sample)
     assert at.session_state["upload"].file_id == "sample"
     rerun(at)  # the rerun the sidebar button asks for
-    assert at.session_state["upload"].name == "orders_zh.csv", "the uploader's file replaced the sample again"
+    assert at.session_state["upload"].name == "orders_en.xlsx", "the uploader's file replaced the sample again"
     assert metrics(at)[en("rows_read")] == "5,844"
 
 
@@ -129,4 +129,6 @@ def test_a_session_with_another_file_in_state_reads_that_file():
     # Analysis date: the day after 2024-03-28, the last order of the fixture.
     assert str(at.date_input(key="as_of_input").value) == "2024-03-29"
     assert metrics(at)[en("kpi_customers")] == "3"
-    assert metrics(at)[en("kpi_revenue")] == "¥275.00"  # 100 + 60 + 40 + 25 + 35 + 15
+    # No currency in the file: the English default, with "please choose" next to it.
+    assert metrics(at)[en("kpi_revenue")] == "$275.00"  # 100 + 60 + 40 + 25 + 35 + 15
+    assert en("currency_not_detected") in " ".join(texts(at.caption))

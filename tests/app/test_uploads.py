@@ -28,8 +28,8 @@ BAD_FILES = [
      "zip_bomb.xlsx looks unsafe or damaged (a part expands 1,026 times). "
      "Open it in Excel, save a fresh copy and upload that."),
     (APP_FIXTURES / "no_customer.csv",
-     "No column is mapped to Customer ID (客户编号). Choose the matching column in the mapping table "
-     "(e.g. customer id, 卡号)."),
+     "No column is mapped to Customer ID. In the column mapping, choose the column that holds it "
+     "(its header may read e.g. customer id, customer no)."),
 ]
 
 
@@ -44,9 +44,12 @@ def test_bad_upload_shows_our_message(path, message):
 def test_missing_customer_column_still_offers_the_mapping():
     at = upload(open_app(DATA), APP_FIXTURES / "no_customer.csv")
     # The file itself was read: the user can fix the problem in the mapping form right there.
-    assert at.selectbox(key="map_customer_id").value is None
+    assert at.selectbox(key="map_customer_id").value == ""  # "— not in file —"
     assert at.selectbox(key="map_order_id").value == "order_id"
-    assert texts(at.main.subheader) == [en("preview"), en("mapping")]
+    assert texts(at.main.subheader) == [en("mapping")]
+    # The problem sits right above the form, and the field it is about is marked.
+    assert en("fields_marked", fields="Customer ID") in texts(at.caption)
+    assert at.selectbox(key="map_customer_id").label == ":red[**Customer ID** ⚠] *"
 
 
 def test_bad_upload_message_in_chinese():
@@ -68,13 +71,14 @@ def test_ambiguous_dates_ask_for_the_order_then_load_day_first():
     at = upload(open_app(DATA), APP_FIXTURES / "ambiguous_dates.csv")
     (error,) = texts(at.error)
     assert "day-first or month-first" in error and "05/01/2024" in error and "order_date" in error
-    assert texts(at.info) == [en("choose_date_order")]
+    # Right above the mapping form: the field it is about, and the choice that resolves it.
+    assert en("fields_marked", fields="Order date") in texts(at.caption)
+    assert at.selectbox(key="map_order_date").label.startswith(":red[")
     assert not at.metric
 
-    order = widget(at.radio, en("date_order"))
-    assert order.options == [en("date_auto"), en("date_day"), en("date_month")]
-    order.set_value(True)  # day first
-    at.button(key="FormSubmitter:clean_form-Apply").click()
+    order = widget(at.radio, en("date_order_inline"))
+    assert order.options == [en("date_day"), en("date_month")]
+    order.set_value(True)  # day first: the data loads at once
     rerun(at)
     assert not at.error
     assert at.session_state["ingest_options"].day_first is True
@@ -110,5 +114,7 @@ def test_uploading_a_new_file_replaces_the_sample(sample_upload):
 
 def test_a_workbook_with_several_sheets_says_which_one_is_read():
     at = upload(open_app(DATA), READER_FIXTURES / "two_sheets.xlsx")
-    assert en("several_sheets", n=2, sheet="一月") in texts(at.info)
+    # The sheet that holds the orders table is read by itself, and the page names it.
+    assert any("二月" in text and "一月" in text for text in texts(at.info))
+    assert widget(at.selectbox, en("sheet")).value == "二月"
     assert widget(at.selectbox, en("sheet")).options == ["一月", "二月"]

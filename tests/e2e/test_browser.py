@@ -23,6 +23,10 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "orders_zh.csv"
+# "Load sample data" loads the demo file in the session's language (the same orders in both).
+SAMPLES = {"en": ROOT / "sample_data" / "orders_en.xlsx", "zh": SAMPLE}
+APP_FIXTURES = ROOT / "tests" / "data" / "app"
+READER_FIXTURES = ROOT / "tests" / "data" / "readers"
 TIMEOUT_MS = 30_000  # one page run; the first (uncached) read of the sample takes a few seconds
 
 NAV = {"en": ("Start", "Data", "RFM segments", "Export lists"), "zh": ("开始", "数据导入", "RFM 分群", "导出名单")}
@@ -100,7 +104,7 @@ def sidebar(page):
 
 def load_sample(page, lang: str = "en") -> None:
     sidebar(page).get_by_role("button", name="加载示例数据" if lang == "zh" else "Load sample data").click()
-    settle(page, SAMPLE.name)
+    settle(page, SAMPLES[lang].name)
 
 
 def go(page, label: str, title: str) -> None:
@@ -200,8 +204,9 @@ def test_chinese_pages_and_excel_download(browser, app_url, tmp_path):
     book = load_workbook(target)
     assert book.sheetnames == ["概览", *e.sheets_zh]
     for sheet in book.worksheets:
-        header = next(sheet.iter_rows(min_row=1, max_row=1))
-        assert header and all(cell.font.bold for cell in header), sheet.title
+        # The header: the first row of several cells (the summary sheet may open with a one-cell note).
+        header = next(row for row in sheet.iter_rows() if sum(cell.value is not None for cell in row) > 1)
+        assert all(cell.font.bold for cell in header if cell.value is not None), sheet.title
         for row in sheet.iter_rows(values_only=True):
             assert not any(isinstance(v, str) and v.startswith(FORMULA_START) for v in row), (sheet.title, row)
     assert sum(book[name].max_row - 1 for name in e.sheets_zh) == e.list_rows
@@ -226,7 +231,7 @@ def test_clear_my_data(browser, app_url):
         go(page, "Data", "Data upload")
         sidebar(page).get_by_role("button", name="Clear my data").click()
         settle(page, "No data loaded yet.", "Upload an order file (or load the sample data) to see this page.")
-        assert SAMPLE.name not in sidebar(page).inner_text()
+        assert SAMPLES["en"].name not in sidebar(page).inner_text()
         assert sidebar(page).get_by_role("button", name="Clear my data").count() == 0
         assert_no_error(page)
     finally:
@@ -257,5 +262,70 @@ def test_no_literal_markdown_on_chinese_start_page(browser, app_url):
     try:
         settle(page, TITLES["zh"][0])
         assert "**" not in page.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        context.close()
+
+
+# --- issue 10: what a new user hit -----------------------------------------------------------------
+
+
+def upload_file(page, path: Path) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+
+
+def test_failed_read_keeps_the_pickers_and_the_sidebar_names_the_file(browser, app_url):
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        go(page, "Data", "Data upload")
+        upload_file(page, READER_FIXTURES / "no_data_sheets.xlsx")
+        settle(page, "no_data_sheets.xlsx could not be read")
+        # The sidebar agrees with the file chip: the file is there, and it could not be read.
+        expect(sidebar(page).get_by_text("could not be read", exact=False)).to_be_visible()
+        assert "No data loaded yet." not in sidebar(page).inner_text()
+        assert "Reading no_data_sheets.xlsx" not in page.locator('[data-testid="stMain"]').inner_text()
+        # The sheet picker is there to choose from.
+        expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Sheet").first).to_be_visible()
+        expect(page.get_by_role("button", name="Apply reading options")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_x_on_the_file_chip_unloads_the_data(browser, app_url):
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        go(page, "Data", "Data upload")
+        upload_file(page, APP_FIXTURES / "three_customers.csv")
+        settle(page, "Rows read")
+        expect(sidebar(page).get_by_text("three_customers.csv", exact=False)).to_be_visible()
+        page.locator('[data-testid="stFileChipDeleteBtn"]').first.click()
+        settle(page, "No data loaded yet.", "Upload an order file (or load the sample data) to see this page.")
+        assert "three_customers.csv" not in page.inner_text("body")
+    finally:
+        context.close()
+
+
+def test_sidebar_counts_follow_the_analysis_date(browser, app_url):
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        load_sample(page)
+        go(page, "RFM segments", "RFM segments")
+        e = expected()
+        assert f"{e.customers:,} customers" in sidebar(page).inner_text()
+        field = page.locator('[data-testid="stDateInputField"]').first  # year / month / day segments
+        for part, digits in (("year", "2025"), ("month", "07"), ("day", "01")):
+            field.locator(f'[data-type="{part}"]').click()
+            page.keyboard.type(digits)
+        page.keyboard.press("Enter")
+        page.locator("h1").first.click()  # leave the field, so the new date is sent
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stSidebar\"]').innerText.includes('as of 2025-07-01')")
+        shown = metric(page, "Customers")
+        assert f"{shown} customers as of 2025-07-01" in sidebar(page).inner_text()
+        assert shown != f"{e.customers:,}"
+        # Both scoring choices are readable in full at 1,400 px (radio labels wrap, never cut off).
+        for label in ("Quintiles", "My thresholds"):
+            option = page.locator('[data-testid="stRadio"]').get_by_text(label, exact=True)
+            expect(option).to_be_visible()
+            assert option.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     finally:
         context.close()

@@ -1,0 +1,130 @@
+"""Pieces of the data page: the loaded-file chip, reading options, preview, duplicates, downloads, currency.
+
+Display only: nothing here changes the data the analysis uses.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from crm_core import _masking, export, readers, values
+from crm_core.schema import DataError, IngestReport, RawTable, ReadOptions
+from ui import state
+from ui.i18n import labels, lang, t
+
+PREVIEW_ROWS = 8
+_DELIMITERS = {",": "sep_comma", ";": "sep_semicolon", "\t": "sep_tab", "|": "sep_pipe"}
+_PHONE_LIKE = re.compile(r"\+?[\d\s\-().]{8,}")
+
+
+def encoding_label(codec: str | None) -> str:
+    """An encoding in words in the session's language ("Detect automatically" for None)."""
+    return t("auto") if codec is None else readers.encoding_label(codec, lang())
+
+
+def loaded_file_chip(up: state.Upload) -> None:
+    """The file in use, with Remove (shown when the uploader itself shows no file, e.g. back on the page)."""
+    with st.container(border=True):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        size = f"{len(up.data) / 1024:,.0f} KB" if len(up.data) < 1024**2 else f"{len(up.data) / 1024**2:,.1f} MB"
+        kind = t("sample_tag") if up.file_id == "sample" else t("loaded_tag")
+        left.markdown(f"📄 **{up.name}** · {size} · {kind}")
+        if right.button(t("remove_file"), icon="✖️", key="remove_file", width="stretch"):
+            state.clear_data()
+            st.rerun()
+
+
+def read_options_form(up: state.Upload, raw: RawTable | None, sheets: tuple[str, ...]) -> None:
+    """Sheet, header row, encoding and separator: always drawn, also when the read failed."""
+    read = state.read_options()
+    is_text = not sheets and (raw is None or raw.file_type == "csv")
+    with st.form("read_form"):
+        cols = st.columns(4)
+        if sheets:
+            current = raw.sheet if raw is not None and raw.sheet in sheets else (read.sheet or sheets[0])
+            sheet = cols[0].selectbox(t("sheet"), sheets, index=sheets.index(current) if current in sheets else 0)
+        else:
+            sheet = None
+            cols[0].selectbox(t("sheet"), [t("no_sheets")], disabled=True)
+        header_row = cols[1].number_input(t("header_row"), min_value=0, max_value=50, value=read.header_row or 0,
+                                          help=t("header_row_help", row=raw.header_row) if raw is not None else None)
+        found = raw.encoding_candidates if raw is not None else ()
+        encodings = [None, *dict.fromkeys((*found, "utf-8", "gb18030", "utf-16", "cp1252"))]
+        encoding = cols[2].selectbox(
+            t("encoding"), encodings, index=encodings.index(read.encoding) if read.encoding in encodings else 0,
+            format_func=labels(encodings, encoding_label), disabled=not is_text,
+        )
+        delimiters = [None, *_DELIMITERS]
+        delimiter = cols[3].selectbox(
+            t("delimiter"), delimiters, index=delimiters.index(read.delimiter) if read.delimiter in delimiters else 0,
+            format_func=labels(delimiters, lambda d: t("auto") if d is None else t(_DELIMITERS[d])),
+            disabled=not is_text,
+        )
+        if st.form_submit_button(t("apply_read")):
+            st.session_state[state.READ_OPTIONS] = ReadOptions(
+                sheet=sheet, header_row=int(header_row) or None, encoding=encoding, delimiter=delimiter
+            )
+            st.session_state.pop(state.MAPPING, None)
+            st.rerun()
+
+
+def preview_frame(raw: RawTable, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """The first ``rows`` rows as a person reads them: blanks for empty cells, ``="2435…"`` ids unwrapped."""
+    head = raw.frame.head(rows)
+    return head.assign(**{c: values.clean_ids(head[c]).fillna("") for c in head.columns})
+
+
+def mask_identifier(s: pd.Series) -> pd.Series:
+    """E-mails and phone-like values masked by the export's rule; other ids (C00038) unchanged."""
+    text = s.astype("str")
+    emails = text.str.contains("@", regex=False, na=False)
+    phones = ~emails & text.str.fullmatch(_PHONE_LIKE, na=False)
+    masked = text.mask(emails, _masking.mask_email(text)).mask(phones, _masking.mask_phone(text))
+    return masked
+
+
+def duplicates_view(duplicates: pd.DataFrame, *, show_full: bool) -> pd.DataFrame:
+    """The duplicates table with localized headers; phones and e-mails masked unless ``show_full``."""
+    shown = duplicates.assign(matched_on=duplicates["matched_on"].map(lambda m: t(f"match_{m}")))
+    if not show_full:
+        shown = shown.assign(**{c: mask_identifier(shown[c]) for c in ("customer_id", "merged_into", "key")
+                                if c in shown.columns})
+    return shown.rename(columns={c: t(f"dup_{c}") for c in ("merged_into", "matched_on", "key", "group_size")}
+                        | {"customer_id": t("dup_customer")})
+
+
+def excluded_csv(report: IngestReport) -> bytes:
+    """The excluded rows with their reasons in words (as on the page), as CSV."""
+    return export.to_csv_bytes(export.excluded_rows_table(report, lang()))
+
+
+def currency_picker(container, *, key: str) -> None:
+    """A small currency selector with where the choice came from ("detected from …" / "please choose")."""
+    current = state.currency()
+    options = list(dict.fromkeys((*state.CURRENCIES, current)))
+    st.session_state[key] = current
+
+    def chosen() -> None:
+        state.set_currency(st.session_state[key], "user")
+
+    container.selectbox(t("currency"), options, key=key, on_change=chosen)
+    source = state.currency_source()
+    if source == "detected":
+        evidence = st.session_state.get(state.CURRENCY_EVIDENCE)
+        container.caption(t("currency_detected", evidence=evidence) if evidence else t("currency_detected_plain"))
+    elif source == "sample":
+        container.caption(t("currency_sample"))
+    elif source != "user":
+        container.caption(f":orange[{t('currency_not_detected')}]")
+
+
+def safe_download_data(build):
+    """``build()`` now, or None with the message shown when the file cannot be built (a DataError)."""
+    try:
+        return build()
+    except DataError as exc:
+        st.error(exc.text(lang()))
+        return None
