@@ -339,7 +339,8 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
 
     orders_zh.csv: UTF-8 with BOM, Chinese headers, order lines joined with the
     customer's attributes (one complete upload, like a shop export).
-    orders_en.xlsx: the same rows with English headers under a title row.
+    orders_en.xlsx: the same rows with English headers under a title row and every text value in
+    English (product, category, channel, status, name, gender, city); the money headers say CNY.
     truth.csv: :attr:`SampleData.truth`.  The bytes depend only on ``spec``.
 
     Raises

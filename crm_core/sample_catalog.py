@@ -2,7 +2,9 @@
 
 Products, bundles, channels, how each planted group buys (:data:`PROFILES`),
 synthetic names and cities.  Names are common Chinese surnames and given names
-combined at random: no real person's data.
+combined at random: no real person's data.  Every text value has an English form beside
+it (product and category names, :data:`CHANNELS_EN`, :data:`CITIES_EN`, :data:`GENDERS_EN`,
+:func:`pinyin_name`) for the English demo file.
 """
 
 from __future__ import annotations
@@ -17,34 +19,80 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Product:
-    """One catalogue item; ``price`` is the same on every order line."""
+    """One catalogue item; ``price`` (yuan) is the same on every order line.
+
+    ``name_en`` and ``category_en`` are what the English demo file shows instead of ``name`` and ``category``.
+    """
 
     sku: str
     name: str
     category: str
     price: float
+    name_en: str
+    category_en: str
 
 
-_PRODUCTS: dict[str, tuple[tuple[str, float], ...]] = {
-    "咖啡茶饮": (("精品咖啡豆 454g", 128.0), ("V60手冲滤纸 100片", 29.9), ("陶瓷咖啡杯 350ml", 69.0),
-              ("手冲咖啡壶 600ml", 199.0), ("电动磨豆机", 399.0), ("西湖龙井 100g", 168.0),
-              ("冷萃咖啡液 12杯装", 79.0)),
-    "个人护理": (("氨基酸洗发水 500ml", 79.0), ("修护护发素 500ml", 79.0), ("沐浴露 750ml", 59.0),
-              ("声波电动牙刷", 299.0), ("美白牙膏 3支装", 39.9), ("护手霜 3支装", 45.0), ("深层修护发膜", 68.0)),
-    "运动健身": (("加厚瑜伽垫 6mm", 129.0), ("瑜伽砖 2块装", 49.0), ("瑜伽伸展带", 29.0), ("速干运动T恤", 99.0),
-              ("运动水壶 1L", 59.0), ("可调节哑铃 20kg", 499.0), ("计数跳绳", 35.0)),
-    "家居厨具": (("不粘炒锅 30cm", 259.0), ("玻璃保鲜盒 5件套", 89.0), ("乳胶枕", 199.0), ("纯棉四件套", 399.0),
-              ("香薰蜡烛", 69.0), ("电热水壶 1.7L", 149.0), ("扫地机器人", 1299.0)),
-    "美妆护肤": (("玻尿酸补水面膜 10片", 99.0), ("修护精华液 30ml", 329.0), ("清爽防晒霜 SPF50", 139.0),
-              ("温和卸妆油 200ml", 119.0), ("丝绒口红", 239.0), ("抗皱面霜 50g", 599.0)),
-    "休闲零食": (("每日坚果 30袋", 139.0), ("手工牛轧糖 500g", 59.0), ("黑巧克力礼盒", 89.0), ("冻干草莓脆", 39.9),
-              ("即食燕麦片 1kg", 45.0), ("芒果干 500g", 49.0)),
+# (Chinese category, English category): ((Chinese name, English name, price in yuan), ...)
+_PRODUCTS: dict[tuple[str, str], tuple[tuple[str, str, float], ...]] = {
+    ("咖啡茶饮", "Coffee & Tea"): (
+        ("精品咖啡豆 454g", "Specialty Coffee Beans 454g", 128.0),
+        ("V60手冲滤纸 100片", "V60 Pour-over Filters (100)", 29.9),
+        ("陶瓷咖啡杯 350ml", "Ceramic Coffee Mug 350ml", 69.0),
+        ("手冲咖啡壶 600ml", "Pour-over Kettle 600ml", 199.0),
+        ("电动磨豆机", "Electric Coffee Grinder", 399.0),
+        ("西湖龙井 100g", "West Lake Longjing Tea 100g", 168.0),
+        ("冷萃咖啡液 12杯装", "Cold Brew Concentrate (12 cups)", 79.0),
+    ),
+    ("个人护理", "Personal Care"): (
+        ("氨基酸洗发水 500ml", "Amino Acid Shampoo 500ml", 79.0),
+        ("修护护发素 500ml", "Repair Conditioner 500ml", 79.0),
+        ("沐浴露 750ml", "Body Wash 750ml", 59.0),
+        ("声波电动牙刷", "Sonic Electric Toothbrush", 299.0),
+        ("美白牙膏 3支装", "Whitening Toothpaste (3-pack)", 39.9),
+        ("护手霜 3支装", "Hand Cream (3-pack)", 45.0),
+        ("深层修护发膜", "Deep Repair Hair Mask", 68.0),
+    ),
+    ("运动健身", "Sports & Fitness"): (
+        ("加厚瑜伽垫 6mm", "Thick Yoga Mat 6mm", 129.0),
+        ("瑜伽砖 2块装", "Yoga Blocks (2-pack)", 49.0),
+        ("瑜伽伸展带", "Yoga Stretch Strap", 29.0),
+        ("速干运动T恤", "Quick-dry Sports T-shirt", 99.0),
+        ("运动水壶 1L", "Sports Water Bottle 1L", 59.0),
+        ("可调节哑铃 20kg", "Adjustable Dumbbells 20kg", 499.0),
+        ("计数跳绳", "Counting Jump Rope", 35.0),
+    ),
+    ("家居厨具", "Home & Kitchen"): (
+        ("不粘炒锅 30cm", "Non-stick Wok 30cm", 259.0),
+        ("玻璃保鲜盒 5件套", "Glass Food Containers (5-piece)", 89.0),
+        ("乳胶枕", "Latex Pillow", 199.0),
+        ("纯棉四件套", "Cotton Bedding Set (4-piece)", 399.0),
+        ("香薰蜡烛", "Scented Candle", 69.0),
+        ("电热水壶 1.7L", "Electric Kettle 1.7L", 149.0),
+        ("扫地机器人", "Robot Vacuum", 1299.0),
+    ),
+    ("美妆护肤", "Beauty & Skincare"): (
+        ("玻尿酸补水面膜 10片", "Hyaluronic Acid Sheet Masks (10)", 99.0),
+        ("修护精华液 30ml", "Repair Serum 30ml", 329.0),
+        ("清爽防晒霜 SPF50", "Light Sunscreen SPF50", 139.0),
+        ("温和卸妆油 200ml", "Gentle Cleansing Oil 200ml", 119.0),
+        ("丝绒口红", "Velvet Lipstick", 239.0),
+        ("抗皱面霜 50g", "Anti-wrinkle Face Cream 50g", 599.0),
+    ),
+    ("休闲零食", "Snacks"): (
+        ("每日坚果 30袋", "Daily Mixed Nuts (30 packs)", 139.0),
+        ("手工牛轧糖 500g", "Handmade Nougat 500g", 59.0),
+        ("黑巧克力礼盒", "Dark Chocolate Gift Box", 89.0),
+        ("冻干草莓脆", "Freeze-dried Strawberry Crisps", 39.9),
+        ("即食燕麦片 1kg", "Instant Oats 1kg", 45.0),
+        ("芒果干 500g", "Dried Mango 500g", 49.0),
+    ),
 }
 
 CATALOG: tuple[Product, ...] = tuple(
-    Product(f"SKU{i:04d}", name, category, price)
-    for i, (category, name, price) in enumerate(
-        ((category, name, price) for category, items in _PRODUCTS.items() for name, price in items), start=1
+    Product(f"SKU{i:04d}", name, category, price, name_en, category_en)
+    for i, ((category, category_en), name, name_en, price) in enumerate(
+        ((category, name, name_en, price) for category, items in _PRODUCTS.items()
+         for name, name_en, price in items), start=1
     )
 )
 
@@ -57,6 +105,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
 BUNDLE_WEIGHTS = (0.4, 0.35, 0.25)
 
 CHANNELS = ("天猫旗舰店", "京东自营", "微信小程序", "线下门店")
+CHANNELS_EN = ("Tmall Flagship Store", "JD.com Direct", "WeChat Mini Program", "Retail Store")  # same order
 
 # (character, pinyin, relative frequency)
 SURNAMES: tuple[tuple[str, str, float], ...] = (
@@ -82,11 +131,30 @@ FEMALE_GIVEN: tuple[tuple[str, str], ...] = (
     ("秀英", "xiuying"), ("桂芳", "guifang"), ("慧敏", "huimin"), ("若曦", "ruoxi"), ("可欣", "kexin"),
     ("美玲", "meiling"),
 )
+_SURNAME_PINYIN = {character: pinyin for character, pinyin, _ in SURNAMES}
+_GIVEN_PINYIN = dict(MALE_GIVEN + FEMALE_GIVEN)
+
+
+def pinyin_name(name: str) -> str:
+    """A generated name in pinyin, surname first as Chinese names are written: 王芳 -> "Wang Fang".
+
+    Every generated name is a one-character surname of :data:`SURNAMES` followed by a given name of
+    :data:`MALE_GIVEN` or :data:`FEMALE_GIVEN`; any other text raises KeyError.
+    """
+    return f"{_SURNAME_PINYIN[name[0]].title()} {_GIVEN_PINYIN[name[1:]].title()}"
+
+
 # (city, relative frequency)
 CITIES: tuple[tuple[str, float], ...] = (
     ("上海", 14), ("北京", 13), ("深圳", 10), ("广州", 10), ("杭州", 8), ("成都", 8), ("南京", 6), ("武汉", 6),
     ("苏州", 5), ("西安", 5), ("重庆", 5), ("天津", 4), ("长沙", 3), ("厦门", 3),
 )
+CITIES_EN: Mapping[str, str] = {
+    "上海": "Shanghai", "北京": "Beijing", "深圳": "Shenzhen", "广州": "Guangzhou", "杭州": "Hangzhou",
+    "成都": "Chengdu", "南京": "Nanjing", "武汉": "Wuhan", "苏州": "Suzhou", "西安": "Xi'an", "重庆": "Chongqing",
+    "天津": "Tianjin", "长沙": "Changsha", "厦门": "Xiamen",
+}
+GENDERS_EN: Mapping[str, str] = {"男": "Male", "女": "Female"}
 # Mainland mobile prefixes (numbers are random, valid in form only).
 PHONE_PREFIXES = (130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156, 157, 158, 159,
                   166, 176, 177, 180, 181, 182, 183, 185, 186, 187, 188, 189, 191, 198, 199)

@@ -4,6 +4,8 @@
   "2025/3/7 14:05", amounts of one channel's rows like "¥1,299.00", consent 是/否.
 * ``orders_en.xlsx``: English headers on row 2 below a merged title row, real
   dates and numbers, consent TRUE/FALSE; fixed timestamps, so equal data gives equal bytes.
+  Every text value is English (:func:`english_export`), and the money headers name the
+  currency ("Amount (CNY)"), so the app reads the amounts as yuan from the file itself.
 * ``truth.csv``: the planted truth, UTF-8 with BOM.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import numpy as np
@@ -19,12 +22,16 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from crm_core.sample_catalog import CATALOG, CHANNELS, CHANNELS_EN, CITIES_EN, GENDERS_EN, pinyin_name
+from crm_core.sample_quirks import STATUSES_EN
+
 EXPORT_COLUMNS = ("customer_id", "order_id", "order_date", "product", "sku", "category", "quantity", "unit_price",
                   "amount", "channel", "status", "name", "phone", "email", "gender", "city", "signup_date", "consent")
 ZH_HEADERS = ("客户编号", "订单号", "下单时间", "商品名称", "商品编码", "品类", "数量", "单价", "实付金额", "渠道",
               "订单状态", "姓名", "手机号", "邮箱", "性别", "城市", "注册日期", "是否同意营销")
-EN_HEADERS = ("Customer ID", "Order ID", "Order Date", "Product", "SKU", "Category", "Quantity", "Unit Price",
-              "Amount", "Channel", "Status", "Name", "Phone", "Email", "Gender", "City", "Signup Date",
+# The amounts are yuan: the headers say so, as a currency-aware export would (crm_core.currency reads them).
+EN_HEADERS = ("Customer ID", "Order ID", "Order Date", "Product", "SKU", "Category", "Quantity", "Unit Price (CNY)",
+              "Amount (CNY)", "Channel", "Status", "Name", "Phone", "Email", "Gender", "City", "Signup Date",
               "Marketing Consent")
 CURRENCY_TEXT_CHANNEL = "微信小程序"  # this channel's amounts are written "¥1,299.00" in the Chinese CSV
 _NUMBER_FORMATS = {"order_date": "yyyy-mm-dd hh:mm", "signup_date": "yyyy-mm-dd", "unit_price": "#,##0.00",
@@ -66,6 +73,42 @@ def zh_csv_bytes(export: pd.DataFrame) -> bytes:
     return text.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def _translated(values: pd.Series, table: Mapping[str, str] | Callable[[str], str], what: str) -> pd.Series:
+    """``values`` in English through ``table``; missing cells stay missing.
+
+    Raises
+    ------
+    ValueError
+        If a value has no English form (a Chinese word must never reach the English file).
+    """
+    lookup = table.__getitem__ if isinstance(table, Mapping) else table
+    english = {}
+    for value in values.dropna().unique():
+        try:
+            english[value] = lookup(value)
+        except KeyError:
+            raise ValueError(f"no English {what} for {value!r}") from None
+    return values.map(english, na_action="ignore").astype("str")
+
+
+def english_export(export: pd.DataFrame) -> pd.DataFrame:
+    """The export with every text value in English: products, categories, channels, statuses, names
+    (pinyin, surname first), genders and cities.
+
+    Ids, dates, quantities, prices, amounts, phones, emails and consent are unchanged, so the
+    English file holds the same customers and orders as the Chinese one.
+    """
+    return export.assign(
+        product=_translated(export["product"], {p.name: p.name_en for p in CATALOG}, "product"),
+        category=_translated(export["category"], {p.category: p.category_en for p in CATALOG}, "category"),
+        channel=_translated(export["channel"], dict(zip(CHANNELS, CHANNELS_EN, strict=True)), "channel"),
+        status=_translated(export["status"], STATUSES_EN, "status"),
+        name=_translated(export["name"], pinyin_name, "name"),
+        gender=_translated(export["gender"], GENDERS_EN, "gender"),
+        city=_translated(export["city"], CITIES_EN, "city"),
+    )
+
+
 def _cell(value: object) -> object:
     """Python value for openpyxl: missing -> empty cell, numpy scalars -> Python scalars."""
     if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
@@ -76,7 +119,8 @@ def _cell(value: object) -> object:
 def en_xlsx_bytes(export: pd.DataFrame, *, title: str, stamp: datetime) -> bytes:
     """The export as an English workbook: ``title`` merged across row 1, headers on row 2, data below.
 
-    ``stamp`` is written as the workbook's created/modified time and every zip
+    ``export`` is the canonical (Chinese) export; its text values are written in English
+    (:func:`english_export`).  ``stamp`` is written as the workbook's created/modified time and every zip
     entry's time, so the bytes depend only on the data.
     """
     book = openpyxl.Workbook()
@@ -85,7 +129,8 @@ def en_xlsx_bytes(export: pd.DataFrame, *, title: str, stamp: datetime) -> bytes
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EN_HEADERS))
     sheet.append(list(EN_HEADERS))
-    values = export.assign(signup_date=export["signup_date"].dt.date)
+    english = english_export(export)
+    values = english.assign(signup_date=english["signup_date"].dt.date)
     for row in values.astype(object).itertuples(index=False):
         sheet.append([_cell(v) for v in row])
     for position, column in enumerate(EXPORT_COLUMNS, start=1):

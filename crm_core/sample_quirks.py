@@ -30,6 +30,8 @@ from crm_core.sample_catalog import (
 )
 
 COMPLETED, CANCELLED = "已完成", "已取消"
+# The English demo file's words for them; "Cancelled" is excluded like 已取消 (crm_core._statuses.EXCLUDED_STATUSES).
+STATUSES_EN = {COMPLETED: "Completed", CANCELLED: "Cancelled"}
 _PLAIN_STYLE, _INTERNATIONAL_STYLE = 0, 3  # 13812345678 and +86 138-1234-5678
 
 

@@ -77,14 +77,38 @@ def test_churned_customers_score_low_recency(scored):
     assert (churned["r_score"] <= 2).mean() >= 0.9
 
 
-def test_excel_sample_gives_the_same_customers_as_the_csv(loaded):
-    from_xlsx = pipeline.load(XLSX.read_bytes(), XLSX.name)
+@pytest.fixture(scope="module")
+def loaded_xlsx():
+    return pipeline.load(XLSX.read_bytes(), XLSX.name)
+
+
+def test_excel_sample_gives_the_same_customers_as_the_csv(loaded, loaded_xlsx):
     a = pipeline.rfm_scores(loaded.result).set_index("customer_id")
-    b = pipeline.rfm_scores(from_xlsx.result).set_index("customer_id")
-    assert from_xlsx.raw.header_row == 2  # the title row above the header was skipped
-    pd.testing.assert_series_equal(a["frequency"], b["frequency"])
+    b = pipeline.rfm_scores(loaded_xlsx.result).set_index("customer_id")
+    assert loaded_xlsx.raw.header_row == 2  # the title row above the header was skipped
+    assert len(b) == 500 and a.index.equals(b.index)
+    for column in ("recency_days", "frequency", "r_score", "f_score", "m_score"):
+        pd.testing.assert_series_equal(a[column], b[column])
     pd.testing.assert_series_equal(a["monetary"].round(2), b["monetary"].round(2))
     assert (a["segment"] == b["segment"]).all()
+
+
+def test_excel_sample_excludes_the_same_rows_as_the_csv(loaded, loaded_xlsx):
+    csv, xlsx = loaded.result.report, loaded_xlsx.result.report
+    assert xlsx.reason_counts().to_dict() == csv.reason_counts().to_dict() == {"missing_customer": 58, "status": 12}
+    statuses = xlsx.excluded.loc[xlsx.excluded["reason"] == "status", "detail"]
+    assert statuses.value_counts().to_dict() == {"Cancelled": 12}  # 已取消 in the CSV
+    assert (xlsx.rows_read, xlsx.rows_used, xlsx.rows_returns) == (csv.rows_read, csv.rows_used, csv.rows_returns)
+
+
+def test_excel_sample_maps_itself_and_says_it_is_in_yuan(loaded_xlsx):
+    proposal = loaded_xlsx.proposal
+    assert proposal.inferred == () and proposal.identity is None and proposal.notes == ()
+    assert loaded_xlsx.mapping.get("amount") == "Amount (CNY)"
+    assert loaded_xlsx.mapping.get("unit_price") == "Unit Price (CNY)"
+    guess = pipeline.detect_currency(loaded_xlsx)
+    assert (guess.symbol, guess.source) == ("¥", "header")
+    assert guess.evidence.en == "the column name Amount (CNY)"
 
 
 def test_merging_duplicates_reduces_customers_by_the_planted_pairs(sample):

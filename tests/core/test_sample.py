@@ -22,8 +22,9 @@ SPEC = SampleSpec()
 END = pd.Timestamp(SPEC.end)
 ZH = ["客户编号", "订单号", "下单时间", "商品名称", "商品编码", "品类", "数量", "单价", "实付金额", "渠道", "订单状态",
       "姓名", "手机号", "邮箱", "性别", "城市", "注册日期", "是否同意营销"]
-EN = ["Customer ID", "Order ID", "Order Date", "Product", "SKU", "Category", "Quantity", "Unit Price", "Amount",
-      "Channel", "Status", "Name", "Phone", "Email", "Gender", "City", "Signup Date", "Marketing Consent"]
+EN = ["Customer ID", "Order ID", "Order Date", "Product", "SKU", "Category", "Quantity", "Unit Price (CNY)",
+      "Amount (CNY)", "Channel", "Status", "Name", "Phone", "Email", "Gender", "City", "Signup Date",
+      "Marketing Consent"]
 COMMITTED = Path(__file__).resolve().parents[2] / "sample_data"
 
 
