@@ -114,9 +114,8 @@ def currency_picker(container, *, key: str) -> None:
     source = state.currency_source()
     if source == "detected":
         evidence = st.session_state.get(state.CURRENCY_EVIDENCE)
+        evidence = evidence[0 if lang() == "en" else 1] if evidence else None
         container.caption(t("currency_detected", evidence=evidence) if evidence else t("currency_detected_plain"))
-    elif source == "sample":
-        container.caption(t("currency_sample"))
     elif source != "user":
         container.caption(f":orange[{t('currency_not_detected')}]")
 

@@ -140,7 +140,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "currency": ("Currency", "货币"),
     "currency_detected": ("Detected: {evidence}", "识别依据：{evidence}"),
     "currency_detected_plain": ("Detected from the file.", "根据文件识别。"),
-    "currency_sample": ("The sample data is in yuan.", "示例数据的金额单位为人民币元。"),
     "currency_not_detected": ("Not detected in the file: please choose.", "文件中未识别出货币：请选择。"),
     "show_full_contacts": ("Show full phone numbers and e-mails", "显示完整的电话和邮箱"),
     "row_number": ("Row in file", "文件中的行号"),

@@ -53,7 +53,6 @@ SAMPLE_FILE = SAMPLE_FILES["zh"]
 CURRENCIES = ("¥", "$", "€", "£")
 # The currency picked when a file shows none, by the interface's language (the user is asked to confirm it).
 DEFAULT_CURRENCY = {"en": "$", "zh": "¥"}
-SAMPLE_CURRENCY = "¥"
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,6 @@ def load_sample() -> None:
     _reset_uploader()
     path = sample_file()
     set_upload(path.name, path.read_bytes(), file_id="sample")
-    # The demo's amounts are yuan; its English file has no currency marks to detect that from.
-    set_currency(SAMPLE_CURRENCY, "sample")
 
 
 def clear_data(*, reset_uploader: bool = True) -> None:
@@ -208,7 +205,7 @@ def currency() -> str:
 
 
 def currency_source() -> str:
-    """"user" (chosen by hand for this file), "detected" (from this file), "sample" (the demo file's yuan),
+    """"user" (chosen by hand for this file), "detected" (from this file),
     "preference" (chosen for an earlier file; this one shows none) or "default" (nothing detected,
     nothing chosen: by language)."""
     chosen = st.session_state.get(CURRENCY)
@@ -221,12 +218,12 @@ def set_currency(symbol: str, source: str) -> None:
 
 def update_currency(up: Upload) -> None:
     """Use the currency detected in this file unless the user picked one for it (cached, cheap on reruns)."""
-    if currency_source() in ("user", "sample"):
+    if currency_source() == "user":
         return
     guess = cached.currency_guess(up.digest, up.data, up.name, read_options(), mapping(up))
     if guess is not None and guess[0]:
         set_currency(guess[0], "detected")
-        st.session_state[CURRENCY_EVIDENCE] = guess[1 if lang() == "en" else 2]
+        st.session_state[CURRENCY_EVIDENCE] = (guess[1], guess[2])  # en, zh: shown in the current language
     elif currency_source() == "detected":
         st.session_state.pop(CURRENCY, None)
         st.session_state.pop(CURRENCY_EVIDENCE, None)
