@@ -11,9 +11,10 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from crm_core import values
+from crm_core import identity, values
 from crm_core.mapping import composite_parts
-from crm_core.schema import normalize_header
+from crm_core.messages import Localized
+from crm_core.schema import ColumnMapping, IngestOptions, Note, normalize_header
 
 TOTALS_WORDS = frozenset({"合计", "总计", "小计", "总合计", "total", "totals", "grand total", "sum", "subtotal"})
 COMPOSITE_SEPARATOR = " | "
@@ -130,3 +131,65 @@ def excluded_frame(frame, reason, reason_order, details, bad_lines) -> pd.DataFr
         excluded = pd.concat([excluded, extra], ignore_index=True)
         excluded = excluded.sort_values("row", kind="stable").reset_index(drop=True)
     return excluded
+
+
+def contact_ids(ids: pd.Series, mapping: ColumnMapping, options: IngestOptions, notes: list[Note]) -> pd.Series:
+    """Customer ids that are phones or e-mails written one way (see :func:`identity.normalize_id_values`)."""
+    found = identity.normalize_id_values(ids, region=options.phone_region)
+    if found.kind is None:
+        return ids
+    if found.example is not None:
+        code = "note_id_phones_normalised" if found.kind == "phone" else "note_id_emails_normalised"
+        notes.append(Note.of(code, column=mapping.get("customer_id"), example=found.example,
+                             before=int(ids.nunique()), after=int(found.ids.nunique())))
+    return found.ids
+
+
+def statuses_counted(status: Distinct, purchases: np.ndarray, shown: int = 12) -> Note | None:
+    """Note naming every status counted as a purchase, with its lines: "交易成功 (120), 已发货 (30)".
+
+    None when no line is a purchase (the caller then stops with no_rows_used anyway).
+    """
+    per_value = np.bincount(status.codes[purchases & (status.codes >= 0)], minlength=len(status.values))
+    counts = pd.Series(per_value, index=values.clean_text(status.values)[0].fillna("")).groupby(level=0).sum()
+    counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
+    blank = int((purchases & (status.codes < 0)).sum()) + int(counts.pop("") if "" in counts.index else 0)
+    items = list(counts.items())
+    if not items and not blank:
+        return None
+    rest = len(items) - shown
+
+    def listed(lang: str) -> str:
+        unit, joiner = ("{s}（{n:,} 行）", "、") if lang == "zh" else ("{s} ({n:,})", ", ")
+        parts = [unit.format(s=s, n=int(n)) for s, n in items[:shown]]
+        if blank:
+            parts.append(unit.format(s="无状态" if lang == "zh" else "no status", n=blank))
+        if rest > 0:
+            parts.append(f"另有 {rest} 种" if lang == "zh" else f"{rest} more")
+        return joiner.join(parts)
+
+    return Note.of("note_statuses_counted", statuses=Localized(en=listed("en"), zh=listed("zh")))
+
+
+def amount_detail(columns: dict[str, Distinct], qty_failed: np.ndarray | None) -> pd.Series:
+    """The cell that could not be read, per row: the quantity where it failed, else the amount or price."""
+    detail = (columns.get("amount") or columns["unit_price"]).raw
+    if qty_failed is not None and qty_failed.any():
+        detail = detail.where(~qty_failed, columns["quantity"].raw)
+    return detail
+
+
+def non_product(columns: dict[str, Distinct], options: IngestOptions) -> np.ndarray:
+    """Lines that are not merchandise (postage, fees, adjustments).
+
+    A single-letter code (M, D, S, B in Online Retail) is only ever a stock code: it matches the product
+    code column exactly, never a product name (a product may be called "M", as a size).  Longer codes
+    and words (POST, BANK CHARGES, 运费) match the code or the name.
+    """
+    codes = {c.strip().upper() for c in options.non_product_codes if c.strip()}
+    words = {c for c in codes if len(c) > 1}
+    out = np.zeros(len(next(iter(columns.values())).codes), dtype=bool)
+    for name, listed in (("sku", codes), ("product", words)):
+        if name in columns and listed:
+            out |= columns[name].mask(lambda u, listed=listed: values.clean_text(u)[0].str.upper().isin(listed))
+    return out

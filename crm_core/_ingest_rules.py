@@ -3,7 +3,8 @@
 * Carry-down (Shopify): order-level cells written only on an order's first line are copied to its
   other lines.
 * Order totals repeated on every line (JD 订单金额, Youzan 订单实付金额, WooCommerce Order Total Amount):
-  each total is counted once and shared among the order's lines.
+  each total is counted once and shared among the order's lines, only with evidence beyond equal
+  amounts (an order word in the header, or quantity x unit price that does not explain them).
 * Refund columns (Taobao 退款金额, Shopify Refunded Amount, WooCommerce Order Refund Amount): netted from
   the order's lines once per order.
 * Cancellation invoices (Online Retail ``C536379``): a ``C`` id means a cancellation only in a file whose
@@ -26,8 +27,10 @@ from crm_core import values
 from crm_core._ingest_columns import Distinct
 
 CANCELLATION = r"[Cc][0-9]+"
-# Headers that name the order (the column is an order total when its values say so too).
-_ORDER_WORDS = re.compile(r"(?i)订单|整单|order")
+# Headers that name an order figure (the column is an order total when its values say so too) ...
+_ORDER_WORDS = re.compile(r"(?i)订单|整单|实付|应付|支付|order|total|payable|paid")
+# ... unless they name a line or item figure: 商品实付金额, Lineitem total, Line Total, Item Cost.
+_LINE_WORDS = re.compile(r"(?i)商品|单品|明细|子订单|单价|line|item|sku|price")
 # A line amount equals quantity x unit price up to rounding to the cent.
 _CENT = 0.005
 
@@ -92,28 +95,46 @@ def _per_order_extremes(order: np.ndarray, n_orders: int, x: np.ndarray, rows: n
     return lo, hi
 
 
-def spread_repeated_totals(order, n_orders, amount, *, line_codes, weights, header):
+def names_order_figure(header) -> bool:
+    """Whether a column header says it holds an order-level figure (订单金额, 应付金额, Order Total, Total)."""
+    text = str(header)
+    return bool(_ORDER_WORDS.search(text)) and not _LINE_WORDS.search(text)
+
+
+def spread_repeated_totals(order, n_orders, amount, *, line_codes, weights, header, carried=False):
     """Count an order total repeated on every line once, shared among the order's lines.
 
-    Detected when, among multi-line orders whose lines differ (another product, code, quantity or
-    price), more than half carry one identical amount on every line; where quantity x unit price is
-    known on every line of such an order, the amount must also differ from it on some line (else it
-    is a plain line amount that happens to repeat).  With a single such order the header must name
-    the order (订单, order) as well.  Each multi-line order whose lines carry one value then gets it
-    once: shared in proportion to quantity x unit price when both are known and positive on all of
-    its lines, else equally, so its lines sum to the total.
+    Equal amounts on an order's different lines are not evidence by themselves: a shop where every
+    item costs the same writes them too, and sharing them would lose revenue.  An order shows the
+    convention when its lines differ (another product, code, quantity or price), all carry one
+    identical amount, and there is real evidence that the amount is the order's:
+
+    * the header names an order figure (订单, 整单, 实付, 应付, order, total, payable; not a line or item
+      word such as 商品, line, item, price), or the file wrote the amount on the first line only
+      (``carried``: it was carried down, Shopify's Total); or
+    * quantity x unit price is known and non-zero on every line, does not explain the amounts, and the
+      amount is more than any one of the order's lines costs (a line amount after a line discount is
+      less than its own quantity x price, an order total is more).
+
+    An order whose every line amount equals its own quantity x unit price (to the cent) holds line
+    amounts whatever the header says.  The file follows the convention when more than half of its
+    multi-line orders with differing lines show it.  Each multi-line order whose lines carry one value
+    then gets it once: shared in proportion to quantity x unit price when both are known and positive
+    on all of its lines, else equally, so its lines sum to the total.
 
     Parameters
     ----------
     order : int array, one per row (-1: no order id); n_orders : number of orders.
-    amount : float array, the mapped amount per row (NaN where missing).
+    amount : float array, the mapped amount per row (NaN where missing), in the file's currency.
     line_codes : int arrays (distinct-value codes of product, code, quantity, price) telling lines apart.
     weights : float array of quantity x unit price per row, or None.
     header : the amount column's header.
+    carried : whether the amount column was carried down from orders' first lines.
 
     Returns
     -------
-    (new amount array, orders shared, shared by weights: bool) or None when the file shows no repeat.
+    (new amount array, orders shared, shared by weights: bool, why) or None when the file shows no
+    repeat; ``why`` is "header" (the header or the first-line pattern) or "weights".
     """
     rows = (order >= 0) & np.isfinite(amount)
     if n_orders == 0 or not rows.any() or not line_codes:
@@ -130,15 +151,19 @@ def spread_repeated_totals(order, n_orders, amount, *, line_codes, weights, head
     if weights is not None:
         # Orders where every line's amount equals its own quantity x price hold line amounts.
         line_like = rows & usable & (np.abs(amount - weights) <= _CENT * np.maximum(1.0, np.abs(amount)))
-        explained = np.bincount(order[line_like], minlength=n_orders) == n
-        evidence = same & differ & ~(explained & ~unusable)
+        explained = (np.bincount(order[line_like], minlength=n_orders) == n) & ~unusable
+        # More than any one line costs: not a line's own amount after a line discount (12 -> 10 on each line).
+        _, w_hi = _per_order_extremes(order, n_orders, np.where(usable, np.abs(weights), 0.0), rows)
+        weight_evidence = ~unusable & ~explained & (hi > w_hi + _CENT)
     else:
-        evidence = same & differ
+        explained = weight_evidence = np.zeros(n_orders, dtype=bool)
+    by_header = carried or names_order_figure(header)
+    evidence = same & differ & ~explained & (by_header | weight_evidence)
     candidates = (n >= 2) & differ
     found = int(evidence.sum())
-    if found == 0 or 2 * found <= candidates.sum() or (found < 2 and not _ORDER_WORDS.search(str(header))):
+    if found == 0 or 2 * found <= candidates.sum():
         return None
-    spread = same
+    spread = same & ~explained  # an order whose lines are each quantity x price holds line amounts
     safe = np.where(order >= 0, order, 0)
     share_rows = rows & spread[safe]
     by_weight = weights is not None and not unusable[spread].all()
@@ -147,7 +172,7 @@ def spread_repeated_totals(order, n_orders, amount, *, line_codes, weights, head
     new = amount.copy()
     at = np.flatnonzero(share_rows)
     new[at] = hi[order[at]] * w[at] / total_w[order[at]]
-    return new, int(spread.sum()), bool(by_weight)
+    return new, int(spread.sum()), bool(by_weight), "header" if by_header else "weights"
 
 
 def net_refunds(order, n_orders, refund, amount, purchase_rows):
@@ -158,11 +183,14 @@ def net_refunds(order, n_orders, refund, amount, purchase_rows):
     then each order's refund counts once.  Otherwise each line's refund is its own and they are summed
     per order.  Rows without an order id are orders of their own.  The refund (sign ignored, at most
     the order's purchase amount) is taken off the order's purchase lines in proportion to their
-    amounts, so a customer's spend becomes net and no row is added or removed.
+    amounts, so a customer's spend becomes net and no row is added or removed.  A refund larger than
+    its order is capped at the order's gross (a customer's spend on an order never goes below zero);
+    those orders are counted so the caller can say so.
 
     Returns
     -------
-    (new amount array, total netted, orders with a refund netted)
+    (new amount array, total netted, orders with a refund netted,
+     (orders capped, their refunds as given, their refunds as netted))
     """
     key = order.copy()
     missing = key < 0
@@ -171,7 +199,7 @@ def net_refunds(order, n_orders, refund, amount, purchase_rows):
     r = np.abs(refund)
     has_refund = np.isfinite(r) & (r > 0)
     if not has_refund.any():
-        return amount, 0.0, 0
+        return amount, 0.0, 0, (0, 0.0, 0.0)
     filled = np.isfinite(r)
     lines = np.bincount(key, minlength=n_keys)
     lo, hi = _per_order_extremes(key, n_keys, np.where(filled, r, np.nan), filled)
@@ -189,7 +217,9 @@ def net_refunds(order, n_orders, refund, amount, purchase_rows):
     factor = np.where(gross > 0, 1.0 - netted / np.where(gross > 0, gross, 1.0), 1.0)
     new = amount.copy()
     new[purchase_rows] = amount[purchase_rows] * factor[key[purchase_rows]]
-    return new, float(netted.sum()), int((netted > 0).sum())
+    capped = (gross > 0) & (per_order > gross + _CENT)
+    capped_info = (int(capped.sum()), float(per_order[capped].sum()), float(netted[capped].sum()))
+    return new, float(netted.sum()), int((netted > 0).sum()), capped_info
 
 
 def cancellation_rows(order: Distinct, cleaned: pd.Series, quantity: np.ndarray, amount: np.ndarray):

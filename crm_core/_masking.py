@@ -95,15 +95,24 @@ def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE_TEXT = re.compile(r"\+?[\d\s\-().]+")
-_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Digit runs that are phone numbers without any separator: a Chinese mobile, alone or after 86 / 0086;
+# a UK mobile (07…, 447…); a North American number written with its country code 1.  A bare 10-digit
+# run is left alone: it cannot be told from a member-card number.
+_PLAIN_PHONE = re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}|(?:0|0{0,2}44)7\d{9}|0{0,2}1[2-9]\d{2}[2-9]\d{6}")
+# The last-resort identity joins the cleaned consignee name and address with this separator
+# (crm_core._ingest_columns.COMPOSITE_SEPARATOR; repeated here, as ingest is not imported by the export).
+COMPOSITE_SEPARATOR = " | "
+ADDRESS_KEPT = 3  # characters of an address left visible: the city, at most ("北京市***")
 
 
 def _looks_like_phone(text: str) -> bool:
     """A phone, not a member-card number: 7-15 digits written like a phone.
 
     Plain digit runs are card or member numbers in many shops, so only these count: an international
-    form (``+44 20 7946 0958``, ``0086 138...`` with 11+ digits), a Chinese mobile (11 digits, ``1[3-9]...``), or digit
-    groups split by spaces, dashes or brackets (``138-1234-5678``, ``(020) 7946 0958``).
+    form (``+44 20 7946 0958``, ``0086 138...`` with 11+ digits), a run of digits that can only be a phone
+    (a Chinese mobile ``13812345678`` also after ``86``/``0086``, a UK mobile ``07700900123``/``447700900123``,
+    ``12025550123``), or digit groups split by spaces, dashes or brackets (``138-1234-5678``,
+    ``(020) 7946 0958``, ``202.555.0123``).
     """
     if not _PHONE_TEXT.fullmatch(text):
         return False
@@ -111,11 +120,29 @@ def _looks_like_phone(text: str) -> bool:
     if not 7 <= len(digits) <= 15:
         return False
     international = text.startswith("+") or (text.startswith("00") and len(digits) >= 11)
-    return international or bool(_CN_MOBILE.fullmatch(text)) or bool(re.search(r"\d[\s\-().]+\d", text))
+    return international or bool(_PLAIN_PHONE.fullmatch(text)) or bool(re.search(r"\d[\s\-().]+\d", text))
+
+
+def _mask_address_text(text: str) -> str:
+    """The first :data:`ADDRESS_KEPT` characters, then ``***`` (a short address keeps only its first)."""
+    text = text.strip()
+    kept = text[:ADDRESS_KEPT] if len(text) > 2 * ADDRESS_KEPT else text[:1]
+    return kept.rstrip() + "***"
+
+
+def _mask_composite_text(text: str) -> str | None:
+    """``"张三 | 北京市 朝阳区…"`` -> ``"张* | 北京市***"``; None when ``text`` is not a name | address pair."""
+    name, separator, address = text.partition(COMPOSITE_SEPARATOR)
+    if not separator or not name.strip() or not address.strip():
+        return None
+    return f"{_mask_name_text(name)}{COMPOSITE_SEPARATOR}{_mask_address_text(address)}"
 
 
 def _mask_identifier_text(text: str) -> str:
     normal = unicodedata.normalize("NFKC", text).strip()
+    composite = _mask_composite_text(normal)
+    if composite is not None:
+        return composite
     if _EMAIL.fullmatch(normal):
         return _mask_email_text(normal)
     if _looks_like_phone(normal):
@@ -124,13 +151,19 @@ def _mask_identifier_text(text: str) -> str:
 
 
 def mask_identifier(s: pd.Series) -> pd.Series:
-    """Mask the identifiers that are personal data: e-mail addresses and phone numbers.
+    """Mask the identifiers that are personal data: e-mail addresses, phone numbers, name + address.
 
-    A shop may use the buyer's e-mail (Shopify) or mobile number as the customer id; such an id
-    identifies a person as surely as the contact columns, so it follows the same masks
-    (:func:`mask_email`, :func:`mask_phone`).  Other ids (``C001``, member numbers such as
-    ``00012345``) are returned unchanged.  Each distinct value is checked once; missing values stay
-    missing; the result has dtype ``str`` when every value is text, else ``object``.
+    A shop may use the buyer's e-mail (Shopify) or mobile number as the customer id, and a file with
+    no customer column gets the consignee's name and address joined as ``"张三 | 北京市…"`` (the
+    last-resort identity); such an id identifies a person as surely as the contact columns, so it
+    follows the same masks: :func:`mask_email`, :func:`mask_phone` (phones in any common form:
+    ``+86 138…``, ``8613812345678``, ``0086…``, ``138 1234 5678``, ``+44 20 7946 0958``,
+    ``(202) 555-0123``), and for a name | address pair :func:`mask_name` on the name and the address cut
+    to its first 3 characters then ``***`` (``"张* | 北京市***"``; an address of 6 characters or fewer
+    keeps only its first).  Other ids (``C001``, member numbers such as ``00012345`` or a bare
+    ``2025550123``, which no rule can tell from a card number) are returned unchanged.  Each distinct
+    value is checked once; missing values stay missing; the result has dtype ``str`` when every value
+    is text, else ``object``.
     """
     codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
     masked = [_mask_identifier_text(v) if isinstance(v, str) else v for v in uniques.tolist()]

@@ -6,6 +6,11 @@ separately in the report.  Paid orders that are not finished yet (Taobao 买家�
 卖家已发货，等待买家确认, WooCommerce Processing, Youzan 待发货) and Shopify ``partially_refunded`` (a
 purchase with a refund, netted through the refund column) are purchases.
 
+Platforms and shop tools write many more statuses than any list holds, so a status not listed is also
+excluded when it contains a clear cancellation, closing or failure word (:data:`CANCELLATION_WORDS`)
+and no paid / partial-refund word (:data:`PAID_WORDS`); every status counted as a purchase is named in
+a note (with its lines), so none is counted silently.
+
 A status row that records a refund event (Square's Event Type ``Refund``) is a return, not an
 exclusion: it is netted from the customer's spend like a negative line.
 
@@ -41,6 +46,13 @@ EXCLUDED_STATUSES: tuple[str, ...] = (
     "关闭", "取消", "订单取消", "未付款", "未支付", "已退款", "退款成功", "全额退款", "作废", "已作废", "支付失败",
 )
 
+# A status not on the list above is still not a purchase when it contains one of these words
+# ("订单已取消", "退款成功，交易关闭", "Canceled by customer", "Payment failed") ...
+CANCELLATION_WORDS = re.compile(r"取消|关闭|作废|失败|未付款|待付款|cancel|void|fail|declin|unpaid")
+# ... unless it also says the order was paid or only partly refunded ("partially_refunded",
+# "部分退款", "已付款，取消中"): those are purchases (a partial refund is netted via the refund column).
+PAID_WORDS = re.compile(r"partial|部分|已付款|已支付|(?<!un)paid")
+
 # Rows that are refund events (a return), not order states: Square "Event Type" = Refund.
 RETURN_STATUSES: tuple[str, ...] = ("refund", "return", "退货")
 
@@ -69,3 +81,18 @@ def matches(values: pd.Series, keys: frozenset[str]) -> pd.Series:
     ``values`` holds few distinct texts (a status column has a handful), so a per-value loop is cheap.
     """
     return pd.Series([isinstance(v, str) and status_key(v) in keys for v in values], index=values.index, dtype=bool)
+
+
+def cancelled_by_word(values: pd.Series) -> pd.Series:
+    """Per distinct status text: whether it reads as cancelled / closed / failed / unpaid by its words.
+
+    >>> cancelled_by_word(pd.Series(["订单已取消", "Canceled by customer", "partially_refunded", "交易成功"])).tolist()
+    [True, True, False, False]
+    """
+    def test(v) -> bool:
+        if not isinstance(v, str):
+            return False
+        key = status_key(v)
+        return bool(CANCELLATION_WORDS.search(key)) and not PAID_WORDS.search(key)
+
+    return pd.Series([test(v) for v in values], index=values.index, dtype=bool)

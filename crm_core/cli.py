@@ -2,37 +2,78 @@
 
     python -m crm_core rfm orders.csv --out rfm.xlsx|rfm.csv [--sheet NAME] [--as-of 2025-12-31]
                                       [--mapping mapping.json] [--scheme 11|4] [--lang en|zh]
-                                      [--currency ¥|$|€|£]
+                                      [--currency ¥|$|€|£|CNY|USD|EUR|GBP]
     python -m crm_core ingest orders.csv --out clean.xlsx     # clean lines + excluded rows with reasons
     python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
 
 Everything printed follows ``--lang``.  A bad input exits with status 2 and the message the app shows
 (where the app says "the mapping table", the CLI names its option instead: a message ``<code>_cli``
-replaces ``<code>`` when it exists); never a traceback.  The currency sign is read from the file
-(:func:`crm_core.pipeline.detect_currency`) unless ``--currency`` sets it.
+replaces ``<code>`` when it exists, and ``<code>_automap_cli`` when no ``--mapping`` was given: it says how
+to write one); never a traceback.  The reader's notes and the proposed mapping's notes are printed before
+the file is cleaned, so when cleaning stops the user sees why a column was passed over; ``ingest`` also
+writes the proposed mapping (``x.mapping.json``) before cleaning, for the user to edit and pass back with
+``--mapping``.  The currency sign is read from the file (:func:`crm_core.pipeline.detect_currency`) unless
+``--currency`` sets it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from crm_core import export, pipeline, rfm
-from crm_core.messages import MESSAGES, render
-from crm_core.schema import ColumnMapping, DataError, IngestOptions, Note, ReadOptions
+from crm_core.messages import MESSAGES, Localized, render
+from crm_core.schema import FIELD_BY_NAME, ColumnMapping, DataError, IngestOptions, Note, ReadOptions
+
+OUT_SUFFIXES = (".xlsx", ".csv")
+# --currency: the four signs the reasons text knows, or their ISO codes (a full-width ￥ is the yen sign).
+CURRENCIES = {"¥": "¥", "$": "$", "€": "€", "£": "£", "CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def say(code: str, lang: str, **params: object) -> str:
-    """Message ``code`` in ``lang``, in its command-line form ``<code>_cli`` when there is one."""
-    return render(f"{code}_cli" if f"{code}_cli" in MESSAGES else code, lang, **params)
+def say(code: str, lang: str, *, automap: bool = False, **params: object) -> str:
+    """Message ``code`` in ``lang``, in its command-line form when there is one.
+
+    ``<code>_automap_cli`` when ``automap`` (the mapping was proposed, no ``--mapping`` given) and it
+    exists, else ``<code>_cli``, else ``<code>``.
+    """
+    for variant in ((f"{code}_automap_cli",) if automap else ()) + (f"{code}_cli", code):
+        if variant in MESSAGES:
+            return render(variant, lang, **params)
+    return render(code, lang, **params)
 
 
-def _error_text(exc: DataError, lang: str) -> str:
-    return say(exc.code, lang, **exc.params)
+def _how_to_write_a_mapping(args: argparse.Namespace | None) -> dict[str, str]:
+    """``command`` and ``mapping_file`` of the ``*_automap_cli`` messages: the ingest run that writes the mapping."""
+    source = getattr(args, "input", None) or "orders.csv"
+    out = getattr(args, "out", None)
+    if getattr(args, "command", None) != "ingest" or Path(out or "").suffix.lower() not in OUT_SUFFIXES:
+        out = str(Path(source).with_name(f"{Path(source).stem}.clean.xlsx"))
+    command = " ".join(_quoted(part) for part in ("python -m crm_core ingest", source, "--out", out))
+    return {"command": command, "mapping_file": _quoted(str(Path(out).with_suffix(".mapping.json")))}
+
+
+def _listed(names) -> Localized:
+    """Names a user types as they are (field names, currency codes), joined in each language's way."""
+    names = [str(n) for n in names]
+    return Localized(en=", ".join(names), zh="、".join(names))
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if (" " in text and not text.startswith("python")) else text
+
+
+def _error_text(exc: DataError, lang: str, args: argparse.Namespace | None = None) -> str:
+    automap = args is not None and getattr(args, "mapping", None) is None
+    extra = {**_how_to_write_a_mapping(args), "codes": _listed(("CNY", "USD", "EUR", "GBP")),
+             "example": '{"customer_id": "Customer", "order_date": "Date", "amount": "Amount"}'}
+    return say(exc.code, lang, automap=automap, **{**extra, **exc.params})
 
 
 def _note_text(note: Note, lang: str) -> str:
@@ -48,31 +89,97 @@ def _parse_date(text: str | None) -> date | None:
         raise DataError("bad_date_option", option="--as-of", value=text) from None
 
 
-def _load(args: argparse.Namespace) -> pipeline.Loaded:
+def _check_out(path: str) -> Path:
+    """``--out`` must end in .xlsx or .csv: any other name would get a workbook it does not announce."""
+    out = Path(path)
+    if out.suffix.lower() not in OUT_SUFFIXES:
+        raise DataError("cli_bad_out", path=path)
+    return out
+
+
+def _check_currency(value: str | None) -> str | None:
+    """The sign for ``--currency``: ¥ $ € £ or CNY/RMB/USD/EUR/GBP (any case); DataError otherwise."""
+    if value is None:
+        return None
+    sign = CURRENCIES.get(unicodedata.normalize("NFKC", value).strip().upper())
+    if sign is None:
+        raise DataError("cli_bad_currency", value=value)
+    return sign
+
+
+def read_mapping(path: str) -> ColumnMapping:
+    """The mapping file given to ``--mapping``, with errors in plain words.
+
+    Unknown field names are listed with the known ones (a typo such as ``amout`` is then easy to spot);
+    text that is not JSON gives the parser's position; other shapes get the mapping's own message.
+    """
+    data = Path(path).read_bytes()
+    try:
+        parsed = json.loads(data)  # bytes: json detects UTF-8/16/32 itself
+    except json.JSONDecodeError as exc:
+        raise DataError("cli_mapping_not_json", path=path, line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # UnicodeDecodeError: not text at all
+        raise DataError("cli_mapping_not_json", path=path, line=1, column=1) from None
+    columns = parsed.get("columns", parsed) if isinstance(parsed, dict) else parsed
+    if isinstance(columns, dict):
+        unknown = [str(name) for name in columns if name not in FIELD_BY_NAME]
+        if unknown:
+            raise DataError("cli_mapping_unknown_fields", path=path, fields=_listed(unknown),
+                            known=_listed(FIELD_BY_NAME))
+    else:
+        raise DataError("cli_mapping_not_object", path=path)
+    return ColumnMapping.from_json(data)
+
+
+def _say_note(note: Note, lang: str) -> None:
+    print(f"  * {_note_text(note, lang)}", file=sys.stderr)
+
+
+def _load(args: argparse.Namespace, before_clean: Callable[[ColumnMapping], None] | None = None) -> pipeline.Loaded:
+    """Read, map (the proposal unless ``--mapping``), print the notes so far, then clean.
+
+    The notes come first so that an error from cleaning follows the notes that explain it (a column
+    passed over as the amount because its values are text, a phone column passed over because masked).
+    ``before_clean`` gets the mapping before cleaning (``ingest`` writes it to disk there).
+    """
     path = Path(args.input)
     data = path.read_bytes()
-    # Bytes: json detects UTF-8/16/32 itself, and anything else becomes the mapping's own clear error.
-    mapping = ColumnMapping.from_json(Path(args.mapping).read_bytes()) if args.mapping else None
+    mapping = read_mapping(args.mapping) if args.mapping else None
     day_first = {"auto": None, "day": True, "month": False}[args.date_order]
     options = IngestOptions(returns=args.returns, day_first=day_first, merge_duplicates=args.merge_duplicates)
-    return pipeline.load(data, path.name, read=ReadOptions(sheet=args.sheet), mapping=mapping, options=options)
+    raw = pipeline.read(data, path.name, ReadOptions(sheet=args.sheet))
+    if args.sheet is not None and raw.file_type == "csv":
+        _say_note(Note.of("cli_sheet_ignored", sheet=args.sheet), args.lang)
+    proposal = None
+    if mapping is None:
+        proposal = pipeline.propose(raw)
+        mapping = proposal.mapping
+    shown = (*raw.notes, *(proposal.notes if proposal is not None else ()))
+    for note in shown:
+        _say_note(note, args.lang)
+    if before_clean is not None:
+        before_clean(mapping)
+    loaded = pipeline.clean(raw, mapping, options, proposal=proposal)
+    _print_report(loaded, args.lang, shown=shown)
+    return loaded
 
 
-def _print_report(loaded: pipeline.Loaded, lang: str) -> None:
+def _print_report(loaded: pipeline.Loaded, lang: str, shown: tuple[Note, ...] = ()) -> None:
+    """The rows read/used/excluded, the reasons, and the cleaning notes not ``shown`` already."""
     report = loaded.result.report
     print(render("cli_report", lang, name=report.source_name, read=report.rows_read, used=report.rows_used,
                  excluded=len(report.excluded)), file=sys.stderr)
     for reason, count in report.reason_table(lang).itertuples(index=False):
         print(render("cli_reason_line", lang, reason=reason, rows=count), file=sys.stderr)
-    proposed = loaded.proposal.notes if loaded.proposal is not None else ()
-    for note in (*proposed, *report.notes):
-        print(f"  * {_note_text(note, lang)}", file=sys.stderr)
+    for note in report.notes:
+        if note not in shown:
+            _say_note(note, lang)
 
 
 def _currency(args: argparse.Namespace, loaded: pipeline.Loaded) -> str:
     """``--currency`` when given, else the sign the file shows (told on stderr), else no sign."""
     if args.currency is not None:
-        return args.currency
+        return args.currency  # already checked by _check_currency
     guess = pipeline.detect_currency(loaded)
     if guess.symbol is None:
         print(render("cli_currency_unknown", args.lang), file=sys.stderr)
@@ -82,19 +189,24 @@ def _currency(args: argparse.Namespace, loaded: pipeline.Loaded) -> str:
 
 
 def cmd_rfm(args: argparse.Namespace) -> int:
-    as_of = _parse_date(args.as_of)  # checked before reading a large file
+    # Options are checked before reading a large file.
+    as_of = _parse_date(args.as_of)
+    out = _check_out(args.out)
+    args.currency = _check_currency(args.currency)
     loaded = _load(args)
-    _print_report(loaded, args.lang)
     currency = _currency(args, loaded)
     scheme = rfm.SCHEMES[args.scheme]
     params = rfm.RfmParams(scheme=scheme, frequency_basis=args.frequency_basis)
     scored = pipeline.rfm_scores(loaded.result, as_of=as_of, params=params)
+    relative = rfm.relative_scores_note(scored, params)  # identical customers: the scores say little
+    if relative is not None:
+        _say_note(relative, args.lang)
     options = export.ListOptions(
         include_contact=args.include_contact, mask_personal=not args.no_mask,
         include_opted_out=args.include_opted_out, lang=args.lang,
     )
-    build = pipeline.rfm_csv_bytes if Path(args.out).suffix.lower() == ".csv" else pipeline.rfm_workbook
-    Path(args.out).write_bytes(build(scored, scheme=scheme, options=options, currency=currency))
+    build = pipeline.rfm_csv_bytes if out.suffix.lower() == ".csv" else pipeline.rfm_workbook
+    out.write_bytes(build(scored, scheme=scheme, options=options, currency=currency))
     summary = rfm.segment_summary(scored, scheme, lang=args.lang)
     for row in summary.itertuples():
         share = float(row.revenue_share)
@@ -110,9 +222,15 @@ def excluded_path(out: Path) -> Path:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    loaded = _load(args)
-    _print_report(loaded, args.lang)
-    out = Path(args.out)
+    out = _check_out(args.out)
+    mapping_path = out.with_suffix(".mapping.json")
+
+    def write_mapping(mapping: ColumnMapping) -> None:
+        # Before cleaning: when cleaning stops, this is the file the error message says to edit.
+        mapping_path.write_text(mapping.to_json(), encoding="utf-8")
+        print(render("cli_wrote", args.lang, path=mapping_path))
+
+    loaded = _load(args, before_clean=write_mapping)
     excluded = export.excluded_rows_table(loaded.result.report, args.lang)  # reasons in words, not codes
     written = [out]
     if out.suffix.lower() == ".csv":
@@ -121,9 +239,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         written.append(excluded_path(out))
     else:
         out.write_bytes(export.to_excel_bytes({"orders": loaded.result.orders, "excluded": excluded}))
-    mapping_path = out.with_suffix(".mapping.json")
-    mapping_path.write_text(loaded.mapping.to_json(), encoding="utf-8")
-    for path in [*written, mapping_path]:
+    for path in written:
         print(render("cli_wrote", args.lang, path=path))
     return 0
 
@@ -143,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     def add_input(p: argparse.ArgumentParser) -> None:
         p.add_argument("input", help="orders file: CSV or Excel")
         p.add_argument("--out", required=True, help="output file: .xlsx or .csv")
-        p.add_argument("--sheet", help="Excel sheet name (default: the first)")
+        p.add_argument("--sheet", help="Excel sheet name (default: the one holding the orders; ignored for CSV)")
         p.add_argument("--mapping", help="column mapping JSON saved from the app")
         p.add_argument("--returns", choices=("net", "ignore"), default="net")
         p.add_argument("--date-order", choices=("auto", "day", "month"), default="auto",
@@ -160,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_rfm.add_argument("--include-contact", action="store_true", help="add name/phone/email columns")
     p_rfm.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
     p_rfm.add_argument("--currency", default=None,
-                       help="currency sign used in the reasons text (default: read from the file)")
+                       help="currency sign used in the reasons text: ¥ $ € £ or CNY USD EUR GBP "
+                            "(default: read from the file)")
     p_rfm.add_argument("--include-opted-out", action="store_true", help="keep customers who opted out")
     p_rfm.set_defaults(func=cmd_rfm)
 
@@ -185,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataError as exc:
-        return fail(_error_text(exc, lang))
+        return fail(_error_text(exc, lang, args))
     except FileNotFoundError as exc:
         return fail(render("cli_file_not_found", lang, path=exc.filename))
     except OSError as exc:  # a folder instead of a file, no permission...

@@ -10,6 +10,7 @@ value.  Supported (with optional time ``H:MM[:SS[.fff]]``, ``T`` or blank before
 ``20230105``           8 digits, years 1900-2100
 ``2023年1月5日``        also ``2023年01月05日 12时30分``, ``2023/1/5 下午 3:20:00``
 ``05/01/2023``         also ``5.1.2023``, ``05-01-23``; day/month order detected
+                       (dotted ``05.01.2023`` is day-first when nothing decides)
 ``5 Jan 2023``         also ``05-Jan-2023``, ``January 5, 2023``
 ``44931``              Excel serial day (1000-80000), origin 1899-12-30
 =====================  ==========================================================
@@ -44,6 +45,8 @@ class DateParse:
         way and nothing in the column decided; they were read month-first provisionally.
     example : an ambiguous input value, when ``ambiguous``.
     day_first_used : the order applied to day-month-year values; None when there were none.
+    dotted_day_first : True when only the dotted convention (``05.01.2024`` is day.month.year) decided
+        the order, so the caller can say so.
     """
 
     values: pd.Series
@@ -51,6 +54,7 @@ class DateParse:
     ambiguous: bool
     example: str | None
     day_first_used: bool | None
+    dotted_day_first: bool = False
 
 
 _SEP = r"[-/.]"
@@ -173,20 +177,30 @@ def _canonical_dmy(text: pd.Series) -> pd.Series:
 
 
 def _dmy_order(
-    first: np.ndarray, second: np.ndarray, rows: np.ndarray, originals: pd.Series, day_first: bool | None
-) -> tuple[bool, bool, str | None]:
-    """Decide day-first for ``a/b/year`` values: (day_first, ambiguous, example)."""
+    first: np.ndarray, second: np.ndarray, rows: np.ndarray, originals: pd.Series, day_first: bool | None,
+    dotted: np.ndarray,
+) -> tuple[bool, bool, str | None, bool]:
+    """Decide day-first for ``a/b/year`` values: (day_first, ambiguous, example, decided by the dots).
+
+    ``dotted`` marks values written with dots (``05.01.2024``): that is the German / European way of
+    writing day.month.year, and no export writes month.day.year with dots, so when nothing else decides
+    and every undecided value is dotted, they are day-first without asking.  Slash and dash values
+    (``05/01/2024``) are written both ways: when undecided they are ambiguous.
+    """
     if day_first is not None:
-        return day_first, False, None
+        return day_first, False, None, False
     day_votes = rows[first > 12].sum()
     month_votes = rows[second > 12].sum()
     if day_votes or month_votes:
         # Both kinds present: the majority order wins; values invalid under it fail.
-        return bool(day_votes > month_votes), False, None
+        return bool(day_votes > month_votes), False, None, False
     undecided = first != second  # 05/05/2023 reads the same either way
     if undecided.any():
-        return False, True, str(originals[undecided].iloc[0])
-    return False, False, None
+        if dotted[undecided].all():
+            return True, False, None, True
+        undecided &= ~dotted
+        return False, True, str(originals[undecided].iloc[0]), False
+    return False, False, None, False
 
 
 def _route(text: pd.Series, todo: np.ndarray, pattern: str) -> np.ndarray:
@@ -221,8 +235,9 @@ def parse_dates(s: pd.Series, *, day_first: bool | None = None) -> DateParse:
     day_first : bool or None
         Order of ``05/01/2023``-style values.  None detects it from the column: a first
         field over 12 means day-first, a second field over 12 means month-first (the
-        majority by rows wins if both occur).  When nothing decides, ``ambiguous`` is set
-        and month-first is used provisionally: ask the user, then call again.
+        majority by rows wins if both occur).  When nothing decides, dotted values
+        (``05.01.2023``) are day-first by convention; otherwise ``ambiguous`` is set and
+        month-first is used provisionally: ask the user, then call again.
 
     Returns
     -------
@@ -238,14 +253,15 @@ def parse_dates(s: pd.Series, *, day_first: bool | None = None) -> DateParse:
             out[hit] = reader(text[hit])
 
     order: bool | None = None
-    ambiguous, example = False, None
+    ambiguous, example, by_dots = False, None, False
     dmy = _route(text, todo, _DMY + _CLOCK)
     if dmy.any():
         dmy_text = _canonical_dmy(text[dmy])
         first = dmy_text.str.replace(r"/.*$", "", regex=True).astype("int64").to_numpy()
         second = dmy_text.str.replace(r"^[0-9]+/([0-9]+)/.*$", r"\1", regex=True).astype("int64").to_numpy()
         rows = np.bincount(codes[codes >= 0], minlength=len(uniq))[dmy]
-        order, ambiguous, example = _dmy_order(first, second, rows, uniq[dmy], day_first)
+        dotted = text[dmy].str.match(r"[0-9]{1,2}\.[0-9]{1,2}\.").to_numpy(dtype=bool)
+        order, ambiguous, example, by_dots = _dmy_order(first, second, rows, uniq[dmy], day_first, dotted)
         out[dmy] = _read_day_month_year(dmy_text, day_first=order)
 
     nonblank = (text != "").to_numpy(dtype=bool)
@@ -256,29 +272,52 @@ def parse_dates(s: pd.Series, *, day_first: bool | None = None) -> DateParse:
         ambiguous=ambiguous,
         example=example,
         day_first_used=order,
+        dotted_day_first=by_dots,
     )
 
 
-LATE_GAP_DAYS = 180
-LATE_QUANTILE = 0.99
+LATE_GAP_DAYS = 365
+LATE_SHARE = 0.01
 
 
 def late_date_cutoff(dates: pd.Series) -> pd.Timestamp | None:
     """The last plausible order day of a file, read from the file itself (never from today's date).
 
-    A line dated more than ``LATE_GAP_DAYS`` (180) days after the day that 99 % of the file's dated lines
-    reach is "far after the rest of the file": a mistyped year (2099) or a placeholder date. Such lines are
-    reported and never push the analysis date forward. The rule uses only the data, so the same file gives
-    the same answer on any day.
+    The distinct calendar days are sorted and the last gap of more than ``LATE_GAP_DAYS`` (365) days
+    between two consecutive days is found; the lines dated after it are "far after the rest of the file"
+    (a mistyped year such as 2099, or a placeholder date) when they are few: at most ``LATE_SHARE``
+    (1 %) of the dated lines, and never less than one line, and fewer than the lines before the gap (in
+    a two-line file, 1900 and 2024, neither side can be told to be the typo, so none is).  Such lines are
+    reported and never push the analysis date forward.
+
+    Why a gap from the top rather than a quantile: a year-long silence cannot be a pause of a trading
+    shop, whereas a real last order 200 days after the rest of a small file can (it is kept).  And only
+    the top end is looked at, so an early typo (1900) never makes the real data look "late".  The rule
+    uses only the data, so the same file gives the same answer on any day.
+
+    Parameters
+    ----------
+    dates : Series of datetime64
+        The dated lines (missing values are ignored); a line's calendar day is what counts.
 
     Returns
     -------
     Timestamp or None
-        Lines dated strictly after this day are late outliers; None when no line is (or no line is dated).
+        Midnight of the last day before the gap: lines dated on or after the next day are late outliers.
+        None when no line is late (no such gap, too many lines after it, or no line is dated).
     """
     known = pd.Series(dates).dropna()
     if known.empty:
         return None
-    bulk_end = pd.Timestamp(known.quantile(LATE_QUANTILE, interpolation="lower")).normalize()
-    cutoff = bulk_end + pd.Timedelta(days=LATE_GAP_DAYS)
-    return cutoff if pd.Timestamp(known.max()) > cutoff + pd.Timedelta(days=1) else None
+    days = known.dt.normalize()
+    distinct = np.sort(days.unique())
+    if len(distinct) < 2:
+        return None
+    gaps = np.diff(distinct) > np.timedelta64(LATE_GAP_DAYS, "D")
+    if not gaps.any():
+        return None
+    last_gap = int(np.flatnonzero(gaps)[-1])
+    cutoff = pd.Timestamp(distinct[last_gap])
+    late_lines = int((days > cutoff).sum())
+    few = late_lines <= max(LATE_SHARE * len(known), 1) and late_lines < len(known) - late_lines
+    return cutoff if few else None

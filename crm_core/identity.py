@@ -10,6 +10,9 @@ the report, and :func:`apply_merges` applies exactly that mapping.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import phonenumbers
 
@@ -61,6 +64,83 @@ def normalize_emails(s: pd.Series) -> pd.Series:
     text = tidy(uniq).str.lower()
     emails = text.where(text.str.fullmatch(r"[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n]+"))
     return take_text(emails, codes, s)
+
+
+# A phone as people type it: digits with +, blanks, hyphens, brackets, dots.  7-15 digits (E.164 allows 15).
+_PHONE_LIKE = r"\+?[0-9(][0-9 ()\-.]*[0-9]"
+_EMAIL_LIKE = r"[^@\s]+@[^@\s]+"
+# "Mostly": more than this share of the distinct non-empty ids.
+_MOSTLY = 0.5
+# Phone-like values checked with phonenumbers before a column is called a phone column (a 13-digit
+# Shopify customer id looks like a phone but is not a valid number anywhere).
+_PHONE_SAMPLE = 200
+
+
+@dataclass(frozen=True)
+class IdNormalisation:
+    """Customer ids that are phones or e-mails, written one way.
+
+    ids : Series of str, one per input value (same index): the normalised id, or the input where it
+        could not be normalised (an invalid or masked phone stays as written).
+    kind : "phone", "email" or None (ordinary ids, returned unchanged).
+    example : ``"138 1234 5678 → +8613812345678"``: an input that changed, or None.
+    """
+
+    ids: pd.Series
+    kind: str | None
+    example: str | None
+
+
+def _phone_like(ids: pd.Series) -> np.ndarray:
+    digits = ids.str.count(r"[0-9]")
+    shaped = ids.str.fullmatch(_PHONE_LIKE) & ~ids.str.contains(_MASKED, regex=True)
+    return (shaped & (digits >= 7) & (digits <= 15)).to_numpy(dtype=bool, na_value=False)
+
+
+def normalize_id_values(ids: pd.Series, *, region: str = "CN") -> IdNormalisation:
+    """Customer ids written as phones or e-mails, one way each, so one person is one customer.
+
+    A shop that uses the buyer's phone (手机号) or e-mail as the customer id writes the same person
+    several ways: ``+86 138-1234-5678``, ``8613812345678`` and ``138 1234 5678``; ``Alice@X.com `` and
+    ``alice@x.com``.  When more than half of the distinct ids are phone-like (digits with ``+``,
+    blanks, ``-``, ``()``, 7-15 digits, not masked) and most of them are valid numbers in ``region``
+    (or with their own country code), each phone-like id becomes E.164 (:func:`normalize_phones`).
+    When more than half contain ``@``, each of those is trimmed and lower-cased.  Other ids (C00373,
+    17850, 00123, a 13-digit platform id) are returned unchanged, and so is any value that cannot be
+    normalised.  ``ids`` should hold distinct values (the caller's factorized column), so each is
+    parsed once.
+
+    Returns
+    -------
+    IdNormalisation
+    """
+    present = ids.dropna()
+    unchanged = IdNormalisation(ids=ids, kind=None, example=None)
+    if present.empty:
+        return unchanged
+    text = ids.astype("str")
+    phone_like = _phone_like(text)
+    emails = text.str.contains("@", regex=False).to_numpy(dtype=bool, na_value=False)
+    if phone_like.sum() > _MOSTLY * len(present):
+        sample = text[phone_like].head(_PHONE_SAMPLE)
+        valid = normalize_phones(sample, region=region).notna().sum()
+        if 2 * valid <= len(sample):
+            return unchanged
+        phones = normalize_phones(text[phone_like], region=region)
+        new = text.copy()
+        new[phone_like] = phones.where(phones.notna(), text[phone_like])
+        kind = "phone"
+    elif emails.sum() > _MOSTLY * len(present):
+        lowered = tidy(text[emails]).str.strip().str.lower()
+        new = text.copy()
+        new[emails] = lowered
+        kind = "email"
+    else:
+        return unchanged
+    new = new.where(ids.notna())
+    changed = (new != text).to_numpy(dtype=bool, na_value=False)
+    example = f"{text[changed].iloc[0]} → {new[changed].iloc[0]}" if changed.any() else None
+    return IdNormalisation(ids=new.astype("str"), kind=kind, example=example)
 
 
 def _customer_table(customers: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,17 @@ from crm_core._ingest_build import (
     merge_customer_rows,
     unknown_consent,
 )
-from crm_core._ingest_columns import Distinct, as_bool, excluded_frame, source_series, totals_rows
+from crm_core._ingest_columns import (
+    Distinct,
+    amount_detail,
+    as_bool,
+    contact_ids,
+    excluded_frame,
+    non_product,
+    source_series,
+    statuses_counted,
+    totals_rows,
+)
 from crm_core.dates import late_date_cutoff
 from crm_core.mapping import composite_parts
 from crm_core.messages import Localized
@@ -153,7 +163,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
 
     flag("totals_row", totals_rows(frame, columns))
 
-    distinct_ids = values.clean_ids(columns["customer_id"].values)
+    distinct_ids = contact_ids(values.clean_ids(columns["customer_id"].values), mapping, options, notes)
     customer_id = columns["customer_id"].spread(distinct_ids)
     example = values.mangled_id_example(columns["customer_id"].values)
     if example is not None:
@@ -170,7 +180,8 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
 
     dates = _order_dates(columns, mapping, options, notes)
     amount, quantity, unit_price, qty_failed = _money(columns, notes)
-    amount = _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes)
+    amount = _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes,
+                              carried="amount" in carried)
 
     missing_customer = as_bool(customer_id.isna())
     flag("missing_customer", missing_customer)
@@ -181,10 +192,16 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         status = columns["status"]
         excluded = _statuses.status_keys(options.excluded_statuses)
         returns = _statuses.status_keys(_statuses.RETURN_STATUSES) - excluded
-        flag("status", status.mask(lambda u: _statuses.matches(values.clean_text(u)[0], excluded)), text_cols["status"])
+        def not_purchase(u: pd.Series) -> pd.Series:
+            text = values.clean_text(u)[0]
+            listed = _statuses.matches(text, excluded)
+            # An empty list means "count every status": then no word rule either.
+            return listed | _statuses.cancelled_by_word(text) if excluded else listed
+
+        flag("status", status.mask(not_purchase), text_cols["status"])
         return_status = status.mask(lambda u: _statuses.matches(values.clean_text(u)[0], returns))
-    flag("bad_amount", amount.failed | amount.values.isna(), _amount_detail(columns, qty_failed))
-    flag("non_product", _non_product(columns, options), text_cols.get("sku", text_cols.get("product")))
+    flag("bad_amount", amount.failed | amount.values.isna(), amount_detail(columns, qty_failed))
+    flag("non_product", non_product(columns, options), text_cols.get("sku", text_cols.get("product")))
 
     order_id = columns["order_id"].spread(order_clean) if order_clean is not None else None
     amount_np = amount.values.to_numpy(dtype="float64")
@@ -210,6 +227,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         flag("return_without_purchase", is_return & ~bought[row_ids])
 
     used = reason == 0
+    counted = statuses_counted(columns["status"], used & ~is_return) if "status" in columns else None
+    if counted is not None:
+        notes.append(counted)
     # Same rule, on the same lines, as the default analysis date (customers.default_as_of): the file alone.
     cutoff = late_date_cutoff(dates.values[used])
     if cutoff is not None:
@@ -296,34 +316,14 @@ def _order_dates(columns: dict[str, Distinct], mapping: ColumnMapping, options: 
         dates = day.apply_parse(lambda u: values.parse_dates(u, day_first=options.day_first))
     if dates.ambiguous and options.day_first is None:
         raise DataError("ambiguous_dates", column=mapping.get("order_date"), example=dates.example)
+    if dates.dotted_day_first:
+        shown = day.values[day.values.str.contains(r"^\s*[0-9]{1,2}\.[0-9]{1,2}\.", regex=True)]
+        notes.append(Note.of("note_dotted_day_first", column=mapping.get("order_date"),
+                             example=shown.iloc[0] if len(shown) else "-"))
     return dates
 
 
-def _amount_detail(columns: dict[str, Distinct], qty_failed: np.ndarray | None) -> pd.Series:
-    """The cell that could not be read, per row: the quantity where it failed, else the amount or price."""
-    detail = (columns.get("amount") or columns["unit_price"]).raw
-    if qty_failed is not None and qty_failed.any():
-        detail = detail.where(~qty_failed, columns["quantity"].raw)
-    return detail
-
-
-def _non_product(columns: dict[str, Distinct], options: IngestOptions) -> np.ndarray:
-    """Lines that are not merchandise (postage, fees, adjustments).
-
-    A single-letter code (M, D, S, B in Online Retail) is only ever a stock code: it matches the product
-    code column exactly, never a product name (a product may be called "M", as a size).  Longer codes
-    and words (POST, BANK CHARGES, 运费) match the code or the name.
-    """
-    codes = {c.strip().upper() for c in options.non_product_codes if c.strip()}
-    words = {c for c in codes if len(c) > 1}
-    out = np.zeros(len(next(iter(columns.values())).codes), dtype=bool)
-    for name, listed in (("sku", codes), ("product", words)):
-        if name in columns and listed:
-            out |= columns[name].mask(lambda u, listed=listed: values.clean_text(u)[0].str.upper().isin(listed))
-    return out
-
-
-def _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes):
+def _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes, *, carried):
     """The amount with order totals repeated on every line counted once per order (see the rule)."""
     if "amount" not in columns or n_orders == 0:
         return amount
@@ -331,13 +331,21 @@ def _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, 
     weights = (quantity * unit_price).to_numpy(dtype="float64") if unit_price is not None and "quantity" in columns \
         else None
     found = rules.spread_repeated_totals(order_codes, n_orders, amount.values.to_numpy(dtype="float64"),
-                                         line_codes=line_codes, weights=weights, header=mapping.get("amount"))
+                                         line_codes=line_codes, weights=weights, header=mapping.get("amount"),
+                                         carried=carried)
     if found is None:
         return amount
-    new, orders, by_weight = found
+    new, orders, by_weight, why = found
     how = (Localized(en="in proportion to quantity × unit price", zh="按数量 × 单价的比例") if by_weight
            else Localized(en="equally", zh="平均"))
-    notes.append(Note.of("note_order_totals_spread", column=mapping.get("amount"), orders=orders, how=how))
+    if why == "weights":
+        reason = Localized(en="quantity × unit price does not explain the line amounts", zh="数量 × 单价与各行金额不符")
+    elif carried:
+        reason = Localized(en="it is written on each order's first line only", zh="该列只写在每个订单的第一行")
+    else:
+        reason = Localized(en="its name says it is an order figure", zh="列名表明它是整单金额")
+    notes.append(Note.of("note_order_totals_spread", column=mapping.get("amount"), orders=orders, how=how,
+                         why=reason))
     return dataclasses.replace(amount, values=pd.Series(new, index=amount.values.index, name=amount.values.name))
 
 
@@ -349,10 +357,13 @@ def _refunds(columns, mapping, order_codes, n_orders, line_amount, purchase_rows
         rows = refund.failed.index[refund.failed.to_numpy(dtype=bool)]
         shown = ", ".join(str(r) for r in rows[:5]) + (" …" if len(rows) > 5 else "")
         notes.append(Note.of("note_refund_unreadable", "warning", column=column, cells=len(rows), rows=shown))
-    new, total, orders = rules.net_refunds(order_codes, n_orders, refund.values.to_numpy(dtype="float64"),
-                                           line_amount, purchase_rows)
+    new, total, orders, (capped, given, netted) = rules.net_refunds(
+        order_codes, n_orders, refund.values.to_numpy(dtype="float64"), line_amount, purchase_rows)
     if orders:
         notes.append(Note.of("note_refunds_netted", column=column, orders=orders, value=f"{total:,.2f}"))
+    if capped:
+        notes.append(Note.of("note_refunds_capped", "warning", column=column, orders=capped,
+                             given=f"{given:,.2f}", netted=f"{netted:,.2f}"))
     return new
 
 

@@ -12,9 +12,14 @@ The steps, and why:
    a unit price), times of day for ``order_time``, mostly non-empty ids, e-mails with ``@``.
    Masked phones (``138****5678``) are never a phone or an identity.  A ``Name`` column is a
    person's name, unless its values are order numbers like Shopify's ``#1001``: then it is the order id.
+   A customer-id column must be filled on most rows, except when its header says customer id outright
+   (Square's ``Customer ID``, blank for walk-ins) and no filled one exists: ingest excludes the blanks.
 3. **Order totals.** A money column that repeats the order's total on each line of an order (JD
    订单金额, Youzan 订单实付金额, WooCommerce Order Total Amount) or writes it on the first line only
-   (Shopify Total) is not the amount when quantity and unit price, or an item amount, are there.
+   (Shopify Total) is not the amount when an item amount is there.  Else an order total the buyer
+   paid or owes (应付/实付/支付/paid/payable: JD 应付金额) is the amount, because it carries coupons and
+   discounts (ingest counts it once per order, shared by quantity × unit price); else quantity × unit
+   price; a list-price total is the amount only when nothing else prices the lines.
 4. **Identity.** With no customer-id column, the buyer is, in order: an account or nickname
    (买家会员名, 下单帐号, 买家昵称), the e-mail, an unmasked phone, else name and address together,
    written ``"<name column> + <address column>"`` (see :func:`composite_parts`).
@@ -31,36 +36,22 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crm_core import _mapping_checks as check
+from crm_core._mapping_words import (
+    ADDRESS_HEADERS,
+    CJK,
+    CUSTOMER_ID_HEADERS,
+    HOW,
+    NEVER_PARTIAL,
+    ONCE,
+    PAID_WORDS,
+    PAYMENT_TIME_SYNONYMS,
+    SHARED,
+)
 from crm_core.messages import Localized
 from crm_core.schema import ACCOUNT_SYNONYMS, EXACT_ONLY, FIELD_BY_NAME, FIELDS, ColumnMapping, Note, normalize_header
 
 COMPOSITE_JOINER = " + "
 
-# Words that, inside a header, rule out a field by partial match (a refund or postage is not the amount).
-NEVER_PARTIAL: dict[str, tuple[str, ...]] = {
-    "amount": ("refund", "退款", "邮费", "运费", "shipping", "tax", "税", "discount", "优惠", "折扣", "抵扣", "积分",
-               "红包", "服务费", "balance", "余额", "rabatt", "erstattung", "versand", "steuer", "remise", "frais",
-               "taxe", "descuento", "impuesto", "envío", "送料", "割引", "返金", "points", "name", "名称"),
-    # A header naming a name is text ("Price Point Name"), whatever number word it holds.
-    "unit_price": ("total", "compare", "合计", "总价", "gesamt", "name", "名称"),
-    "order_date": ("ship", "deliver", "发货", "签收", "完成", "关闭", "cancel", "fulfil", "注册", "signup", "birth",
-                   "生日", "update", "modified", "refund", "退款"),
-    "customer_id": ("type", "类型", "level", "等级", "name", "姓名", "名称"),
-    "quantity": ("refund amount", "name", "名称"),
-}
-ADDRESS_HEADERS = (
-    "address", "billing address", "shipping address", "address 1&2 (billing)", "billing address1", "street",
-    "收货地址", "客户地址", "详细收货地址/提货地址", "详细地址", "地址", "adresse", "anschrift", "dirección",
-    "direccion",
-    "住所",
-)
-PAYMENT_TIME_SYNONYMS = frozenset(normalize_header(s) for s in (
-    "paid at", "paid date", "付款时间", "支付时间", "买家付款时间", "订单付款时间", "付款确认时间"))
-_HOW = {
-    "repeated": Localized("repeated on every line of the order", "在订单的每一行重复"),
-    "first_line": Localized("written on the order's first line only", "只写在订单的第一行"),
-}
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -108,6 +99,16 @@ def composite_source(first: str, second: str) -> str:
     return f"{first}{COMPOSITE_JOINER}{second}"
 
 
+def join_columns(columns: Iterable[str]) -> Localized:
+    """Column names as a list for a note: ``"a, b"`` in English, ``"a、b"`` in Chinese.
+
+    >>> join_columns(["订单金额", "结算金额"]).zh
+    '订单金额、结算金额'
+    """
+    names = list(columns)
+    return Localized(en=", ".join(names), zh="、".join(names))
+
+
 def label(field: str) -> Localized:
     """A field's label in both languages, for note parameters."""
     fld = FIELD_BY_NAME[field]
@@ -118,7 +119,7 @@ def _partial_hit(header: str, synonym: str) -> bool:
     """``synonym`` inside ``header``: anywhere for CJK words, as whole words for Latin-script ones."""
     if synonym in EXACT_ONLY or len(synonym) < 2:
         return False
-    if _CJK.search(synonym):
+    if CJK.search(synonym):
         return synonym in header
     return len(synonym) >= 3 and re.search(rf"(?<!\w){re.escape(synonym)}(?!\w)", header) is not None
 
@@ -154,6 +155,7 @@ class _Proposer:
         self.inferred: list[str] = []
         self.identity: str | None = None
         self.rejected: set[str] = set()
+        self.sparse_ids = False
         self._samples: dict[str, pd.Series] = {}
 
     # ----- values -------------------------------------------------------------------------------------
@@ -188,6 +190,8 @@ class _Proposer:
         elif field == "name" and check.share(cells, check.ORDER_NUMBER) >= check.MOSTLY:
             return False
         elif field in ("customer_id", "order_id") and float(self.frame[column].notna().mean()) < 0.5:
+            if field == "customer_id" and self.headers[column] in CUSTOMER_ID_HEADERS:
+                return self.sparse_ids  # taken only when no filled id column is found (see by_headers)
             expected = ("filled in on most rows", "大部分行都有值的编号")
         if expected is None:
             return True
@@ -218,6 +222,14 @@ class _Proposer:
                 if fld.name == "order_id" and exact and self.frame is not None:
                     # "Name" is a person's name, unless it holds order numbers (Shopify's "#1001").
                     self.take(fld.name, [c for c, h in self.headers.items() if h == "name" and self._order_numbers(c)])
+        if "customer_id" not in self.chosen:
+            # A header that says "Customer ID" outright is kept however sparse (POS walk-ins have none):
+            # ingest excludes the blank rows with a count and their revenue share.  Identity proposals
+            # from other headers (accounts, e-mail, phone, name) must be filled on most rows.
+            self.sparse_ids = True
+            self.take("customer_id", [c for c in _ranked("customer_id", self.headers, True)
+                                      if self.headers[c] in CUSTOMER_ID_HEADERS])
+            self.sparse_ids = False
         self.amount()
         column = self.chosen.get("order_date")
         if column is not None and self.headers[column] in PAYMENT_TIME_SYNONYMS:
@@ -231,7 +243,14 @@ class _Proposer:
         return True
 
     def amount(self) -> None:
-        """Choose the amount, passing over order totals when the lines can be priced another way."""
+        """Choose the amount: (a) an item amount, (b) an order's paid/payable total, (c) quantity × unit price.
+
+        An order-level figure is taken only when it is what the buyer paid or owes (header with 应付, 实付,
+        支付, paid, payable: JD 应付金额), because it carries the order's coupons and discounts; ingest counts
+        it once per order, shared among the lines in proportion to quantity × unit price.  List-price
+        totals (JD 订单金额, Shopify Total, WooCommerce Order Total Amount) are passed over for quantity ×
+        unit price, and are the amount only when nothing else prices the lines.
+        """
         candidates = _ranked("amount", self.headers, True) + _ranked("amount", self.headers, False)
         order_totals: list[tuple[str, str]] = []
         for column in dict.fromkeys(candidates):
@@ -252,21 +271,32 @@ class _Proposer:
         refund = self.chosen.get("refund_amount")
         refund_level = self._order_level(refund) if refund else None
         if refund_level is not None:
-            self.notes.append(Note.of("note_order_total_once", column=refund, how=_HOW[refund_level]))
+            self.notes.append(Note.of("note_order_total_once", column=refund, how=HOW[refund_level]))
         if not order_totals:
             return
-        column, level = order_totals[0]
+        priced = "quantity" in self.chosen and "unit_price" in self.chosen
         if "amount" in self.chosen:
-            instead = Localized(en=f"the item amount {self.chosen['amount']} is used instead",
-                                zh=f"改用商品金额 {self.chosen['amount']}")
-        elif "quantity" in self.chosen and "unit_price" in self.chosen:
+            item = self.chosen["amount"]
+            instead = Localized(en=f"the item amount {item} is used instead", zh=f"改用商品金额 {item}")
+        elif paid := next(((c, lv) for c, lv in order_totals if PAID_WORDS.search(self.headers[c])), None):
+            column, level = paid
+            self.chosen["amount"] = column
+            order_totals.remove(paid)
+            how = SHARED if priced and level == "repeated" else ONCE
+            self.notes.append(Note.of("note_order_paid_total_used", column=column, how=how))
+            if not order_totals:
+                return
+            instead = Localized(en=f"the paid total {column} is used instead", zh=f"改用实付/应付金额 {column}")
+        elif priced:
             instead = Localized(en="amount = quantity × unit price instead", zh="改为 金额 = 数量 × 单价")
         else:
+            column, level = order_totals[0]
             self.chosen["amount"] = column
-            self.notes.append(Note.of("note_order_total_once", column=column, how=_HOW[level]))
+            self.notes.append(Note.of("note_order_total_once", column=column, how=HOW[level]))
             return
-        columns = ", ".join(c for c, _ in order_totals)
-        self.notes.append(Note.of("note_order_total_skipped", column=columns, how=_HOW[level], instead=instead))
+        level = order_totals[0][1]
+        self.notes.append(Note.of("note_order_total_skipped", column=join_columns(c for c, _ in order_totals),
+                                  how=HOW[level], instead=instead))
 
     def _order_level(self, column: str) -> str | None:
         if self.frame is None or "order_id" not in self.chosen:

@@ -91,7 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "bad_mapping_json": {
         "en": "The mapping file could not be read ({detail}). Use a mapping saved by this app.",
-        "zh": "无法读取映射文件，它的内容不是本应用保存的格式。请使用本应用保存的映射文件。",
+        "zh": "无法读取映射文件（{detail}）。请使用本应用保存的映射文件。",
     },
     "no_rows_used": {
         "en": "None of the {rows:,} rows could be used: {reasons}. Check the column mapping.",
@@ -194,6 +194,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{name} 的扩展名是 {claimed}，但内容是纯文本，已按 CSV 读取。",
     },
     # --- mapping: suggestions checked against values, identity proposals (H1 adds below) ---
+    "note_order_paid_total_used": {
+        "en": "The amount is taken from {column}, what the buyer paid or owes for the whole order, so coupons and discounts are taken into account: {how}.",
+        "zh": "金额取自 {column}，即买家为整单实付或应付的金额，已计入优惠券和折扣：{how}。",
+    },
     "note_identity_used": {
         "en": "The file has no customer-number column, so customers are told apart by {column} ({kind}). To use another column, choose it as the customer id in the mapping.",
         "zh": "文件中没有客户编号列，因此按 {column}（{kind}）区分客户。如需改用其他列，请在列映射中把它选为客户编号。",
@@ -231,15 +235,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有表示下单时间的列，下单日期取自 {column}（付款时间）。尚未付款的订单因此没有日期。",
     },
     # --- ingest: platform rules, conventions detected per file (H2 adds below) ---
+    "note_refunds_capped": {
+        "en": "On {orders:,} orders the refund in column {column} is larger than the order itself: {given} refunded "
+              "as written, {netted} taken off. Each such refund was capped at its order's amount, so no order "
+              "counts below zero.",
+        "zh": "有 {orders:,} 个订单在列 {column} 中的退款大于订单本身金额：文件中退款共 {given}，实际扣除 {netted}。"
+              "这些退款均按订单金额封顶扣除，订单金额不会低于零。",
+    },
+    "note_dotted_day_first": {
+        "en": "Dates in column {column} written with dots (e.g. {example}) were read as day.month.year, "
+              "the usual order for dates written this way.",
+        "zh": "列 {column} 中用点分隔的日期（例如 {example}）按“日.月.年”读取，这是此类写法的通常顺序。",
+    },
+    "note_id_phones_normalised": {
+        "en": "Column {column} holds phone numbers, so they were written one way (international form, e.g. {example}) "
+              "before telling customers apart: {before:,} spellings became {after:,} customers.",
+        "zh": "列 {column} 中是手机号，区分客户前已统一为国际格式（例如 {example}）：{before:,} 种写法合并为 {after:,} 位客户。",
+    },
+    "note_id_emails_normalised": {
+        "en": "Column {column} holds e-mail addresses, so spaces and capitals were ignored when telling customers "
+              "apart (e.g. {example}): {before:,} spellings became {after:,} customers.",
+        "zh": "列 {column} 中是电子邮箱，区分客户时忽略了空格和大小写（例如 {example}）：{before:,} 种写法合并为 {after:,} 位客户。",
+    },
+    "note_statuses_counted": {
+        "en": "Order statuses counted as purchases: {statuses}.",
+        "zh": "按购买计入的订单状态：{statuses}。",
+    },
     "note_carried_down": {
         "en": "This export writes some order details only on each order's first line: {cells:,} empty cells of "
               "{fields} were filled from the first line of the same order.",
         "zh": "该导出文件只在每个订单的第一行填写部分订单信息：已用同一订单第一行的值填补了“{fields}”中 {cells:,} 个空单元格。",
     },
     "note_order_totals_spread": {
-        "en": "Column {column} repeats each order's total on every line of the order ({orders:,} orders): each total "
-              "was counted once and shared among the order's lines {how}.",
-        "zh": "列 {column} 在订单的每一行都重复了整单金额（{orders:,} 个订单）：每个整单金额只计一次，并{how}分摊到该订单的各行。",
+        "en": "Column {column} repeats each order's total on every line of the order ({orders:,} orders; {why}): "
+              "each total was counted once and shared among the order's lines {how}.",
+        "zh": "列 {column} 在订单的每一行都重复了整单金额（{orders:,} 个订单；{why}）：每个整单金额只计一次，"
+              "并{how}分摊到该订单的各行。",
     },
     "note_refunds_netted": {
         "en": "Refunds in column {column} ({value} on {orders:,} orders) were netted from the customers' spend, "
@@ -313,15 +344,64 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # The CLI shows "<code>_cli" instead of "<code>" when it exists: same params, CLI options instead of the page.
     "missing_required_cli": {
-        "en": "No column is mapped to {fields}. Name the matching column (e.g. {examples}) in a mapping file, as "
-              "saved by the app, and pass it with --mapping.",
-        "zh": "没有列对应到“{fields}”。请在映射文件（与本应用保存的格式相同）中指定对应的列（表头可能是 {examples} 等），并通过 "
-              "--mapping 传入。",
+        "en": "No column is mapped to {fields}. Check the mapping file given to --mapping: add the matching column "
+              "(e.g. {examples}).",
+        "zh": "没有列对应到“{fields}”。请检查通过 --mapping 传入的映射文件：填入对应的列（表头可能是 {examples} 等）。",
     },
     "missing_amount_cli": {
         "en": "Neither an amount column nor quantity and unit price are mapped. In the mapping file given to --mapping, "
               "map the amount, or both the quantity and the unit price.",
         "zh": "未映射金额列，也未同时映射数量和单价。请在通过 --mapping 传入的映射文件中映射金额，或同时映射数量和单价。",
+    },
+    # "<code>_automap_cli": the same errors when no --mapping was given (the mapping was proposed automatically):
+    # say how to write a mapping file.  {command} and {mapping_file} are filled in by crm_core.cli.
+    "missing_required_automap_cli": {
+        "en": "No column is mapped to {fields} (the notes above say which columns were passed over and why). To "
+              "choose the column yourself, run {command}: it writes the proposed mapping to {mapping_file}. Add the "
+              "matching column (e.g. {examples}) in that file, then run again with --mapping {mapping_file}.",
+        "zh": "没有列对应到“{fields}”（上方的说明列出了未采用的列及原因）。如需自行指定列，请运行 {command}：它会把建议的映射写入 "
+              "{mapping_file}。在该文件中填入对应的列（表头可能是 {examples} 等），然后加上 --mapping {mapping_file} 重新运行。",
+    },
+    "missing_amount_automap_cli": {
+        "en": "Neither an amount column nor quantity and unit price are mapped (the notes above say which columns were "
+              "passed over and why). To choose the columns yourself, run {command}: it writes the proposed mapping to "
+              "{mapping_file}. Map the amount, or both the quantity and the unit price, in that file, then run again "
+              "with --mapping {mapping_file}.",
+        "zh": "未映射金额列，也未同时映射数量和单价（上方的说明列出了未采用的列及原因）。如需自行指定列，请运行 {command}：它会把建议的映射"
+              "写入 {mapping_file}。在该文件中映射金额，或同时映射数量和单价，然后加上 --mapping {mapping_file} 重新运行。",
+    },
+    "no_rows_used_automap_cli": {
+        "en": "None of the {rows:,} rows could be used: {reasons}. If a column was mapped wrongly (see the notes "
+              "above), run {command}: it writes the proposed mapping to {mapping_file}. Correct that file, then run "
+              "again with --mapping {mapping_file}.",
+        "zh": "{rows:,} 行中没有可用的行：{reasons}。如果有列对应错误（见上方的说明），请运行 {command}：它会把建议的映射写入 "
+              "{mapping_file}。修改该文件后，加上 --mapping {mapping_file} 重新运行。",
+    },
+    # Command-line options checked before reading (crm_core.cli).
+    "cli_bad_out": {
+        "en": "--out {path}: the output file must end in .xlsx (Excel workbook) or .csv.",
+        "zh": "--out {path}：输出文件名必须以 .xlsx（Excel 工作簿）或 .csv 结尾。",
+    },
+    "cli_bad_currency": {
+        "en": "--currency {value}: choose one of ¥ $ € £ (or write {codes}).",
+        "zh": "--currency {value}：请从 ¥ $ € £ 中选择一个（也可写作 {codes}）。",
+    },
+    "cli_sheet_ignored": {
+        "en": "--sheet {sheet} is ignored: a CSV file has no sheets.",
+        "zh": "已忽略 --sheet {sheet}：CSV 文件没有工作表。",
+    },
+    "cli_mapping_not_json": {
+        "en": "The mapping file {path} is not valid JSON (line {line}, column {column}). Use a mapping file saved by "
+              "the app or written by the ingest command, and check your edits at that place.",
+        "zh": "映射文件 {path} 不是有效的 .json 文件（第 {line} 行第 {column} 列有误）。请使用本应用保存或由导入命令写出的映射文件，并检查该处的修改。",
+    },
+    "cli_mapping_not_object": {
+        "en": "The mapping file {path} must map field names to column names, like {example}.",
+        "zh": "映射文件 {path} 应写明字段名与列名的对应关系，例如 {example}。",
+    },
+    "cli_mapping_unknown_fields": {
+        "en": "The mapping file {path} names fields that do not exist: {fields}. The fields are: {known}.",
+        "zh": "映射文件 {path} 中有不存在的字段：{fields}。可用的字段为：{known}。",
     },
     "unknown_column_cli": {
         "en": "The mapping file names column {column} for {field}, but the file has no such column. Correct the "

@@ -29,8 +29,8 @@ from crm_core.schema import (
 )
 
 __all__ = [
-    "Loaded", "load", "rfm_scores", "rfm_list_columns", "segment_lists", "rfm_workbook", "customer_table",
-    "default_as_of", "suggest_mapping", "rfm_csv_bytes", "detect_currency",
+    "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "segment_lists", "rfm_workbook",
+    "customer_table", "default_as_of", "suggest_mapping", "rfm_csv_bytes", "detect_currency",
 ]
 
 
@@ -48,6 +48,32 @@ class Loaded:
     proposal: MappingProposal | None = None
 
 
+def read(data: bytes, filename: str, options: ReadOptions = ReadOptions()) -> RawTable:
+    """Step 1: the upload as a table of text (:func:`crm_core.readers.read_upload`); ``notes`` say how it was read."""
+    return read_upload(data, filename, options)
+
+
+def propose(raw: RawTable) -> MappingProposal:
+    """Step 2: the automatic mapping, from the headers checked against the values.
+
+    Its notes say which identity column was used, which fields were guessed from values and why a column
+    was passed over (:func:`crm_core.mapping.propose_mapping`).  Show them before :func:`clean`: when
+    cleaning stops with an error, they are what explains it.
+    """
+    return propose_mapping(raw.frame)
+
+
+def clean(
+    raw: RawTable,
+    mapping: ColumnMapping,
+    options: IngestOptions = IngestOptions(),
+    *,
+    proposal: MappingProposal | None = None,
+) -> Loaded:
+    """Step 3: the clean order lines (:func:`crm_core.ingest.standardize`); raises DataError when none can be used."""
+    return Loaded(raw=raw, mapping=mapping, result=standardize(raw, mapping, options), proposal=proposal)
+
+
 def load(
     data: bytes,
     filename: str,
@@ -56,17 +82,17 @@ def load(
     mapping: ColumnMapping | None = None,
     options: IngestOptions = IngestOptions(),
 ) -> Loaded:
-    """Read ``data``, map its columns and standardize it.
+    """Read ``data``, map its columns and standardize it (:func:`read`, :func:`propose`, :func:`clean` in turn).
 
     When ``mapping`` is None the mapping is proposed from the headers checked against the values
     (:func:`crm_core.mapping.propose_mapping`); the proposal is kept in :attr:`Loaded.proposal`.
     """
-    raw = read_upload(data, filename, read)
+    raw = read_upload(data, filename, read)  # what :func:`read` does (the keyword ``read`` hides it here)
     proposal = None
     if mapping is None:
-        proposal = propose_mapping(raw.frame)
+        proposal = propose(raw)
         mapping = proposal.mapping
-    return Loaded(raw=raw, mapping=mapping, result=standardize(raw, mapping, options), proposal=proposal)
+    return clean(raw, mapping, options, proposal=proposal)
 
 
 def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:

@@ -301,12 +301,17 @@ def segment_summary(scored: pd.DataFrame, scheme: SegmentScheme, *, lang: str = 
     known = scheme.segments()
     order = [key for key in known if key in groups.index] + [key for key in groups.index if key not in known]
     groups = groups.reindex(order)
-    total_revenue = float(scored["monetary"].sum())
+    # Shares from amounts scaled by the largest one: a sum of absurdly large amounts cannot overflow to inf.
+    scale = float(scored["monetary"].abs().max()) if len(scored) else 1.0
+    scale = scale if math.isfinite(scale) and scale > 0 else 1.0
+    scaled = scored["monetary"] / scale
+    total_scaled = float(scaled.sum())
+    share = scaled.groupby(scored["segment"], sort=False).sum().reindex(order) / total_scaled
     infos = [scheme.info(key) for key in order]
     summary = groups.assign(
         name=[info.text("name", lang) for info in infos],
         customer_share=groups["customers"] / max(len(scored), 1),
-        revenue_share=groups["revenue"] / total_revenue if total_revenue > 0 else np.nan,
+        revenue_share=share if total_scaled > 0 else np.nan,
         description=[info.text("description", lang) for info in infos],
         action=[info.text("action", lang) for info in infos],
     )
@@ -329,7 +334,7 @@ def pareto_share(scored: pd.DataFrame, *, revenue_share: float = 0.5) -> float:
     spend = np.sort(monetary[monetary > 0])[::-1]
     if spend.size == 0:
         return math.nan
-    cumulative = np.cumsum(spend)
+    cumulative = np.cumsum(spend / spend[0])  # scaled by the largest spend, so the sum cannot overflow
     # A relative tolerance, so a target met exactly on paper is not missed by float summation.
     reached = int(np.searchsorted(cumulative, revenue_share * cumulative[-1] * (1 - 1e-12), side="left")) + 1
     return reached / len(monetary)

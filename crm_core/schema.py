@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from crm_core._statuses import EXCLUDED_STATUSES
-from crm_core.messages import render
+from crm_core.messages import Localized, render
 
 Lang = Literal["en", "zh"]
 
@@ -142,7 +142,7 @@ FIELDS: tuple[Field, ...] = (
           _syn("amount", "line total", "line amount", "net sales", "sales", "revenue", "sales amount", "paid amount",
                "gross sales", "total",
                "金额", "商品实际成交金额", "实付金额", "买家实际支付金额", "买家实付金额", "实收金额", "成交金额",
-               "消费金额", "销售额", "销售金额", "支付金额", "订单金额", "应付金额", "结算金额", "总金额",
+               "消费金额", "销售额", "销售金额", "支付金额", "应付金额", "订单金额", "结算金额", "总金额",
                "订单实付金额",
                "betrag", "gesamtbetrag", "rechnungsbetrag", "umsatz", "summe", "gesamt",
                "montant", "montant total", "total ttc", "importe", "importe total",
@@ -258,14 +258,21 @@ class ColumnMapping:
     def from_json(cls, text: str | bytes) -> ColumnMapping:
         try:
             data = json.loads(text)
-            columns = data["columns"] if isinstance(data, dict) and "columns" in data else data
-            if not isinstance(columns, dict):
-                raise TypeError("expected an object of field: column")
-            unknown = sorted(set(columns) - set(FIELD_BY_NAME))
-            if unknown:
-                raise KeyError(f"unknown fields {', '.join(unknown)}")
-        except (ValueError, TypeError, KeyError) as exc:
-            raise DataError("bad_mapping_json", detail=str(exc)) from None
+        except ValueError as exc:  # also UnicodeDecodeError
+            line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+            where = (Localized(en=f" (line {line}, column {column})", zh=f"（第 {line} 行，第 {column} 列）")
+                     if line else Localized(en="", zh=""))
+            raise DataError("bad_mapping_json", detail=Localized(en=f"it is not valid JSON{where.en}",
+                                                                 zh=f"不是有效的 JSON{where.zh}")) from None
+        columns = data["columns"] if isinstance(data, dict) and "columns" in data else data
+        if not isinstance(columns, dict):
+            raise DataError("bad_mapping_json", detail=Localized(
+                en='it should map fields to columns, e.g. {"customer_id": "Customer ID"}',
+                zh='应为“字段: 列名”的对应关系，例如 {"customer_id": "客户编号"}'))
+        unknown = sorted(set(columns) - set(FIELD_BY_NAME))
+        if unknown:
+            raise DataError("bad_mapping_json", detail=Localized(
+                en=f"unknown fields: {', '.join(unknown)}", zh=f"未知字段：{'、'.join(unknown)}"))
         return cls.from_dict(columns)
 
 

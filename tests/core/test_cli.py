@@ -1,5 +1,7 @@
 """python -m crm_core: the same workbook as the app, clear errors with exit status 2 and no traceback."""
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,7 +93,8 @@ def test_ingest_writes_clean_lines_excluded_rows_and_mapping(tmp_path):
     assert excluded[0][:4] == ("Why excluded", "Row in file", "Detail", "客户编号")
     assert excluded[1][:2] == ("no customer id", 148) and len(excluded) == 1 + 70
     assert (tmp_path / "clean.mapping.json").read_text(encoding="utf-8").count("客户编号") == 1
-    assert done.stdout.splitlines() == [f"Wrote {out}", f"Wrote {tmp_path / 'clean.mapping.json'}"]
+    # The mapping is written before cleaning (so it exists when cleaning stops), then the lines.
+    assert done.stdout.splitlines() == [f"Wrote {tmp_path / 'clean.mapping.json'}", f"Wrote {out}"]
 
 
 @pytest.mark.parametrize(("lang", "header", "words"), [
@@ -136,16 +139,17 @@ def test_currency_is_read_from_the_file_unless_given(tmp_path):
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "error: No column is mapped to Customer ID."),
-    ("zh", "错误：没有列对应到“客户编号”。"),
+    ("en", "error: No column is mapped to Customer ID (the notes above say which columns were passed over and why)."),
+    ("zh", "错误：没有列对应到“客户编号”（上方的说明列出了未采用的列及原因）。"),
 ])
 def test_mapping_errors_point_to_the_mapping_option_not_the_page(tmp_path, lang, expected):
     source = tmp_path / "no_customer.csv"
     source.write_text("Date,Amount\n2025-01-05,5\n", encoding="utf-8")
     done = run("rfm", str(source), "--out", str(tmp_path / "x.xlsx"), "--lang", lang)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.startswith(expected)
-    assert "--mapping" in done.stderr
+    # The reader's notes come first, the error last (it refers to them).
+    assert done.stderr.splitlines()[-1].startswith(expected)
+    assert "--mapping" in done.stderr and "python -m crm_core ingest" in done.stderr
     assert "mapping table" not in done.stderr and "列映射表" not in done.stderr
 
 
@@ -170,7 +174,7 @@ def test_every_expected_error_exits_2_with_a_message(monkeypatch, capsys, error,
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(cli.pipeline, "load", fail)
+    monkeypatch.setattr(cli.pipeline, "read", fail)
     assert cli.main(["rfm", str(SAMPLE), "--out", "x.xlsx", "--lang", lang]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(expected) and "Traceback" not in captured.err
@@ -184,3 +188,157 @@ def test_rfm_to_csv_writes_every_list_in_one_csv(tmp_path):
     assert list(lists.columns[:2]) == ["Customer ID", "Segment"]
     assert len(lists) == 500 - 75  # every customer but the 75 who opted out
     assert lists["Segment"].value_counts()["Champions"] == 75
+
+
+# --- notes before errors, actionable mapping advice (review item 5) --------------------------------
+
+CLI_DATA = DATA / "cli"
+
+
+def main(capsys, *args: str) -> tuple[int, str, str]:
+    """``python -m crm_core`` in this process (fast): exit status, stdout, stderr."""
+    status = cli.main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize(("name", "note", "error"), [
+    # amount is text: the note says why it was passed over, the error says how to map it.
+    ("b7_text_amount.csv", "amount looks like Amount by its name, but its values are not numbers (e.g. abc); "
+     "it was not used.", "error: Neither an amount column nor quantity and unit price are mapped (the notes above"),
+    # masked phones: not an identity, so no customer id.
+    ("d3_masked.csv", "手机号 holds masked phone numbers (e.g. 138****5678)",
+     "error: No column is mapped to Customer ID (the notes above"),
+    # every row cancelled: the reader's note still comes first.
+    ("b2_status_blank_all_excl.csv", "Read as text in UTF-8, separated by comma.",
+     "error: None of the 2 rows could be used: order status cancelled (2). If a column was mapped wrongly"),
+])
+def test_notes_print_before_the_error_and_say_how_to_write_a_mapping(capsys, tmp_path, name, note, error):
+    source = CLI_DATA / name
+    status, out, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"))
+    assert status == 2 and out == ""
+    lines = err.splitlines()
+    assert len(lines) >= 2 and lines[-1].startswith(error)
+    assert any(line.startswith("  * ") and note in line for line in lines[:-1])
+    mapping_file = source.with_name(f"{source.stem}.clean.mapping.json")
+    assert (f"run python -m crm_core ingest {source} --out {source.with_name(source.stem + '.clean.xlsx')}: "
+            f"it writes the proposed mapping to {mapping_file}") in lines[-1]
+    assert lines[-1].endswith(f"then run again with --mapping {mapping_file}.")
+    assert "given to --mapping" not in err and not (tmp_path / "x.xlsx").exists()
+
+
+def test_ingest_writes_the_proposed_mapping_even_when_cleaning_stops_then_it_can_be_fixed(capsys, tmp_path):
+    source = tmp_path / "masked.csv"
+    source.write_bytes((CLI_DATA / "d3_masked.csv").read_bytes())
+    out = tmp_path / "clean.csv"
+    status, stdout, err = main(capsys, "ingest", str(source), "--out", str(out), "--lang", "zh")
+    mapping_file = tmp_path / "clean.mapping.json"
+    assert status == 2 and stdout == f"已写入 {mapping_file}\n" and not out.exists()
+    assert err.splitlines()[-1].startswith("错误：没有列对应到“客户编号”（上方的说明列出了未采用的列及原因）。")
+    assert f"加上 --mapping {mapping_file} 重新运行" in err
+    assert json.loads(mapping_file.read_text(encoding="utf-8")) == {
+        "version": 1, "columns": {"order_date": "下单时间", "amount": "实付金额"}}
+    # With --mapping given, the error says to check that file (not how to write one) ...
+    status, _, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"), "--mapping", str(mapping_file))
+    assert status == 2
+    assert err.splitlines()[-1] == ("error: No column is mapped to Customer ID. Check the mapping file given to "
+                                    "--mapping: add the matching column (e.g. customer id, customer no).")
+    # ... and the user's edit (the masked phone as the id: two customers) runs.
+    mapping_file.write_text('{"columns": {"customer_id": "手机号", "order_date": "下单时间", "amount": "实付金额"}}',
+                            encoding="utf-8")
+    status, stdout, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"), "--mapping",
+                               str(mapping_file))
+    assert status == 0, err
+    assert stdout.splitlines()[-1] == f"Wrote {tmp_path / 'x.xlsx'} (2 customers)"
+
+
+# --- the "scores are relative" note (review item 9) --------------------------------------------------
+
+@pytest.mark.parametrize(("name", "customers"), [("b9_all_dates_same.csv", 3), ("a8_single.csv", 1)])
+def test_identical_customers_get_the_relative_scores_note(capsys, tmp_path, name, customers):
+    status, _, err = main(capsys, "rfm", str(CLI_DATA / name), "--out", str(tmp_path / "x.xlsx"))
+    assert status == 0, err
+    assert (f"  * All {customers} customers have the same last order day, number of orders, spend, so those scores "
+            "cannot tell them apart.") in err
+    status, _, err = main(capsys, "rfm", str(SAMPLE), "--out", str(tmp_path / "y.xlsx"))
+    assert status == 0 and "cannot tell them apart" not in err  # 500 different customers: no note
+
+
+# --- option checks and plain-word mapping errors (review item 12) ------------------------------------
+
+MAPPING_ERRORS = [
+    ('{"foo": "bar", "customer_id": "customer_id"}', "en",
+     "error: The mapping file {path} names fields that do not exist: foo. The fields are: customer_id, order_id, "),
+    ('{"columns": {"amout": "Amount", "qty": "Qty"}}', "zh",
+     "错误：映射文件 {path} 中有不存在的字段：amout、qty。可用的字段为：customer_id、"),
+    ("{bad", "en", "error: The mapping file {path} is not valid JSON (line 1, column 2)."),
+    ('{"customer_id": "A",\n "amount" "B"}', "zh",
+     "错误：映射文件 {path} 不是有效的 .json 文件（第 2 行第 11 列有误）。"),
+    ("[1, 2]", "en", 'error: The mapping file {path} must map field names to column names, like {{"customer_id": '),
+    ('{"columns": "customer_id"}', "en", "error: The mapping file {path} must map field names to column names"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), MAPPING_ERRORS)
+def test_mapping_file_errors_are_plain_words(capsys, tmp_path, text, lang, expected):
+    mapping_file = tmp_path / "m.json"
+    mapping_file.write_text(text, encoding="utf-8")
+    status, _, err = main(capsys, "rfm", str(SAMPLE), "--out", str(tmp_path / "x.xlsx"), "--mapping",
+                          str(mapping_file), "--lang", lang)
+    assert status == 2
+    assert err.startswith(expected.format(path=mapping_file))
+    assert "('" not in err and "')" not in err and "Traceback" not in err
+
+
+def test_a_binary_mapping_file_is_refused_in_words(capsys, tmp_path):
+    mapping_file = tmp_path / "m.json"
+    mapping_file.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\xff")  # an old Excel file given by mistake
+    status, _, err = main(capsys, "rfm", str(SAMPLE), "--out", str(tmp_path / "x.xlsx"), "--mapping", str(mapping_file))
+    assert status == 2
+    assert err.startswith(f"error: The mapping file {mapping_file} is not valid JSON (line 1, column 1)")
+
+
+@pytest.mark.parametrize("command", ["rfm", "ingest"])
+@pytest.mark.parametrize("name", ["x.txt", "x", "x.xls", "x.json"])
+def test_out_must_be_xlsx_or_csv(capsys, tmp_path, command, name):
+    out = tmp_path / name
+    status, stdout, err = main(capsys, command, str(SAMPLE), "--out", str(out))
+    assert status == 2 and stdout == ""
+    assert err == f"error: --out {out}: the output file must end in .xlsx (Excel workbook) or .csv.\n"
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even the mapping
+
+
+def test_sheet_given_for_a_csv_is_said_to_be_ignored(capsys, tmp_path):
+    source = CLI_DATA / "b9_all_dates_same.csv"
+    status, _, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"), "--sheet", "Orders",
+                          "--lang", "zh")
+    assert status == 0, err
+    assert err.splitlines()[0] == "  * 已忽略 --sheet Orders：CSV 文件没有工作表。"
+    status, _, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"))
+    assert status == 0 and "--sheet" not in err
+
+
+@pytest.mark.parametrize("value", ["CHF", "¥$", "yen", "", "JPY"])
+def test_currency_must_be_one_of_the_four_signs(capsys, tmp_path, value):
+    status, stdout, err = main(capsys, "rfm", str(SAMPLE), "--out", str(tmp_path / "x.xlsx"), "--currency", value)
+    assert status == 2 and stdout == ""
+    assert err == f"error: --currency {value}: choose one of ¥ $ € £ (or write CNY, USD, EUR, GBP).\n"
+
+
+@pytest.mark.parametrize(("value", "sign"), [("usd", "$"), ("EUR", "€"), ("gbp", "£"), ("CNY", "¥"), ("￥", "¥"),
+                                             ("£", "£")])
+def test_currency_codes_give_their_sign(capsys, tmp_path, value, sign):
+    out = tmp_path / "x.csv"
+    status, _, err = main(capsys, "rfm", str(CLI_DATA / "b9_all_dates_same.csv"), "--out", str(out),
+                          "--currency", value)
+    assert status == 0, err
+    reasons = pd.read_csv(out, encoding="utf-8-sig")["Reason"].tolist()
+    assert reasons == [f"Last order 1 day ago · 1 order · spent {sign}50 (R5 F1 M1)"] * 3
+
+
+def test_huge_amounts_print_no_numpy_warning_and_a_true_share(tmp_path):
+    done = run("rfm", str(CLI_DATA / "huge.csv"), "--out", str(tmp_path / "x.xlsx"))
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr
+    shares = re.findall(r"([0-9.]+)% of revenue", done.stdout)
+    assert shares == ["50.0", "50.0"], done.stdout

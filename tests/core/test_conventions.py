@@ -381,11 +381,12 @@ def test_a_composite_source_must_name_two_columns():
 
 def test_far_later_lines_are_reported_from_the_file_alone():
     result = load("late_dates.csv", {"customer_id": "customer", "order_date": "date", "amount": "amount"})
-    # 99% of the dated lines end on 2024-02-10; 180 days later is 2024-08-08; the 2099 line is after it
-    assert notes(result)["note_future_dates"] == {"rows": 1, "after": "2024-08-08"}
+    # distinct days 2024-01-05, 2024-02-10, 2099-01-06: the last gap over 365 days follows 2024-02-10, and the
+    # one line after it is at most max(1% of 3 lines, 1 line) and fewer than the 2 lines before it
+    assert notes(result)["note_future_dates"] == {"rows": 1, "after": "2024-02-10"}
     assert result.report.rows_used == 3  # kept, only left out of the default analysis date
     note = next(n for n in result.report.notes if n.code == "note_future_dates")
-    assert note.text("en").startswith("1 lines are dated far after the rest of the file (after 2024-08-08)")
+    assert note.text("en").startswith("1 lines are dated far after the rest of the file (after 2024-02-10)")
     assert "默认分析日期不考虑这些行" in note.text("zh")
 
 

@@ -489,3 +489,81 @@ def test_workbook_summary_says_why_lists_are_shorter():
 def test_personal_ids_are_counted_for_the_masking_switch():
     ids = pd.Series(["a@b.cn", "13812345678", "C001", None, "00012345"])
     assert export.count_personal_ids(ids) == 2
+
+
+# --- identities that are personal data (review item 4) ----------------------------------------------
+
+@pytest.mark.parametrize(("identity", "masked"), [
+    # the last-resort identity: consignee name | address (crm_core._ingest_columns.source_series)
+    ("张三 | 北京市 朝阳区 建国路1号", "张* | 北京市***"),
+    ("欧阳娜娜 | 上海市徐汇区漕溪路8号", "欧*** | 上海市***"),
+    ("Alice Smith | 12 Baker Street, London", "A**** S**** | 12***"),
+    ("李四 | 北京", "李* | 北***"),  # a short address keeps only its first character
+    # phones in every common form: first 3 and last 4 digits stay
+    ("8613812345678", "861******5678"),
+    ("008613812345678", "008********5678"),
+    ("+8613812345678", "+861******5678"),
+    ("+86 138 1234 5678", "+86 1** **** 5678"),
+    ("13812345678", "138****5678"),
+    ("138 1234 5678", "138 **** 5678"),
+    ("１３８１２３４５６７８", "138****5678"),
+    ("07700900123", "077****0123"),
+    ("447700900123", "447*****0123"),
+    ("+44 7700 900123", "+44 7*** **0123"),
+    ("020 7946 0958", "020 **** 0958"),
+    ("+1 202-555-0123", "+1 20*-***-0123"),
+    ("12025550123", "120****0123"),
+    ("(202) 555-0123", "(202) ***-0123"),
+    ("202.555.0123", "202.***.0123"),
+    # not personal: kept as they are
+    ("C001", "C001"), ("00012345", "00012345"), ("2025550123", "2025550123"), ("A|B", "A|B"), (" | 北京", " | 北京"),
+])
+def test_identities_that_are_personal_data_are_masked(identity, masked):
+    out = export.mask_identifier(pd.Series([identity, None]))
+    assert out.iloc[0] == masked and pd.isna(out.iloc[1])
+    assert export.count_personal_ids(pd.Series([identity])) == int(masked != identity)
+
+
+def test_consignee_identity_is_masked_in_the_rfm_lists():
+    scored = pd.DataFrame({"customer_id": ["张三 | 北京市 朝阳区 建国路1号", "13812345678"], "monetary": [100.0, 50.0]})
+    listed = campaign_list(scored, columns=["customer_id", "monetary"]).frame
+    assert listed["Customer ID"].tolist() == ["张* | 北京市***", "138****5678"]
+    plain = campaign_list(scored, columns=["customer_id"], options=ListOptions(mask_personal=False)).frame
+    assert plain["Customer ID"].tolist() == scored["customer_id"].tolist()
+
+
+_CJK_NAME = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=4)
+_ADDRESS = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5) | st.sampled_from("0123456789 号路-"),
+                   min_size=7, max_size=30).filter(lambda a: a.strip() == a)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CJK_NAME, _ADDRESS)
+def test_composite_identity_property(name, address):
+    out = export.mask_identifier(pd.Series([f"{name} | {address}"])).iloc[0]
+    assert out == f"{name[0]}{'*' * (len(name) - 1)} | {address[:3].rstrip()}***"
+    assert address not in out
+
+
+_FORMS = {
+    "plain": lambda n: n,
+    "86": lambda n: "86" + n,
+    "0086": lambda n: "0086" + n,
+    "+86": lambda n: "+86" + n,
+    "+86 spaced": lambda n: f"+86 {n[:3]} {n[3:7]} {n[7:]}",
+    "3-4-4": lambda n: f"{n[:3]}-{n[3:7]}-{n[7:]}",
+    "3 4 4": lambda n: f"{n[:3]} {n[3:7]} {n[7:]}",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from("3456789"), st.text("0123456789", min_size=9, max_size=9), st.sampled_from(sorted(_FORMS)))
+def test_chinese_mobile_in_any_form_is_masked_by_the_phone_rule(second, rest, form):
+    number = "1" + second + rest
+    written = _FORMS[form](number)
+    out = export.mask_identifier(pd.Series([written])).iloc[0]
+    digits = [ch for ch in written if ch.isdigit()]
+    shown = [ch for ch in out if ch.isdigit()]
+    assert len(out) == len(written) and out.count("*") == len(digits) - 7
+    assert shown == digits[:3] + digits[-4:] and "".join(shown[-4:]) == number[-4:]
+    assert out == export.mask_phone(pd.Series([written])).iloc[0]

@@ -199,8 +199,11 @@ def test_mapping_json_round_trip_and_bad_json():
     assert ColumnMapping.from_json(mapping.to_json()) == mapping
     with pytest.raises(DataError, match="mapping file could not be read"):
         ColumnMapping.from_json("{not json")
-    with pytest.raises(DataError, match="unknown fields shoe_size"):
+    with pytest.raises(DataError, match="unknown fields: shoe_size") as error:
         ColumnMapping.from_json('{"columns": {"shoe_size": "x"}}')
+    assert error.value.text("zh") == "无法读取映射文件（未知字段：shoe_size）。请使用本应用保存的映射文件。"
+    with pytest.raises(DataError, match=r"not valid JSON \(line 1, column 2\)"):
+        ColumnMapping.from_json("{not json")
 
 
 # Mostly valid lines (a few customers, real dates, numbers) with messy cells mixed in, so that most examples
@@ -266,15 +269,15 @@ def test_merging_keeps_an_opt_out_given_under_any_id():
 
 
 def test_future_dates_are_flagged_and_do_not_move_the_analysis_date():
-    rows = [["a", "2024-01-05", "10"], ["b", "2099-01-06", "10"]]
+    rows = [["a", "2024-01-05", "10"], ["c", "2024-03-01", "10"], ["b", "2099-01-06", "10"]]
     raw = raw_table(rows, ["customer", "date", "amount"])
     result = standardize(raw, suggest_mapping(raw.frame.columns))
     notes = {n.code: dict(n.params) for n in result.report.notes}
-    # from the file alone: the bulk ends 2024-01-05, and 180 days later is 2024-07-03
-    assert notes["note_future_dates"] == {"rows": 1, "after": "2024-07-03"}
-    assert default_as_of(result.orders) < date(2099, 1, 6)
+    # from the file alone: the last gap over 365 days follows 2024-03-01; 1 line after it (<= 1, < 2 before)
+    assert notes["note_future_dates"] == {"rows": 1, "after": "2024-03-01"}
+    assert default_as_of(result.orders) == date(2024, 3, 2)
     table = customer_table(result.orders)
-    assert list(table["customer_id"]) == ["a"]  # the 2099 line is after the analysis date
+    assert list(table["customer_id"]) == ["a", "c"]  # the 2099 line is after the analysis date
 
 
 def test_analysis_date_before_every_purchase_is_a_clear_error():

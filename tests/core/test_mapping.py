@@ -83,6 +83,29 @@ def test_empty_and_mostly_empty_columns_are_not_chosen():
     assert mapping.get("phone") == "mobile"  # phone is empty; a sparse phone column is fine
 
 
+def test_a_sparse_customer_id_header_is_kept_for_walk_ins_when_no_filled_id_exists():
+    # POS exports: most sales are walk-ins with no Customer ID; ingest excludes those rows with a count.
+    data = frame({"Customer ID": ["c1", None, None, "c2", None], "Email": ["a@x.com"] * 5,
+                  "Date": ["2024-01-01"] * 5, "Net Sales": ["$1.00"] * 5})
+    proposal = propose_mapping(data)
+    assert proposal.mapping.get("customer_id") == "Customer ID" and proposal.identity is None
+    assert proposal.mapping.get("email") == "Email"  # a contact field, not the identity
+    assert "note_column_values_rejected" not in codes(proposal) and "note_identity_used" not in codes(proposal)
+
+
+@pytest.mark.parametrize("header", ["Customer Reference ID", "Customer ID (Square)", "买家会员名"])
+def test_a_sparse_id_whose_header_is_not_a_customer_id_synonym_is_not_taken(header):
+    data = frame({header: ["c1", None, None, "c2", None], "Date": ["2024-01-01"] * 5, "Net Sales": ["$1.00"] * 5})
+    assert propose_mapping(data).mapping.get("customer_id") is None
+
+
+def test_a_sparse_email_or_phone_is_never_proposed_as_the_identity():
+    data = frame({"E-mail": ["a@x.com", None, None, None, "b@x.com"], "Phone": [None, "13812345678", None, None, None],
+                  "Date": ["2024-01-01"] * 5, "Amount": ["1.00"] * 5})
+    proposal = propose_mapping(data)
+    assert proposal.mapping.get("customer_id") is None and proposal.identity is None
+
+
 def test_short_synonyms_do_not_grab_longer_headers():
     headers = ["Time Zone", "Item Name", "Item #", "Update", "退款金额", "Customer Type", "客户类型", "Order Status",
                "Last Name (Billing)"]
@@ -118,7 +141,51 @@ def test_an_item_amount_column_beats_a_repeated_order_total():
                   "商品实际成交金额": ["79.80", "19.90", "69.00", "299.00", "69.00", "29.70"]})
     proposal = propose_mapping(data)
     assert proposal.mapping.get("amount") == "商品实际成交金额"
-    assert codes(proposal)["note_order_total_skipped"]["column"] == "订单实付金额"
+    assert codes(proposal)["note_order_total_skipped"]["column"] == Localized("订单实付金额", "订单实付金额")
+
+
+def test_a_payable_order_total_beats_quantity_times_list_price():
+    # JD: 京东价 is the list price; 应付金额 is what the buyer owes after coupons (A3: 397.70 - 50.00).
+    data = frame({**JD_LIKE, "订购数量": ["2", "1", "1", "1", "1", "2"],
+                  "京东价": ["39.90", "19.90", "69.00", "299.00", "69.00", "14.85"],
+                  "结算金额": JD_LIKE["订单金额"],
+                  "应付金额": ["99.70", "99.70", "69.00", "347.70", "347.70", "347.70"]})
+    proposal = propose_mapping(data)
+    assert proposal.mapping.get("amount") == "应付金额"
+    assert (proposal.mapping.get("quantity"), proposal.mapping.get("unit_price")) == ("订购数量", "京东价")
+    notes = {n.code: n for n in proposal.notes}
+    assert notes["note_order_paid_total_used"].text("en") == (
+        "The amount is taken from 应付金额, what the buyer paid or owes for the whole order, so coupons and discounts "
+        "are taken into account: shared among the order's lines in proportion to quantity × unit price.")
+    assert notes["note_order_paid_total_used"].text("zh") == (
+        "金额取自 应付金额，即买家为整单实付或应付的金额，已计入优惠券和折扣：按数量 × 单价的比例分摊到订单的各行。")
+    # Chinese lists of columns are joined with 、, English ones with a comma.
+    assert notes["note_order_total_skipped"].text("zh") == (
+        "未用作金额：订单金额、结算金额（整单金额，在订单的每一行重复）；改用实付/应付金额 应付金额。")
+    assert "订单金额, 结算金额 (the order's total" in notes["note_order_total_skipped"].text("en")
+
+
+def test_header_only_proposals_rank_the_payable_total_before_the_list_total():
+    headers = ["订单号", "订购数量", "京东价", "订单金额", "结算金额", "应付金额", "下单帐号", "下单时间"]
+    assert propose_from_headers(headers).mapping.get("amount") == "应付金额"
+
+
+@pytest.mark.parametrize("header", ["Paid Amount", "Amount payable", "实付金额", "支付金额"])
+def test_paid_or_payable_order_totals_are_taken(header):
+    data = frame({**{k: v for k, v in JD_LIKE.items() if k != "订单金额"}, header: JD_LIKE["订单金额"],
+                  "数量": ["2", "1", "1", "1", "1", "2"],
+                  "单价": ["39.90", "19.90", "69.00", "299.00", "69.00", "14.85"]})
+    assert propose_mapping(data).mapping.get("amount") == header
+
+
+@pytest.mark.parametrize("header", ["Total", "Order Total Amount", "订单金额", "总金额"])
+def test_list_price_order_totals_are_passed_over_for_quantity_times_price(header):
+    data = frame({**{k: v for k, v in JD_LIKE.items() if k != "订单金额"}, header: JD_LIKE["订单金额"],
+                  "数量": ["2", "1", "1", "1", "1", "2"],
+                  "单价": ["39.90", "19.90", "69.00", "299.00", "69.00", "14.85"]})
+    proposal = propose_mapping(data)
+    assert proposal.mapping.get("amount") is None
+    assert codes(proposal)["note_order_total_skipped"]["column"] == Localized(header, header)
 
 
 def test_an_order_total_is_used_once_per_order_when_nothing_else_prices_the_lines():

@@ -112,3 +112,23 @@ def test_render_picks_the_language_of_localized_params():
         "映射文件中“客户编号”对应的列 Buyer 在数据文件中不存在。请修改通过 --mapping 传入的映射文件。")
     assert render("unknown_column_cli", "en", column="Buyer", field=label).startswith(
         "The mapping file names column Buyer for Customer ID,")
+
+
+def test_every_automap_variant_has_its_mapping_variant_and_takes_the_same_params():
+    """``<code>_automap_cli`` (no --mapping given: how to write one) sits beside ``<code>_cli`` (check that file)."""
+    def names(template: str) -> set[str]:
+        return {m.split(":")[0] for m in re.findall(r"\{([^{}]*)\}", template)}
+
+    variants = [c for c in MESSAGES if c.endswith("_automap_cli")]
+    assert sorted(variants) == ["missing_amount_automap_cli", "missing_required_automap_cli",
+                                "no_rows_used_automap_cli"]
+    for code in variants:
+        base = code.removesuffix("_automap_cli")
+        assert f"{base}_cli" in MESSAGES and base in MESSAGES
+        for lang in ("en", "zh"):
+            text = MESSAGES[code][lang]
+            assert names(text) == names(MESSAGES[base][lang]) | {"command", "mapping_file"}, code
+            assert "--mapping {mapping_file}" in text
+            assert "given to --mapping" not in text and "通过 --mapping 传入" not in text
+        assert "given to --mapping" in MESSAGES[f"{base}_cli"]["en"]  # with --mapping: check that file
+        assert "通过 --mapping 传入" in MESSAGES[f"{base}_cli"]["zh"]

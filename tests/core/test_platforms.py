@@ -12,6 +12,7 @@ import pytest
 
 from crm_core.ingest import standardize
 from crm_core.mapping import propose_mapping
+from crm_core.messages import Localized
 from crm_core.readers import read_upload
 
 PLATFORMS = Path(__file__).resolve().parents[1] / "data" / "platforms"
@@ -75,7 +76,7 @@ def test_shopify_export_uses_email_created_at_and_line_items():
     codes = note_codes(proposal)
     assert {"note_name_is_order_number", "note_identity_used", "note_order_total_skipped"} <= set(codes)
     skipped = next(n for n in proposal.notes if n.code == "note_order_total_skipped")
-    assert dict(skipped.params)["column"] == "Total"
+    assert dict(skipped.params)["column"].en == "Total"  # a list-price total: never taken as a paid total
 
     result = standardize(raw, proposal.mapping)
     assert result.report.rows_used == 9
@@ -88,23 +89,33 @@ def test_shopify_export_uses_email_created_at_and_line_items():
     assert ava.max().date() == date(2024, 3, 20)  # Created at, not Paid at (2024-03-21)
 
 
-def test_jd_export_prices_lines_and_passes_over_repeated_order_totals():
+def test_jd_export_takes_the_payable_total_once_per_order_and_passes_over_the_list_total():
     raw, proposal = load("jd_orders.csv")
     assert proposal.mapping.as_dict() == {
         "customer_id": "下单帐号", "order_id": "订单号", "order_date": "下单时间", "product": "商品名称",
-        "sku": "商品ID", "quantity": "订购数量", "unit_price": "京东价", "channel": "订单渠道", "status": "订单状态",
-        "name": "客户姓名",
+        "sku": "商品ID", "quantity": "订购数量", "unit_price": "京东价", "amount": "应付金额", "channel": "订单渠道",
+        "status": "订单状态", "name": "客户姓名",
     }
     assert proposal.identity == "下单帐号"
     params = {n.code: dict(n.params) for n in proposal.notes}
     assert params["note_masked_phone"]["column"] == "联系电话"
-    assert params["note_order_total_skipped"]["column"] == "订单金额, 应付金额, 结算金额"
+    assert params["note_order_paid_total_used"]["column"] == "应付金额"
     skipped = next(n for n in proposal.notes if n.code == "note_order_total_skipped")
-    assert "数量 × 单价" in skipped.text("zh") and "quantity × unit price" in skipped.text("en")
+    assert skipped.text("en") == ("Not used as the amount: 订单金额, 结算金额 (the order's total, repeated on every "
+                                  "line of the order); the paid total 应付金额 is used instead.")
+    assert skipped.text("zh") == ("未用作金额：订单金额、结算金额（整单金额，在订单的每一行重复）；"
+                                  "改用实付/应付金额 应付金额。")
+    paid = next(n for n in proposal.notes if n.code == "note_order_paid_total_used")
+    assert "in proportion to quantity × unit price" in paid.text("en") and "按数量 × 单价的比例" in paid.text("zh")
 
     result = standardize(raw, proposal.mapping)
     assert excluded_rows(result, "status") == [8, 9, 10, 11]  # 已取消, 等待付款
-    assert customers(result) == {"jd_4a7c2b91": (2, 168.70), "mary_h": (1, 496.70), "jd_77aa0012": (2, 257.70)}
+    # 应付金额 once per order, freight included, the 20.00 coupon of 290011223307 taken off:
+    # jd_4a7c2b91 99.70 + 75.00; mary_h 496.70; jd_77aa0012 45.90 + (217.80 - 20.00) = 243.70.
+    assert customers(result) == {"jd_4a7c2b91": (2, 174.70), "mary_h": (1, 496.70), "jd_77aa0012": (2, 243.70)}
+    # 290011223307's 197.80 shared by quantity × 京东价: 2 × 69.00 = 138.00 and 2 × 39.90 = 79.80 of 217.80.
+    last = result.orders.loc[result.orders["order_id"] == "290011223307", "amount"].tolist()
+    assert last == pytest.approx([197.80 * 138.00 / 217.80, 197.80 * 79.80 / 217.80])
 
 
 def test_youzan_export_uses_nickname_and_item_amounts():
@@ -130,7 +141,9 @@ def test_woocommerce_export_uses_billing_email_and_item_cost():
         "city": "City (Billing)", "region": "State Code (Billing)", "country": "Country Code (Billing)",
     }
     params = {n.code: dict(n.params) for n in proposal.notes}
-    assert params["note_order_total_skipped"]["column"] == "Order Subtotal Amount, Order Total Amount"
+    # List-price totals are not paid totals: quantity × item cost prices the lines.
+    assert params["note_order_total_skipped"]["column"] == Localized(
+        en="Order Subtotal Amount, Order Total Amount", zh="Order Subtotal Amount、Order Total Amount")
     assert params["note_order_total_once"]["column"] == "Order Refund Amount"
 
     result = standardize(raw, proposal.mapping)
@@ -154,6 +167,42 @@ def test_square_item_details_never_price_from_price_point_name():
     assert share == pytest.approx(19.00 / 63.00)
     assert customers(result) == {"CUST-7F2K": (2, 13.50), "CUST-9Q1Z": (2, 17.75), "CUST-3B8D": (1, 8.50)}
     assert result.orders["is_return"].sum() == 1
+
+
+def test_a_customer_id_header_is_kept_when_most_sales_are_walk_ins():
+    raw, proposal = load("square_walkins.csv")
+    assert raw.frame["Customer ID"].notna().sum() == 3  # of 8 rows
+    assert proposal.mapping.get("customer_id") == "Customer ID" and proposal.identity is None
+    assert "note_column_values_rejected" not in note_codes(proposal)
+
+    result = standardize(raw, proposal.mapping)
+    assert result.report.rows_read == 8 and result.report.rows_used == 3
+    assert excluded_rows(result, "missing_customer") == [3, 4, 6, 7, 9]
+    note = next(dict(n.params) for n in result.report.notes if n.code == "note_missing_customer_share")
+    # walk-ins 3.00 + 7.50 + 4.25 + 6.00 + 3.75 = 24.50 of 46.50
+    assert note["rows"] == 5 and note["share"] == pytest.approx(24.50 / 46.50)
+    assert customers(result) == {"CUST-1": (2, 11.00), "CUST-2": (1, 11.00)}
+
+
+def test_a_phone_identity_is_named_and_its_spellings_are_one_customer():
+    raw, proposal = load("phone_identity.csv")
+    assert proposal.mapping.as_dict() == {"customer_id": "手机号", "order_date": "下单时间", "amount": "实付金额"}
+    assert proposal.identity == "手机号"
+    note = next(n for n in proposal.notes if n.code == "note_identity_used")
+    assert "按 手机号（手机号）区分客户" in note.text("zh") and "by 手机号 (phone)" in note.text("en")
+
+    result = standardize(raw, proposal.mapping)
+    # +86 138-1234-5678, 8613812345678 and 138 1234 5678 are one buyer (10 + 20 + 15); 13900001111 another.
+    spend = result.orders.groupby("customer_id")["amount"].sum()
+    assert sorted(spend.round(2).tolist()) == [7.00, 45.00]
+
+
+def test_an_email_identity_ignores_case_and_blanks():
+    raw, proposal = load("email_identity.csv")
+    assert proposal.mapping.get("customer_id") == "Email" and proposal.identity == "Email"
+    result = standardize(raw, proposal.mapping)
+    spend = result.orders.groupby("customer_id")["amount"].sum().round(2)
+    assert spend.to_dict() == {"alice@x.com": 30.00, "bob@y.org": 5.00}
 
 
 @pytest.mark.parametrize(("name", "headers", "expected"), [

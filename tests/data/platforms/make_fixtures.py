@@ -231,6 +231,8 @@ JD_HEADER = [
 ]
 JD_PRODUCTS = {"100012": ("挂耳咖啡 10片装", 39.90), "100034": ("云南小粒咖啡豆 500g", 69.00),
                "100056": ("手冲滤纸 100张", 19.90), "100078": ("手摇磨豆机", 299.00)}
+# Coupons (优惠券) taken off an order: 应付金额 (payable) = goods + freight - coupon; 订单金额 stays the list total.
+JD_COUPONS = {"290011223307": 20.00}
 # order, account, name, phone, created, status, freight, [(sku, qty)]
 JD_ORDERS = [
     ("290011223301", "jd_4a7c2b91", "刘洋", "13811116198", "2024-02-01 10:00:00", "完成", 0.0,
@@ -256,12 +258,13 @@ def jd() -> None:
         total = round(sum(JD_PRODUCTS[s][1] * q for s, q in skus), 2)
         unpaid = status in ("等待付款", "已取消")
         address = f"北京 朝阳区 {street()}"
+        payable = total + freight - JD_COUPONS.get(order, 0.0)
         for sku, qty in skus:
             title, price = JD_PRODUCTS[sku]
             rows.append({
                 "订单号": f'="{order}"', "商品ID": sku, "商品名称": title, "订购数量": str(qty), "支付方式": "在线支付",
                 "下单时间": created, "京东价": f"{price:.2f}", "订单金额": f"{total + freight:.2f}",
-                "结算金额": f"{total:.2f}", "余额支付": "0.00", "应付金额": f"{total + freight:.2f}",
+                "结算金额": f"{total:.2f}", "余额支付": "0.00", "应付金额": f"{payable:.2f}",
                 "订单状态": status, "订单类型": "普通订单", "下单帐号": account, "客户姓名": name,
                 "客户地址": address, "联系电话": phone[0] + "******" + phone[-4:],
                 "发票类型": "电子发票", "发票抬头": "个人", "发票内容": "明细", "运费金额": f"{freight:.2f}",
@@ -504,6 +507,31 @@ def traps() -> None:
                     ["r2", "o2", "2024-03-02", "20.00", "Austin", "TX", "United States"],
                     ["r3", "o3", "2024-03-03", "30.00", "杭州", "浙江", "中国"],
                 ])
+    # A café's Square export where most sales are walk-ins: "Customer ID" is blank on 5 of 8 rows, yet the
+    # header says customer id outright, so it is mapped and the walk-in rows are excluded with a count.
+    write_plain("square_walkins.csv", ["Date", "Time", "Category", "Item", "Qty", "Gross Sales", "Net Sales",
+                                       "Transaction ID", "Customer ID", "Customer Name"], [
+        ["2024-04-01", "08:00:00", "Coffee", "Latte", "1.0", "$5.50", "$5.50", "TXA1", "CUST-1", "Grace Lee"],
+        ["2024-04-01", "08:10:00", "Coffee", "Espresso", "1.0", "$3.00", "$3.00", "TXA2", "", ""],
+        ["2024-04-01", "08:20:00", "Bakery", "Muffin", "2.0", "$7.50", "$7.50", "TXA3", "", ""],
+        ["2024-04-02", "09:00:00", "Coffee", "Latte", "2.0", "$11.00", "$11.00", "TXA4", "CUST-2", "Omar Haddad"],
+        ["2024-04-02", "09:30:00", "Bakery", "Croissant", "1.0", "$4.25", "$4.25", "TXA5", "", ""],
+        ["2024-04-03", "10:00:00", "Coffee", "Espresso", "2.0", "$6.00", "$6.00", "TXA6", "", ""],
+        ["2024-04-03", "10:15:00", "Coffee", "Latte", "1.0", "$5.50", "$5.50", "TXA7", "CUST-1", "Grace Lee"],
+        ["2024-04-04", "11:00:00", "Bakery", "Muffin", "1.0", "$3.75", "$3.75", "TXA8", "", ""],
+    ])
+    # A phone or e-mail as the identity, written several ways for one buyer (INPUTS: one customer each).
+    write_plain("phone_identity.csv", ["手机号", "下单时间", "实付金额"], [
+        ["+86 138-1234-5678", "2024-01-05", "10.00"],
+        ["8613812345678", "2024-01-06", "20.00"],
+        ["138 1234 5678", "2024-02-05", "15.00"],
+        ["13900001111", "2024-02-06", "7.00"],
+    ])
+    write_plain("email_identity.csv", ["Email", "Created at", "Total"], [
+        ["Alice@X.com ", "2024-01-05", "10.00"],
+        ["alice@x.com", "2024-01-06", "20.00"],
+        ["bob@y.org", "2024-01-07", "5.00"],
+    ])
     write_plain("headers_unknown.csv", ["col1", "col2", "col3", "col4", "col5"], [
         ["KD-001", "2024-03-01", "12.50", "R-0001", "Blue mug"],
         ["KD-001", "2024-03-01", "3.00", "R-0001", "Green tea"],
