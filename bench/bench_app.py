@@ -101,7 +101,7 @@ def bench_rerun(data: bytes, runs: int) -> None:
     print(f"  cold run (read + clean + customer table + scores): {cold:.2f} s; customers shown: {_customers_shown(at)}")
 
     # Found by their English option labels (AppTest has no browser locale, so the app speaks English).
-    method = next(w for w in at.segmented_control if en("method_threshold") in w.options)
+    method = next(w for w in at.radio if en("method_threshold") in w.options)
     method.set_value("threshold")
     switch = _timed_run(at, "switch to thresholds")
     print(f"  switch to the threshold method (cut-offs prefilled from quantiles): {switch:.2f} s")
@@ -124,7 +124,7 @@ def bench_rerun(data: bytes, runs: int) -> None:
           f"(runs: {' '.join(f'{t:.3f}' for t in times)}); customers shown: {_customers_shown(at)}")
     print(f"  threshold rerun {median:.3f} s (target < {LATENCY_TARGET} s): {_common.verdict(median < LATENCY_TARGET)}")
 
-    basis = next(w for w in at.segmented_control if en("basis_per_year") in w.options)
+    basis = next(w for w in at.radio if en("basis_per_year") in w.options)
     basis.set_value("per_year")
     print(f"  rerun after changing the frequency basis to per year: {_timed_run(at, 'basis change'):.3f} s")
 
