@@ -7,6 +7,7 @@ Each entry is a template formatted with ``str.format(**params)``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -471,6 +472,23 @@ def render(code: str, lang: str = "en", **params: object) -> str:
         for k, v in params.items()
     }
     try:
-        return template.format(**params)
+        text = template.format(**params)
     except (KeyError, ValueError, IndexError):
         return template
+    return _english_singulars(text) if lang != "zh" else text
+
+
+# "1 rows", "1 return rows are", "All 1 customers": counts are formatted into plural templates.
+_ONE = re.compile(r"(?<![\d.,])1 ((?:return |order |excluded )?(?:row|customer|order|line|cell|spelling|id|sheet|group|"
+                  r"column))s\b( \([^)]*\))?(?: (are|have|were)\b)?")
+_VERB = {"are": "is", "have": "has", "were": "was"}
+_ALL_ONE = re.compile(r"\bAll 1 customers have\b")
+_ALL_TWO = re.compile(r"\bAll 2 customers\b")
+
+
+def _english_singulars(text: str) -> str:
+    """'1 row is', 'the only customer has', 'Both customers': English counts read right whatever the number."""
+    text = _ALL_ONE.sub("The only customer has", text)
+    text = _ALL_TWO.sub("Both customers", text)
+    text = _ONE.sub(lambda m: f"1 {m[1]}{m[2] or ''}{' ' + _VERB[m[3]] if m[3] else ''}", text)
+    return text.replace("1 people appear ", "1 person appears ")

@@ -245,6 +245,11 @@ def quantile_thresholds(
     )
 
 
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def relative_scores_note(table: pd.DataFrame, params: RfmParams = RfmParams()) -> Note | None:
     """A Note when quintile scores say little: a dimension where every customer has the same value.
 
@@ -265,7 +270,7 @@ def relative_scores_note(table: pd.DataFrame, params: RfmParams = RfmParams()) -
         return None
     return Note.of(
         "note_relative_scores", customers=len(table),
-        dimensions=Localized(en=", ".join(en for en, _ in flat), zh="、".join(zh for _, zh in flat)),
+        dimensions=Localized(en=_and([en for en, _ in flat]), zh="、".join(zh for _, zh in flat)),
     )
 
 

@@ -386,7 +386,7 @@ def test_far_later_lines_are_reported_from_the_file_alone():
     assert notes(result)["note_future_dates"] == {"rows": 1, "after": "2024-02-10"}
     assert result.report.rows_used == 3  # kept, only left out of the default analysis date
     note = next(n for n in result.report.notes if n.code == "note_future_dates")
-    assert note.text("en").startswith("1 lines are dated far after the rest of the file (after 2024-02-10)")
+    assert note.text("en").startswith("1 line is dated far after the rest of the file (after 2024-02-10)")
     assert "默认分析日期不考虑这些行" in note.text("zh")
 
 

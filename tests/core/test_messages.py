@@ -132,3 +132,23 @@ def test_every_automap_variant_has_its_mapping_variant_and_takes_the_same_params
             assert "given to --mapping" not in text and "通过 --mapping 传入" not in text
         assert "given to --mapping" in MESSAGES[f"{base}_cli"]["en"]  # with --mapping: check that file
         assert "通过 --mapping 传入" in MESSAGES[f"{base}_cli"]["zh"]
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    (1, "1 row (4.2% of revenue)"), (21, "21 rows (4.2% of revenue)"), (1001, "1,001 rows (4.2% of revenue)"),
+])
+def test_english_counts_of_one_read_in_the_singular(rows, expected):
+    verb = "has" if rows == 1 else "have"
+    assert render("note_missing_customer_share", "en", rows=rows, share=0.042).startswith(f"{expected} {verb} ")
+
+
+def test_english_singular_rewrites_by_hand():
+    from crm_core.messages import _english_singulars
+
+    assert _english_singulars("1 return rows (4.25) were netted") == "1 return row (4.25) was netted"
+    assert _english_singulars("1 lines are dated; 2 lines are") == "1 line is dated; 2 lines are"
+    assert _english_singulars("on 1 orders; 11 orders; 0.1 rows") == "on 1 order; 11 orders; 0.1 rows"
+    assert _english_singulars("All 1 customers have the same spend") == "The only customer has the same spend"
+    assert _english_singulars("All 2 customers have the same spend") == "Both customers have the same spend"
+    assert _english_singulars("1 people appear under two ids") == "1 person appears under two ids"
+    assert render("note_returns_netted", "zh", rows=1, value="4.25").startswith("1 行退货")

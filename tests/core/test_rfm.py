@@ -188,12 +188,13 @@ def test_relative_scores_note_for_degenerate_dimensions() -> None:
     note = rfm.relative_scores_note(same)
     assert note.code == "note_relative_scores" and note.level == "info"
     assert note.text("en").startswith(
-        "All 3 customers have the same last order day, number of orders, spend, so those scores cannot tell them apart."
+        "All 3 customers have the same last order day, number of orders and spend, so those scores cannot tell "
+        "them apart."
     )
     assert "scores compare each customer with the others in this file" in note.text("en")
     assert note.text("zh").startswith("全部 3 位客户的最近购买日期、订单数、消费金额都相同")
     per_year = rfm.relative_scores_note(same, rfm.RfmParams(frequency_basis="per_year"))
-    assert "the same last order day, spend," in per_year.text("en")  # orders per year differ
+    assert "the same last order day and spend," in per_year.text("en")  # orders per year differ
     assert rfm.relative_scores_note(HAND) is None
     assert rfm.relative_scores_note(HAND.iloc[:0]) is None
     cuts = rfm.Thresholds((1, 2, 3, 4), (1, 2, 3, 4), (1, 2, 3, 4))
