@@ -5,8 +5,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from crm_core import export, rfm
+from crm_core import export
 from crm_core.schema import DataError
+from crm_core.segment import rfm
 from ui import cached, charts, data_view, state
 from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t

@@ -23,8 +23,10 @@ import _common
 import numpy as np
 import pandas as pd
 
-from crm_core import customers, ingest, readers, rfm
+from crm_core import customers, ingest
+from crm_core.ingest import readers
 from crm_core.schema import IngestOptions, suggest_mapping
+from crm_core.segment import rfm
 
 TARGET_RATIO = 2.0
 STAGES = ("read", "mapping", "standardize", "customer table", "scoring")
@@ -58,7 +60,7 @@ def run_crm_core(data: bytes) -> RunA:
 
 
 def _quintile(values: pd.Series, ties: str = "min") -> np.ndarray:
-    """Score 1..5 = ceil(percentile rank x 5), ties as crm_core.rfm breaks them.
+    """Score 1..5 = ceil(percentile rank x 5), ties as crm_core.segment.rfm breaks them.
 
     F and M: tied customers take their group's lowest rank (ties never lift a score); R (scored on
     -recency): the highest rank (customers tied on a recent day are never pushed down).

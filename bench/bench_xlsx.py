@@ -24,8 +24,10 @@ from pathlib import Path
 import _common
 import pandas as pd
 
-from crm_core import customers, export, ingest, readers, rfm
+from crm_core import customers, export, ingest
+from crm_core.ingest import readers
 from crm_core.schema import suggest_mapping
+from crm_core.segment import rfm
 
 TARGET_SECONDS = 15.0
 CACHE = Path(tempfile.gettempdir()) / "crm_bench" / "online_retail.xlsx"

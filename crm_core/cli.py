@@ -28,9 +28,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from crm_core import export, pipeline, rfm
+from crm_core import export, pipeline
 from crm_core.messages import MESSAGES, Localized, render
 from crm_core.schema import FIELD_BY_NAME, ColumnMapping, DataError, IngestOptions, Note, ReadOptions
+from crm_core.segment import rfm
 
 OUT_SUFFIXES = (".xlsx", ".csv")
 # --currency: the four signs the reasons text knows, or their ISO codes (a full-width ￥ is the yen sign).
@@ -245,7 +246,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from crm_core.sample import write_sample_files
+    from crm_core.sample.generator import write_sample_files
 
     for path in write_sample_files(Path(args.directory)):
         print(f"Wrote {path}")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from crm_core.dates import late_date_cutoff
+from crm_core.ingest.dates import late_date_cutoff
 
 # Orders per year divide by at least this many days of tenure: one order in a customer's first week
 # would otherwise read as 52 orders a year.  90 days (a quarter) is about the shortest span over which a
@@ -31,7 +31,7 @@ def default_as_of(orders: pd.DataFrame) -> date:
 
     Read from the data only, never from today's date, so the same file gives the same results on any
     day.  A line dated far after the rest of the file (a mistyped 2099, see
-    :func:`crm_core.dates.late_date_cutoff`) must not make every customer look years inactive: such
+    :func:`crm_core.ingest.dates.late_date_cutoff`) must not make every customer look years inactive: such
     lines do not move the date and stay outside the analysis (they are on or after it).
     """
     dates = orders["order_date"]
@@ -57,7 +57,7 @@ def customer_table(
     Parameters
     ----------
     orders : DataFrame
-        Clean order lines from :func:`crm_core.ingest.standardize` (``is_return`` lines have negative amounts).
+        Clean order lines from :func:`crm_core.ingest.clean` (``is_return`` lines have negative amounts).
     customers : DataFrame, optional
         Customer attributes (one row per customer_id) joined onto the result.
     as_of : date, optional

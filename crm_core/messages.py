@@ -297,7 +297,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "有 {rows:,} 行在列 {time_column} 中的时间无法识别（例如 {example}），这些行只使用了日期。",
     },
     # --- wording, CLI, export, currency (H3 adds below) ---
-    # Currency evidence (crm_core.currency): completes "Currency: £ (from …)".
+    # Currency evidence (crm_core.ingest.currency): completes "Currency: £ (from …)".
     "currency_from_values": {
         "en": "amounts written like {example} in column {column}",
         "zh": "列 {column} 中的金额写作 {example}",

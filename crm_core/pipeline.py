@@ -12,12 +12,13 @@ from datetime import date
 
 import pandas as pd
 
-from crm_core import currency, export, rfm
+from crm_core import export
 from crm_core.customers import customer_table, default_as_of
-from crm_core.ingest import standardize
-from crm_core.mapping import MappingProposal, propose_mapping
+from crm_core.ingest import currency
+from crm_core.ingest.clean import standardize
+from crm_core.ingest.mapping import MappingProposal, propose_mapping
+from crm_core.ingest.readers import read_upload
 from crm_core.messages import render
-from crm_core.readers import read_upload
 from crm_core.schema import (
     ColumnMapping,
     DataError,
@@ -27,6 +28,7 @@ from crm_core.schema import (
     ReadOptions,
     suggest_mapping,
 )
+from crm_core.segment import rfm
 
 __all__ = [
     "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "segment_lists", "rfm_workbook",
@@ -49,7 +51,7 @@ class Loaded:
 
 
 def read(data: bytes, filename: str, options: ReadOptions = ReadOptions()) -> RawTable:
-    """Step 1: the upload as a table of text (:func:`crm_core.readers.read_upload`); ``notes`` say how it was read."""
+    """Step 1: the upload as a table of text (:func:`crm_core.ingest.read_upload`); ``notes`` say how it was read."""
     return read_upload(data, filename, options)
 
 
@@ -57,7 +59,7 @@ def propose(raw: RawTable) -> MappingProposal:
     """Step 2: the automatic mapping, from the headers checked against the values.
 
     Its notes say which identity column was used, which fields were guessed from values and why a column
-    was passed over (:func:`crm_core.mapping.propose_mapping`).  Show them before :func:`clean`: when
+    was passed over (:func:`crm_core.ingest.mapping.propose_mapping`).  Show them before :func:`clean`: when
     cleaning stops with an error, they are what explains it.
     """
     return propose_mapping(raw.frame)
@@ -70,7 +72,7 @@ def clean(
     *,
     proposal: MappingProposal | None = None,
 ) -> Loaded:
-    """Step 3: the clean order lines (:func:`crm_core.ingest.standardize`); raises DataError when none can be used."""
+    """Step 3: the clean order lines (:func:`crm_core.ingest.clean`); raises DataError when none can be used."""
     return Loaded(raw=raw, mapping=mapping, result=standardize(raw, mapping, options), proposal=proposal)
 
 
@@ -85,7 +87,7 @@ def load(
     """Read ``data``, map its columns and standardize it (:func:`read`, :func:`propose`, :func:`clean` in turn).
 
     When ``mapping`` is None the mapping is proposed from the headers checked against the values
-    (:func:`crm_core.mapping.propose_mapping`); the proposal is kept in :attr:`Loaded.proposal`.
+    (:func:`crm_core.ingest.mapping.propose_mapping`); the proposal is kept in :attr:`Loaded.proposal`.
     """
     raw = read_upload(data, filename, read)  # what :func:`read` does (the keyword ``read`` hides it here)
     proposal = None
@@ -96,7 +98,7 @@ def load(
 
 
 def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:
-    """The currency sign of the upload's money columns and the evidence (:func:`crm_core.currency.detect_currency`).
+    """The currency sign of the upload's money columns and the evidence (:func:`crm_core.ingest.detect_currency`).
 
     ``symbol`` is None when the file gives no evidence: then ask the user (the app) or show amounts
     without a sign (the CLI), rather than assume one.
@@ -105,7 +107,7 @@ def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:
 
 
 def rfm_scores(result: IngestResult, *, as_of: date | None = None, params: rfm.RfmParams = rfm.RfmParams()):
-    """Per-customer table with RFM scores and segments (see :func:`crm_core.rfm.score_rfm`)."""
+    """Per-customer table with RFM scores and segments (see :func:`crm_core.segment.rfm.score_rfm`)."""
     table = customer_table(result.orders, result.customers, as_of=as_of)
     if table.empty:
         first = result.orders["order_date"].min().date()
@@ -153,7 +155,7 @@ def segment_lists(
     -------
     (sheets, summary, opted_out_excluded)
         ``sheets`` maps the localized segment name to its list (localized headers), ordered like the scheme;
-        ``summary`` is :func:`crm_core.rfm.segment_summary` with localized headers, plus, right after the
+        ``summary`` is :func:`crm_core.segment.rfm.segment_summary` with localized headers, plus, right after the
         customer count, ``in_list`` (customers on that segment's list) and ``left_out_opted_out`` (customers
         left out because they opted out), so ``customers == in_list + left_out_opted_out`` on every row and
         the summary says why a list is shorter than its segment; ``opted_out_excluded`` is the total left out.

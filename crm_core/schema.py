@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from crm_core._statuses import EXCLUDED_STATUSES
+from crm_core.ingest._statuses import EXCLUDED_STATUSES
 from crm_core.messages import Localized, render
 
 Lang = Literal["en", "zh"]
@@ -292,9 +292,9 @@ def suggest_mapping(columns: list[str] | pd.Index | pd.DataFrame) -> ColumnMappi
     With a list of headers only the words count: exact (normalised) matches win over partial ones, an
     earlier synonym over a later one, and each source column is used once.  With the raw DataFrame
     (``RawTable.frame``) each choice is also checked against its values; see
-    :func:`crm_core.mapping.propose_mapping`, which also says which guesses need confirming.
+    :func:`crm_core.ingest.mapping.propose_mapping`, which also says which guesses need confirming.
     """
-    from crm_core import mapping  # lazy: mapping imports this module and the value parsers
+    from crm_core.ingest import mapping  # lazy: mapping imports this module and the value parsers
 
     if isinstance(columns, pd.DataFrame):
         return mapping.propose_mapping(columns).mapping

@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from crm_core import customers as customers_mod
-from crm_core import export, pipeline, readers, rfm
-from crm_core.ingest import standardize
-from crm_core.mapping import MappingProposal, propose_mapping
+from crm_core import export, pipeline
+from crm_core.ingest import readers
+from crm_core.ingest.clean import standardize
+from crm_core.ingest.mapping import MappingProposal, propose_mapping
 from crm_core.schema import (
     ColumnMapping,
     DataError,
@@ -26,6 +27,7 @@ from crm_core.schema import (
     RawTable,
     ReadOptions,
 )
+from crm_core.segment import rfm
 
 # Results of an upload leave memory an hour after their last use, even if the user never clicks "Clear my data".
 TTL_SECONDS = 3600
@@ -65,8 +67,8 @@ def currency_guess(digest: str, _data: bytes, name: str, read: ReadOptions, mapp
                    ) -> tuple[str | None, str, str] | None:
     """(symbol or None, evidence in English, evidence in Chinese) seen in the file; None when not detectable."""
     try:
-        from crm_core import currency
-    except ImportError:  # crm_core.currency not there yet: every file asks
+        from crm_core.ingest import currency
+    except ImportError:  # crm_core.ingest.currency not there yet: every file asks
         return None
     guess = currency.detect_currency(read_raw(digest, _data, name, read).frame, mapping)
     return guess.symbol, _words(guess.evidence, "en"), _words(guess.evidence, "zh")

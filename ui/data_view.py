@@ -10,7 +10,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from crm_core import _masking, export, readers, values
+from crm_core import export
+from crm_core.export import _masking
+from crm_core.ingest import readers, values
 from crm_core.schema import DataError, IngestReport, RawTable, ReadOptions
 from ui import state
 from ui.i18n import labels, lang, t

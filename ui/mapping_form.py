@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from crm_core.mapping import composite_parts
+from crm_core.ingest.mapping import composite_parts
 from crm_core.schema import FIELD_BY_NAME, FIELDS, REQUIRED_FIELDS, ColumnMapping, DataError
 from ui import state
 from ui.i18n import labels, lang, t

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from crm_core import rfm
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
+from crm_core.segment import rfm
 from ui import cached
 from ui.i18n import lang, t
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from app_helpers import SAMPLE, en, metrics, open_app, rerun, texts, widget, zh
 
-from crm_core import export, pipeline, rfm
+from crm_core import export, pipeline
+from crm_core.segment import rfm
 
 EXPORT = "app_pages/export.py"
 SCHEME = rfm.SCHEMES["11"]

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from app_helpers import APP_FIXTURES, READER_FIXTURES, en, frame_with, metrics, open_app, rerun, texts, widget, zh
 
-from crm_core import customers, pipeline, readers, rfm
+from crm_core import customers, pipeline
+from crm_core.ingest import readers
 from crm_core.schema import DataError, ReadOptions
+from crm_core.segment import rfm
 from ui import cached, data_view, state
 
 DATA = "app_pages/data.py"

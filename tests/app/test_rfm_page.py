@@ -5,8 +5,9 @@ import json
 import pytest
 from app_helpers import APP_FIXTURES, charts, column_labels, en, frame_with, metrics, open_app, rerun, texts, widget, zh
 
-from crm_core import export, pipeline, rfm
+from crm_core import export, pipeline
 from crm_core.customers import customer_table, default_as_of
+from crm_core.segment import rfm
 from ui.fmt import money_text
 
 RFM = "app_pages/rfm.py"

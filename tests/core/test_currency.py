@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from crm_core import pipeline
-from crm_core.currency import CurrencyGuess, detect_currency, symbol_in
-from crm_core.readers import read_upload
+from crm_core.ingest.currency import CurrencyGuess, detect_currency, symbol_in
+from crm_core.ingest.readers import read_upload
 from crm_core.schema import ColumnMapping, suggest_mapping
 
 ONLINE_RETAIL = (Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "online_retail"

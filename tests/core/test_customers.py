@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crm_core import customers, pipeline, rfm
+from crm_core import customers, pipeline
 from crm_core.customers import CUSTOMER_COLUMNS, TENURE_FLOOR_DAYS, customer_table, default_as_of
+from crm_core.segment import rfm
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "orders_zh.csv"
 AS_OF = date(2024, 7, 1)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_core.values import parse_dates
+from crm_core.ingest.values import parse_dates
 
 
 def text(values, index=None):

@@ -22,7 +22,8 @@ from hypothesis.extra.pandas import column, data_frames, range_indexes
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from crm_core import export
-from crm_core.export import (
+from crm_core.export import writers  # noqa: F401  (export.writers below)
+from crm_core.export.writers import (
     ColumnFormat,
     ListOptions,
     campaign_list,
@@ -236,7 +237,7 @@ def test_index_columns_and_empty_frames():
 
 
 def test_too_many_rows_is_refused_before_writing(monkeypatch):
-    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 3)
+    monkeypatch.setattr(export.writers, "EXCEL_MAX_ROWS", 3)
     three, four = pd.DataFrame({"a": range(3)}), pd.DataFrame({"a": range(4)})
     assert workbook(to_excel_bytes({"ok": three}))["ok"].max_row == 4
     with pytest.raises(DataError, match=r"Sheet big_1 would have 4 rows, more than Excel's") as caught:
@@ -442,7 +443,7 @@ def test_no_exported_text_starts_like_a_formula(df):
 
 def scored_table() -> pd.DataFrame:
     """Five scored customers by hand: three high value (one opted out), two potential (both opted out)."""
-    from crm_core import rfm
+    from crm_core.segment import rfm
 
     return pd.DataFrame(
         {"segment": ["high_value", "high_value", "high_value", "potential", "potential"],
@@ -494,7 +495,7 @@ def test_personal_ids_are_counted_for_the_masking_switch():
 # --- identities that are personal data (review item 4) ----------------------------------------------
 
 @pytest.mark.parametrize(("identity", "masked"), [
-    # the last-resort identity: consignee name | address (crm_core._ingest_columns.source_series)
+    # the last-resort identity: consignee name | address (crm_core.ingest._columns.source_series)
     ("张三 | 北京市 朝阳区 建国路1号", "张* | 北京市***"),
     ("欧阳娜娜 | 上海市徐汇区漕溪路8号", "欧*** | 上海市***"),
     ("Alice Smith | 12 Baker Street, London", "A**** S**** | 12***"),

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from crm_core.identity import (
+from crm_core.ingest.identity import (
     apply_merges,
     find_duplicate_customers,
     normalize_emails,

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm_core import rfm
 from crm_core.customers import customer_table, default_as_of
-from crm_core.ingest import standardize
+from crm_core.ingest.clean import standardize
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, RawTable, suggest_mapping
+from crm_core.segment import rfm
 
 HEADERS = ["客户编号", "订单号", "下单日期", "商品名称", "数量", "单价", "金额", "订单状态"]
 ROWS = [  # file row number in the comment; header is row 1

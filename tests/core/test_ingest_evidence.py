@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crm_core import _statuses
-from crm_core._ingest_rules import names_order_figure
-from crm_core.dates import late_date_cutoff, parse_dates
-from crm_core.identity import normalize_id_values
-from crm_core.ingest import standardize
-from crm_core.readers import read_upload
+from crm_core.ingest import _statuses
+from crm_core.ingest._rules import names_order_figure
+from crm_core.ingest.clean import standardize
+from crm_core.ingest.dates import late_date_cutoff, parse_dates
+from crm_core.ingest.identity import normalize_id_values
+from crm_core.ingest.readers import read_upload
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, RawTable
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"

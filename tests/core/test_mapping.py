@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from crm_core.mapping import composite_parts, composite_source, propose_from_headers, propose_mapping
+from crm_core.ingest.mapping import composite_parts, composite_source, propose_from_headers, propose_mapping
 from crm_core.messages import Localized
 from crm_core.schema import suggest_mapping
 

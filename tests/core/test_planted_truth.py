@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from crm_core import pipeline
-from crm_core.sample import generate_sample
+from crm_core.sample.generator import generate_sample
 from crm_core.schema import IngestOptions
 
 ROOT = Path(__file__).resolve().parents[2]

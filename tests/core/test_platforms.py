@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from crm_core.ingest import standardize
-from crm_core.mapping import propose_mapping
+from crm_core.ingest.clean import standardize
+from crm_core.ingest.mapping import propose_mapping
+from crm_core.ingest.readers import read_upload
 from crm_core.messages import Localized
-from crm_core.readers import read_upload
 
 PLATFORMS = Path(__file__).resolve().parents[1] / "data" / "platforms"
 

@@ -1,4 +1,4 @@
-"""crm_core.readers on the nasty files of tests/data/readers (regenerate them with make_fixtures.py)."""
+"""crm_core.ingest.readers on the nasty files of tests/data/readers (regenerate them with make_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crm_core.readers import detect_header_row, encoding_label, list_sheets, read_upload, sniff_file_type
+from crm_core.ingest.readers import detect_header_row, encoding_label, list_sheets, read_upload, sniff_file_type
 from crm_core.schema import DataError, ReadOptions
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "readers"

@@ -1,4 +1,4 @@
-"""Properties of crm_core.readers: only DataError escapes, CSV written by pandas reads back exactly, and
+"""Properties of crm_core.ingest.readers: only DataError escapes, CSV written by pandas reads back exactly, and
 the sheet holding the orders is found behind a notes page."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm_core.readers import read_upload
+from crm_core.ingest.readers import read_upload
 from crm_core.schema import DataError
 
 HEADERS = ["customer_id", "order_date", "amount", "product", "channel"]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from crm_core import pipeline, rfm
+from crm_core import pipeline
 from crm_core.schema import IngestOptions
+from crm_core.segment import rfm
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 ONLINE_RETAIL = DATASETS / "online_retail" / "online_retail_by_day_concat.csv.gz"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_core import rfm
 from crm_core.schema import DataError
+from crm_core.segment import rfm
 
 # Ten customers. Quantile method, n = 10: score = ceil(rank / 10 * 5) = ceil(rank / 2), ties take their lowest rank.
 #
@@ -49,7 +49,7 @@ HAND_FM = [5, 1, 4, 4, 3, 3, 2, 5, 2, 1]
 HAND_SEGMENTS = ["champions", "new_customers", "loyal", "loyal", "need_attention", "need_attention",
                  "about_to_sleep", "cant_lose", "about_to_sleep", "lost"]
 
-# The documented grids (rows R5..R1, columns FM1..FM5), written out independently of crm_core.segments.
+# The documented grids (rows R5..R1, columns FM1..FM5), written out independently of crm_core.segment.schemes.
 GRID_11 = [
     ["new_customers", "potential_loyalist", "potential_loyalist", "champions", "champions"],
     ["promising", "potential_loyalist", "loyal", "loyal", "champions"],

@@ -15,8 +15,8 @@ import pandas as pd
 import phonenumbers
 import pytest
 
-from crm_core.sample import SampleSpec, generate_sample, main, write_sample_files
-from crm_core.sample_catalog import BUNDLES, CATALOG
+from crm_core.sample.catalog import BUNDLES, CATALOG
+from crm_core.sample.generator import SampleSpec, generate_sample, main, write_sample_files
 
 SPEC = SampleSpec()
 END = pd.Timestamp(SPEC.end)
@@ -89,7 +89,7 @@ def test_committed_sample_files_are_up_to_date(files):
             with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(committed) as b:
                 assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
         else:
-            assert committed.read_bytes() == fresh.read_bytes(), f"run: python -m crm_core.sample {COMMITTED}"
+            assert committed.read_bytes() == fresh.read_bytes(), f"run: python -m crm_core.sample.generator {COMMITTED}"
 
 
 # --- planted groups ---

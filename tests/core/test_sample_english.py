@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crm_core.readers import read_upload
-from crm_core.sample import SampleSpec, generate_sample, write_sample_files
-from crm_core.sample_catalog import CATALOG, pinyin_name
-from crm_core.sample_files import english_export, export_table
+from crm_core.ingest.readers import read_upload
+from crm_core.sample.catalog import CATALOG, pinyin_name
+from crm_core.sample.files import english_export, export_table
+from crm_core.sample.generator import SampleSpec, generate_sample, write_sample_files
 
 SPEC = SampleSpec()
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_core.values import (
+from crm_core.ingest.values import (
     clean_ids,
     clean_text,
     mangled_id_example,

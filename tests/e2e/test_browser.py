@@ -17,7 +17,8 @@ pytest.importorskip("playwright", reason="the 'playwright' Python package is not
 from playwright.sync_api import expect  # noqa: E402
 from server import IDLE_JS, start_server, stop_server  # noqa: E402
 
-from crm_core import export, pipeline, rfm
+from crm_core import export, pipeline
+from crm_core.segment import rfm
 
 pytestmark = pytest.mark.e2e
 

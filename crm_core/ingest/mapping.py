@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crm_core import _mapping_checks as check
-from crm_core._mapping_words import (
+from crm_core.ingest import _mapping_checks as check
+from crm_core.ingest._mapping_words import (
     ADDRESS_HEADERS,
     CJK,
     CUSTOMER_ID_HEADERS,

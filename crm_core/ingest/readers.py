@@ -24,7 +24,7 @@ from typing import Literal
 
 import pandas as pd
 
-from crm_core import _read_excel, _read_text
+from crm_core.ingest import _read_excel, _read_text
 from crm_core.messages import Localized
 from crm_core.schema import FIELDS, DataError, Note, RawTable, ReadOptions, normalize_header
 
@@ -109,7 +109,7 @@ def read_upload(
     filename : str
         Its name, used in messages and to notice text saved under a spreadsheet name.
     options : ReadOptions
-        ``sheet`` (default: the sheet holding the orders, see :func:`~crm_core._read_excel.pick_sheet`,
+        ``sheet`` (default: the sheet holding the orders, see :func:`~crm_core.ingest._read_excel.pick_sheet`,
         with a ``note_sheet_chosen`` Note when the workbook has several), ``header_row`` (1-based;
         default: detected among the first 30 rows), ``encoding`` and ``delimiter`` for text (default:
         detected; ``RawTable.encoding`` is a codec name, :func:`encoding_label` says it in words).
@@ -283,7 +283,7 @@ def _sheet_table(cells: pd.DataFrame, options: ReadOptions, *, name: str) -> tup
 
 
 def _header_score(options: ReadOptions) -> Callable[[list[list[str | None]]], tuple[int, int]]:
-    """For :func:`~crm_core._read_excel.pick_sheet`: (header position, known headers in it) of a sheet's first rows."""
+    """For :func:`_read_excel.pick_sheet`: (header position, known headers in it) of a sheet's first rows."""
     known = _known_headers()
 
     def score(head: list[list[str | None]]) -> tuple[int, int]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 
-from crm_core._cells import factorize, take_text, tidy
+from crm_core.ingest._cells import factorize, take_text, tidy
 
 DUPLICATE_COLUMNS = ["customer_id", "merged_into", "matched_on", "key", "group_size"]
 REVIEW_COLUMNS = ["customer_id", "email", "review_key"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crm_core._cells import BLANK, factorize, take_numpy, tidy
+from crm_core.ingest._cells import BLANK, factorize, take_numpy, tidy
 
 _EARLIEST = np.datetime64("1900-01-01", "ns")
 _LATEST = np.datetime64("2101-01-01", "ns")

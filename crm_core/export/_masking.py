@@ -1,4 +1,4 @@
-"""Masking of personal data in exported lists (private; the public names live in :mod:`crm_core.export`).
+"""Masking of personal data in exported lists (private; the public names live in :mod:`crm_core.export.writers`).
 
 Masks keep just enough to recognise a record when calling or mailing from a list, and nothing
 that identifies a person on its own.  Missing values stay missing; results have dtype ``str``.
@@ -100,7 +100,7 @@ _PHONE_TEXT = re.compile(r"\+?[\d\s\-().]+")
 # run is left alone: it cannot be told from a member-card number.
 _PLAIN_PHONE = re.compile(r"(?:0{0,2}86)?1[3-9]\d{9}|(?:0|0{0,2}44)7\d{9}|0{0,2}1[2-9]\d{2}[2-9]\d{6}")
 # The last-resort identity joins the cleaned consignee name and address with this separator
-# (crm_core._ingest_columns.COMPOSITE_SEPARATOR; repeated here, as ingest is not imported by the export).
+# (crm_core.ingest._columns.COMPOSITE_SEPARATOR; repeated here, as ingest is not imported by the export).
 COMPOSITE_SEPARATOR = " | "
 ADDRESS_KEPT = 3  # characters of an address left visible: the city, at most ("北京市***")
 

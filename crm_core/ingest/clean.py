@@ -4,7 +4,7 @@ Every input row ends up either used or excluded with exactly one reason, so
 ``rows_read == rows_used + len(report.excluded)`` always holds.  Conventions that only some
 exports follow (cancellation invoices, order totals repeated per line, order-level cells on the
 first line only, separate refund and time columns) are detected per file in
-:mod:`crm_core._ingest_rules` and each one applied is reported in a note.  Nothing here depends on
+:mod:`crm_core.ingest._rules` and each one applied is reported in a note.  Nothing here depends on
 the day the analysis runs.
 """
 
@@ -16,16 +16,16 @@ import re
 import numpy as np
 import pandas as pd
 
-from crm_core import _ingest_rules as rules
-from crm_core import _statuses, identity, values
-from crm_core._ingest_build import (
+from crm_core.ingest import _rules as rules
+from crm_core.ingest import _statuses, identity, values
+from crm_core.ingest._build import (
     CUSTOMER_FIELDS,
     build_customers,
     build_orders,
     merge_customer_rows,
     unknown_consent,
 )
-from crm_core._ingest_columns import (
+from crm_core.ingest._columns import (
     Distinct,
     amount_detail,
     as_bool,
@@ -36,8 +36,8 @@ from crm_core._ingest_columns import (
     statuses_counted,
     totals_rows,
 )
-from crm_core.dates import late_date_cutoff
-from crm_core.mapping import composite_parts
+from crm_core.ingest.dates import late_date_cutoff
+from crm_core.ingest.mapping import composite_parts
 from crm_core.messages import Localized
 from crm_core.schema import (
     FIELD_BY_NAME,
@@ -99,7 +99,7 @@ def validate_mapping(raw: RawTable, mapping: ColumnMapping) -> None:
     """Raise DataError when the mapping cannot work with this table.
 
     A source is a column of the table or two columns read together (``"<A> + <B>"``, see
-    :func:`crm_core.mapping.composite_parts`).  Each source feeds one field only.
+    :func:`crm_core.ingest.mapping.composite_parts`).  Each source feeds one field only.
     """
     columns = list(raw.frame.columns)
     for name, column in mapping.pairs:
@@ -126,7 +126,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     Parameters
     ----------
     raw : RawTable
-        The upload as text (see :func:`crm_core.readers.read_upload`).
+        The upload as text (see :func:`crm_core.ingest.readers.read_upload`).
     mapping : ColumnMapping
         Which column (or pair of columns, ``"<A> + <B>"``) feeds which canonical field.
     options : IngestOptions

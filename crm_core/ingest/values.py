@@ -4,7 +4,7 @@ Every parser takes a Series of text (pandas ``"str"`` dtype, missing values for 
 cells), keeps its index and name, never mutates it and never raises on odd text: what
 cannot be read becomes missing and, for numbers and dates, is flagged in ``failed``.
 The work is done once per distinct value and mapped back, because exports repeat the
-same ids, prices and timestamps many times.  Dates live in :mod:`crm_core.dates` and are
+same ids, prices and timestamps many times.  Dates live in :mod:`crm_core.ingest.dates` and are
 re-exported here, so callers import every cell parser from this module.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crm_core._cells import BLANK, ZERO_WIDTH, blank_to_na, factorize, take_numpy, take_text, tidy
-from crm_core.dates import DateParse, parse_dates
+from crm_core.ingest._cells import BLANK, ZERO_WIDTH, blank_to_na, factorize, take_numpy, take_text, tidy
+from crm_core.ingest.dates import DateParse, parse_dates
 from crm_core.schema import OPT_OUT_WORDS, normalize_header
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Customer segments as data: names, plain-language advice, and the R x FM grids that assign them.
 
 A scheme is a 5 x 5 grid of segment keys: rows are the R score 5, 4, 3, 2, 1 (top row = bought most
-recently), columns the FM score 1..5 (FM = F and M averaged, see :func:`crm_core.rfm.score_rfm`).
+recently), columns the FM score 1..5 (FM = F and M averaged, see :func:`crm_core.segment.rfm.score_rfm`).
 Changing which cell belongs to which segment, or renaming a segment, is a data edit
 (:func:`scheme_with_grid`, :func:`scheme_with_label`), never new code.
 """

@@ -23,8 +23,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from crm_core import values
-from crm_core._ingest_columns import Distinct
+from crm_core.ingest import values
+from crm_core.ingest._columns import Distinct
 
 CANCELLATION = r"[Cc][0-9]+"
 # Headers that name an order figure (the column is an order total when its values say so too) ...

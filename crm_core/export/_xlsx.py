@@ -1,4 +1,4 @@
-"""A minimal in-memory .xlsx writer used by :mod:`crm_core.export` (private).
+"""A minimal in-memory .xlsx writer used by :mod:`crm_core.export.writers` (private).
 
 Why not openpyxl's writer: it streams every worksheet, cell text included, through a temporary
 file on disk (``openpyxl.worksheet._writer.create_temporary_file``), and customer data must never

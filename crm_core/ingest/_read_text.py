@@ -1,6 +1,6 @@
-"""Text half of :mod:`crm_core.readers`: decode bytes, guess the separator, split into cells.
+"""Text half of :mod:`crm_core.ingest.readers`: decode bytes, guess the separator, split into cells.
 
-Internal module; call :func:`crm_core.readers.read_upload` instead.
+Internal module; call :func:`crm_core.ingest.readers.read_upload` instead.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The outputs of ingest: clean order lines and one row of attributes per customer.
 
-Split from :mod:`crm_core.ingest`, which decides which rows are used; this module only shapes them.
+Split from :mod:`crm_core.ingest.clean`, which decides which rows are used; this module only shapes them.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_core import values
+from crm_core.ingest import values
 from crm_core.schema import FIELDS, OPT_OUT_WORDS, ColumnMapping, Note, normalize_header
 
 CUSTOMER_FIELDS = tuple(f.name for f in FIELDS if f.level == "customer")

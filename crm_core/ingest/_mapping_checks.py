@@ -1,4 +1,4 @@
-"""Value tests behind :mod:`crm_core.mapping`: does a column's content fit the field its header suggests?
+"""Value tests behind :mod:`crm_core.ingest.mapping`: does a column's content fit the field its header suggests?
 
 Each test looks at a sample of the column's non-empty cells (up to :data:`SAMPLE` cells spread over
 the file) and answers with shares, so a few odd cells (a totals row, a typo) never decide alone.
@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from crm_core import values
+from crm_core.ingest import values
 
 SAMPLE = 2000
 # Share of sampled cells that must read as the field's kind when the header already names the field:
@@ -54,7 +54,7 @@ def share(cells: pd.Series, pattern: str) -> float:
 
 
 def date_share(cells: pd.Series) -> float:
-    """Share of cells read as dates by :func:`crm_core.values.parse_dates` (times of day alone are not dates)."""
+    """Share of cells read as dates by :func:`crm_core.ingest.values.parse_dates` (times of day alone are not dates)."""
     if not len(cells):
         return 0.0
     parsed = values.parse_dates(cells)
@@ -62,7 +62,7 @@ def date_share(cells: pd.Series) -> float:
 
 
 def number_share(cells: pd.Series) -> float:
-    """Share of cells read as numbers or money by :func:`crm_core.values.parse_amounts`."""
+    """Share of cells read as numbers or money by :func:`crm_core.ingest.values.parse_amounts`."""
     if not len(cells):
         return 0.0
     return float(values.parse_amounts(cells).values.notna().mean())

@@ -12,8 +12,8 @@ Safety rules applied to every exported cell:
   Headers and sheet notes follow the same rule.
 * Characters no xlsx file can hold (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE,
   U+FFFF) are removed, so no writer ever fails with a customer's data in its message.
-* Personal data is minimal and masked by default (:func:`campaign_list`, :mod:`crm_core._masking`).
-* Workbooks are assembled in memory by :mod:`crm_core._xlsx` (openpyxl's writer spools every sheet,
+* Personal data is minimal and masked by default (:func:`campaign_list`, :mod:`crm_core.export._masking`).
+* Workbooks are assembled in memory by :mod:`crm_core.export._xlsx` (openpyxl's writer spools every sheet,
   cell text included, through a temporary file on disk).
 """
 
@@ -32,17 +32,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from crm_core._lists import (
-    COLUMN_LABELS,
-    CampaignList,
-    ListOptions,
-    campaign_list,
-    column_label,
-    excluded_rows_table,
-    has_data,
-    opted_out_flags,
-)
-from crm_core._masking import (
+from crm_core.export._masking import (
     CONTACT_COLUMNS,
     count_personal_ids,
     is_missing,
@@ -52,7 +42,17 @@ from crm_core._masking import (
     mask_name,
     mask_phone,
 )
-from crm_core._xlsx import NUMBER_FORMATS, QuotedText, SheetData, column_width, valid_sheet_names, workbook_bytes
+from crm_core.export._xlsx import NUMBER_FORMATS, QuotedText, SheetData, column_width, valid_sheet_names, workbook_bytes
+from crm_core.export.lists import (
+    COLUMN_LABELS,
+    CampaignList,
+    ListOptions,
+    campaign_list,
+    column_label,
+    excluded_rows_table,
+    has_data,
+    opted_out_flags,
+)
 from crm_core.schema import DataError
 
 __all__ = [

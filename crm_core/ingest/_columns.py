@@ -11,8 +11,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from crm_core import identity, values
-from crm_core.mapping import composite_parts
+from crm_core.ingest import identity, values
+from crm_core.ingest.mapping import composite_parts
 from crm_core.messages import Localized
 from crm_core.schema import ColumnMapping, IngestOptions, Note, normalize_header
 

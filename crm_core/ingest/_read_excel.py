@@ -1,6 +1,6 @@
-"""Workbook half of :mod:`crm_core.readers`: safety checks, sheets, cells as text.
+"""Workbook half of :mod:`crm_core.ingest.readers`: safety checks, sheets, cells as text.
 
-Internal module; call :func:`crm_core.readers.read_upload` instead.
+Internal module; call :func:`crm_core.ingest.readers.read_upload` instead.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Vocabulary of the demo data (see :mod:`crm_core.sample`) and the basic draws from it.
+"""Vocabulary of the demo data (see :mod:`crm_core.sample.generator`) and the basic draws from it.
 
 Products, bundles, channels, how each planted group buys (:data:`PROFILES`),
 synthetic names and cities.  Names are common Chinese surnames and given names

@@ -3,7 +3,7 @@
 Input is the per-customer table of :func:`crm_core.customers.customer_table` (recency_days, frequency,
 orders_per_year, monetary). Scores are 5 = best: most recent, most orders, highest spend. F and M are
 averaged into an FM score, and the segment is read from the scheme's grid at (R, FM); the segment data
-lives in :mod:`crm_core.segments` and is re-exported here.
+lives in :mod:`crm_core.segment.schemes` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from crm_core import _rfm_cuts
 from crm_core.messages import Localized
 from crm_core.schema import DataError, Note
-from crm_core.segments import (
+from crm_core.segment import _rfm_cuts
+from crm_core.segment.schemes import (
     SCHEME_4,
     SCHEME_11,
     SCHEMES,

@@ -4,7 +4,7 @@ Each function takes the generator's working frames and a random stream of its
 own and returns new frames (inputs are never changed).  Working order lines
 have the columns customer_id, group, order_date, channel, order_key,
 product_idx (position in CATALOG), quantity, status and kind ("purchase",
-"cancelled", "return", "walk_in").  See :mod:`crm_core.sample`.
+"cancelled", "return", "walk_in").  See :mod:`crm_core.sample.generator`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from crm_core.sample_catalog import (
+from crm_core.sample.catalog import (
     CATALOG,
     CHANNELS,
     CITIES,
@@ -30,7 +30,7 @@ from crm_core.sample_catalog import (
 )
 
 COMPLETED, CANCELLED = "已完成", "已取消"
-# The English demo file's words for them; "Cancelled" is excluded like 已取消 (crm_core._statuses.EXCLUDED_STATUSES).
+# The English demo file's words for them; "Cancelled" is excluded like 已取消 (ingest._statuses.EXCLUDED_STATUSES).
 STATUSES_EN = {COMPLETED: "Completed", CANCELLED: "Cancelled"}
 _PLAIN_STYLE, _INTERNATIONAL_STYLE = 0, 3  # 13812345678 and +86 138-1234-5678
 

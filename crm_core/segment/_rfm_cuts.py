@@ -1,4 +1,4 @@
-"""Threshold cut-offs read off quantile scores, for :func:`crm_core.rfm.quantile_thresholds`.
+"""Threshold cut-offs read off quantile scores, for :func:`crm_core.segment.rfm.quantile_thresholds`.
 
 Internal module.  Each function takes a dimension's values and the 1..5 scores the quantile method gave
 them, and returns the four cut-offs under which the threshold method gives the very same scores.

@@ -1,6 +1,6 @@
 """Campaign lists, the excluded-rows table and the localized column headers of every export (private).
 
-The public names are re-exported by :mod:`crm_core.export`; they live here to keep that module short.
+The public names are re-exported by :mod:`crm_core.export.writers`; they live here to keep that module short.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crm_core._masking import CONTACT_COLUMNS, mask_frame, mask_identifier
+from crm_core.export._masking import CONTACT_COLUMNS, mask_frame, mask_identifier
 from crm_core.messages import MESSAGES, render
 from crm_core.schema import FIELDS, IngestReport
 

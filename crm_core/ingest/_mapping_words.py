@@ -1,6 +1,6 @@
-"""Header words and note wordings behind :mod:`crm_core.mapping` (tables only, no logic).
+"""Header words and note wordings behind :mod:`crm_core.ingest.mapping` (tables only, no logic).
 
-Kept apart so the proposer stays readable; every name here is re-exported by :mod:`crm_core.mapping`.
+Kept apart so the proposer stays readable; every name here is re-exported by :mod:`crm_core.ingest.mapping`.
 """
 
 from __future__ import annotations

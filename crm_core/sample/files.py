@@ -1,4 +1,4 @@
-"""Bytes of the demo files, written the way real shop exports look (see :mod:`crm_core.sample`).
+"""Bytes of the demo files, written the way real shop exports look (see :mod:`crm_core.sample.generator`).
 
 * ``orders_zh.csv``: UTF-8 with BOM, CRLF, Chinese headers, dates like
   "2025/3/7 14:05", amounts of one channel's rows like "¥1,299.00", consent 是/否.
@@ -22,14 +22,14 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from crm_core.sample_catalog import CATALOG, CHANNELS, CHANNELS_EN, CITIES_EN, GENDERS_EN, pinyin_name
-from crm_core.sample_quirks import STATUSES_EN
+from crm_core.sample.catalog import CATALOG, CHANNELS, CHANNELS_EN, CITIES_EN, GENDERS_EN, pinyin_name
+from crm_core.sample.quirks import STATUSES_EN
 
 EXPORT_COLUMNS = ("customer_id", "order_id", "order_date", "product", "sku", "category", "quantity", "unit_price",
                   "amount", "channel", "status", "name", "phone", "email", "gender", "city", "signup_date", "consent")
 ZH_HEADERS = ("客户编号", "订单号", "下单时间", "商品名称", "商品编码", "品类", "数量", "单价", "实付金额", "渠道",
               "订单状态", "姓名", "手机号", "邮箱", "性别", "城市", "注册日期", "是否同意营销")
-# The amounts are yuan: the headers say so, as a currency-aware export would (crm_core.currency reads them).
+# The amounts are yuan: the headers say so, as a currency-aware export would (crm_core.ingest.currency reads them).
 EN_HEADERS = ("Customer ID", "Order ID", "Order Date", "Product", "SKU", "Category", "Quantity", "Unit Price (CNY)",
               "Amount (CNY)", "Channel", "Status", "Name", "Phone", "Email", "Gender", "City", "Signup Date",
               "Marketing Consent")

@@ -3,7 +3,7 @@
 :func:`generate_sample` builds a year of retail order lines for customers in six
 planted groups, each shaped so RFM scoring recovers it (days count back from
 ``SampleSpec.end``; the analysis date is the day after; details in
-:data:`crm_core.sample_catalog.PROFILES`):
+:data:`crm_core.sample.catalog.PROFILES`):
 
 ==========  ======  ===========================  =====================
 group       orders  last order, days before end  spend
@@ -17,13 +17,13 @@ occasional  2-5     0-130 (earlier ones spread)  mid
 ==========  ======  ===========================  =====================
 
 On top of that, one function per behaviour plants full bundles in a share of
-multi-item orders (:data:`~crm_core.sample_catalog.BUNDLES`), customers who
+multi-item orders (:data:`~crm_core.sample.catalog.BUNDLES`), customers who
 bought 2 of a bundle's 3 items (cross-sell truth), and the messiness of
-:mod:`crm_core.sample_quirks` (cancelled orders, returns, walk-ins, duplicate
+:mod:`crm_core.sample.quirks` (cancelled orders, returns, walk-ins, duplicate
 identities, mixed phone formats, missing consent).  Each behaviour draws from
 its own random stream, so adding one later leaves the others' data unchanged.
 
-Run ``python -m crm_core.sample sample_data/`` to rewrite the sample files.
+Run ``python -m crm_core.sample.generator sample_data/`` to rewrite the sample files.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crm_core import sample_files, sample_quirks
-from crm_core.sample_catalog import (
+from crm_core.sample import files as sample_files
+from crm_core.sample import quirks as sample_quirks
+from crm_core.sample.catalog import (
     BUNDLE_WEIGHTS,
     BUNDLES,
     CATALOG,
@@ -51,7 +52,7 @@ from crm_core.sample_catalog import (
     product_keys,
     timestamps,
 )
-from crm_core.sample_quirks import COMPLETED
+from crm_core.sample.quirks import COMPLETED
 
 DEFAULT_SHARES = (
     ("champions", 0.08), ("loyal", 0.15), ("new", 0.10), ("at_risk", 0.15), ("lost", 0.20), ("occasional", 0.32),
@@ -367,7 +368,7 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: ``python -m crm_core.sample DIRECTORY [--customers N] [--seed S]``."""
+    """Command line: ``python -m crm_core.sample.generator DIRECTORY [--customers N] [--seed S]``."""
     parser = argparse.ArgumentParser(prog="python -m crm_core.sample", description=main.__doc__)
     parser.add_argument("directory", type=Path, nargs="?", default=Path("sample_data"))
     parser.add_argument("--customers", type=int, default=SampleSpec.n_customers)
