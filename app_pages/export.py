@@ -1,4 +1,8 @@
-"""Export page: choose segments and columns, preview, download Excel or CSV."""
+"""Export page: choose segments and columns, preview, download Excel or CSV.
+
+The lists are built once per choice (``cached.built_lists``); the preview, the counts and the file all come
+from that one build.
+"""
 
 import streamlit as st
 
@@ -9,14 +13,14 @@ from ui.fmt import localized_table_config
 from ui.i18n import labels, lang, t
 
 up, summary = state.require_data()
-key = state.ingest_key(up)
+key = cached.DatasetKey(*state.ingest_key(up))
 params = state.rfm_params()
 scheme = params.scheme
 as_of = state.as_of(summary["default_as_of"])
 st.title(t("export_title"))
 
 with st.spinner(t("computing")):
-    scored = cached.scores(*key, as_of, params)
+    scored = cached.rfm_scores(key, as_of, params)
 present = [s for s in scheme.segments() if (scored["segment"] == s).any()]
 segments = st.multiselect(t("export_segments"), present, default=present,
                           format_func=labels(present, lambda s: scheme.name(s, lang())))
@@ -40,22 +44,24 @@ if not segments or not columns:
 currency = state.currency()
 options = export.ListOptions(include_contact=include_contact, mask_personal=mask,
                              include_opted_out=include_opted_out, lang=lang())
+request = export.ListRequest(scheme, segments=tuple(segments), columns=tuple(columns), options=options,
+                             currency=currency)
 try:
-    sheets, _, opted_out = pipeline.segment_lists(scored, scheme=scheme, segments=tuple(segments),
-                                                  columns=tuple(columns), options=options, currency=currency)
+    built = cached.built_lists(key, as_of, params, request)
 except DataError as exc:
     st.error(exc.text(lang()))
     state.stop()
 state.set_scored_count(up, as_of, len(scored))
-if opted_out:
-    st.info(t("opted_out_left_out", n=opted_out))
-st.caption(t("export_summary", lists=len(sheets), rows=sum(len(f) for f in sheets.values())))
+sheets = built.sheets
+if built.opted_out_excluded:
+    st.info(t("opted_out_left_out", n=built.opted_out_excluded))
+st.caption(t("export_summary", lists=len(sheets), rows=built.rows))
 
 name = up.name.rsplit(".", 1)[0]
 file_name = f"{name}_rfm_{as_of:%Y%m%d}.{fmt}"
 try:
     with st.spinner(t("building")):
-        payload = cached.list_file(*key, as_of, params, fmt, tuple(segments), tuple(columns), options, currency)
+        payload = cached.list_file(key, as_of, params, request, fmt)
 except DataError as exc:
     st.error(t("download_failed", detail=exc.text(lang())))
 else:

@@ -13,7 +13,7 @@ from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
 up, summary = state.require_data()
-key = state.ingest_key(up)
+key = cached.DatasetKey(*state.ingest_key(up))
 st.title(t("rfm_title"))
 
 # --- settings ----------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ st.session_state["scheme_base"] = scheme_key
 edited_schemes = st.session_state.setdefault("edited_schemes", {})
 scheme = edited_schemes.get(scheme_key, rfm.SCHEMES[scheme_key])
 
-table, rows_after = cached.customer_table(*key, as_of)
+table, rows_after = cached.customers(key, as_of)
 thresholds = params.thresholds
 if method == "threshold":
     st.markdown(f"##### {t('thresholds')}")
@@ -108,7 +108,7 @@ st.session_state[state.RFM_PARAMS] = params
 
 # --- results -----------------------------------------------------------------------------------
 with st.spinner(t("computing")):
-    scored = cached.scores(*key, as_of, params)
+    scored = cached.rfm_scores(key, as_of, params)
 state.set_scored_count(up, as_of, len(scored))
 if rows_after:
     st.warning(t("future_rows", rows=rows_after))

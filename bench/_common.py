@@ -2,8 +2,9 @@
 
 The data sets live in ``../shared/datasets`` beside the checkout (see that folder's README).  When
 they are absent a benchmark prints ``skipped: ... not found`` and exits 0, so a plain checkout can
-still run every script.  Timing uses only :func:`time.perf_counter`; memory comes from
-:mod:`resource` and ``/proc``.
+still run every script.  Every figure with a target goes through :class:`Verdicts`, and a script
+exits 1 when any of them missed its target (so CI or a shell loop sees the failure).  Timing uses
+only :func:`time.perf_counter`; memory comes from :mod:`resource` and ``/proc``.
 """
 
 from __future__ import annotations
@@ -110,6 +111,34 @@ def code_version() -> str:
 
 def verdict(passed: bool) -> str:
     return "PASS" if passed else "FAIL"
+
+
+PEAK_MEMORY_TARGET_MB = 1500.0  # issue 11: peak memory stays under 1.5 GB (1 MB = 2**20 bytes, as /proc counts)
+
+
+class Verdicts:
+    """The targets a script checked: ``check`` prints one verdict line, ``exit`` ends the script.
+
+    The exit status is 1 when any figure missed its target, else 0: a benchmark that cannot fail
+    proves nothing.  A data set or tool that is absent is a skip (status 0), never a pass.
+    """
+
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+
+    def check(self, name: str, passed: bool, detail: str) -> bool:
+        """Print ``"<detail>: PASS"`` (or FAIL) and remember a failure under ``name``."""
+        print(f"{detail}: {verdict(passed)}", flush=True)
+        if not passed:
+            self.failed.append(name)
+        return passed
+
+    def exit(self) -> None:
+        if self.failed:
+            print(f"missed target(s): {', '.join(self.failed)} -> exit status 1")
+            sys.exit(1)
+        print("all targets met -> exit status 0")
+        sys.exit(0)
 
 
 def profile(fn: Callable[[], object], *, top: int = 25) -> None:

@@ -6,6 +6,7 @@ Not part of the default suite (pytest collects ``tests/``); run it with ``python
 from __future__ import annotations
 
 import bench_ingest_rfm as bench
+import pytest
 
 CSV = b"""InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
 536365,85123A,HEART,6,2011-01-01 10:00:00,2.50,17850.0,United Kingdom
@@ -29,13 +30,28 @@ EXPECTED = {
 }
 
 
-def test_pandas_reference_values_by_hand():
-    table = bench.run_pandas(CSV)
-    got = {
+def _values(table):
+    return {
         customer: (row.recency_days, row.frequency, round(row.monetary, 2), row.r_score, row.f_score, row.m_score)
         for customer, row in table.iterrows()
     }
-    assert got == EXPECTED
+
+
+@pytest.mark.parametrize("engine", ["c", "pyarrow"])
+def test_pandas_reference_values_by_hand(engine):
+    assert _values(bench.run_pandas(CSV, engine)) == EXPECTED
+    assert bench.run_pandas(CSV, engine)["segment"].to_dict() == {
+        12345.0: "potential_loyalist", 13047.0: "about_to_sleep", 17850.0: "champions",
+    }  # SCHEME_11.grid[5 - R][(F + M + 1) // 2 - 1]: (5, 3) (2, 2) (4, 5)
+
+
+def test_duckdb_reference_values_by_hand(tmp_path):
+    pytest.importorskip("duckdb")
+    path = tmp_path / "eight.csv"
+    path.write_bytes(CSV)
+    table = bench.run_duckdb(path)
+    assert _values(table) == {float(k): v for k, v in EXPECTED.items()}
+    assert table["segment"].to_dict() == {12345: "potential_loyalist", 13047: "about_to_sleep", 17850: "champions"}
 
 
 def test_reference_agrees_with_crm_core():
@@ -43,5 +59,6 @@ def test_reference_agrees_with_crm_core():
     b = bench.run_pandas(CSV)
     assert sorted(a["customer_id"]) == ["12345", "13047", "17850"]
     assert bench.compare(a, b) == "customers: A 3 / B 3 (same); same segment in A and B for 3 (100.00%)"
+    assert bench.compare(a, b, "D") == "customers: A 3 / D 3 (same); same segment in A and D for 3 (100.00%)"
     by_id = a.set_index("customer_id")
     assert by_id.loc["17850", ["recency_days", "frequency", "monetary"]].tolist() == [2, 2, 25.0]

@@ -206,8 +206,9 @@ def cmd_rfm(args: argparse.Namespace) -> int:
         include_contact=args.include_contact, mask_personal=not args.no_mask,
         include_opted_out=args.include_opted_out, lang=args.lang,
     )
-    build = pipeline.rfm_csv_bytes if out.suffix.lower() == ".csv" else pipeline.rfm_workbook
-    out.write_bytes(build(scored, scheme=scheme, options=options, currency=currency))
+    built = pipeline.build_lists(scored, export.ListRequest(scheme, options=options, currency=currency))
+    write = pipeline.to_csv if out.suffix.lower() == ".csv" else pipeline.to_workbook
+    out.write_bytes(write(built))
     summary = rfm.segment_summary(scored, scheme, lang=args.lang)
     for row in summary.itertuples():
         share = float(row.revenue_share)

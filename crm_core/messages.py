@@ -449,6 +449,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "All {customers:,} customers have the same {dimensions}, so those scores cannot tell them apart. RFM scores compare each customer with the others in this file: identical customers score R 5, F 1, M 1, however long ago they bought.",
         "zh": "全部 {customers:,} 位客户的{dimensions}都相同，这些评分无法区分他们。RFM 评分是与本文件中其他客户相比得出的：完全相同的客户都得到 R 5、F 1、M 1，不论购买是在多久以前。",
     },
+    "segment_key_missing": {
+        "en": "The customer table has no {column} column, which says which group each customer is in. Group the customers first.",
+        "zh": "客户表缺少表示每位客户所属分组的 {column} 列。请先为客户分组。",
+    },
 }
 
 

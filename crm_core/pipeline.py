@@ -6,7 +6,6 @@ calls them directly, so both give the same numbers and the same workbook.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -31,8 +30,9 @@ from crm_core.schema import (
 from crm_core.segment import rfm
 
 __all__ = [
-    "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "segment_lists", "rfm_workbook",
-    "customer_table", "default_as_of", "suggest_mapping", "rfm_csv_bytes", "detect_currency",
+    "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "build_lists", "to_workbook",
+    "to_csv", "rfm_workbook", "customer_table", "default_as_of", "suggest_mapping", "rfm_csv_bytes",
+    "detect_currency", "currency_of",
 ]
 
 
@@ -103,12 +103,29 @@ def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:
     ``symbol`` is None when the file gives no evidence: then ask the user (the app) or show amounts
     without a sign (the CLI), rather than assume one.
     """
-    return currency.detect_currency(loaded.raw.frame, loaded.mapping)
+    return currency_of(loaded.raw, loaded.mapping)
 
 
-def rfm_scores(result: IngestResult, *, as_of: date | None = None, params: rfm.RfmParams = rfm.RfmParams()):
-    """Per-customer table with RFM scores and segments (see :func:`crm_core.segment.rfm.score_rfm`)."""
-    table = customer_table(result.orders, result.customers, as_of=as_of)
+def currency_of(raw: RawTable, mapping: ColumnMapping) -> currency.CurrencyGuess:
+    """:func:`detect_currency` from the raw table and mapping alone (what the app caches per file)."""
+    return currency.detect_currency(raw.frame, mapping)
+
+
+def rfm_scores(
+    result: IngestResult,
+    *,
+    as_of: date | None = None,
+    params: rfm.RfmParams = rfm.RfmParams(),
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per-customer table with RFM scores and segments (see :func:`crm_core.segment.rfm.score_rfm`).
+
+    ``table`` is ``customer_table(result.orders, result.customers, as_of=as_of)`` when the caller already
+    has it (the app caches it); it is computed when None.  Raises DataError ``no_purchases_before`` when no
+    customer bought before ``as_of``.
+    """
+    if table is None:
+        table = customer_table(result.orders, result.customers, as_of=as_of)
     if table.empty:
         first = result.orders["order_date"].min().date()
         raise DataError("no_purchases_before", as_of=as_of, first=first)
@@ -119,58 +136,56 @@ RFM_LIST_COLUMNS = (
     "customer_id", "segment_name", "rfm_code", "recency_days", "frequency", "monetary", "avg_order_value",
     "last_order_date", "channel", "offer", "suggested_channel", "reason", "name", "phone", "email", "city",
 )
+_DERIVED = ("segment_name", "offer", "suggested_channel")  # from the segmentation's texts
+_REASON_NEEDS = ("recency_days", "frequency", "monetary", "r_score", "f_score", "m_score")
 
 
 def rfm_list_columns(scored: pd.DataFrame) -> tuple[str, ...]:
-    """The default columns of a segment list that this table can fill."""
-    return tuple(c for c in RFM_LIST_COLUMNS if c in scored.columns or c in _DERIVED)
+    """The default columns of a segment list that this table can fill (``reason`` needs the RFM scores)."""
+    derived = set(_DERIVED) | ({"reason"} if all(c in scored.columns for c in _REASON_NEEDS) else set())
+    return tuple(c for c in RFM_LIST_COLUMNS if c in scored.columns or c in derived)
 
 
-_DERIVED = ("segment_name", "offer", "suggested_channel", "reason")
+def _with_list_fields(scored: pd.DataFrame, request: export.ListRequest) -> pd.DataFrame:
+    """Add the who/what/which channel/why columns every campaign list carries (why: RFM-scored tables only)."""
+    segmentation, lang = request.segmentation, request.lang
+    keys = scored[segmentation.key_column]
+    texts = {field: {k: segmentation.text(k, field, lang) for k in keys.unique()}
+             for field in ("name", "action", "channel")}
+    fields = {"segment_name": keys.map(texts["name"]), "offer": keys.map(texts["action"]),
+              "suggested_channel": keys.map(texts["channel"])}
+    if all(c in scored.columns for c in _REASON_NEEDS):
+        fields["reason"] = rfm.reasons(scored, lang=lang, currency=request.currency)
+    return scored.assign(**fields)
 
 
-def _with_list_fields(scored: pd.DataFrame, scheme: rfm.SegmentScheme, lang: str, currency: str) -> pd.DataFrame:
-    """Add the who/what/which channel/why columns every campaign list carries."""
-    keys = scored["segment"]
-    return scored.assign(
-        segment_name=keys.map(lambda k: scheme.name(k, lang)),
-        offer=keys.map(lambda k: scheme.info(k).text("action", lang)),
-        suggested_channel=keys.map(lambda k: scheme.info(k).text("channel", lang)),
-        reason=rfm.reasons(scored, lang=lang, currency=currency),
-    )
+def build_lists(scored: pd.DataFrame, request: export.ListRequest) -> export.BuiltLists:
+    """Build the campaign lists of ``request`` once: one list per chosen group, plus the summary.
 
-
-def segment_lists(
-    scored: pd.DataFrame,
-    *,
-    scheme: rfm.SegmentScheme,
-    segments: Sequence[str] = (),
-    columns: Sequence[str] | None = None,
-    options: export.ListOptions = export.ListOptions(),
-    currency: str = "¥",
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, int]:
-    """One campaign list per segment, plus the summary sheet.
+    ``scored`` is the customer table with the segmentation's key column (for RFM: :func:`rfm_scores`).
 
     Returns
     -------
-    (sheets, summary, opted_out_excluded)
-        ``sheets`` maps the localized segment name to its list (localized headers), ordered like the scheme;
-        ``summary`` is :func:`crm_core.segment.rfm.segment_summary` with localized headers, plus, right after the
-        customer count, ``in_list`` (customers on that segment's list) and ``left_out_opted_out`` (customers
-        left out because they opted out), so ``customers == in_list + left_out_opted_out`` on every row and
-        the summary says why a list is shorter than its segment; ``opted_out_excluded`` is the total left out.
+    BuiltLists
+        ``sheets`` maps the localized group name to its list (localized headers, biggest spenders first),
+        ordered like the segmentation; ``summary`` is :func:`crm_core.segment.rfm.segment_summary` of the chosen
+        groups with localized headers, plus, right after the customer count, ``in_list`` (customers on that
+        group's list) and ``left_out_opted_out`` (customers left out because they opted out), so
+        ``customers == in_list + left_out_opted_out`` on every row and the summary says why a list is shorter
+        than its group; ``listed`` and ``left_out`` give those counts by group key.
 
     Notes
     -----
     With ``options.drop_empty_columns`` (the default) a column with no value on any listed customer of
-    any chosen segment (an unmapped channel) is left out of every list, so all sheets share their columns.
+    any chosen group (an unmapped channel) is left out of every list, so all sheets share their columns.
     """
-    lang = options.lang
-    chosen = [s for s in scheme.segments() if (not segments or s in segments)]
-    enriched = _with_list_fields(scored, scheme, lang, currency)
-    columns = list(columns) if columns else list(rfm_list_columns(scored))
+    segmentation, options, lang = request.segmentation, request.options, request.lang
+    key_column = segmentation.key_column
+    chosen = request.chosen()
+    enriched = _with_list_fields(scored, request)
+    columns = list(request.columns) if request.columns else list(rfm_list_columns(scored))
     if options.drop_empty_columns:
-        pool = enriched[enriched["segment"].isin(chosen)]
+        pool = enriched[enriched[key_column].isin(chosen)]
         if not options.include_opted_out:
             pool = pool[~export.opted_out_flags(pool).to_numpy()]
         if len(pool):
@@ -180,66 +195,59 @@ def segment_lists(
     listed: dict[str, int] = {}
     left_out: dict[str, int] = {}
     for key in chosen:
-        members = enriched[enriched["segment"] == key].sort_values("monetary", ascending=False, kind="stable")
+        members = enriched[enriched[key_column] == key]
+        if "monetary" in members.columns:
+            members = members.sort_values("monetary", ascending=False, kind="stable")
         if members.empty:
             continue
         built = export.campaign_list(members, columns=columns, options=options)
         listed[key], left_out[key] = built.rows, built.opted_out_excluded
-        if built.rows:  # a segment whose members all opted out gets no empty sheet
-            sheets[scheme.name(key, lang)] = built.frame
-    summary = rfm.segment_summary(scored, scheme, lang=lang)
+        if built.rows:  # a group whose members all opted out gets no empty sheet
+            sheets[segmentation.text(key, "name", lang)] = built.frame
+    summary = rfm.segment_summary(scored, segmentation, lang=lang)
     summary = summary[summary["segment"].isin(chosen)]
     at = summary.columns.get_loc("customers") + 1
     summary.insert(at, "in_list", summary["segment"].map(listed).fillna(0).astype("int64"))
     summary.insert(at + 1, "left_out_opted_out", summary["segment"].map(left_out).fillna(0).astype("int64"))
     summary = summary.drop(columns=["segment"]).rename(columns={"name": "segment_name"})
     summary = summary.rename(columns={c: export.column_label(c, lang) for c in summary.columns})
-    return sheets, summary, sum(left_out.values())
+    return export.BuiltLists(request=request, sheets=sheets, summary=summary, listed=listed, left_out=left_out)
 
 
 SUMMARY_SHEET = {"en": "Summary", "zh": "概览"}
 
 
-def rfm_workbook(
-    scored: pd.DataFrame,
-    *,
-    scheme: rfm.SegmentScheme,
-    segments: Sequence[str] = (),
-    columns: Sequence[str] | None = None,
-    options: export.ListOptions = export.ListOptions(),
-    currency: str = "¥",
-) -> bytes:
-    """The Excel workbook of the export page: a summary sheet and one sheet per segment."""
-    sheets, summary, opted_out = segment_lists(
-        scored, scheme=scheme, segments=segments, columns=columns, options=options, currency=currency
-    )
-    lang = options.lang
-    label = lambda c: export.column_label(c, lang)  # noqa: E731
-    formats = export.ColumnFormat(
-        money=tuple(label(c) for c in ("monetary", "avg_order_value", "revenue", "avg_monetary", "avg_recency_days",
-                                       "avg_frequency")),
-        integer=tuple(label(c) for c in ("recency_days", "frequency", "customers", "in_list", "left_out_opted_out")),
-        percent=tuple(label(c) for c in ("customer_share", "revenue_share")),
-        date=tuple(label(c) for c in ("last_order_date", "first_order_date")),
-    )
-    # The summary's first line says why a list can be shorter than its segment (header then on row 2).
+def to_workbook(built: export.BuiltLists) -> bytes:
+    """The Excel workbook of built lists: a summary sheet, then one sheet per group.
+
+    Number formats come from the column registry (:func:`crm_core.export.registry_formats`): money
+    ``#,##0.00``, counts ``#,##0``, shares ``0.0%``, dates ``yyyy-mm-dd``.
+    """
+    lang = built.request.lang
+    opted_out = built.opted_out_excluded
+    # The summary's first line says why a list can be shorter than its group (header then on row 2).
     notes = {SUMMARY_SHEET[lang]: render("export_opted_out_note", lang, customers=opted_out)} if opted_out else None
-    return export.to_excel_bytes({SUMMARY_SHEET[lang]: summary, **sheets}, formats=formats, title_notes=notes)
+    return export.to_excel_bytes({SUMMARY_SHEET[lang]: built.summary, **built.sheets},
+                                 formats=export.registry_formats(), title_notes=notes)
 
 
-def rfm_csv_bytes(
-    scored: pd.DataFrame,
-    *,
-    scheme: rfm.SegmentScheme,
-    segments: Sequence[str] = (),
-    columns: Sequence[str] | None = None,
-    options: export.ListOptions = export.ListOptions(),
-    currency: str = "¥",
-) -> bytes:
-    """All chosen segment lists in one CSV (UTF-8 with BOM), with a segment column first."""
-    sheets, _, _ = segment_lists(
-        scored, scheme=scheme, segments=segments, columns=columns, options=options, currency=currency
-    )
-    label = export.column_label("segment_name", options.lang)
-    frames = [f if label in f.columns else f.assign(**{label: n})[[label, *f.columns]] for n, f in sheets.items()]
+def to_csv(built: export.BuiltLists) -> bytes:
+    """All built lists in one CSV (UTF-8 with BOM, :func:`crm_core.export.to_csv_bytes`), group name first.
+
+    Rows are the lists one after the other, in the segmentation's order; the first column is the group's
+    name (``segment_name``'s header), added when the lists do not carry it already.
+    """
+    label = export.column_label("segment_name", built.request.lang)
+    frames = [f if label in f.columns else f.assign(**{label: n})[[label, *f.columns]]
+              for n, f in built.sheets.items()]
     return export.to_csv_bytes(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
+
+
+def rfm_workbook(scored: pd.DataFrame, request: export.ListRequest) -> bytes:
+    """Build and write in one go (the CLI): :func:`to_workbook` of :func:`build_lists`."""
+    return to_workbook(build_lists(scored, request))
+
+
+def rfm_csv_bytes(scored: pd.DataFrame, request: export.ListRequest) -> bytes:
+    """Build and write in one go (the CLI): :func:`to_csv` of :func:`build_lists`."""
+    return to_csv(build_lists(scored, request))

@@ -1,23 +1,26 @@
-"""Cached wrappers around crm_core, keyed on the upload's digest plus the parameters.
+"""Cached wrappers around crm_core.pipeline, keyed on one :class:`DatasetKey` plus the parameters.
 
-Streamlit hashes big DataFrames from a sample, so no cached function here takes a
-frame as a key: the file bytes travel as ``_data`` (not hashed) beside their SHA-256
-``digest``, and every setting is a frozen dataclass (hashed exactly). Every cache is
-bounded and lives in memory only.
+Each wrapper calls the pipeline step of the same job (read, propose, clean, score, build the lists, write
+them), so the app and the CLI run the same code.  Streamlit hashes big DataFrames from a sample, so no
+cached function here takes a frame as a key: the upload travels inside :class:`DatasetKey`, which is hashed
+on its SHA-256 digest and its settings only (never on the bytes, see :meth:`DatasetKey.cache_token`), and
+every other setting is a frozen dataclass (hashed exactly).  Every cache is bounded (``max_entries``),
+expires an hour after its last use (``ttl``) and lives in memory only.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from crm_core import customers as customers_mod
 from crm_core import export, pipeline
+from crm_core.customers import rows_after
 from crm_core.ingest import readers
-from crm_core.ingest.clean import standardize
-from crm_core.ingest.mapping import MappingProposal, propose_mapping
+from crm_core.ingest.mapping import MappingProposal
 from crm_core.schema import (
     ColumnMapping,
     DataError,
@@ -33,44 +36,78 @@ from crm_core.segment import rfm
 TTL_SECONDS = 3600
 
 
-@st.cache_data(max_entries=4, ttl=TTL_SECONDS, show_spinner=False)
-def read_raw(digest: str, _data: bytes, name: str, read: ReadOptions) -> RawTable:
-    return readers.read_upload(_data, name, read)
+@dataclass(frozen=True)
+class DatasetKey:
+    """One cleaned data set: the upload (name, bytes and their SHA-256) and every setting that shapes it.
+
+    The bytes ride along so the cached steps can read them, but they are neither compared nor hashed:
+    equality, ``hash()`` and the caches' keys use the digest plus the settings (:meth:`cache_token`), so a
+    48 MB upload is never re-hashed on a rerun.  ``mapping`` None means "not chosen yet" (the read-level
+    steps, which do not depend on it).
+    """
+
+    digest: str
+    data: bytes = dataclasses.field(compare=False, hash=False, repr=False)
+    name: str = ""
+    read: ReadOptions = ReadOptions()
+    mapping: ColumnMapping | None = None
+    options: IngestOptions = IngestOptions()
+
+    def cache_token(self) -> tuple:
+        """What Streamlit hashes for this key: the digest and the settings, not the bytes."""
+        return (self.digest, self.name, self.read, self.mapping, self.options)
+
+    def file_only(self) -> DatasetKey:
+        """This upload as read, without the mapping and cleaning settings (for the read-level caches)."""
+        return DatasetKey(self.digest, self.data, self.name, self.read)
+
+    def with_mapping(self, mapping: ColumnMapping) -> DatasetKey:
+        return dataclasses.replace(self, mapping=mapping)
 
 
-@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
-def sheet_names(digest: str, _data: bytes, name: str) -> tuple[str, ...]:
+_KEYED = {DatasetKey: DatasetKey.cache_token}
+
+
+def _cache(max_entries: int):
+    return st.cache_data(max_entries=max_entries, ttl=TTL_SECONDS, show_spinner=False, hash_funcs=_KEYED)
+
+
+# --- one file, as read -----------------------------------------------------------------------------
+
+@_cache(4)
+def raw_table(key: DatasetKey) -> RawTable:
+    """The upload as a table of text (:func:`crm_core.pipeline.read`)."""
+    return pipeline.read(key.data, key.name, key.read)
+
+
+@_cache(16)
+def sheets_of(key: DatasetKey) -> tuple[str, ...]:
     """The workbook's sheets (``()`` for text, or when even the sheet list cannot be read).
 
     Asked separately from the read, so the sheet picker is offered also when reading the chosen sheet fails.
     """
     try:
-        return readers.list_sheets(_data, name)
+        return readers.list_sheets(key.data, key.name)
     except DataError:
         return ()
 
 
-@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
-def mapping_proposal(digest: str, _data: bytes, name: str, read: ReadOptions) -> MappingProposal:
-    """The mapping proposed for this file, checked against its values, with the guesses to confirm and notes."""
-    return propose_mapping(read_raw(digest, _data, name, read).frame)
+@_cache(16)
+def proposal(key: DatasetKey) -> MappingProposal:
+    """The mapping proposed for this file (:func:`crm_core.pipeline.propose`), with its guesses and notes."""
+    return pipeline.propose(raw_table(key.file_only()))
 
 
-@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
-def suggested_mapping(digest: str, _data: bytes, name: str, read: ReadOptions) -> ColumnMapping:
-    """The mapping proposed for this file: small, so every page's rerun gets it without copying the raw table."""
-    return mapping_proposal(digest, _data, name, read).mapping
+@_cache(16)
+def proposed_mapping(key: DatasetKey) -> ColumnMapping:
+    """The proposed mapping alone: small, so every page's rerun gets it without copying the raw table."""
+    return proposal(key.file_only()).mapping
 
 
-@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
-def currency_guess(digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping
-                   ) -> tuple[str | None, str, str] | None:
-    """(symbol or None, evidence in English, evidence in Chinese) seen in the file; None when not detectable."""
-    try:
-        from crm_core.ingest import currency
-    except ImportError:  # crm_core.ingest.currency not there yet: every file asks
-        return None
-    guess = currency.detect_currency(read_raw(digest, _data, name, read).frame, mapping)
+@_cache(16)
+def currency_of(key: DatasetKey) -> tuple[str | None, str, str] | None:
+    """(symbol or None, evidence in English, evidence in Chinese) seen in the file for ``key.mapping``."""
+    guess = pipeline.currency_of(raw_table(key.file_only()), key.mapping)
     return guess.symbol, _words(guess.evidence, "en"), _words(guess.evidence, "zh")
 
 
@@ -82,73 +119,101 @@ def _words(value: object, lang: str) -> str:
     return text(lang) if callable(text) else str(value)
 
 
-@st.cache_data(max_entries=4, ttl=TTL_SECONDS, show_spinner=False)
-def ingest(
-    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
-) -> IngestResult:
-    raw = read_raw(digest, _data, name, read)
-    return standardize(raw, mapping, options)
+# --- one cleaned data set ------------------------------------------------------------------------
+
+@_cache(4)
+def cleaned(key: DatasetKey) -> IngestResult:
+    """The clean order lines and report (:func:`crm_core.pipeline.clean`; the raw table stays in its own cache)."""
+    return pipeline.clean(raw_table(key.file_only()), key.mapping, key.options).result
 
 
-@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
-def ingest_report(
-    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
-) -> IngestReport:
+@_cache(8)
+def report(key: DatasetKey) -> IngestReport:
     """Only the report (what the data page shows), so its reruns do not copy the cleaned order lines."""
-    return ingest(digest, _data, name, read, mapping, options).report
+    return cleaned(key).report
 
 
-@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
-def ingest_summary(
-    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions
-) -> dict:
+@_cache(8)
+def facts(key: DatasetKey) -> dict:
     """Small facts for the sidebar, so pages do not copy the full result on every rerun."""
-    result = ingest(digest, _data, name, read, mapping, options)
-    orders = result.orders
+    orders = cleaned(key).orders
+    bought = orders.loc[~orders["is_return"]]
     return {
-        "rows_used": result.report.rows_used,
-        "customers": int(orders.loc[~orders["is_return"], "customer_id"].nunique()),
-        "default_as_of": customers_mod.default_as_of(orders),
+        "rows_used": cleaned(key).report.rows_used,
+        "customers": int(bought["customer_id"].nunique()),
+        "default_as_of": pipeline.default_as_of(orders),
         "first_date": orders["order_date"].min().date(),
-        "orders": int(orders.loc[~orders["is_return"], "order_id"].nunique()),
+        "orders": int(bought["order_id"].nunique()),
     }
 
 
-@st.cache_data(max_entries=8, ttl=TTL_SECONDS, show_spinner=False)
-def customer_table(
-    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
-    as_of: date,
-) -> tuple[pd.DataFrame, int]:
+@_cache(8)
+def customers(key: DatasetKey, as_of: date) -> tuple[pd.DataFrame, int]:
     """The per-customer table as of ``as_of`` and the number of lines dated on/after it."""
-    result = ingest(digest, _data, name, read, mapping, options)
-    table = customers_mod.customer_table(result.orders, result.customers, as_of=as_of)
-    return table, customers_mod.rows_after(result.orders, as_of)
+    result = cleaned(key)
+    return pipeline.customer_table(result.orders, result.customers, as_of=as_of), rows_after(result.orders, as_of)
 
 
-@st.cache_data(max_entries=16, ttl=TTL_SECONDS, show_spinner=False)
-def scores(
-    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
-    as_of: date, params: rfm.RfmParams,
-) -> pd.DataFrame:
-    table, _ = customer_table(digest, _data, name, read, mapping, options, as_of)
-    return rfm.score_rfm(table, params)
+@_cache(16)
+def rfm_scores(key: DatasetKey, as_of: date, params: rfm.RfmParams) -> pd.DataFrame:
+    """The scored customer table (:func:`crm_core.pipeline.rfm_scores`, on the cached customer table)."""
+    table, _ = customers(key, as_of)
+    return pipeline.rfm_scores(cleaned(key), as_of=as_of, params=params, table=table)
 
 
-@st.cache_data(max_entries=2, ttl=TTL_SECONDS, show_spinner=False)
-def list_file(
-    digest: str, _data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping, options: IngestOptions,
-    as_of: date, params: rfm.RfmParams, fmt: str, segments: tuple[str, ...], columns: tuple[str, ...],
-    list_options: export.ListOptions, currency: str,
-) -> bytes:
-    """The export page's file (``fmt`` "xlsx" or "csv"), built before the button is drawn.
+@_cache(4)
+def built_lists(key: DatasetKey, as_of: date, params: rfm.RfmParams, request: export.ListRequest
+                ) -> export.BuiltLists:
+    """The export page's lists, built once (:func:`crm_core.pipeline.build_lists`) for the preview, the counts
+    and the download."""
+    return pipeline.build_lists(rfm_scores(key, as_of, params), request)
 
-    Built here rather than when the button is clicked, so a file that cannot be built (DataError, e.g.
+
+@_cache(2)
+def list_file(key: DatasetKey, as_of: date, params: rfm.RfmParams, request: export.ListRequest, fmt: str) -> bytes:
+    """The export page's file (``fmt`` "xlsx" or "csv"), written from :func:`built_lists` before the button is drawn.
+
+    Written here rather than when the button is clicked, so a file that cannot be written (DataError, e.g.
     more rows than an Excel sheet holds) is a message on the page instead of a download that breaks.
     """
-    scored = scores(digest, _data, name, read, mapping, options, as_of, params)
-    build = pipeline.rfm_workbook if fmt == "xlsx" else pipeline.rfm_csv_bytes
-    return build(scored, scheme=params.scheme, segments=segments, columns=columns, options=list_options,
-                 currency=currency)
+    write = pipeline.to_workbook if fmt == "xlsx" else pipeline.to_csv
+    return write(built_lists(key, as_of, params, request))
+
+
+# --- the former positional signatures (ui/state.py and app_pages/data.py still call these) ---------
+
+def read_raw(digest: str, data: bytes, name: str, read: ReadOptions) -> RawTable:
+    return raw_table(DatasetKey(digest, data, name, read))
+
+
+def sheet_names(digest: str, data: bytes, name: str) -> tuple[str, ...]:
+    return sheets_of(DatasetKey(digest, data, name))
+
+
+def mapping_proposal(digest: str, data: bytes, name: str, read: ReadOptions) -> MappingProposal:
+    return proposal(DatasetKey(digest, data, name, read))
+
+
+def suggested_mapping(digest: str, data: bytes, name: str, read: ReadOptions) -> ColumnMapping:
+    return proposed_mapping(DatasetKey(digest, data, name, read))
+
+
+def currency_guess(digest: str, data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping):
+    return currency_of(DatasetKey(digest, data, name, read, mapping))
+
+
+def ingest_report(digest: str, data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping,
+                  options: IngestOptions) -> IngestReport:
+    return report(DatasetKey(digest, data, name, read, mapping, options))
+
+
+def ingest_summary(digest: str, data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping,
+                   options: IngestOptions) -> dict:
+    return facts(DatasetKey(digest, data, name, read, mapping, options))
+
+
+_CACHES = (raw_table, sheets_of, proposal, proposed_mapping, currency_of, cleaned, report, facts, customers,
+           rfm_scores, built_lists, list_file)
 
 
 def clear_all() -> None:
@@ -157,6 +222,5 @@ def clear_all() -> None:
     Streamlit cannot drop one entry, so this clears every session's cached results too: they are
     recomputed on their next run (correct, only slower once). Privacy wins over that cost.
     """
-    for fn in (read_raw, sheet_names, mapping_proposal, suggested_mapping, currency_guess, list_file, ingest,
-               ingest_report, ingest_summary, customer_table, scores):
+    for fn in _CACHES:
         fn.clear()

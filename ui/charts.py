@@ -17,7 +17,11 @@ def _styled(chart: alt.Chart) -> alt.Chart:
 
 
 def segment_bars(summary: pd.DataFrame) -> alt.Chart:
-    """Share of customers and share of revenue per segment (summary from rfm.segment_summary)."""
+    """Share of customers and share of revenue per group, in the summary's order (best first).
+
+    ``summary`` is :func:`crm_core.segment.rfm.segment_summary` of any Segmentation (RFM scheme, clusters,
+    tiers...): only its ``name``, ``customers``, ``customer_share``, ``revenue`` and ``revenue_share`` are read.
+    """
     order = list(summary["name"])
     long = pd.concat(
         [

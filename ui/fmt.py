@@ -1,17 +1,18 @@
-"""Formatting numbers for people: column configs for tables and short money strings."""
+"""Formatting numbers for people: column configs for tables and short money strings.
+
+Every column's label and display format come from the one column registry (:mod:`crm_core.columns`):
+a column added there is labelled and formatted here with no change to this module.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from crm_core import export
+from crm_core import columns as registry
 from ui.i18n import lang
 
 _MONEY_FORMAT = {"¥": "yen", "$": "dollar", "€": "euro"}
-MONEY = ("monetary", "revenue", "avg_monetary", "avg_order_value", "gross_sales", "returns_value")
-COUNTS = ("customers", "frequency", "recency_days", "tenure_days", "items", "lines")
-LONG_TEXT = ("description", "action", "offer", "reason")
 ROW_HEIGHT = 35
 
 
@@ -32,37 +33,38 @@ def fit_height(rows: int, *, limit: int = 15) -> int:
 
 
 def percent_for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Share columns (0..1) as percentages (0..100), shown with one decimal by :func:`table_config`."""
-    shares = [c for c in frame.columns if c.endswith("_share")]
+    """Percent columns (fractions 0..1 in the registry) as percentages (0..100), shown with one decimal by
+    :func:`table_config`."""
+    shares = [c for c in frame.columns if (entry := registry.column(c)) is not None and entry.kind == "percent"]
     return frame.assign(**{c: frame[c] * 100 for c in shares})
 
 
 def column_config(column: str, label: str, currency: str):
-    """The config of one canonical column, shown under ``label``."""
-    if column in MONEY:
+    """The config of one canonical column, shown under ``label``, from its registry entry's display format."""
+    entry = registry.column(column)
+    display = entry.display_format if entry is not None else "text"
+    if display == "money":
         return money_column(label, currency)
-    if column.endswith("_share"):
-        return st.column_config.NumberColumn(label, format="%.1f%%")
-    if column in COUNTS:
-        return st.column_config.NumberColumn(label, format="localized")
-    if column.startswith("avg_") or column == "orders_per_year":
-        return st.column_config.NumberColumn(label, format="%.1f")
-    if column.endswith("_date"):
+    if display == "date":
         return st.column_config.DateColumn(label, format="YYYY-MM-DD")
-    if column in LONG_TEXT:
+    if display == "long_text":
         return st.column_config.TextColumn(label, width="large")
-    return st.column_config.Column(label)
+    if display == "text":
+        return st.column_config.Column(label)
+    if display == "plain":
+        return st.column_config.NumberColumn(label)
+    return st.column_config.NumberColumn(label, format=display)  # "localized", "%.1f", "%.1f%%"
 
 
 def table_config(columns, currency: str) -> dict:
     """Configs for a table whose columns are canonical names: formats plus localized labels."""
-    return {c: column_config(c, export.column_label(c, lang()), currency) for c in columns}
+    return {c: column_config(c, registry.label(c, lang()), currency) for c in columns}
 
 
 def localized_table_config(columns, currency: str) -> dict:
     """Configs for a table whose headers are already localized (exported lists), keyed by those headers."""
     configs = {}
     for column in columns:
-        label = export.column_label(column, lang())
+        label = registry.label(column, lang())
         configs[label] = column_config(column, label, currency)
     return configs

@@ -1,4 +1,5 @@
-"""Campaign lists out: one list builder, the xlsx and CSV writers, masking of personal data.
+"""Campaign lists out: one ListRequest (request.py), one list builder, the xlsx and CSV writers, masking of
+personal data.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ from importlib import import_module
 # runs the others: no import cycles, no start-up cost.
 _HOME = {
     "CONTACT_COLUMNS": "writers",
-    "COLUMN_LABELS": "writers",
     "EXCEL_MAX_ROWS": "writers",
-    "LIST_FORMATS": "writers",
     "CampaignList": "writers",
     "ColumnFormat": "writers",
     "ListOptions": "writers",
@@ -27,6 +26,9 @@ _HOME = {
     "mask_phone": "writers",
     "neutralise": "writers",
     "opted_out_flags": "writers",
+    "registry_formats": "writers",
+    "BuiltLists": "request",
+    "ListRequest": "request",
     "to_csv_bytes": "writers",
     "to_excel_bytes": "writers",
     "valid_sheet_names": "writers",

@@ -1,4 +1,4 @@
-"""Campaign lists, the excluded-rows table and the localized column headers of every export (private).
+"""Campaign lists and the excluded-rows table; headers come from the column registry (private).
 
 The public names are re-exported by :mod:`crm_core.export.writers`; they live here to keep that module short.
 """
@@ -10,58 +10,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crm_core import columns as columns_registry
 from crm_core.export._masking import CONTACT_COLUMNS, mask_frame, mask_identifier
 from crm_core.messages import MESSAGES, render
 from crm_core.schema import FIELDS, IngestReport
-
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    **{f.name: (f.label_en, f.label_zh) for f in FIELDS if f.name != "consent"},
-    "segment": ("Segment key", "分群代码"),
-    "segment_name": ("Segment", "客户分群"),
-    "r_score": ("R score", "R 评分"),
-    "f_score": ("F score", "F 评分"),
-    "m_score": ("M score", "M 评分"),
-    "rfm_code": ("RFM code", "RFM 代码"),
-    "recency_days": ("Days since last order", "距上次购买天数"),
-    "frequency": ("Orders", "购买次数"),
-    "orders_per_year": ("Orders per year", "年均购买次数"),
-    "monetary": ("Total spend", "消费总额"),
-    "avg_order_value": ("Average order value", "客单价"),
-    "first_order_date": ("First order", "首次购买日期"),
-    "last_order_date": ("Last order", "最近购买日期"),
-    "offer": ("Offer", "推荐优惠"),
-    "suggested_channel": ("Suggested channel", "建议触达渠道"),
-    "reason": ("Reason", "推荐理由"),
-    "opted_out": ("Opted out", "已退订"),
-    # segment summaries
-    "customers": ("Customers", "客户数"),
-    "customer_share": ("Share of customers", "客户占比"),
-    "revenue": ("Revenue", "销售额"),
-    "revenue_share": ("Share of revenue", "销售额占比"),
-    "avg_recency_days": ("Avg. days since last order", "平均距上次购买天数"),
-    "avg_frequency": ("Avg. orders", "平均购买次数"),
-    "avg_monetary": ("Avg. spend", "平均消费额"),
-    "description": ("Description", "说明"),
-    "action": ("Suggested action", "建议行动"),
-    "in_list": ("In the list", "列入名单人数"),
-    "left_out_opted_out": ("Left out (opted out)", "未列入（已退订）"),
-    # excluded rows
-    "excluded_reason": ("Why excluded", "排除原因"),
-    "row": ("Row in file", "文件中的行号"),
-    "detail": ("Detail", "详情"),
-}
 
 
 def column_label(name: str, lang: str) -> str:
     """Header shown for canonical column ``name`` in ``lang`` ("en" or "zh"; others fall back to "en").
 
-    Unknown columns keep their name.
+    Read from the one column registry (:mod:`crm_core.columns`); unknown columns keep their name.
     """
-    labels = COLUMN_LABELS.get(name)
-    if labels is None:
-        return name
-    return labels[1] if lang == "zh" else labels[0]
-
+    return columns_registry.label(name, lang)
 
 
 # --- campaign lists ------------------------------------------------------------------------------

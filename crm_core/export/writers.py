@@ -32,6 +32,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from crm_core import columns as columns_registry
 from crm_core.export._masking import (
     CONTACT_COLUMNS,
     count_personal_ids,
@@ -44,7 +45,6 @@ from crm_core.export._masking import (
 )
 from crm_core.export._xlsx import NUMBER_FORMATS, QuotedText, SheetData, column_width, valid_sheet_names, workbook_bytes
 from crm_core.export.lists import (
-    COLUMN_LABELS,
     CampaignList,
     ListOptions,
     campaign_list,
@@ -56,10 +56,10 @@ from crm_core.export.lists import (
 from crm_core.schema import DataError
 
 __all__ = [
-    "CONTACT_COLUMNS", "COLUMN_LABELS", "EXCEL_MAX_ROWS", "LIST_FORMATS", "CampaignList", "ColumnFormat",
-    "ListOptions", "campaign_list", "column_label", "count_personal_ids", "excluded_rows_table", "has_data",
+    "CONTACT_COLUMNS", "EXCEL_MAX_ROWS", "CampaignList", "ColumnFormat", "ListOptions", "campaign_list",
+    "column_label", "count_personal_ids", "excluded_rows_table", "has_data",
     "mask_email", "mask_frame", "mask_identifier", "mask_name", "mask_phone", "neutralise", "opted_out_flags",
-    "to_csv_bytes", "to_excel_bytes", "valid_sheet_names",
+    "registry_formats", "to_csv_bytes", "to_excel_bytes", "valid_sheet_names",
 ]
 
 EXCEL_MAX_ROWS = 1_048_575  # data rows under the header row (Excel's grid is 1,048,576 rows)
@@ -171,7 +171,7 @@ class ColumnFormat:
     """Number formats by column.
 
     Names may be canonical (``"monetary"``) or the exported header itself; a canonical name also
-    matches its English and Chinese labels from :data:`COLUMN_LABELS`.  Percent columns hold
+    matches its English and Chinese labels from the column registry (:mod:`crm_core.columns`).  Percent columns hold
     fractions (0.125 is shown as 12.5%).
     """
 
@@ -184,16 +184,24 @@ class ColumnFormat:
         """The number format of ``column``, or None when it is not listed."""
         for names, code in ((self.money, MONEY), (self.integer, INTEGER), (self.percent, PERCENT), (self.date, DATE)):
             for name in names:
-                if column == name or column in COLUMN_LABELS.get(name, ()):
+                entry = columns_registry.column(name)
+                if column == name or (entry is not None and column in (entry.en, entry.zh)):
                     return code
         return None
 
 
-LIST_FORMATS = ColumnFormat(
-    money=("monetary", "avg_order_value"),
-    integer=("recency_days", "frequency", "r_score", "f_score", "m_score"),
-    date=("first_order_date", "last_order_date", "signup_date"),
-)
+def registry_formats() -> ColumnFormat:
+    """The Excel number format of every registered column (:mod:`crm_core.columns`), by kind.
+
+    Money and averages ``#,##0.00``, counts and scores ``#,##0``, shares ``0.0%``, dates ``yyyy-mm-dd``;
+    matched by canonical name and by either language's header, so lists and summaries need no format list.
+    """
+    by_code: dict[str, list[str]] = {code: [] for code in (MONEY, INTEGER, PERCENT, DATE)}
+    for name, entry in columns_registry.REGISTRY.items():
+        if entry.excel_format in by_code:
+            by_code[entry.excel_format].append(name)
+    return ColumnFormat(money=tuple(by_code[MONEY]), integer=tuple(by_code[INTEGER]),
+                        percent=tuple(by_code[PERCENT]), date=tuple(by_code[DATE]))
 
 
 def _plain_rows(frame: pd.DataFrame, converters: Sequence[Callable[[object], object]]) -> Iterator[tuple]:

@@ -1,4 +1,5 @@
-"""Segmentations of the customer table: RFM scores and segment schemes (clusters, lifecycle and tags later).
+"""Segmentations of the customer table (each a :class:`~crm_core.segment.base.Segmentation`): RFM scores and
+segment schemes; clusters, lifecycle and tags later.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ _HOME = {
     "segment_summary": "rfm",
     "relative_scores_note": "rfm",
     "SegmentScheme": "schemes",
+    "Segmentation": "base",
+    "SEGMENT_FIELDS": "base",
     "SCHEMES": "schemes",
     "SCHEME_11": "schemes",
     "SCHEME_4": "schemes",

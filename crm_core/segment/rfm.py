@@ -19,6 +19,7 @@ import pandas as pd
 from crm_core.messages import Localized
 from crm_core.schema import DataError, Note
 from crm_core.segment import _rfm_cuts
+from crm_core.segment.base import Segmentation
 from crm_core.segment.schemes import (
     SCHEME_4,
     SCHEME_11,
@@ -281,29 +282,37 @@ SUMMARY_COLUMNS = (
 _TEXT_COLUMNS = ("segment", "name", "description", "action")
 
 
-def segment_summary(scored: pd.DataFrame, scheme: SegmentScheme, *, lang: str = "en") -> pd.DataFrame:
-    """One row per segment that has customers, in ``scheme.segments()`` order (best first).
+def segment_summary(scored: pd.DataFrame, segmentation: Segmentation, *, lang: str = "en") -> pd.DataFrame:
+    """One row per group of ``segmentation`` that has customers, in ``segmentation.segments()`` order (best first).
+
+    ``segmentation`` is any :class:`crm_core.segment.base.Segmentation` (an RFM scheme, clusters, tiers...):
+    customers are grouped on its ``key_column`` (``segment`` for RFM schemes).
 
     Returns
     -------
     DataFrame
-        Columns :data:`SUMMARY_COLUMNS`: segment (key), name, customers, customer_share (of all customers),
-        revenue (sum of monetary, i.e. net of returns), revenue_share (of total *net* revenue, so the shares
-        sum to 1; a segment with net returns has a negative share; NaN when total net revenue <= 0),
-        avg_recency_days, avg_frequency (orders), avg_monetary, description, action (in ``lang``).
-        Segments not in ``scheme`` (a table scored with another scheme) come last, so no customer is dropped.
+        Columns :data:`SUMMARY_COLUMNS`: segment (the group key, whatever the key column), name, customers,
+        customer_share (of all customers), revenue (sum of monetary, i.e. net of returns), revenue_share (of
+        total *net* revenue, so the shares sum to 1; a segment with net returns has a negative share; NaN when
+        total net revenue <= 0), avg_recency_days (days), avg_frequency (orders), avg_monetary, description,
+        action (in ``lang``).  Keys not in ``segmentation.segments()`` (a table scored with another scheme)
+        come last, so no customer is dropped.
     """
-    for column in ("segment", "recency_days", "frequency", "monetary"):
+    key_column = segmentation.key_column
+    if key_column not in scored.columns:
+        raise DataError("segment_key_missing", column=key_column)
+    for column in ("recency_days", "frequency", "monetary"):
         if column not in scored.columns:
             raise DataError("rfm_missing_columns", columns=_column(column))
-    groups = scored.groupby("segment", sort=False).agg(
+    keys = scored[key_column].rename("segment")
+    groups = scored.groupby(keys, sort=False).agg(
         customers=("monetary", "size"),
         revenue=("monetary", "sum"),
         avg_recency_days=("recency_days", "mean"),
         avg_frequency=("frequency", "mean"),
         avg_monetary=("monetary", "mean"),
     )
-    known = scheme.segments()
+    known = segmentation.segments()
     order = [key for key in known if key in groups.index] + [key for key in groups.index if key not in known]
     groups = groups.reindex(order)
     # Shares from amounts scaled by the largest one: a sum of absurdly large amounts cannot overflow to inf.
@@ -311,14 +320,13 @@ def segment_summary(scored: pd.DataFrame, scheme: SegmentScheme, *, lang: str = 
     scale = scale if math.isfinite(scale) and scale > 0 else 1.0
     scaled = scored["monetary"] / scale
     total_scaled = float(scaled.sum())
-    share = scaled.groupby(scored["segment"], sort=False).sum().reindex(order) / total_scaled
-    infos = [scheme.info(key) for key in order]
+    share = scaled.groupby(keys, sort=False).sum().reindex(order) / total_scaled
     summary = groups.assign(
-        name=[info.text("name", lang) for info in infos],
+        name=[segmentation.text(key, "name", lang) for key in order],
         customer_share=groups["customers"] / max(len(scored), 1),
         revenue_share=share if total_scaled > 0 else np.nan,
-        description=[info.text("description", lang) for info in infos],
-        action=[info.text("action", lang) for info in infos],
+        description=[segmentation.text(key, "description", lang) for key in order],
+        action=[segmentation.text(key, "action", lang) for key in order],
     )
     summary = summary.rename_axis("segment").reset_index()[list(SUMMARY_COLUMNS)]
     # Explicit dtypes, so an empty summary has the same column types as a full one.

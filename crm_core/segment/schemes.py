@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from crm_core.messages import Localized
 from crm_core.schema import DataError
@@ -210,6 +211,8 @@ def _checked_grid(grid: object, known: set[str]) -> tuple[tuple[str, ...], ...]:
 class SegmentScheme:
     """Which segment each (R score, FM score) cell belongs to, plus the user's renamed segments.
 
+    A :class:`crm_core.segment.base.Segmentation` on the ``segment`` column.
+
     Attributes
     ----------
     key : str
@@ -229,6 +232,8 @@ class SegmentScheme:
     key: str
     grid: tuple[tuple[str, ...], ...]
     labels: tuple[tuple[str, str, str], ...] = ()
+    # The customer-table column score_rfm writes the segment key to (the Segmentation protocol).
+    key_column: ClassVar[str] = "segment"
 
     def __post_init__(self) -> None:
         # Normalising here (lists -> tuples) keeps every scheme hashable, so it can key caches.
@@ -243,6 +248,11 @@ class SegmentScheme:
             if label_key == key:
                 return replace(base, name_en=name_en, name_zh=name_zh)
         return base
+
+    def text(self, key: str, field: str, lang: str = "en") -> str:
+        """``field`` ("name", "description", "action" or "channel") of segment ``key`` in ``lang``
+        (:class:`crm_core.segment.base.Segmentation`)."""
+        return self.info(key).text(field, lang)
 
     def name(self, key: str, lang: str) -> str:
         """Display name of segment ``key`` in ``lang`` ("zh", else English)."""

@@ -1,7 +1,8 @@
 """Export page on the sample: default segments, opted-out customers left out, the workbook's content.
 
-The download itself is built by ``crm_core.pipeline.rfm_workbook`` (the page passes it as a callable);
-its bytes are checked here by calling that pure function with the page's choices, not through AppTest.
+The page builds its lists once (``crm_core.pipeline.build_lists`` of one ``ListRequest``) and writes the
+download from them (``crm_core.pipeline.to_workbook``); the bytes are checked here by calling those pure
+functions with the page's choices, not through AppTest.
 """
 
 import io
@@ -83,8 +84,9 @@ def test_download_button_and_preview_match_the_workbook(export_page, sample_scor
     assert widget(export_page.segmented_control, en("format")).value == "xlsx"
     segments = tuple(widget(export_page.multiselect, en("export_segments")).value)
     columns = tuple(widget(export_page.multiselect, en("export_columns")).value)
-    data = pipeline.rfm_workbook(sample_scored, scheme=SCHEME, segments=segments, columns=columns,
-                                 options=export.ListOptions(lang="en"), currency="¥")
+    request = export.ListRequest(SCHEME, segments=segments, columns=columns, options=export.ListOptions(lang="en"),
+                                 currency="¥")
+    data = pipeline.to_workbook(pipeline.build_lists(sample_scored, request))
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     names = [SCHEME.name(s, "en") for s in segments]
     assert book.sheetnames == ["Summary", *names]
@@ -120,3 +122,40 @@ def test_export_page_in_chinese(sample_upload, sample_scored):
     assert [b.label for b in at.download_button] == ["下载 Excel"]
     assert list(at.dataframe[0].value.columns[:2]) == [export.column_label("customer_id", "zh"),
                                                        export.column_label("segment_name", "zh")]
+
+
+def test_the_lists_are_built_once_for_preview_counts_and_both_files(sample_upload, monkeypatch):
+    from ui import cached
+
+    builds = []
+    real_build = pipeline.build_lists
+
+    def counting_build(scored, request):
+        builds.append(request)
+        return real_build(scored, request)
+
+    monkeypatch.setattr(pipeline, "build_lists", counting_build)
+    cached.built_lists.clear()
+    cached.list_file.clear()
+    try:
+        at = open_app(EXPORT, upload=sample_upload)
+        assert len(builds) == 1 and at.download_button  # the preview, the counts and the Excel file: one build
+        widget(at.segmented_control, en("format")).set_value("csv")
+        at = rerun(at)
+        assert [b.label for b in at.download_button] == [en("download", fmt="CSV")]
+        assert len(builds) == 1  # the CSV is written from the same build
+    finally:
+        cached.built_lists.clear()
+        cached.list_file.clear()
+
+
+def test_the_dataset_key_hashes_the_digest_and_settings_not_the_bytes():
+    from crm_core.schema import ReadOptions
+    from ui.cached import DatasetKey
+
+    one = DatasetKey("abc", b"first bytes", "orders.csv", ReadOptions())
+    same_digest = DatasetKey("abc", b"other bytes", "orders.csv", ReadOptions())
+    assert one == same_digest and hash(one) == hash(same_digest)
+    assert one.cache_token() == ("abc", "orders.csv", ReadOptions(), None, one.options)
+    assert one != DatasetKey("abc", b"first bytes", "orders.csv", ReadOptions(sheet="Sheet2"))
+    assert "first bytes" not in repr(one)

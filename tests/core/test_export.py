@@ -22,6 +22,7 @@ from hypothesis.extra.pandas import column, data_frames, range_indexes
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from crm_core import export
+from crm_core.columns import REGISTRY
 from crm_core.export import writers  # noqa: F401  (export.writers below)
 from crm_core.export.writers import (
     ColumnFormat,
@@ -383,9 +384,9 @@ def test_column_labels():
                 "f_score", "m_score", "rfm_code", "recency_days", "frequency", "orders_per_year", "monetary",
                 "avg_order_value", "first_order_date", "last_order_date", "channel", "offer", "suggested_channel",
                 "reason", "opted_out", "in_list", "left_out_opted_out", "excluded_reason", "row", "detail"]
-    assert set(required) <= set(export.COLUMN_LABELS)
-    for name, (en, zh) in export.COLUMN_LABELS.items():
-        assert en and zh and en != zh, name
+    assert set(required) <= set(REGISTRY)
+    for name, entry in REGISTRY.items():
+        assert entry.en and entry.zh and entry.en != entry.zh, name
     assert (column_label("opted_out", "en"), column_label("opted_out", "zh")) == ("Opted out", "已退订")
     assert column_label("monetary", "fr") == "Total spend" and column_label("whatever", "zh") == "whatever"
     assert ColumnFormat(money=("monetary",)).code_for("消费总额") == "#,##0.00"
@@ -462,28 +463,32 @@ def test_segment_lists_count_opted_out_per_segment_and_drop_empty_columns():
     from crm_core import pipeline
 
     scored, scheme = scored_table()
-    sheets, summary, opted_out = pipeline.segment_lists(scored, scheme=scheme, options=ListOptions(lang="en"))
-    assert opted_out == 3 and list(sheets) == ["High value"]  # potential: both opted out, no empty sheet
+    built = pipeline.build_lists(scored, export.ListRequest(scheme, options=ListOptions(lang="en")))
+    sheets, summary = built.sheets, built.summary
+    assert built.opted_out_excluded == 3 and built.left_out == {"high_value": 1, "potential": 2}
+    assert built.listed == {"high_value": 2, "potential": 0} and built.rows == 2
+    assert list(sheets) == ["High value"]  # potential: both opted out, no empty sheet
     listed = sheets["High value"]
     assert "Channel" not in listed.columns and "City" in listed.columns  # channel is None on every row
     assert listed["Customer ID"].tolist() == ["a***@shop.com", "C3"]  # an e-mail id is masked by default
     assert summary[["Segment", "Customers", "In the list", "Left out (opted out)"]].values.tolist() == [
         ["High value", 3, 2, 1], ["Potential", 2, 0, 2]]
-    everyone = pipeline.segment_lists(scored, scheme=scheme, options=ListOptions(include_opted_out=True))
-    assert everyone[2] == 0 and everyone[1]["Left out (opted out)"].tolist() == [0, 0]
-    assert everyone[1]["In the list"].tolist() == [3, 2]
+    everyone = pipeline.build_lists(scored, export.ListRequest(scheme, options=ListOptions(include_opted_out=True)))
+    assert everyone.opted_out_excluded == 0 and everyone.summary["Left out (opted out)"].tolist() == [0, 0]
+    assert everyone.summary["In the list"].tolist() == [3, 2]
 
 
 def test_workbook_summary_says_why_lists_are_shorter():
     from crm_core import pipeline
 
     scored, scheme = scored_table()
-    ws = workbook(pipeline.rfm_workbook(scored, scheme=scheme, options=ListOptions(lang="zh")))["概览"]
+    ws = workbook(pipeline.rfm_workbook(scored, export.ListRequest(scheme, options=ListOptions(lang="zh"))))["概览"]
     assert ws["A1"].value.startswith("3 位已退订营销的客户未列入名单") and ws["A1"].font.i
     assert [c.value for c in ws[2]][:4] == ["客户分群", "客户数", "列入名单人数", "未列入（已退订）"]
     assert [c.value for c in ws[3]][:4] == [scheme.name("high_value", "zh"), 3, 2, 1]
     assert ws["C3"].number_format == "#,##0"
-    nobody_left_out = workbook(pipeline.rfm_workbook(scored.assign(opted_out=False), scheme=scheme))["Summary"]
+    nobody_left_out = workbook(pipeline.rfm_workbook(scored.assign(opted_out=False),
+                                                     export.ListRequest(scheme)))["Summary"]
     assert nobody_left_out["A1"].value == "Segment"  # no note when no one is left out
 
 

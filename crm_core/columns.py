@@ -1,0 +1,152 @@
+"""The one column registry: every column a list, summary or table can show, with its labels and format.
+
+A column's English and Chinese header, its kind and its number format live here and nowhere else: the list
+builder and the writers (:mod:`crm_core.export`), the pipeline's workbooks and the app's tables
+(``ui/fmt.py``) all read this table.  Adding a column is one line in :data:`REGISTRY`.
+
+Kinds and what they mean
+------------------------
+money     an amount in the upload's currency (Excel ``#,##0.00``; shown with the currency sign)
+mean      an average of days or orders (Excel ``#,##0.00``; shown with one decimal)
+count     a whole number of customers, orders, days or lines (Excel ``#,##0``; shown with thousands separators)
+score     an RFM score 1..5 (Excel ``#,##0``; shown as is)
+percent   a fraction 0..1 (Excel ``0.0%``, so 0.125 shows 12.5%; the app shows it times 100 with one decimal)
+date      a calendar day (Excel ``yyyy-mm-dd``; shown YYYY-MM-DD)
+text      short text;  long_text  sentences (shown in a wide column);  id  an identifier (text, never summed)
+flag      True/False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crm_core.schema import FIELDS
+
+__all__ = ["Column", "KINDS", "REGISTRY", "column", "excel_format", "label", "names_of_kind"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a kind of column is formatted: ``excel`` is an Excel number format (None: the cell's own type);
+    ``display`` is the app's format (a ``st.column_config.NumberColumn`` format, "date", "text" or "long_text")."""
+
+    excel: str | None
+    display: str
+
+
+KINDS: dict[str, Kind] = {
+    "money": Kind("#,##0.00", "money"),
+    "mean": Kind("#,##0.00", "%.1f"),
+    "count": Kind("#,##0", "localized"),
+    "score": Kind("#,##0", "plain"),
+    "percent": Kind("0.0%", "%.1f%%"),
+    "date": Kind("yyyy-mm-dd", "date"),
+    "text": Kind(None, "text"),
+    "long_text": Kind(None, "long_text"),
+    "id": Kind(None, "text"),
+    "flag": Kind(None, "text"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One registered column: canonical ``name``, header in English and Chinese, and its :data:`KINDS` key."""
+
+    name: str
+    en: str
+    zh: str
+    kind: str
+
+    def label(self, lang: str) -> str:
+        """The header in ``lang`` ("zh", else English)."""
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def excel_format(self) -> str | None:
+        return KINDS[self.kind].excel
+
+    @property
+    def display_format(self) -> str:
+        return KINDS[self.kind].display
+
+
+# Kinds of the upload's fields (crm_core.schema.FIELDS), whose labels come from the schema.
+_FIELD_KINDS = {"order_date": "date", "signup_date": "date", "quantity": "count", "unit_price": "money",
+                "amount": "money", "refund_amount": "money", "customer_id": "id", "order_id": "id", "phone": "id"}
+
+_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    # name, English, Chinese, kind
+    # --- the customer table (crm_core.customers.customer_table) ---
+    ("first_order_date", "First order", "首次购买日期", "date"),
+    ("last_order_date", "Last order", "最近购买日期", "date"),
+    ("recency_days", "Days since last order", "距上次购买天数", "count"),
+    ("frequency", "Orders", "购买次数", "count"),
+    ("orders_per_year", "Orders per year", "年均购买次数", "mean"),
+    ("monetary", "Total spend", "消费总额", "money"),
+    ("gross_sales", "Gross sales", "退货前销售额", "money"),
+    ("returns_value", "Returns", "退货金额", "money"),
+    ("avg_order_value", "Average order value", "客单价", "money"),
+    ("items", "Items bought", "购买件数", "count"),
+    ("lines", "Order lines", "订单行数", "count"),
+    ("return_lines", "Return lines", "退货行数", "count"),
+    ("tenure_days", "Days since first order", "距首次购买天数", "count"),
+    ("top_category", "Top category", "最常购买品类", "text"),
+    ("top_product", "Top product", "最常购买商品", "text"),
+    ("opted_out", "Opted out", "已退订", "flag"),
+    # --- RFM scores and segments (crm_core.segment) ---
+    ("r_score", "R score", "R 评分", "score"),
+    ("f_score", "F score", "F 评分", "score"),
+    ("m_score", "M score", "M 评分", "score"),
+    ("fm_score", "FM score", "FM 评分", "score"),
+    ("rfm_code", "RFM code", "RFM 代码", "text"),
+    ("segment", "Segment key", "分群代码", "id"),
+    ("segment_name", "Segment", "客户分群", "text"),
+    # --- campaign lists (crm_core.export) ---
+    ("offer", "Offer", "推荐优惠", "long_text"),
+    ("suggested_channel", "Suggested channel", "建议触达渠道", "text"),
+    ("reason", "Reason", "推荐理由", "long_text"),
+    # --- segment summaries (crm_core.segment.rfm.segment_summary and the list summary) ---
+    ("customers", "Customers", "客户数", "count"),
+    ("customer_share", "Share of customers", "客户占比", "percent"),
+    ("revenue", "Revenue", "销售额", "money"),
+    ("revenue_share", "Share of revenue", "销售额占比", "percent"),
+    ("avg_recency_days", "Avg. days since last order", "平均距上次购买天数", "mean"),
+    ("avg_frequency", "Avg. orders", "平均购买次数", "mean"),
+    ("avg_monetary", "Avg. spend", "平均消费额", "money"),
+    ("description", "Description", "说明", "long_text"),
+    ("action", "Suggested action", "建议行动", "long_text"),
+    ("in_list", "In the list", "列入名单人数", "count"),
+    ("left_out_opted_out", "Left out (opted out)", "未列入（已退订）", "count"),
+    # --- excluded rows (crm_core.export.excluded_rows_table) ---
+    ("excluded_reason", "Why excluded", "排除原因", "text"),
+    ("row", "Row in file", "文件中的行号", "count"),
+    ("detail", "Detail", "详情", "text"),
+)
+
+REGISTRY: dict[str, Column] = {
+    **{f.name: Column(f.name, f.label_en, f.label_zh, _FIELD_KINDS.get(f.name, "text"))
+       for f in FIELDS if f.name != "consent"},
+    **{row[0]: Column(*row) for row in _ROWS},
+}
+
+
+def column(name: str) -> Column | None:
+    """The registry entry of canonical column ``name``, or None when it is not registered."""
+    return REGISTRY.get(name)
+
+
+def label(name: str, lang: str) -> str:
+    """Header of canonical column ``name`` in ``lang`` ("zh", else English); unknown names stay as they are."""
+    entry = REGISTRY.get(name)
+    return name if entry is None else entry.label(lang)
+
+
+def excel_format(name: str) -> str | None:
+    """Excel number format of canonical column ``name`` (None: unknown, or a kind written as is)."""
+    entry = REGISTRY.get(name)
+    return None if entry is None else entry.excel_format
+
+
+def names_of_kind(*kinds: str) -> tuple[str, ...]:
+    """Canonical names whose kind is one of ``kinds``, in registry order."""
+    return tuple(name for name, entry in REGISTRY.items() if entry.kind in kinds)
