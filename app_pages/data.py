@@ -122,10 +122,11 @@ with st.expander(t("cleaning"), expanded=False):
         day_first = c2.radio(t("date_order"), list(orders_map), index=list(orders_map).index(options.day_first),
                              format_func=labels(list(orders_map), lambda v: t(orders_map[v])))
         merge = c3.toggle(t("merge_dups"), value=options.merge_duplicates)
+        phone_region = data_view.phone_region_picker(c3, options.phone_region)
         codes = st.text_input(t("non_product"), ", ".join(options.non_product_codes))
         if st.form_submit_button(t("apply")):
             st.session_state[state.INGEST_OPTIONS] = dataclasses.replace(
-                options, returns=returns, day_first=day_first, merge_duplicates=merge,
+                options, returns=returns, day_first=day_first, merge_duplicates=merge, phone_region=phone_region,
                 non_product_codes=tuple(c.strip() for c in codes.split(",") if c.strip()),
             )
             st.rerun()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import phonenumbers
 import streamlit as st
 
 from crm_core import export
@@ -20,6 +21,9 @@ from ui.i18n import labels, lang, t
 PREVIEW_ROWS = 8
 _DELIMITERS = {",": "sep_comma", ";": "sep_semicolon", "\t": "sep_tab", "|": "sep_pipe"}
 _PHONE_LIKE = re.compile(r"\+?[\d\s\-().]{8,}")
+# Default regions offered for phones written without a country code (IngestOptions.phone_region), shop
+# markets first; each has a "region_XX" text.
+PHONE_REGIONS = ("CN", "HK", "TW", "MO", "SG", "MY", "JP", "KR", "AU", "US", "CA", "GB", "DE", "FR")
 
 
 def encoding_label(codec: str | None) -> str:
@@ -120,6 +124,19 @@ def currency_picker(container, *, key: str) -> None:
         container.caption(t("currency_detected", evidence=evidence) if evidence else t("currency_detected_plain"))
     elif source != "user":
         container.caption(f":orange[{t('currency_not_detected')}]")
+
+
+def region_label(region: str) -> str:
+    """ "United Kingdom (+44)": the region's name in the session's language and its calling code."""
+    return f"{t('region_' + region)} (+{phonenumbers.country_code_for_region(region)})"
+
+
+def phone_region_picker(container, current: str) -> str:
+    """The default region for phones without a country code; ``current`` (any region code) is preselected."""
+    regions = list(dict.fromkeys((*PHONE_REGIONS, current)))
+    names = labels(regions, lambda r: region_label(r) if r in PHONE_REGIONS else r)
+    return container.selectbox(t("phone_region"), regions, index=regions.index(current), format_func=names,
+                               help=t("phone_region_help"), key="phone_region")
 
 
 def safe_download_data(build):

@@ -269,6 +269,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "match_email": ("email", "邮箱"),
     "match_phone+email": ("phone + email", "电话 + 邮箱"),
     "status_detail": ("Status", "状态"),
+    "phone_region": ("Phone numbers without a country code are from", "未带国家或地区代码的电话号码来自"),
+    "phone_region_help": (
+        "Phones written as at home (e.g. 020 7946 0958) are read as numbers of this country or region, so the same "
+        "customer is found under two ids even when one of them wrote the country code.",
+        "按本地习惯书写的电话号码（如 020 7946 0958）将按此国家或地区读取；这样即使其中一个号码带有国家代码，"
+        "也能认出不同编号下的同一位客户。",
+    ),
+    "region_CN": ("Mainland China", "中国大陆"),
+    "region_HK": ("Hong Kong", "中国香港"),
+    "region_TW": ("Taiwan", "中国台湾"),
+    "region_MO": ("Macao", "中国澳门"),
+    "region_SG": ("Singapore", "新加坡"),
+    "region_MY": ("Malaysia", "马来西亚"),
+    "region_JP": ("Japan", "日本"),
+    "region_KR": ("South Korea", "韩国"),
+    "region_AU": ("Australia", "澳大利亚"),
+    "region_US": ("United States", "美国"),
+    "region_CA": ("Canada", "加拿大"),
+    "region_GB": ("United Kingdom", "英国"),
+    "region_DE": ("Germany", "德国"),
+    "region_FR": ("France", "法国"),
 }
 
 

@@ -4,10 +4,9 @@ personal data.
 
 from __future__ import annotations
 
-from importlib import import_module
+from crm_core import lazy_exports
 
-# Names are imported on first use, so importing one module of this package (crm_core.schema does) never
-# runs the others: no import cycles, no start-up cost.
+# Imported on first use (see crm_core.lazy_exports): no import cycles, no start-up cost.
 _HOME = {
     "CONTACT_COLUMNS": "writers",
     "EXCEL_MAX_ROWS": "writers",
@@ -33,10 +32,4 @@ _HOME = {
     "to_excel_bytes": "writers",
     "valid_sheet_names": "writers",
 }
-__all__ = sorted(_HOME)
-
-
-def __getattr__(name: str) -> object:
-    if name in _HOME:
-        return getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __all__ = lazy_exports(__name__, _HOME)

@@ -23,6 +23,20 @@ bought 2 of a bundle's 3 items (cross-sell truth), and the messiness of
 identities, mixed phone formats, missing consent).  Each behaviour draws from
 its own random stream, so adding one later leaves the others' data unchanged.
 
+Order ids are "DD" + yyyymmdd + a running number ("TH" for returns).  The core
+streams above share one running number, in time order; every stream added after
+them (:mod:`crm_core.sample.future`) is numbered in a series of its own, so it
+shifts no existing id.  ``SampleSpec(test_stream=True)`` adds a dummy stream
+(ids "XS...") that tests use to prove it.
+
+The future period: :attr:`SampleData.future` holds the purchases of the
+``SampleSpec.future_days`` days from the analysis date on (written to
+orders_future_zh.csv, never mixed into the other files).  Each customer comes
+back with a chance set by their group (:data:`crm_core.sample.future.RETURN_CHANCE`);
+the truth records ``future_orders`` and ``churned_in_future`` (no purchase in
+the window), so churn and response models can be checked against what happened
+rather than against "recency > 120 days", which any model recovers.
+
 Run ``python -m crm_core.sample.generator sample_data/`` to rewrite the sample files.
 """
 
@@ -39,10 +53,11 @@ import numpy as np
 import pandas as pd
 
 from crm_core.sample import files as sample_files
+from crm_core.sample import future as sample_future
 from crm_core.sample import quirks as sample_quirks
+from crm_core.sample import truth as sample_truth
 from crm_core.sample.catalog import (
     BUNDLE_WEIGHTS,
-    BUNDLES,
     CATALOG,
     GROUPS,
     PROFILES,
@@ -57,7 +72,6 @@ from crm_core.sample.quirks import COMPLETED
 DEFAULT_SHARES = (
     ("champions", 0.08), ("loyal", 0.15), ("new", 0.10), ("at_risk", 0.15), ("lost", 0.20), ("occasional", 0.32),
 )
-CHURN_DAYS = 120  # churned: no purchase in the CHURN_DAYS days before the analysis date
 MAX_FILES_BYTES = 2_000_000
 
 
@@ -83,6 +97,8 @@ class SampleSpec:
     n_returns: int = 15
     n_cancelled: int = 8
     n_duplicates: int = 3
+    future_days: int = 90  # length of the future period after as_of, in days (2026-01-01 .. 2026-03-31)
+    test_stream: bool = False  # add a dummy behaviour stream (ids "XS..."); tests use it to prove stability
 
     def __post_init__(self) -> None:
         shares = dict(self.group_shares)
@@ -90,8 +106,8 @@ class SampleSpec:
             raise ValueError(f"group_shares must name groups of {GROUPS} and sum to 1, got {self.group_shares}")
         if self.span_days < 364:
             raise ValueError("start must be at least 364 days before end: the 'lost' group needs a full year")
-        if self.n_customers < 50 or self.seed < 0:
-            raise ValueError("n_customers must be at least 50 and seed non-negative")
+        if self.n_customers < 50 or self.seed < 0 or self.future_days < 1:
+            raise ValueError("n_customers must be at least 50, seed non-negative and future_days at least 1")
 
     @property
     def span_days(self) -> int:
@@ -112,14 +128,18 @@ class SampleData:
         status (已完成 or 已取消).
     customers : customer_id, name, phone, email, gender, city, signup_date (datetime64), consent (bool).
     truth : customer_id, group, churned, bundle_buyer, duplicate_of (id of the same person, or missing),
-        cross_sell_product (the bundle item a 2-of-3 buyer never bought, or missing).
-    planted : counts of every planted quirk (see :func:`planted_counts`).
+        cross_sell_product (the bundle item a 2-of-3 buyer never bought, or missing), future_orders (purchase
+        orders in the future period), churned_in_future (no purchase in the future period).
+    planted : counts of every planted quirk (see :func:`crm_core.sample.truth.planted_counts`).
+    future : order lines (columns of ``orders``, all completed purchases) dated after the analysis date, in
+        the ``spec.future_days`` days from it; ids in a series of their own.
     """
 
     orders: pd.DataFrame
     customers: pd.DataFrame
     truth: pd.DataFrame
     planted: Mapping[str, int]
+    future: pd.DataFrame
 
 
 def _rng(spec: SampleSpec, step: str) -> np.random.Generator:
@@ -227,11 +247,15 @@ def _bundle_order_keys(lines: pd.DataFrame) -> list[int]:
     return sorted(found)
 
 
-def finalize_orders(lines: pd.DataFrame) -> pd.DataFrame:
-    """Canonical order lines sorted by time; order ids "DD" + yyyymmdd + running number ("TH" for returns)."""
+def finalize_orders(lines: pd.DataFrame, *, prefix: str | None = None) -> pd.DataFrame:
+    """Canonical order lines sorted by time; order ids "DD" + yyyymmdd + running number ("TH" for returns).
+
+    ``lines`` is one id series: the running number counts its orders only.  With ``prefix``, every id
+    starts with it instead of DD/TH (a stream whose ids must not look like the core ones).
+    """
     lines = lines.sort_values(["order_date", "order_key"], kind="stable").reset_index(drop=True)
     heads = lines.drop_duplicates("order_key")
-    numbers = [f"{'TH' if kind == 'return' else 'DD'}{when:%Y%m%d}{i:05d}"
+    numbers = [f"{prefix or ('TH' if kind == 'return' else 'DD')}{when:%Y%m%d}{i:05d}"
                for i, (kind, when) in enumerate(zip(heads["kind"], heads["order_date"], strict=True), start=1)]
     items = [CATALOG[i] for i in lines["product_idx"]]
     price = np.array([p.price for p in items])
@@ -250,69 +274,6 @@ def finalize_orders(lines: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def purchases(orders: pd.DataFrame) -> pd.DataFrame:
-    """Completed, non-return lines of known customers: what RFM counts as buying."""
-    keep = (orders["status"] == COMPLETED) & (orders["quantity"] > 0) & orders["customer_id"].notna()
-    return orders[keep]
-
-
-def bundle_orders(orders: pd.DataFrame) -> pd.Series:
-    """Purchase order ids holding every item of at least one bundle, with the owning customer_id."""
-    bought = purchases(orders)
-    found = []
-    for items in BUNDLES.values():
-        hits = bought[bought["product"].isin(items)].groupby("order_id")["product"].nunique()
-        found.append(hits.index[(hits == len(items)).to_numpy()])
-    ids = pd.Index(np.unique(np.concatenate([np.asarray(f) for f in found])), name="order_id")
-    return bought.drop_duplicates("order_id").set_index("order_id")["customer_id"].reindex(ids)
-
-
-def derive_truth(orders: pd.DataFrame, groups: pd.DataFrame, cross_sell: pd.Series, duplicate_of: pd.Series,
-                 spec: SampleSpec) -> pd.DataFrame:
-    """One row per customer_id: group, churned, bundle_buyer, duplicate_of, cross_sell_product.
-
-    churned: the last purchase is more than CHURN_DAYS days before ``spec.as_of``.
-    bundle_buyer: some order of theirs holds a full bundle.
-    """
-    last = purchases(orders).groupby("customer_id")["order_date"].max()
-    recency = (pd.Timestamp(spec.as_of) - last.dt.normalize()).dt.days
-    ids = groups["customer_id"]
-    return pd.DataFrame({
-        "customer_id": ids,
-        "group": groups["group"],
-        "churned": (recency.reindex(ids) > CHURN_DAYS).to_numpy(),
-        "bundle_buyer": ids.isin(bundle_orders(orders)).to_numpy(),
-        "duplicate_of": duplicate_of.reindex(ids).to_numpy(),
-        "cross_sell_product": cross_sell.reindex(ids).to_numpy(),
-    }).astype({"duplicate_of": "str", "cross_sell_product": "str"})
-
-
-def planted_counts(orders: pd.DataFrame, customers: pd.DataFrame, truth: pd.DataFrame) -> dict[str, int]:
-    """Counts of what the ingest should find and report, computed from the data itself.
-
-    currency_text_amounts: lines whose amount the Chinese CSV writes like "¥1,299.00" (one channel's rows).
-    multi_item_orders / bundle_orders: purchase orders with 2+ distinct products / with a full bundle.
-    """
-    bought = purchases(orders)
-    cancelled = orders[orders["status"] != COMPLETED]
-    return {
-        "order_lines": len(orders),
-        "customers": len(customers),
-        "walk_in_lines": int(orders["customer_id"].isna().sum()),
-        "return_lines": int((orders["quantity"] < 0).sum()),
-        "cancelled_orders": cancelled["order_id"].nunique(),
-        "cancelled_lines": len(cancelled),
-        "duplicate_pairs": int(truth["duplicate_of"].notna().sum()),
-        "consent_false": int((~customers["consent"]).sum()),
-        "missing_email": int(customers["email"].isna().sum()),
-        "currency_text_amounts": int((orders["channel"] == sample_files.CURRENCY_TEXT_CHANNEL).sum()),
-        "multi_item_orders": int((bought.groupby("order_id")["product"].nunique() >= 2).sum()),
-        "bundle_orders": len(bundle_orders(orders)),
-        "bundle_buyers": int(truth["bundle_buyer"].sum()),
-        "cross_sell_customers": int(truth["cross_sell_product"].notna().sum()),
-    }
-
-
 def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
     """Generate demo orders, customers and the planted truth for ``spec``; the same spec gives the same data."""
     groups = assign_groups(spec)
@@ -324,24 +285,34 @@ def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
     lines = sample_quirks.plant_walk_ins(lines, _rng(spec, "walk_ins"), share=spec.walk_in_share, end=spec.end,
                                          span_days=spec.span_days)
     orders = finalize_orders(lines)
-    first = purchases(orders).groupby("customer_id")["order_date"].min().reindex(groups["customer_id"])
+    first = sample_truth.purchases(orders).groupby("customer_id")["order_date"].min().reindex(groups["customer_id"])
     customers = sample_quirks.make_customers(first, groups.set_index("customer_id")["group"] == "new",
                                              _rng(spec, "customers"), no_consent_share=spec.no_consent_share)
     occasional = groups.loc[groups["group"] == "occasional", "customer_id"].tolist()
     customers, duplicate_of = sample_quirks.plant_duplicates(customers, occasional, _rng(spec, "duplicates"),
                                                              n_pairs=spec.n_duplicates)
-    truth = derive_truth(orders, groups, cross_sell, duplicate_of, spec)
-    return SampleData(orders, customers, truth, planted_counts(orders, customers, truth))
+    if spec.test_stream:  # added streams come after the core ones and change none of their rows
+        test_lines = sample_future.plant_test_stream(groups, _rng(spec, "test_stream"), end=spec.end,
+                                                     span_days=spec.span_days)
+        extra = finalize_orders(test_lines, prefix="XS")
+        orders = pd.concat([orders, extra], ignore_index=True).sort_values("order_date", kind="stable")
+        orders = orders.reset_index(drop=True)
+    future = finalize_orders(sample_future.plant_future(groups, _rng(spec, "future"), end=spec.end,
+                                                        future_days=spec.future_days))
+    truth = sample_truth.derive_truth(orders, groups, cross_sell, duplicate_of, future, as_of=spec.as_of)
+    return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future)
 
 
 def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
                        max_bytes: int | None = MAX_FILES_BYTES) -> list[Path]:
-    """Write orders_zh.csv, orders_en.xlsx and truth.csv into ``directory``; return their paths.
+    """Write orders_zh.csv, orders_en.xlsx, orders_future_zh.csv and truth.csv into ``directory``; return
+    their paths.
 
     orders_zh.csv: UTF-8 with BOM, Chinese headers, order lines joined with the
     customer's attributes (one complete upload, like a shop export).
     orders_en.xlsx: the same rows with English headers under a title row and every text value in
     English (product, category, channel, status, name, gender, city); the money headers say CNY.
+    orders_future_zh.csv: :attr:`SampleData.future` written like orders_zh.csv (the next months' export).
     truth.csv: :attr:`SampleData.truth`.  The bytes depend only on ``spec``.
 
     Raises
@@ -355,6 +326,7 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
     contents = {
         "orders_zh.csv": sample_files.zh_csv_bytes(export),
         "orders_en.xlsx": sample_files.en_xlsx_bytes(export, title=f"Sales export {spec.end.year}", stamp=stamp),
+        "orders_future_zh.csv": sample_files.zh_csv_bytes(sample_files.export_table(data.future, data.customers)),
         "truth.csv": sample_files.truth_csv_bytes(data.truth),
     }
     total = sum(len(b) for b in contents.values())

@@ -4,10 +4,9 @@ segment schemes; clusters, lifecycle and tags later.
 
 from __future__ import annotations
 
-from importlib import import_module
+from crm_core import lazy_exports
 
-# Names are imported on first use, so importing one module of this package (crm_core.schema does) never
-# runs the others: no import cycles, no start-up cost.
+# Imported on first use (see crm_core.lazy_exports): no import cycles, no start-up cost.
 _HOME = {
     "score_rfm": "rfm",
     "RfmParams": "rfm",
@@ -22,10 +21,4 @@ _HOME = {
     "SCHEME_11": "schemes",
     "SCHEME_4": "schemes",
 }
-__all__ = sorted(_HOME)
-
-
-def __getattr__(name: str) -> object:
-    if name in _HOME:
-        return getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __all__ = lazy_exports(__name__, _HOME)

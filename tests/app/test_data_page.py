@@ -122,3 +122,37 @@ def test_merging_duplicates_reduces_customers_by_the_planted_pairs(data_page):
     at = rerun(data_page)
     assert metrics(at)[en("customers")] == "497"
     assert render("note_duplicates_merged", "en", ids=6, groups=3) in texts(at.info) + texts(at.warning)
+
+
+UK_ORDERS = (b"Customer ID,Order Date,Amount,Phone\nK1,2025-03-01,40,07911 123456\nK2,2025-04-01,60,+44 7911 123456\n"
+             b"K3,2025-05-01,10,13812345678\n")
+
+
+def test_phone_region_setting_finds_a_british_customer_under_two_ids():
+    from app_helpers import make_upload
+
+    at = open_app(DATA, upload=make_upload("uk.csv", UK_ORDERS))
+    region = at.selectbox(key="phone_region")
+    assert region.value == "CN" and region.label == en("phone_region")
+    assert region.options[:3] == ["Mainland China (+86)", "Hong Kong (+852)", "Taiwan (+886)"]
+    assert "United Kingdom (+44)" in region.options and "Germany (+49)" in region.options
+    widget(at.toggle, en("merge_dups")).set_value(True)
+    at.button(key="FormSubmitter:clean_form-Apply").click()
+    at = rerun(at)
+    assert metrics(at)[en("customers")] == "3"  # read as Chinese numbers, 07911 123456 is not +44 7911 123456
+    at.selectbox(key="phone_region").set_value("GB")
+    at.button(key="FormSubmitter:clean_form-Apply").click()
+    at = rerun(at)
+    assert at.session_state["ingest_options"].phone_region == "GB"
+    assert at.session_state["ingest_options"].merge_duplicates
+    assert metrics(at)[en("customers")] == "2"
+    assert render("note_duplicates_merged", "en", ids=2, groups=1) in texts(at.info) + texts(at.warning)
+
+
+def test_phone_region_names_in_chinese():
+    from app_helpers import make_upload
+
+    at = open_app(DATA, lang="zh", upload=make_upload("uk.csv", UK_ORDERS))
+    region = at.selectbox(key="phone_region")
+    assert region.label == zh("phone_region")
+    assert region.options[0] == "中国大陆 (+86)" and "英国 (+44)" in region.options

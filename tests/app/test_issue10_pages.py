@@ -270,7 +270,7 @@ def test_export_that_cannot_be_built_shows_a_message(sample_upload, monkeypatch)
     def too_big(*args, **kwargs):
         raise DataError("too_many_rows_xlsx", sheet="Champions", rows=1_200_000)
 
-    monkeypatch.setattr(pipeline, "rfm_workbook", too_big)
+    monkeypatch.setattr(pipeline, "to_workbook", too_big)  # what ui.cached.list_file writes with
     cached.list_file.clear()
     try:
         at = open_app(EXPORT, upload=sample_upload)

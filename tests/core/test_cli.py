@@ -64,7 +64,7 @@ def test_rfm_scheme_4_in_english(tmp_path):
     assert done.returncode == 0, done.stderr
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert names[0] == "Summary"
-    assert set(names[1:]) <= {"High value", "Potential", "General", "Lost customers"}
+    assert names == ["Summary", "High value", "Potential", "General", "Lost customers"]
 
 
 @pytest.mark.parametrize(
@@ -202,23 +202,25 @@ def main(capsys, *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-@pytest.mark.parametrize(("name", "note", "error"), [
+@pytest.mark.parametrize(("name", "note", "error", "n_lines"), [
     # amount is text: the note says why it was passed over, the error says how to map it.
     ("b7_text_amount.csv", "amount looks like Amount by its name, but its values are not numbers (e.g. abc); "
-     "it was not used.", "error: Neither an amount column nor quantity and unit price are mapped (the notes above"),
+     "it was not used.", "error: Neither an amount column nor quantity and unit price are mapped (the notes above", 3),
     # masked phones: not an identity, so no customer id.
     ("d3_masked.csv", "手机号 holds masked phone numbers (e.g. 138****5678)",
-     "error: No column is mapped to Customer ID (the notes above"),
+     "error: No column is mapped to Customer ID (the notes above", 3),
     # every row cancelled: the reader's note still comes first.
     ("b2_status_blank_all_excl.csv", "Read as text in UTF-8, separated by comma.",
-     "error: None of the 2 rows could be used: order status cancelled (2). If a column was mapped wrongly"),
+     "error: None of the 2 rows could be used: order status cancelled (2). If a column was mapped wrongly",
+     2),
 ])
-def test_notes_print_before_the_error_and_say_how_to_write_a_mapping(capsys, tmp_path, name, note, error):
+def test_notes_print_before_the_error_and_say_how_to_write_a_mapping(capsys, tmp_path, name, note, error,
+                                                                     n_lines):
     source = CLI_DATA / name
     status, out, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"))
     assert status == 2 and out == ""
     lines = err.splitlines()
-    assert len(lines) >= 2 and lines[-1].startswith(error)
+    assert len(lines) == n_lines and lines[-1].startswith(error)  # the notes, then the error
     assert any(line.startswith("  * ") and note in line for line in lines[:-1])
     mapping_file = source.with_name(f"{source.stem}.clean.mapping.json")
     assert (f"run python -m crm_core ingest {source} --out {source.with_name(source.stem + '.clean.xlsx')}: "
@@ -343,3 +345,62 @@ def test_huge_amounts_print_no_numpy_warning_and_a_true_share(tmp_path):
     assert "Warning" not in done.stderr
     shares = re.findall(r"([0-9.]+)% of revenue", done.stdout)
     assert shares == ["50.0", "50.0"], done.stdout
+
+
+# --- the options' exact effects on the sample (issue 11) ------------------------------------------
+
+def _rfm_list(capsys, tmp_path, *options: str) -> tuple[pd.DataFrame, str]:
+    """The CSV list of ``rfm SAMPLE --out lists.csv *options`` (run in process), and stderr."""
+    out = tmp_path / f"lists{len(list(tmp_path.iterdir()))}.csv"
+    status, _, err = main(capsys, "rfm", str(SAMPLE), "--out", str(out), *options)
+    assert status == 0, err
+    return pd.read_csv(out, encoding="utf-8-sig", dtype=str).set_index("Customer ID"), err
+
+
+def test_as_of_moves_every_recency_by_the_days_between_the_dates(capsys, tmp_path):
+    default, _ = _rfm_list(capsys, tmp_path)
+    later, _ = _rfm_list(capsys, tmp_path, "--as-of", "2026-03-31")
+    assert later.index.equals(default.index)
+    # default as-of: 2026-01-01 (the day after the last order); 2026-03-31 is 89 days later
+    shift = later["Days since last order"].astype(int) - default["Days since last order"].astype(int)
+    assert set(shift) == {89}
+    assert (default.loc["C00022", "Days since last order"], later.loc["C00022", "Days since last order"]) == ("7", "96")
+    # recency scores are ranks, so one shift for everybody leaves codes and segments as they were
+    assert (later["RFM code"] == default["RFM code"]).all()
+
+
+def test_mapping_file_is_used_instead_of_the_proposal(capsys, tmp_path):
+    status, _, err = main(capsys, "ingest", str(SAMPLE), "--out", str(tmp_path / "clean.xlsx"))
+    assert status == 0, err
+    mapping = json.loads((tmp_path / "clean.mapping.json").read_text(encoding="utf-8"))
+    del mapping["columns"]["status"]  # no status column: the 12 cancelled lines count as purchases
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(mapping, ensure_ascii=False), encoding="utf-8")
+    _, err = _rfm_list(capsys, tmp_path, "--mapping", str(edited))
+    assert "orders_zh.csv: 5,844 rows read, 5,786 used, 58 excluded" in err
+    assert "已取消" not in err
+
+
+def test_merge_duplicates_joins_the_three_planted_pairs(capsys, tmp_path):
+    separate, _ = _rfm_list(capsys, tmp_path)
+    merged, err = _rfm_list(capsys, tmp_path, "--merge-duplicates")
+    assert "  * 6 customer ids were merged into 3 customers." in err
+    assert (len(separate), len(merged)) == (425, 422)
+    # planted pairs (truth.csv): C00054 = C00038 (opted out), C00295 = C00069, C00483 = C00116
+    assert sorted(set(separate.index) - set(merged.index)) == ["C00054", "C00069", "C00483"]
+    assert (separate.loc["C00116", "Orders"], merged.loc["C00116", "Orders"]) == ("4", "9")
+    assert (separate.loc["C00295", "Orders"], merged.loc["C00295", "Orders"]) == ("5", "9")
+    assert (merged["Orders"] != separate.loc[merged.index, "Orders"]).sum() == 2
+
+
+def test_include_contact_adds_masked_contacts_and_no_mask_shows_them(capsys, tmp_path):
+    plain, _ = _rfm_list(capsys, tmp_path)
+    masked, _ = _rfm_list(capsys, tmp_path, "--include-contact")
+    clear, _ = _rfm_list(capsys, tmp_path, "--include-contact", "--no-mask")
+    assert "Name" not in plain.columns and "Phone" not in plain.columns
+    assert list(masked.columns) == list(clear.columns) == [*plain.columns[:-1], "Name", "Phone", "Email", "City"]
+    assert masked.loc["C00022", ["Name", "Phone", "Email"]].tolist() == ["李**", "183-****-1399", "x***@example.com"]
+    assert clear.loc["C00022", ["Name", "Phone", "Email"]].tolist() == ["李欣怡", "183-5862-1399",
+                                                                         "xinyili3506@example.com"]
+    assert masked.loc["C00114", ["Name", "Phone"]].tolist() == ["刘*", "191****4614"]
+    assert clear.loc["C00114", ["Name", "Phone"]].tolist() == ["刘敏", "19134214614"]

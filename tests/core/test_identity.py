@@ -40,6 +40,47 @@ def test_phone_region_is_the_default_for_national_numbers():
     assert normalize_phones(uk).index.tolist() == [5, 6]
 
 
+# One person in each country, once written as at home and once with the country code.  Under the right default
+# region the two are one phone; under CN (the default) the national form is missing or read as a Chinese number.
+FOREIGN = {
+    "GB": ("07911 123456", "+44 7911 123456", "+447911123456"),
+    "US": ("(212) 736-5000", "+1 212-736-5000", "+12127365000"),
+    "DE": ("0151 23456789", "+49 1512 3456789", "+4915123456789"),
+}
+
+
+@pytest.mark.parametrize("region", sorted(FOREIGN))
+def test_national_and_international_forms_are_one_person_under_their_region(region):
+    national, international, e164 = FOREIGN[region]
+    customers = pd.DataFrame({"customer_id": ["K1", "K2", "K3"], "phone": [national, international, "13812345678"],
+                              "email": [None, None, None]})
+    found = find_duplicate_customers(customers, region=region)
+    assert found[["customer_id", "merged_into", "matched_on", "key", "group_size"]].values.tolist() == [
+        ["K1", "K1", "phone", e164, 2], ["K2", "K1", "phone", e164, 2]]
+    assert find_duplicate_customers(customers).empty  # region CN: the national form is another number
+
+
+def test_national_forms_under_the_chinese_default_region():
+    national = text([FOREIGN[r][0] for r in ("GB", "US", "DE")])
+    # 07911... is not a valid Chinese number; the US and German ones happen to read as Chinese numbers
+    assert normalize_phones(national).tolist()[1:] == ["+862127365000", "+8615123456789"]
+    assert normalize_phones(national).isna().tolist() == [True, False, False]
+
+
+def test_phone_region_option_merges_a_british_customer_end_to_end():
+    from crm_core import pipeline
+    from crm_core.schema import IngestOptions
+
+    csv = (b"Customer ID,Order Date,Amount,Phone\nK1,2025-03-01,40,07911 123456\nK2,2025-04-01,60,+44 7911 123456\n"
+           b"K3,2025-05-01,10,13812345678\n")
+    options = IngestOptions(merge_duplicates=True, phone_region="GB")
+    merged = pipeline.load(csv, "uk.csv", options=options).result
+    assert sorted(merged.orders["customer_id"].unique()) == ["K1", "K3"]
+    assert merged.orders.groupby("customer_id")["amount"].sum().to_dict() == {"K1": 100.0, "K3": 10.0}
+    kept = pipeline.load(csv, "uk.csv", options=IngestOptions(merge_duplicates=True)).result  # region CN
+    assert sorted(kept.orders["customer_id"].unique()) == ["K1", "K2", "K3"]
+
+
 # --- emails ---------------------------------------------------------------------------------------
 
 def test_emails_are_trimmed_and_lower_cased_only():

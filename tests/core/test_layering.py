@@ -49,3 +49,24 @@ def test_no_streamlit_import_statement_anywhere_in_crm_core():
     assert any(p.parent.name == "ingest" for p in files)  # rglob walks the subpackages
     offenders = [str(p.relative_to(ROOT)) for p in files if "import streamlit" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+def test_each_package_exports_its_public_names_from_their_modules():
+    import importlib
+
+    for package in sorted(SUBPACKAGES):
+        module = importlib.import_module(f"crm_core.{package}")
+        assert module.__all__, package
+        for name in module.__all__:
+            value = getattr(module, name)  # resolved from the module that defines it
+            assert not isinstance(value, type(importlib)), f"crm_core.{package}.{name} is a module, not the function"
+    from crm_core import ingest
+    from crm_core.ingest import clean
+
+    assert ingest.standardize is clean.standardize
+    try:
+        ingest.no_such_name  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_name" in str(error)
+    else:
+        raise AssertionError("unknown names must raise AttributeError")

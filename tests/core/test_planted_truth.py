@@ -55,26 +55,45 @@ def test_planted_duplicates_are_found(loaded, sample):
     assert set(groups) == expected
 
 
+# Each group's segments are those whose description (crm_core.segment.schemes) matches the group's definition
+# in crm_core.sample.generator; nothing is added to make a group pass.
 @pytest.mark.parametrize(
     ("group", "segments"),
     [
-        ("champions", {"champions", "loyal"}),
-        ("loyal", {"champions", "loyal"}),
-        ("lost", {"lost", "hibernating"}),
-        ("at_risk", {"at_risk", "cant_lose"}),
-        ("new", {"new_customers", "promising", "potential_loyalist"}),
+        ("champions", {"champions", "loyal"}),  # 15-40 orders, last within 2 weeks, high spend
+        ("loyal", {"champions", "loyal"}),  # 6-15 orders, last within 45 days
+        ("lost", {"lost", "hibernating"}),  # 1-2 cheap orders, all over 9 months ago
+        ("at_risk", {"at_risk", "cant_lose"}),  # 6-15 orders, last 4-8 months ago
+        ("new", {"new_customers", "promising", "potential_loyalist"}),  # one recent order
     ],
 )
 def test_planted_groups_land_in_their_segments(scored, group, segments):
     members = scored[scored["group"] == group]
-    assert len(members) > 0
+    assert len(members) == {"champions": 40, "loyal": 75, "lost": 100, "at_risk": 75, "new": 50}[group]
     share = members["segment"].isin(segments).mean()
-    assert share >= 0.9, members["segment"].value_counts().to_dict()
+    assert share >= 0.85, members["segment"].value_counts().to_dict()
 
 
-def test_churned_customers_score_low_recency(scored):
-    churned = scored[scored["churned"]]
-    assert (churned["r_score"] <= 2).mean() >= 0.9
+def test_occasional_buyers_score_in_the_middle(scored):
+    """Occasional: 2-5 orders, last one 0-130 days ago, mid spend.  In scores: frequency and spend in the
+    middle fifths (2-4), recency not in the oldest fifth.  (By segment they spread over need_attention 84,
+    loyal 25, potential_loyalist 24, at_risk 20, about_to_sleep 4, champions 3: the 11-segment grid has no
+    single home for a middling group that makes up 32% of customers, so the check is on the scores.)"""
+    members = scored[scored["group"] == "occasional"]
+    assert len(members) == 160
+    middle = members["f_score"].between(2, 4) & members["m_score"].between(2, 4) & (members["r_score"] >= 2)
+    assert middle.mean() >= 0.85, members[["r_score", "f_score", "m_score"]].value_counts().head().to_dict()
+    assert int(middle.sum()) == 156  # the 4 others: m_score 1 (3 customers) or 5 (1)
+
+
+def test_low_recency_scores_really_churned_more_in_the_future_period(scored):
+    """Checked against what happened after the analysis date (orders_future_zh.csv), not against
+    "recency > 120 days", which the scores recover by construction."""
+    churned = scored.groupby("r_score")["churned_in_future"].sum().to_dict()
+    assert churned == {1: 93, 2: 66, 3: 52, 4: 35, 5: 29}  # of 100, 99, 99, 100, 102 customers
+    by_recency_rule = scored.groupby("churned")["churned_in_future"].agg(["sum", "size"])
+    assert by_recency_rule.loc[True].tolist() == [154, 187]  # 33 "churned" customers came back
+    assert by_recency_rule.loc[False].tolist() == [121, 313]  # 121 "active" ones did not
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def expected() -> Expected:
     report = loaded.result.report
     scored = pipeline.rfm_scores(loaded.result)
     scheme = rfm.RfmParams().scheme
-    sheets, _, _ = pipeline.segment_lists(scored, scheme=scheme, options=export.ListOptions(lang="zh"))
+    sheets = pipeline.build_lists(scored, export.ListRequest(scheme, options=export.ListOptions(lang="zh"))).sheets
     return Expected(
         rows_read=report.rows_read, rows_used=report.rows_used, rows_excluded=len(report.excluded),
         rows_returns=report.rows_returns, customers=len(scored), orders=int(scored["frequency"].sum()),
@@ -330,3 +330,54 @@ def test_sidebar_counts_follow_the_analysis_date(browser, app_url):
             assert option.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     finally:
         context.close()
+
+
+# --- issue 11: the formula guard, on cells that really start like a formula ------------------------
+
+FORMULA_CSV = """Customer ID,Order Date,Product,Channel,City,Name,Amount
+C1,2025-03-01,=1+1,=1+1,+SUM(A1:A2),=HYPERLINK(x),40.00
+C1,2025-05-20,=1+1,=1+1,+SUM(A1:A2),=HYPERLINK(x),60.00
+C2,2025-04-02,+2,-2+3,-London,+Anna,25.00
+C3,2025-06-11,@SUM(1),@cmd,@Paris,@Bob,90.00
+C4,2025-02-14,-5,+shop,=Berlin,-Carl,15.00
+"""
+# what each customer's list row must show, exactly as typed: (channel, city)
+FORMULA_CELLS = {"C1": ("=1+1", "+SUM(A1:A2)"), "C2": ("-2+3", "-London"), "C3": ("@cmd", "@Paris"),
+                 "C4": ("+shop", "=Berlin")}
+
+
+def test_cells_that_start_like_formulas_download_as_quoted_text(browser, app_url, tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    upload = tmp_path / "formula_cells.csv"
+    upload.write_text(FORMULA_CSV, encoding="utf-8")
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        go(page, "Data", "Data upload")
+        upload_file(page, upload)
+        settle(page, "Rows read")
+        assert metric(page, "Customers") == "4"
+        go(page, "Export lists", "Export campaign lists")
+        with page.expect_download(timeout=TIMEOUT_MS) as info:
+            page.locator('[data-testid="stDownloadButton"]').get_by_text("Download Excel").click()
+        target = tmp_path / "lists.xlsx"
+        info.value.save_as(target)
+    finally:
+        context.close()
+
+    with zipfile.ZipFile(target) as archive:  # no formula anywhere in the workbook
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
+    book = load_workbook(target)
+    seen = {}
+    for sheet in book.worksheets[1:]:  # the segment lists (the first sheet is the summary)
+        header = [cell.value for cell in sheet[1]]
+        channel, city = header.index("Channel"), header.index("City")
+        for row in sheet.iter_rows(min_row=2):
+            customer = row[0].value
+            seen[customer] = (row[channel].value, row[city].value)
+            for cell in (row[channel], row[city]):
+                assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
+    assert seen == FORMULA_CELLS  # every value unchanged: no apostrophe, nothing stripped
