@@ -28,16 +28,6 @@ EN = ["Customer ID", "Order ID", "Order Date", "Product", "SKU", "Category", "Qu
 COMMITTED = Path(__file__).resolve().parents[2] / "sample_data"
 
 
-@pytest.fixture(scope="module")
-def data():
-    return generate_sample(SPEC)
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    return write_sample_files(tmp_path_factory.mktemp("sample"), SPEC)
-
-
 def _purchases(orders: pd.DataFrame) -> pd.DataFrame:
     return orders[(orders["status"] == "已完成") & (orders["quantity"] > 0) & orders["customer_id"].notna()]
 

@@ -11,19 +11,9 @@ import pytest
 from crm_core.ingest.readers import read_upload
 from crm_core.sample.catalog import CATALOG, pinyin_name
 from crm_core.sample.files import english_export, export_table
-from crm_core.sample.generator import SampleSpec, generate_sample, write_sample_files
+from crm_core.sample.generator import SampleSpec
 
 SPEC = SampleSpec()
-
-
-@pytest.fixture(scope="module")
-def data():
-    return generate_sample(SPEC)
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    return write_sample_files(tmp_path_factory.mktemp("sample"), SPEC)
 
 
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")  # CJK scripts, symbols, full-width forms

@@ -15,11 +15,6 @@ FUTURE_CSV = Path(__file__).resolve().parents[2] / "sample_data" / "orders_futur
 
 
 @pytest.fixture(scope="module")
-def data():
-    return generate_sample(SampleSpec())
-
-
-@pytest.fixture(scope="module")
 def with_test_stream():
     return generate_sample(SampleSpec(test_stream=True))
 
