@@ -32,19 +32,20 @@ if uploaded is None:
     with chip_slot:
         data_view.loaded_file_chip(up)
 
-# --- reading -----------------------------------------------------------------------------------
+# --- reading, then cleaning, under one status (each st.status costs a 0.05 s pause in Streamlit) ----
+# Not a `with` block: the reading options and the preview are sent while the cleaning runs, so the browser
+# draws them meanwhile; the cleaning runs before the mapping form, so its problems can be shown above it.
 read = state.read_options()
 sheets = cached.sheet_names(up.digest, up.data, up.name)
-raw, read_error = None, None
+raw, read_error, report, ingest_error = None, None, None, None
 started = time.perf_counter()
-with st.status(t("reading", name=up.name), expanded=False) as status:
-    try:
-        raw = cached.read_raw(up.digest, up.data, up.name, read)
-        status.update(label=t("read_done", rows=len(raw.frame), seconds=time.perf_counter() - started),
-                      state="complete")
-    except DataError as exc:
-        read_error = exc
-        status.update(label=t("read_failed", name=up.name), state="error")
+status = st.status(t("reading", name=up.name), expanded=False)
+try:
+    raw = cached.read_raw(up.digest, up.data, up.name, read)
+    status.update(label=t("read_done", rows=len(raw.frame), seconds=time.perf_counter() - started))
+except DataError as exc:
+    read_error = exc
+    status.update(label=t("read_failed", name=up.name), state="error")
 
 st.markdown(f"##### {t('read_options')}")
 data_view.read_options_form(up, raw, sheets)
@@ -65,18 +66,8 @@ with st.expander(t("preview", rows=min(data_view.PREVIEW_ROWS, len(raw.frame)), 
     preview = data_view.preview_frame(raw)
     st.dataframe(preview, width="stretch", height=fit_height(len(preview)))
 
-# --- cleaning first (cached), so its problems can be shown right above the mapping form ----------
 mapping = state.mapping(up)
 columns = list(raw.frame.columns)
-report, ingest_error = None, None
-with st.status(t("preparing"), expanded=False) as status:
-    try:
-        report = cached.ingest_report(*state.ingest_key(up))
-        status.update(label=t("balance", read=report.rows_read, used=report.rows_used,
-                              excluded=len(report.excluded)), state="complete")
-    except DataError as exc:
-        ingest_error = exc
-        status.update(label=t("prepare_failed"), state="error")
 
 # --- mapping -----------------------------------------------------------------------------------
 st.subheader(t("mapping"))
@@ -84,20 +75,9 @@ st.caption(t("mapping_help"))
 mapping_form.show_moves()
 proposal = cached.mapping_proposal(up.digest, up.data, up.name, read)
 guessed = mapping_form.show_proposal(proposal, confirmed=st.session_state.get(state.MAPPING) is not None)
-marked: tuple[str, ...] = ()
-if ingest_error is not None:
-    state.set_read_problem(up, "prepare")
-    marked = mapping_form.show_problem(ingest_error, mapping, columns)
-    if ingest_error.code == "ambiguous_dates":
-        orders_map = {True: "date_day", False: "date_month"}
-
-        def _date_order() -> None:
-            chosen = st.session_state["inline_day_first"]
-            st.session_state[state.INGEST_OPTIONS] = dataclasses.replace(state.ingest_options(), day_first=chosen)
-
-        st.radio(t("date_order_inline"), list(orders_map), index=None, horizontal=True, key="inline_day_first",
-                 format_func=labels(list(orders_map), lambda v: t(orders_map[v])), on_change=_date_order)
-mapping_form.mapping_form(mapping, columns, marked=marked, guessed=guessed)
+# The problem (if any) and the form go here once the cleaning is done; the expanders below are drawn
+# first, so the browser renders them while the cleaning runs.
+form_slot = st.container()
 with st.expander(t("mapping_files")):
     left, right = st.columns(2)
     left.download_button(t("save_mapping"), mapping.to_json(), file_name="mapping.json", mime="application/json",
@@ -130,6 +110,32 @@ with st.expander(t("cleaning"), expanded=False):
                 non_product_codes=tuple(c.strip() for c in codes.split(",") if c.strip()),
             )
             st.rerun()
+
+# --- cleaning (cached), then the problem and the mapping form above the expanders --------------------
+try:
+    report = cached.ingest_report(*state.ingest_key(up))
+    status.update(label=t("balance", read=report.rows_read, used=report.rows_used, excluded=len(report.excluded)),
+                  state="complete")
+except DataError as exc:
+    ingest_error = exc
+    status.update(label=t("prepare_failed"), state="error")
+
+with form_slot:
+    marked: tuple[str, ...] = ()
+    if ingest_error is not None:
+        state.set_read_problem(up, "prepare")
+        marked = mapping_form.show_problem(ingest_error, mapping, columns)
+        if ingest_error.code == "ambiguous_dates":
+            inline_orders = {True: "date_day", False: "date_month"}
+
+            def _date_order() -> None:
+                chosen = st.session_state["inline_day_first"]
+                st.session_state[state.INGEST_OPTIONS] = dataclasses.replace(state.ingest_options(),
+                                                                             day_first=chosen)
+
+            st.radio(t("date_order_inline"), list(inline_orders), index=None, horizontal=True, key="inline_day_first",
+                     format_func=labels(list(inline_orders), lambda v: t(inline_orders[v])), on_change=_date_order)
+    mapping_form.mapping_form(mapping, columns, marked=marked, guessed=guessed)
 
 if ingest_error is not None:
     state.stop()

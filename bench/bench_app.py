@@ -296,6 +296,7 @@ def profile_data_page(data: bytes) -> None:
     digest, seconds = _common.timed(lambda: hashlib.sha256(data).hexdigest())
     print(f"  SHA-256 of the upload (state.set_upload): {seconds:.3f} s")
     st.cache_data.clear()
+    st.cache_resource.clear()  # the raw table and cleaned data set are held as resources (ui/cached.py)
     at = AppTest.from_file(str(_common.REPO / "app.py"), default_timeout=COLD_TIMEOUT)
     at.session_state[state.UPLOAD] = state.Upload(name=_common.ONLINE_RETAIL_NAME, data=data, digest=digest)
     at.switch_page(page_file("data.py"))
