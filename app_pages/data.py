@@ -36,12 +36,12 @@ if uploaded is None:
 # Not a `with` block: the reading options and the preview are sent while the cleaning runs, so the browser
 # draws them meanwhile; the cleaning runs before the mapping form, so its problems can be shown above it.
 read = state.read_options()
-sheets = cached.sheet_names(up.digest, up.data, up.name)
+sheets = cached.sheets_of(cached.DatasetKey(up.digest, up.data, up.name))
 raw, read_error, report, ingest_error = None, None, None, None
 started = time.perf_counter()
 status = st.status(t("reading", name=up.name), expanded=False)
 try:
-    raw = cached.read_raw(up.digest, up.data, up.name, read)
+    raw = cached.raw_table(state.raw_key(up))
     status.update(label=t("read_done", rows=len(raw.frame), seconds=time.perf_counter() - started))
 except DataError as exc:
     read_error = exc
@@ -73,7 +73,7 @@ columns = list(raw.frame.columns)
 st.subheader(t("mapping"))
 st.caption(t("mapping_help"))
 mapping_form.show_moves()
-proposal = cached.mapping_proposal(up.digest, up.data, up.name, read)
+proposal = cached.proposal(state.raw_key(up))
 guessed = mapping_form.show_proposal(proposal, confirmed=st.session_state.get(state.MAPPING) is not None)
 # The problem (if any) and the form go here once the cleaning is done; the expanders below are drawn
 # first, so the browser renders them while the cleaning runs.
@@ -113,7 +113,7 @@ with st.expander(t("cleaning"), expanded=False):
 
 # --- cleaning (cached), then the problem and the mapping form above the expanders --------------------
 try:
-    report = cached.ingest_report(*state.ingest_key(up))
+    report = cached.report(state.ingest_key(up))
     status.update(label=t("balance", read=report.rows_read, used=report.rows_used, excluded=len(report.excluded)),
                   state="complete")
 except DataError as exc:

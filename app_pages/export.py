@@ -13,7 +13,7 @@ from ui.fmt import localized_table_config
 from ui.i18n import labels, lang, t
 
 up, summary = state.require_data()
-key = cached.DatasetKey(*state.ingest_key(up))
+key = state.ingest_key(up)
 params = state.rfm_params()
 scheme = params.scheme
 as_of = state.as_of(summary["default_as_of"])

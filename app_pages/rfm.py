@@ -13,7 +13,7 @@ from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
 up, summary = state.require_data()
-key = cached.DatasetKey(*state.ingest_key(up))
+key = state.ingest_key(up)
 st.title(t("rfm_title"))
 
 # --- settings ----------------------------------------------------------------------------------

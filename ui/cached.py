@@ -219,38 +219,6 @@ def list_file(key: DatasetKey, as_of: date, params: rfm.RfmParams, request: expo
     return write(built_lists(key, as_of, params, request))
 
 
-# --- the former positional signatures (ui/state.py and app_pages/data.py still call these) ---------
-
-def read_raw(digest: str, data: bytes, name: str, read: ReadOptions) -> RawTable:
-    return raw_table(DatasetKey(digest, data, name, read))
-
-
-def sheet_names(digest: str, data: bytes, name: str) -> tuple[str, ...]:
-    return sheets_of(DatasetKey(digest, data, name))
-
-
-def mapping_proposal(digest: str, data: bytes, name: str, read: ReadOptions) -> MappingProposal:
-    return proposal(DatasetKey(digest, data, name, read))
-
-
-def suggested_mapping(digest: str, data: bytes, name: str, read: ReadOptions) -> ColumnMapping:
-    return proposed_mapping(DatasetKey(digest, data, name, read))
-
-
-def currency_guess(digest: str, data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping):
-    return currency_of(DatasetKey(digest, data, name, read, mapping))
-
-
-def ingest_report(digest: str, data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping,
-                  options: IngestOptions) -> IngestReport:
-    return report(DatasetKey(digest, data, name, read, mapping, options))
-
-
-def ingest_summary(digest: str, data: bytes, name: str, read: ReadOptions, mapping: ColumnMapping,
-                   options: IngestOptions) -> dict:
-    return facts(DatasetKey(digest, data, name, read, mapping, options))
-
-
 _CACHES = (raw_table, sheets_of, proposal, proposed_mapping, currency_of, prepared, customers, rfm_scores,
            built_lists, list_file)
 

@@ -220,7 +220,7 @@ def update_currency(up: Upload) -> None:
     """Use the currency detected in this file unless the user picked one for it (cached, cheap on reruns)."""
     if currency_source() == "user":
         return
-    guess = cached.currency_guess(up.digest, up.data, up.name, read_options(), mapping(up))
+    guess = cached.currency_of(raw_key(up).with_mapping(mapping(up)))
     if guess is not None and guess[0]:
         set_currency(guess[0], "detected")
         st.session_state[CURRENCY_EVIDENCE] = (guess[1], guess[2])  # en, zh: shown in the current language
@@ -238,12 +238,17 @@ def mapping(up: Upload) -> ColumnMapping:
     chosen = st.session_state.get(MAPPING)
     if chosen is not None:
         return chosen
-    return cached.suggested_mapping(up.digest, up.data, up.name, read_options())
+    return cached.proposed_mapping(raw_key(up))
 
 
-def ingest_key(up: Upload) -> tuple:
-    """Arguments that identify one cleaned data set (the upload's hash plus every setting)."""
-    return (up.digest, up.data, up.name, read_options(), mapping(up), ingest_options())
+def raw_key(up: Upload) -> cached.DatasetKey:
+    """The key of the upload as read (its hash and the reading options): reading and mapping proposals."""
+    return cached.DatasetKey(up.digest, up.data, up.name, read_options())
+
+
+def ingest_key(up: Upload) -> cached.DatasetKey:
+    """The key of one cleaned data set (the upload's hash plus every setting)."""
+    return dataclasses.replace(raw_key(up), mapping=mapping(up), options=ingest_options())
 
 
 def require_upload() -> Upload:
@@ -264,7 +269,7 @@ def require_data() -> tuple[Upload, dict]:
     up = require_upload()
     try:
         with st.spinner(t("reading", name=up.name)):
-            summary = cached.ingest_summary(*ingest_key(up))
+            summary = cached.facts(ingest_key(up))
     except DataError as exc:
         set_read_problem(up, "prepare")
         st.error(exc.text(lang()))

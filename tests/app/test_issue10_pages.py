@@ -288,7 +288,7 @@ PLATFORMS = APP_FIXTURES.parent / "platforms"
 
 def test_identity_column_is_named_next_to_the_mapping():
     at = upload(open_app(DATA), PLATFORMS / "taobao_orders.csv")
-    proposal = cached.mapping_proposal(*_raw_key(at))
+    proposal = cached.proposal(_raw_key(at))
     assert proposal.identity == "买家会员名"
     identity_note = next(n for n in proposal.notes if n.code == "note_identity_used")
     assert identity_note.text("en") in texts(at.info)
@@ -297,7 +297,7 @@ def test_identity_column_is_named_next_to_the_mapping():
 
 def test_fields_guessed_from_values_ask_to_be_confirmed():
     at = upload(open_app(DATA), PLATFORMS / "headers_unknown.csv")
-    proposal = cached.mapping_proposal(*_raw_key(at))
+    proposal = cached.proposal(_raw_key(at))
     assert proposal.inferred == ("customer_id", "order_id", "order_date", "amount")
     guessed = f" · :orange[{en('guessed')}]"
     assert at.selectbox(key="map_customer_id").label == f"Customer ID{guessed} *"
@@ -318,9 +318,9 @@ def test_name_and_address_identity_survives_the_form():
 
 
 def _raw_key(at):
-    """The arguments of ui.cached's per-file functions, for the session's file read with default options."""
+    """The cache key of the session's file read with default options."""
     up = at.session_state["upload"]
-    return up.digest, up.data, up.name, ReadOptions()
+    return cached.DatasetKey(up.digest, up.data, up.name, ReadOptions())
 
 
 def test_shopify_emails_as_customer_ids_are_masked_and_money_is_dollars():
