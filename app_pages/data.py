@@ -48,7 +48,7 @@ except DataError as exc:
     status.update(label=t("read_failed", name=up.name), state="error")
 
 st.markdown(f"##### {t('read_options')}")
-data_view.read_options_form(up, raw, sheets)
+data_view.read_options_form(raw, sheets)
 if read_error is not None:
     state.set_read_problem(up, "read")
     st.error(read_error.text(lang()))
@@ -156,7 +156,7 @@ for note in report.notes:
         (st.warning if note.level == "warning" else st.info)(note.text(lang()))
 
 st.markdown(f"#### {t('exclusions')}")
-if report.reason_counts().empty:
+if report.excluded.empty:
     st.success(t("nothing_excluded"))
 else:
     reasons = report.reason_table(lang()).rename(columns={"reason": t("reason"), "rows": t("rows")})

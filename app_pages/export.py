@@ -21,7 +21,8 @@ st.title(t("export_title"))
 
 with st.spinner(t("computing")):
     scored = cached.rfm_scores(key, as_of, params)
-present = [s for s in scheme.segments() if (scored["segment"] == s).any()]
+seen = set(scored["segment"].unique())
+present = [s for s in scheme.segments() if s in seen]
 segments = st.multiselect(t("export_segments"), present, default=present,
                           format_func=labels(present, lambda s: scheme.name(s, lang())))
 available = pipeline.rfm_list_columns(scored)

@@ -160,7 +160,7 @@ with st.expander(t("customer_table")):
             "last_order_date"]
     view_df = scored.assign(segment_name=scored["segment"].map(lambda s: scheme.name(s, lang())))[cols]
     # Customer ids that are e-mails or phones (a file whose buyer is known by them) follow the masking rule.
-    masked_ids = data_view.mask_identifier(view_df["customer_id"])
+    masked_ids = export.mask_identifier(view_df["customer_id"])
     if (masked_ids != view_df["customer_id"]).any() and not st.toggle(t("show_full_contacts"), key="customers_full"):
         view_df = view_df.assign(customer_id=masked_ids)
     st.dataframe(view_df, hide_index=True, width="stretch", column_config=table_config(cols, currency))

@@ -5,22 +5,18 @@ Display only: nothing here changes the data the analysis uses.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import phonenumbers
 import streamlit as st
 
 from crm_core import export
-from crm_core.export import _masking
 from crm_core.ingest import readers, values
-from crm_core.schema import DataError, IngestReport, RawTable, ReadOptions
+from crm_core.schema import IngestReport, RawTable, ReadOptions
 from ui import state
 from ui.i18n import labels, lang, t
 
 PREVIEW_ROWS = 8
 _DELIMITERS = {",": "sep_comma", ";": "sep_semicolon", "\t": "sep_tab", "|": "sep_pipe"}
-_PHONE_LIKE = re.compile(r"\+?[\d\s\-().]{8,}")
 # Default regions offered for phones written without a country code (IngestOptions.phone_region), shop
 # markets first; each has a "region_XX" text.
 PHONE_REGIONS = ("CN", "HK", "TW", "MO", "SG", "MY", "JP", "KR", "AU", "US", "CA", "GB", "DE", "FR")
@@ -43,7 +39,7 @@ def loaded_file_chip(up: state.Upload) -> None:
             st.rerun()
 
 
-def read_options_form(up: state.Upload, raw: RawTable | None, sheets: tuple[str, ...]) -> None:
+def read_options_form(raw: RawTable | None, sheets: tuple[str, ...]) -> None:
     """Sheet, header row, encoding and separator: always drawn, also when the read failed."""
     read = state.read_options()
     is_text = not sheets and (raw is None or raw.file_type == "csv")
@@ -83,20 +79,11 @@ def preview_frame(raw: RawTable, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
     return head.assign(**{c: values.clean_ids(head[c]).fillna("") for c in head.columns})
 
 
-def mask_identifier(s: pd.Series) -> pd.Series:
-    """E-mails and phone-like values masked by the export's rule; other ids (C00038) unchanged."""
-    text = s.astype("str")
-    emails = text.str.contains("@", regex=False, na=False)
-    phones = ~emails & text.str.fullmatch(_PHONE_LIKE, na=False)
-    masked = text.mask(emails, _masking.mask_email(text)).mask(phones, _masking.mask_phone(text))
-    return masked
-
-
 def duplicates_view(duplicates: pd.DataFrame, *, show_full: bool) -> pd.DataFrame:
     """The duplicates table with localized headers; phones and e-mails masked unless ``show_full``."""
     shown = duplicates.assign(matched_on=duplicates["matched_on"].map(lambda m: t(f"match_{m}")))
     if not show_full:
-        shown = shown.assign(**{c: mask_identifier(shown[c]) for c in ("customer_id", "merged_into", "key")
+        shown = shown.assign(**{c: export.mask_identifier(shown[c]) for c in ("customer_id", "merged_into", "key")
                                 if c in shown.columns})
     return shown.rename(columns={c: t(f"dup_{c}") for c in ("merged_into", "matched_on", "key", "group_size")}
                         | {"customer_id": t("dup_customer")})
@@ -139,10 +126,3 @@ def phone_region_picker(container, current: str) -> str:
                                help=t("phone_region_help"), key="phone_region")
 
 
-def safe_download_data(build):
-    """``build()`` now, or None with the message shown when the file cannot be built (a DataError)."""
-    try:
-        return build()
-    except DataError as exc:
-        st.error(exc.text(lang()))
-        return None

@@ -49,7 +49,6 @@ CURRENCY_EVIDENCE = "currency_evidence"
 _SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 # The demo file in the session's language: English headers and values for English, Chinese ones for Chinese.
 SAMPLE_FILES = {"en": _SAMPLES / "orders_en.xlsx", "zh": _SAMPLES / "orders_zh.csv"}
-SAMPLE_FILE = SAMPLE_FILES["zh"]
 CURRENCIES = ("¥", "$", "€", "£")
 # The currency picked when a file shows none, by the interface's language (the user is asked to confirm it).
 DEFAULT_CURRENCY = {"en": "$", "zh": "¥"}

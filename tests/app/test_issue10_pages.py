@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from app_helpers import APP_FIXTURES, READER_FIXTURES, en, frame_with, metrics, open_app, rerun, texts, widget, zh
 
-from crm_core import customers, pipeline
+from crm_core import customers, export, pipeline
 from crm_core.ingest import readers
 from crm_core.schema import DataError, ReadOptions
 from crm_core.segment import rfm
@@ -125,7 +125,7 @@ def test_identifiers_that_are_contacts_are_masked():
     import pandas as pd
 
     ids = pd.Series(["zhang.san@example.com", "13812345678", "C00038", None], dtype="str")
-    assert list(data_view.mask_identifier(ids).fillna("-")) == ["z***@example.com", "138****5678", "C00038", "-"]
+    assert list(export.mask_identifier(ids).fillna("-")) == ["z***@example.com", "138****5678", "C00038", "-"]
 
 
 def test_excluded_rows_download_has_reasons_in_words(sample_loaded):
