@@ -60,19 +60,13 @@ def _how_to_write_a_mapping(args: argparse.Namespace | None) -> dict[str, str]:
     return {"command": command, "mapping_file": _quoted(str(Path(out).with_suffix(".mapping.json")))}
 
 
-def _listed(names) -> Localized:
-    """Names a user types as they are (field names, currency codes), joined in each language's way."""
-    names = [str(n) for n in names]
-    return Localized(en=", ".join(names), zh="、".join(names))
-
-
 def _quoted(text: str) -> str:
     return f'"{text}"' if (" " in text and not text.startswith("python")) else text
 
 
 def _error_text(exc: DataError, lang: str, args: argparse.Namespace | None = None) -> str:
     automap = args is not None and getattr(args, "mapping", None) is None
-    extra = {**_how_to_write_a_mapping(args), "codes": _listed(("CNY", "USD", "EUR", "GBP")),
+    extra = {**_how_to_write_a_mapping(args), "codes": Localized.listing(("CNY", "USD", "EUR", "GBP")),
              "example": '{"customer_id": "Customer", "order_date": "Date", "amount": "Amount"}'}
     return say(exc.code, lang, automap=automap, **{**extra, **exc.params})
 
@@ -125,8 +119,8 @@ def read_mapping(path: str) -> ColumnMapping:
     if isinstance(columns, dict):
         unknown = [str(name) for name in columns if name not in FIELD_BY_NAME]
         if unknown:
-            raise DataError("cli_mapping_unknown_fields", path=path, fields=_listed(unknown),
-                            known=_listed(FIELD_BY_NAME))
+            raise DataError("cli_mapping_unknown_fields", path=path, fields=Localized.listing(unknown),
+                            known=Localized.listing(FIELD_BY_NAME))
     else:
         raise DataError("cli_mapping_not_object", path=path)
     return ColumnMapping.from_json(data)
@@ -250,7 +244,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from crm_core.sample.generator import write_sample_files
 
     for path in write_sample_files(Path(args.directory)):
-        print(f"Wrote {path}")
+        print(render("cli_wrote", getattr(args, "lang", "en"), path=path))
     return 0
 
 

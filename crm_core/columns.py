@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from crm_core.schema import FIELDS
 
-__all__ = ["Column", "KINDS", "REGISTRY", "column", "excel_format", "label", "names_of_kind"]
+__all__ = ["Column", "KINDS", "REGISTRY", "column", "excel_format", "label"]
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,3 @@ def excel_format(name: str) -> str | None:
     """Excel number format of canonical column ``name`` (None: unknown, or a kind written as is)."""
     entry = REGISTRY.get(name)
     return None if entry is None else entry.excel_format
-
-
-def names_of_kind(*kinds: str) -> tuple[str, ...]:
-    """Canonical names whose kind is one of ``kinds``, in registry order."""
-    return tuple(name for name, entry in REGISTRY.items() if entry.kind in kinds)

@@ -27,6 +27,12 @@ class Localized:
     def __str__(self) -> str:
         return self.en
 
+    @classmethod
+    def listing(cls, names: object) -> Localized:
+        """Names (columns, sheets, fields) as a list in each language's way: ``"a, b"`` / ``"a、b"``."""
+        names = [str(n) for n in names]
+        return cls(en=", ".join(names), zh="、".join(names))
+
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- file level errors (DataError codes) ---
@@ -133,7 +139,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该客户在文件中没有购买记录的退货",
     },
     "reason_malformed_line": {"en": "line with the wrong number of fields", "zh": "字段数不正确的行"},
-    "reason_future_date": {"en": "dated far after the rest of the file", "zh": "日期远晚于文件中的其他行"},
     # --- notes (soft problems, shown as warnings) ---
     "note_encoding": {"en": "Read as text in {encoding}, separated by {delimiter}.", "zh": "已按文本读取，编码为{encoding}，分隔符为{delimiter}。"},
     "note_header_row": {"en": "The header is on row {row}; {skipped} title row(s) above it were skipped.", "zh": "表头在第 {row} 行，已跳过上方 {skipped} 行标题。"},

@@ -62,7 +62,6 @@ ORDER_COLUMNS = (
 ORDER_LEVEL_FIELDS = (
     "customer_id", "order_date", "order_time", "status", "channel", "refund_amount", "amount",
 ) + CUSTOMER_FIELDS
-CANCELLATION = rules.CANCELLATION
 
 # Precedence: the first reason that applies to a row is the one reported.
 REASON_ORDER = (

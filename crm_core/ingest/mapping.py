@@ -105,8 +105,7 @@ def join_columns(columns: Iterable[str]) -> Localized:
     >>> join_columns(["订单金额", "结算金额"]).zh
     '订单金额、结算金额'
     """
-    names = list(columns)
-    return Localized(en=", ".join(names), zh="、".join(names))
+    return Localized.listing(columns)
 
 
 def label(field: str) -> Localized:

@@ -243,7 +243,7 @@ def _read_workbook_upload(data: bytes, filename: str, kind: FileType, options: R
     if not sheets:
         raise DataError("empty_file", name=name)
     if options.sheet is not None and options.sheet not in sheets:
-        raise DataError("no_sheet", name=name, sheet=options.sheet, sheets=_listed(sheets))
+        raise DataError("no_sheet", name=name, sheet=options.sheet, sheets=Localized.listing(sheets))
     chosen: list[Note] = []
     if options.sheet is not None or len(sheets) == 1:
         sheet = options.sheet if options.sheet is not None else sheets[0]
@@ -251,7 +251,7 @@ def _read_workbook_upload(data: bytes, filename: str, kind: FileType, options: R
     else:
         sheet, cells = _read_excel.pick_sheet(data, kind, sheets, name=name, header_score=_header_score(options),
                                               head_rows=HEADER_SEARCH_ROWS + 10)
-        others = _listed([other for other in sheets if other != sheet])
+        others = Localized.listing([other for other in sheets if other != sheet])
         chosen.append(Note.of("note_sheet_chosen", sheet=sheet, others=others))
     try:
         header_index, frame, notes = _sheet_table(cells, options, name=name)
@@ -292,10 +292,6 @@ def _header_score(options: ReadOptions) -> Callable[[list[list[str | None]]], tu
         return header_index, sum(normalize_header(cell) in known for cell in header if cell and cell.strip())
 
     return score
-
-
-def _listed(names: Sequence[str]) -> Localized:
-    return Localized(en=", ".join(names), zh="、".join(names))
 
 
 def _header_index(options: ReadOptions, head: Sequence[Sequence[str | None]]) -> int:
