@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import cached, state
+from ui import analysis_box, cached, state
 from ui.i18n import LANG_KEY, LANGS, browser_default_lang, t
 
 st.set_page_config(page_title="Analytical CRM", page_icon="📊", layout="wide")
@@ -33,6 +33,8 @@ with st.sidebar:
         cached.clear_all()
         st.toast(t("cleared"))
         st.rerun()
+    # Drawn after the page (below), so "Save analysis" holds the choices the page just made.
+    analysis_slot = st.container()
     st.caption(t("privacy_note"))
 
 
@@ -62,10 +64,16 @@ def show_data_status(slot) -> None:
         slot.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
 
 
+def after_page() -> None:
+    """The sidebar parts that show what the page did: the data status, the saved-analysis box."""
+    show_data_status(status_slot)
+    analysis_box.show(analysis_slot)
+
+
 status_slot = status_box.empty()
 show_data_status(status_slot)
-# A page that stops early (st.stop) skips the redraw below; ui.state.stop() calls this first.
-st.session_state[state.STATUS_HOOK] = lambda: show_data_status(status_slot)
+# A page that stops early (st.stop) skips the call below; ui.state.stop() calls this first.
+st.session_state[state.STATUS_HOOK] = after_page
 navigation.run()
-# Again after the page, which may just have computed the counts (skipped when a page guard stopped the run).
-show_data_status(status_slot)
+# After the page, which may just have computed the counts (skipped when a page guard stopped the run).
+after_page()

@@ -16,10 +16,11 @@ st.title(t("data_title"))
 current = state.upload()
 chip_slot = st.container()  # the file in use, above the uploader that would replace it
 uploaded = st.file_uploader(t("uploader_replace") if current is not None else t("uploader"),
-                            type=["csv", "txt", "tsv", "xlsx", "xls"], help=t("uploader_help"),
-                            key=state.uploader_key(), on_change=state.on_uploader_change)
-if uploaded is not None and (current is None or current.file_id != uploaded.file_id):
-    state.set_upload(uploaded.name, uploaded.getvalue(), file_id=uploaded.file_id)  # no callback (tests, old clients)
+                            type=["csv", "txt", "tsv", "xlsx", "xls"], help=t("uploader_many_help"),
+                            key=state.uploader_key(), on_change=state.on_uploader_change,
+                            accept_multiple_files=True)
+if uploaded:
+    state.take_uploaded(uploaded)  # no callback (tests, old clients)
 up = state.upload()
 if up is None:
     st.info(t("upload_first"))
@@ -27,7 +28,7 @@ if up is None:
         state.load_sample()
         st.rerun()
     state.stop()
-if uploaded is None:
+if not uploaded:
     # Back on the page (or the sample): the uploader shows no file, so say which one is in use.
     with chip_slot:
         data_view.loaded_file_chip(up)
@@ -174,6 +175,8 @@ else:
     show_full = st.toggle(t("show_full_contacts"), value=False, key="dups_full")
     dups = data_view.duplicates_view(report.duplicates, show_full=show_full)
     st.dataframe(dups, hide_index=True, height=fit_height(len(dups), limit=10))
+
+data_view.customer_file_section()
 
 st.success(t("ready"))
 st.page_link("app_pages/rfm.py", label=t("go_rfm"), icon="🎯")

@@ -8,7 +8,7 @@ import streamlit as st
 from crm_core import export
 from crm_core.schema import DataError
 from crm_core.segment import rfm
-from ui import cached, charts, data_view, state
+from ui import cached, charts, data_view, scope_form, state
 from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
@@ -40,7 +40,12 @@ st.session_state["scheme_base"] = scheme_key
 edited_schemes = st.session_state.setdefault("edited_schemes", {})
 scheme = edited_schemes.get(scheme_key, rfm.SCHEMES[scheme_key])
 
-table, rows_after = cached.customers(key, as_of)
+scope = scope_form.scope_form(key, as_of, summary["first_date"])
+try:
+    table, rows_after, scope_notes = cached.customers(key, as_of, scope)
+except DataError as exc:
+    st.error(exc.text(lang()))
+    state.stop()
 thresholds = params.thresholds
 if method == "threshold":
     st.markdown(f"##### {t('thresholds')}")
@@ -108,10 +113,12 @@ st.session_state[state.RFM_PARAMS] = params
 
 # --- results -----------------------------------------------------------------------------------
 with st.spinner(t("computing")):
-    scored = cached.rfm_scores(key, as_of, params)
+    scored = cached.rfm_scores(key, as_of, params, scope)
 state.set_scored_count(up, as_of, len(scored))
 if rows_after:
     st.warning(t("future_rows", rows=rows_after))
+for note in scope_notes:
+    (st.warning if note.level == "warning" else st.caption)(note.text(lang()))
 relative = rfm.relative_scores_note(table, params)
 if relative is not None:
     st.info(relative.text(lang()))

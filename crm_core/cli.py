@@ -1,9 +1,11 @@
 """Command line: the app's analyses for batch use and monthly automation.
 
-    python -m crm_core rfm orders.csv --out rfm.xlsx|rfm.csv [--sheet NAME] [--as-of 2025-12-31]
-                                      [--mapping mapping.json] [--scheme 11|4] [--lang en|zh]
-                                      [--currency ¥|$|€|£|CNY|USD|EUR|GBP]
-    python -m crm_core ingest orders.csv --out clean.xlsx     # clean lines + excluded rows with reasons
+    python -m crm_core rfm orders.csv [more.csv …] --out rfm.xlsx|rfm.csv [--settings analysis.json]
+                           [--customers customers.csv] [--as-of 2025-12-31] [--from 2025-01-01 | --months 12]
+                           [--channel X …] [--category X …] [--city X …] [--sheet NAME]
+                           [--mapping mapping.json] [--scheme 11|4] [--lang en|zh]
+                           [--currency ¥|$|€|£|CNY|USD|EUR|GBP]
+    python -m crm_core ingest orders.csv [more.csv …] --out clean.xlsx  # clean lines + excluded rows with reasons
     python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
 
@@ -15,6 +17,12 @@ the file is cleaned, so when cleaning stops the user sees why a column was passe
 writes the proposed mapping (``x.mapping.json``) before cleaning, for the user to edit and pass back with
 ``--mapping``.  The currency sign is read from the file (:func:`crm_core.pipeline.detect_currency`) unless
 ``--currency`` sets it.
+
+``--settings`` takes the analysis the app saved ("Save analysis", :mod:`crm_core.settings`): reading options,
+mappings, cleaning, analysis date, window, filters, scoring, segment map and list options; an option given on
+the command line wins over the file.  With those settings the workbook is the app's, cell for cell (only the
+"Generated" time differs).  Several INPUTs are combined (:func:`crm_core.pipeline.read_many`): a line found in
+more than one file is counted once.
 """
 
 from __future__ import annotations
@@ -25,13 +33,14 @@ import math
 import sys
 import unicodedata
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from crm_core import export, pipeline
 from crm_core.messages import MESSAGES, Localized, render
 from crm_core.schema import FIELD_BY_NAME, ColumnMapping, DataError, IngestOptions, Note, ReadOptions
 from crm_core.segment import rfm
+from crm_core.settings import AnalysisSettings, ListSettings, Scope
 
 OUT_SUFFIXES = (".xlsx", ".csv")
 # --currency: the four signs the reasons text knows, or their ISO codes (a full-width ￥ is the yen sign).
@@ -52,7 +61,8 @@ def say(code: str, lang: str, *, automap: bool = False, **params: object) -> str
 
 def _how_to_write_a_mapping(args: argparse.Namespace | None) -> dict[str, str]:
     """``command`` and ``mapping_file`` of the ``*_automap_cli`` messages: the ingest run that writes the mapping."""
-    source = getattr(args, "input", None) or "orders.csv"
+    inputs = getattr(args, "input", None) or ["orders.csv"]
+    source = inputs[0] if isinstance(inputs, list) else inputs
     out = getattr(args, "out", None)
     if getattr(args, "command", None) != "ingest" or Path(out or "").suffix.lower() not in OUT_SUFFIXES:
         out = str(Path(source).with_name(f"{Path(source).stem}.clean.xlsx"))
@@ -75,13 +85,13 @@ def _note_text(note: Note, lang: str) -> str:
     return say(note.code, lang, **dict(note.params))
 
 
-def _parse_date(text: str | None) -> date | None:
+def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
     if text is None:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise DataError("bad_date_option", option="--as-of", value=text) from None
+        raise DataError("bad_date_option", option=option, value=text) from None
 
 
 def _check_out(path: str) -> Path:
@@ -130,22 +140,81 @@ def _say_note(note: Note, lang: str) -> None:
     print(f"  * {_note_text(note, lang)}", file=sys.stderr)
 
 
-def _load(args: argparse.Namespace, before_clean: Callable[[ColumnMapping], None] | None = None) -> pipeline.Loaded:
-    """Read, map (the proposal unless ``--mapping``), print the notes so far, then clean.
+def _given(value: object, saved: object) -> object:
+    """A command-line option when given (not None), else the saved analysis's value."""
+    return saved if value is None else value
+
+
+def _settings(args: argparse.Namespace) -> AnalysisSettings:
+    """The saved analysis (``--settings``) with every option given on the command line applied on top.
+
+    Options are checked here, before any large file is read.
+    """
+    saved = AnalysisSettings()
+    if getattr(args, "settings", None):
+        path = Path(args.settings)
+        saved = AnalysisSettings.from_json(path.read_bytes(), source=str(path))
+    if args.lang is None:
+        args.lang = saved.lang
+    day_first = {None: saved.cleaning.day_first, "auto": None, "day": True, "month": False}[args.date_order]
+    cleaning = IngestOptions(
+        returns=_given(args.returns, saved.cleaning.returns), day_first=day_first,
+        merge_duplicates=bool(_given(args.merge_duplicates, saved.cleaning.merge_duplicates)),
+        phone_region=saved.cleaning.phone_region, non_product_codes=saved.cleaning.non_product_codes,
+        excluded_statuses=saved.cleaning.excluded_statuses,
+    )
+    read = ReadOptions(sheet=_given(args.sheet, saved.read.sheet), header_row=saved.read.header_row,
+                       encoding=saved.read.encoding, delimiter=saved.read.delimiter)
+    mapping = read_mapping(args.mapping) if args.mapping else saved.mapping
+    settings = AnalysisSettings(read=read, mapping=mapping, customers_mapping=saved.customers_mapping,
+                                cleaning=cleaning, as_of=saved.as_of, scope=saved.scope, rfm=saved.rfm,
+                                scheme_base=saved.scheme_base, lists=saved.lists, currency=saved.currency,
+                                lang=args.lang)
+    if args.command != "rfm":
+        return settings
+    scope = saved.scope
+    start = _parse_date(args.start, "--from")
+    if start is not None or args.months is not None:
+        scope = Scope(start=start, months=args.months, channels=scope.channels, categories=scope.categories,
+                      cities=scope.cities)
+    scope = Scope(start=scope.start, months=scope.months, channels=tuple(args.channel or scope.channels),
+                  categories=tuple(args.category or scope.categories), cities=tuple(args.city or scope.cities))
+    params, base = saved.rfm, saved.scheme_base
+    if args.scheme is not None:  # a standard map chosen by name replaces the saved (maybe edited) one
+        params, base = rfm.RfmParams(method=params.method, thresholds=params.thresholds,
+                                     frequency_basis=params.frequency_basis, scheme=rfm.SCHEMES[args.scheme]), args.scheme
+    if args.frequency_basis is not None:
+        params = rfm.RfmParams(method=params.method, thresholds=params.thresholds,
+                               frequency_basis=args.frequency_basis, scheme=params.scheme)
+    lists = saved.lists
+    lists = ListSettings(
+        segments=lists.segments, columns=lists.columns,
+        include_contact=bool(_given(args.include_contact, lists.include_contact)),
+        mask_personal=False if args.no_mask else lists.mask_personal,
+        include_opted_out=bool(_given(args.include_opted_out, lists.include_opted_out)), format=lists.format,
+    )
+    return AnalysisSettings(
+        read=read, mapping=mapping, customers_mapping=settings.customers_mapping, cleaning=cleaning,
+        as_of=_given(_parse_date(args.as_of), saved.as_of), scope=scope, rfm=params, scheme_base=base, lists=lists,
+        currency=_given(_check_currency(args.currency), saved.currency), lang=args.lang,
+    )
+
+
+def _load(args: argparse.Namespace, settings: AnalysisSettings,
+          before_clean: Callable[[ColumnMapping], None] | None = None) -> pipeline.Loaded:
+    """Read (several files combined), map (the saved or given mapping, else the proposal), print the notes
+    so far, then clean, then join the customer file (``--customers``) when given.
 
     The notes come first so that an error from cleaning follows the notes that explain it (a column
     passed over as the amount because its values are text, a phone column passed over because masked).
     ``before_clean`` gets the mapping before cleaning (``ingest`` writes it to disk there).
     """
-    path = Path(args.input)
-    data = path.read_bytes()
-    mapping = read_mapping(args.mapping) if args.mapping else None
-    day_first = {"auto": None, "day": True, "month": False}[args.date_order]
-    options = IngestOptions(returns=args.returns, day_first=day_first, merge_duplicates=args.merge_duplicates)
-    raw = pipeline.read(data, path.name, ReadOptions(sheet=args.sheet))
+    files = [(Path(name).name, Path(name).read_bytes()) for name in args.input]
+    args.sources = tuple((name, pipeline.digest(data)) for name, data in files)
+    raw = pipeline.read_many(files, settings.read)
     if args.sheet is not None and raw.file_type == "csv":
         _say_note(Note.of("cli_sheet_ignored", sheet=args.sheet), args.lang)
-    proposal = None
+    mapping, proposal = settings.mapping, None
     if mapping is None:
         proposal = pipeline.propose(raw)
         mapping = proposal.mapping
@@ -154,7 +223,15 @@ def _load(args: argparse.Namespace, before_clean: Callable[[ColumnMapping], None
         _say_note(note, args.lang)
     if before_clean is not None:
         before_clean(mapping)
-    loaded = pipeline.clean(raw, mapping, options, proposal=proposal)
+    loaded = pipeline.clean(raw, mapping, settings.cleaning, proposal=proposal)
+    customers_file = getattr(args, "customers", None)
+    args.customers_source = None
+    if customers_file:
+        path = Path(customers_file)
+        data = path.read_bytes()
+        args.customers_source = (path.name, pipeline.digest(data))
+        loaded = pipeline.join_customer_file(loaded, data, path.name, mapping=settings.customers_mapping,
+                                             options=settings.cleaning)
     _print_report(loaded, args.lang, shown=shown)
     return loaded
 
@@ -184,31 +261,35 @@ def _currency(args: argparse.Namespace, loaded: pipeline.Loaded) -> str:
 
 
 def cmd_rfm(args: argparse.Namespace) -> int:
-    # Options are checked before reading a large file.
-    as_of = _parse_date(args.as_of)
     out = _check_out(args.out)
-    args.currency = _check_currency(args.currency)
-    loaded = _load(args)
+    settings = _settings(args)  # options are checked before reading a large file
+    args.currency = settings.currency
+    loaded = _load(args, settings)
     currency = _currency(args, loaded)
-    scheme = rfm.SCHEMES[args.scheme]
-    params = rfm.RfmParams(scheme=scheme, frequency_basis=args.frequency_basis)
-    scored = pipeline.rfm_scores(loaded.result, as_of=as_of, params=params)
+    result = loaded.result
+    as_of = settings.as_of or pipeline.default_as_of(result.orders)
+    params = settings.rfm
+    if params.method == "threshold" and params.thresholds is None:
+        params = rfm.RfmParams(frequency_basis=params.frequency_basis, scheme=params.scheme)
+    scored = pipeline.rfm_scores(result, as_of=as_of, params=params, scope=settings.scope)
+    for note in pipeline.in_scope(result, settings.scope, as_of=as_of).report.notes[len(result.report.notes):]:
+        _say_note(note, args.lang)
     relative = rfm.relative_scores_note(scored, params)  # identical customers: the scores say little
     if relative is not None:
         _say_note(relative, args.lang)
-    options = export.ListOptions(
-        include_contact=args.include_contact, mask_personal=not args.no_mask,
-        include_opted_out=args.include_opted_out, lang=args.lang,
-    )
-    built = pipeline.build_lists(scored, export.ListRequest(scheme, options=options, currency=currency))
-    write = pipeline.to_csv if out.suffix.lower() == ".csv" else pipeline.to_workbook
-    out.write_bytes(write(built))
-    summary = rfm.segment_summary(scored, scheme, lang=args.lang)
-    for row in summary.itertuples():
+    request = pipeline.list_request(settings, params=params, lang=args.lang, currency=currency)
+    built = pipeline.build_lists(scored, request)
+    provenance = pipeline.provenance(built, sources=args.sources, result=result, scored=scored, as_of=as_of,
+                                     scope=settings.scope, params=params, scheme_base=settings.scheme_base,
+                                     customers_file=args.customers_source, generated_at=datetime.now())
+    csv = out.suffix.lower() == ".csv"
+    out.write_bytes(pipeline.to_csv(built) if csv else pipeline.to_workbook(built, provenance))
+    for row in rfm.segment_summary(scored, params.scheme, lang=args.lang).itertuples():
         share = float(row.revenue_share)
         code = "cli_segment_no_share" if math.isnan(share) else "cli_segment"
         print(render(code, args.lang, segment=row.name, customers=row.customers, share=share))
     print(render("cli_wrote_customers", args.lang, path=args.out, customers=len(scored)))
+    print(render("cli_list_id", args.lang, list_id=provenance.list_id))
     return 0
 
 
@@ -226,7 +307,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         mapping_path.write_text(mapping.to_json(), encoding="utf-8")
         print(render("cli_wrote", args.lang, path=mapping_path))
 
-    loaded = _load(args, before_clean=write_mapping)
+    loaded = _load(args, _settings(args), before_clean=write_mapping)
     excluded = export.excluded_rows_table(loaded.result.report, args.lang)  # reasons in words, not codes
     written = [out]
     if out.suffix.lower() == ".csv":
@@ -252,29 +333,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crm_core", description="Analytical CRM from the command line.")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    # Defaults are None where a saved analysis (--settings) may give the value: an option given wins over it.
     def add_input(p: argparse.ArgumentParser) -> None:
-        p.add_argument("input", help="orders file: CSV or Excel")
+        p.add_argument("input", nargs="+", help="orders file(s): CSV or Excel; several monthly exports are combined "
+                                                "(a line found in more than one file counts once)")
         p.add_argument("--out", required=True, help="output file: .xlsx or .csv")
+        p.add_argument("--settings", help="analysis saved from the app (Save analysis): every choice at once")
+        p.add_argument("--customers", help="customer file to join: id, name, phone, email, consent, city, signup")
         p.add_argument("--sheet", help="Excel sheet name (default: the one holding the orders; ignored for CSV)")
         p.add_argument("--mapping", help="column mapping JSON saved from the app")
-        p.add_argument("--returns", choices=("net", "ignore"), default="net")
-        p.add_argument("--date-order", choices=("auto", "day", "month"), default="auto",
-                       help="for dates like 05/01/2024: day first or month first")
-        p.add_argument("--merge-duplicates", action="store_true", help="merge ids sharing a phone or email")
-        p.add_argument("--lang", choices=("en", "zh"), default="en")
+        p.add_argument("--returns", choices=("net", "ignore"), default=None, help="default: net")
+        p.add_argument("--date-order", choices=("auto", "day", "month"), default=None,
+                       help="for dates like 05/01/2024: day first or month first (default: auto)")
+        p.add_argument("--merge-duplicates", action="store_true", default=None,
+                       help="merge ids sharing a phone or email")
+        p.add_argument("--lang", choices=("en", "zh"), default=None, help="default: en, or the saved analysis's")
 
     p_rfm = sub.add_parser("rfm", help="RFM scores and segments -> Excel workbook (summary + one sheet per segment), "
                            "or one CSV of every list with --out x.csv")
     add_input(p_rfm)
     p_rfm.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: day after the last order)")
-    p_rfm.add_argument("--scheme", choices=tuple(rfm.SCHEMES), default="11")
-    p_rfm.add_argument("--frequency-basis", choices=("orders", "per_year"), default="orders")
-    p_rfm.add_argument("--include-contact", action="store_true", help="add name/phone/email columns")
+    window = p_rfm.add_mutually_exclusive_group()
+    window.add_argument("--from", dest="start", help="first day counted, YYYY-MM-DD (default: all history)")
+    window.add_argument("--months", type=int, help="count only the last N months before the analysis date")
+    p_rfm.add_argument("--channel", action="append", help="only lines of this channel/store (repeat for several)")
+    p_rfm.add_argument("--category", action="append", help="only lines of this category (repeat for several)")
+    p_rfm.add_argument("--city", action="append", help="only customers of this city (repeat for several)")
+    p_rfm.add_argument("--scheme", choices=tuple(rfm.SCHEMES), default=None, help="default: 11")
+    p_rfm.add_argument("--frequency-basis", choices=("orders", "per_year"), default=None, help="default: orders")
+    p_rfm.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
     p_rfm.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
     p_rfm.add_argument("--currency", default=None,
                        help="currency sign used in the reasons text: ¥ $ € £ or CNY USD EUR GBP "
                             "(default: read from the file)")
-    p_rfm.add_argument("--include-opted-out", action="store_true", help="keep customers who opted out")
+    p_rfm.add_argument("--include-opted-out", action="store_true", default=None,
+                       help="keep customers who opted out")
     p_rfm.set_defaults(func=cmd_rfm)
 
     p_ingest = sub.add_parser("ingest", help="clean order lines and the excluded rows with reasons")
@@ -289,19 +382,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    lang = getattr(args, "lang", "en")
 
     def fail(message: str) -> int:
-        print(render("cli_error", lang, message=message), file=sys.stderr)
+        print(render("cli_error", getattr(args, "lang", None) or "en", message=message), file=sys.stderr)
         return 2
 
     try:
         return args.func(args)
     except DataError as exc:
-        return fail(_error_text(exc, lang, args))
+        return fail(_error_text(exc, getattr(args, "lang", None) or "en", args))
     except FileNotFoundError as exc:
-        return fail(render("cli_file_not_found", lang, path=exc.filename))
+        return fail(render("cli_file_not_found", args.lang or "en", path=exc.filename))
     except OSError as exc:  # a folder instead of a file, no permission...
-        return fail(render("cli_cannot_access", lang, path=exc.filename, reason=exc.strerror))
+        return fail(render("cli_cannot_access", args.lang or "en", path=exc.filename, reason=exc.strerror))
     except ValueError as exc:  # an expected bad input without its own message (UnicodeError included)
-        return fail(render("cli_bad_input", lang, detail=str(exc) or type(exc).__name__))
+        return fail(render("cli_bad_input", args.lang or "en", detail=str(exc) or type(exc).__name__))

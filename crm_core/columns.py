@@ -120,6 +120,7 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     # --- excluded rows (crm_core.export.excluded_rows_table) ---
     ("excluded_reason", "Why excluded", "排除原因", "text"),
     ("row", "Row in file", "文件中的行号", "count"),
+    ("source_file", "File", "文件", "text"),  # which file a row came from, when several were combined
     ("detail", "Detail", "详情", "text"),
 )
 

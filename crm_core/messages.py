@@ -139,6 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该客户在文件中没有购买记录的退货",
     },
     "reason_malformed_line": {"en": "line with the wrong number of fields", "zh": "字段数不正确的行"},
+    "reason_overlap": {"en": "line already in an earlier file (counted once)", "zh": "与之前文件中的行相同（只计一次）"},
     # --- notes (soft problems, shown as warnings) ---
     "note_encoding": {"en": "Read as text in {encoding}, separated by {delimiter}.", "zh": "已按文本读取，编码为{encoding}，分隔符为{delimiter}。"},
     "note_header_row": {"en": "The header is on row {row}; {skipped} title row(s) above it were skipped.", "zh": "表头在第 {row} 行，已跳过上方 {skipped} 行标题。"},
@@ -175,6 +176,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "note_duplicates_merged": {"en": "{ids:,} customer ids were merged into {groups:,} customers.", "zh": "已将 {ids:,} 个客户编号合并为 {groups:,} 位客户。"},
     "note_bad_lines": {"en": "{rows:,} lines had the wrong number of fields and were set aside.", "zh": "{rows:,} 行字段数不正确，已单独列出。"},
+    # --- several files combined (crm_core.ingest.combine) ---
+    "files_differ": {
+        "en": "{name} does not have the same columns as {first} (missing: {missing}; extra: {extra}). Export every month with the same columns, or load the files one at a time.",
+        "zh": "{name} 的列与 {first} 不同（缺少：{missing}；多出：{extra}）。请按相同的列导出每个月的数据，或逐个载入这些文件。",
+    },
+    "note_overlap": {
+        "en": "{rows:,} lines were in more than one file ({files}); each was counted once.",
+        "zh": "{rows:,} 行同时出现在多个文件中（{files}），每行只计一次。",
+    },
+    "note_in_file": {"en": "{files}: {text}", "zh": "{files}：{text}"},
     "note_formula_no_value": {
         "en": "{cells:,} formula cells have no saved value. Open the file in Excel, save it, and upload again.",
         "zh": "{cells:,} 个公式单元格没有保存计算结果。请用 Excel 打开并保存后重新上传。",
@@ -331,6 +342,65 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_reason_line": {"en": "  - {reason}: {rows:,}", "zh": "  - {reason}：{rows:,} 行"},
     "cli_segment_no_share": {"en": "{segment}: {customers:,} customers", "zh": "{segment}：{customers:,} 位客户"},
     "cli_wrote": {"en": "Wrote {path}", "zh": "已写入 {path}"},
+    "cli_list_id": {"en": "List ID: {list_id}", "zh": "清单编号：{list_id}"},
+    "cli_settings_read": {"en": "Settings from {path}", "zh": "分析设置来自 {path}"},
+    # --- analysis window and filters (crm_core.pipeline.in_scope) ---
+    "note_window": {
+        "en": "{rows:,} order lines dated before {start} are outside the analysis window and not counted.",
+        "zh": "有 {rows:,} 行订单早于 {start}，不在分析期间内，未计入。",
+    },
+    "note_filtered": {
+        "en": "{rows:,} order lines are outside the filters ({filters}) and not counted.",
+        "zh": "有 {rows:,} 行订单不符合筛选条件（{filters}），未计入。",
+    },
+    "note_filter_unmatched": {
+        "en": "The filter {field} = \"{value}\" matches nothing in this data: check its spelling, or whether it was "
+              "renamed since the analysis was saved.",
+        "zh": "筛选条件 {field} =“{value}”在本数据中没有匹配：请检查拼写，或保存分析后它是否已改名。",
+    },
+    "filter_matches_nothing": {
+        "en": "The {field} filter ({values}) matches no order line. Values in this data, most frequent first: "
+              "{present}. Pick one of them, or remove the filter.",
+        "zh": "{field}筛选（{values}）没有匹配任何订单行。本数据中的取值（按出现次数排序）：{present}。请从中选择，或去掉该筛选。",
+    },
+    "filter_needs_column": {
+        "en": "A filter on {field} needs a {field} column: map it on the Data page (or in the mapping file), or "
+              "remove that filter.",
+        "zh": "按{field}筛选需要{field}列：请在“数据”页（或映射文件中）对应该列，或去掉这个筛选条件。",
+    },
+    "scope_empty": {
+        "en": "No purchase is left between {start} and the analysis date {as_of} with the filters ({filters}). "
+              "Widen the window or remove a filter.",
+        "zh": "在 {start} 至分析日期 {as_of} 之间、符合筛选条件（{filters}）的购买记录为空。请放宽期间或去掉筛选条件。",
+    },
+    # --- saved analyses (crm_core.settings) ---
+    "bad_settings_json": {
+        "en": "The analysis file {path} is not valid JSON (line {line}, column {column}). Save the analysis again "
+              "from the app, or fix the file.",
+        "zh": "分析文件 {path} 不是有效的 JSON（第 {line} 行，第 {column} 列）。请在应用中重新保存分析，或修正该文件。",
+    },
+    "settings_not_analysis": {
+        "en": "{path} is not a saved analysis (it has no \"kind\": \"crm-analysis\"). Use the file that \"Save "
+              "analysis\" writes; open a column mapping alone under \"Save or load this mapping\" on the Data page.",
+        "zh": "{path} 不是保存的分析文件（缺少“\"kind\": \"crm-analysis\"”标记）。请使用“保存分析”生成的文件；"
+              "仅列映射文件请在“数据”页的“保存或加载此映射”中打开。",
+    },
+    "settings_not_analysis_cli": {
+        "en": "{path} is not a saved analysis (it has no \"kind\": \"crm-analysis\"). Use the file that \"Save "
+              "analysis\" writes in the app; a column mapping alone goes to --mapping.",
+        "zh": "{path} 不是保存的分析文件（缺少“\"kind\": \"crm-analysis\"”标记）。请使用应用中“保存分析”生成的文件；"
+              "仅列映射文件请用 --mapping。",
+    },
+    "bad_settings_mapping": {
+        "en": "In the saved analysis, \"{key}\" is not a usable column mapping: {detail}. Save the analysis again "
+              "from the app, or fix that entry.",
+        "zh": "保存的分析中，“{key}”不是可用的列映射：{detail}。请在应用中重新保存分析，或修正该项。",
+    },
+    "bad_settings": {
+        "en": "In the saved analysis, \"{key}\" should be {expected}. Save the analysis again from the app, or fix "
+              "that entry.",
+        "zh": "保存的分析中，“{key}”应为{expected}。请在应用中重新保存分析，或修正该项。",
+    },
     "cli_wrote_customers": {"en": "Wrote {path} ({customers:,} customers)", "zh": "已写入 {path}（{customers:,} 位客户）"},
     "cli_currency_found": {
         "en": "Currency: {symbol} (from {evidence}). Use --currency to choose another.",
@@ -457,6 +527,70 @@ MESSAGES: dict[str, dict[str, str]] = {
     "segment_key_missing": {
         "en": "The customer table has no {column} column, which says which group each customer is in. Group the customers first.",
         "zh": "客户表缺少表示每位客户所属分组的 {column} 列。请先为客户分组。",
+    },
+    # --- customer master file (crm_core.ingest.master) ---
+    "customers_no_id": {
+        "en": "The customer file {file} has no customer-id column (its columns: {columns}). It needs a column with "
+              "the same customer ids as the orders, headed e.g. {examples}; map that column to Customer ID.",
+        "zh": "客户文件 {file} 中没有客户编号列（现有列：{columns}）。文件需要一列与订单中相同的客户编号，表头如 {examples}；"
+              "请把该列对应到“客户编号”。",
+    },
+    "customers_unknown_column": {
+        "en": "The mapping of the customer file {file} names column {column} for {field}, but that file has no such "
+              "column. Pick one of its columns.",
+        "zh": "客户文件 {file} 的映射中“{field}”对应的列 {column} 在该文件中不存在。请从它现有的列中选择。",
+    },
+    "customers_duplicate_mapping": {
+        "en": "In the mapping of the customer file {file}, column {column} is mapped to both {fields}. Map each "
+              "column to one field only.",
+        "zh": "客户文件 {file} 的映射中，列 {column} 同时对应到“{fields}”。请让每一列只对应一个字段。",
+    },
+    "customers_no_ids": {
+        "en": "Column {column} of the customer file {file} is empty on every row, so no customer can be matched. "
+              "Map the column that holds the customer ids.",
+        "zh": "客户文件 {file} 的 {column} 列每一行都是空的，无法匹配任何客户。请对应到包含客户编号的列。",
+    },
+    "customers_no_match": {
+        "en": "No customer id in column {column} of the customer file {file} is an id of the orders: the file "
+              "probably holds another kind of id ({example} there, {orders_example} in the orders). Map the column "
+              "that holds the orders' customer ids.",
+        "zh": "客户文件 {file} 的 {column} 列中没有任何编号与订单中的客户编号相同：该文件可能使用另一种编号"
+              "（文件中如 {example}，订单中如 {orders_example}）。请对应到与订单客户编号相同的那一列。",
+    },
+    "note_master_joined": {
+        "en": "Customer file {file}: {matched:,} of its {customers:,} customers matched the orders; its values "
+              "({fields}) replace those read from the orders where its cells are filled.",
+        "zh": "客户文件 {file}：其中 {customers:,} 位客户里有 {matched:,} 位与订单匹配；凡该文件中有值的（{fields}），"
+              "均以它为准，覆盖订单中的值。",
+    },
+    "note_master_never_ordered": {
+        "en": "{customers:,} customers of the customer file never ordered (e.g. {example}): they are not added, "
+              "because every analysis needs purchases.",
+        "zh": "客户文件中有 {customers:,} 位客户从未下单（如 {example}）：分析需要购买记录，因此未加入。",
+    },
+    "note_master_rows_without_id": {
+        "en": "Skipped {rows:,} rows of the customer file without an id in column {column}.",
+        "zh": "客户文件中有 {rows:,} 行的 {column} 列为空，已跳过。",
+    },
+    "note_master_ids_twice": {
+        "en": "Customer ids on more than one row of the customer file: {ids:,} (e.g. {example}). The last filled "
+              "value of each column is used.",
+        "zh": "客户文件中有 {ids:,} 个客户编号出现在多行（如 {example}）：每列取最后一个有值的单元格。",
+    },
+    "note_master_ids_case": {
+        "en": "Customer file ids that match an order's customer id only when upper and lower case are ignored: "
+              "{ids:,} (e.g. {example}). Each was joined to that customer.",
+        "zh": "客户文件中有 {ids:,} 个编号只有在不区分大小写时才与订单中的客户编号一致（{example}）：已按同一客户合并。",
+    },
+    "note_master_ids_merged": {
+        "en": "Customer file ids merged into another id as duplicates of one person: {ids:,} (e.g. {example}). "
+              "Their rows were joined to the id kept.",
+        "zh": "客户文件中有 {ids:,} 个编号已作为重复客户并入另一个编号（{example}）：其信息已并入保留的编号。",
+    },
+    "note_master_opted_out": {
+        "en": "{customers:,} customers opted out of marketing in the customer file {file} though the orders do not "
+              "say so: they are left out of campaign lists.",
+        "zh": "有 {customers:,} 位客户在客户文件 {file} 中已退订营销，而订单中未显示：他们不会出现在营销名单中。",
     },
 }
 

@@ -6,9 +6,12 @@ calls them directly, so both give the same numbers and the same workbook.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from crm_core import export
@@ -17,22 +20,26 @@ from crm_core.ingest import currency
 from crm_core.ingest.clean import standardize
 from crm_core.ingest.mapping import MappingProposal, propose_mapping
 from crm_core.ingest.readers import read_upload
-from crm_core.messages import render
+from crm_core.messages import Localized, render
 from crm_core.schema import (
+    FIELD_BY_NAME,
     ColumnMapping,
     DataError,
     IngestOptions,
     IngestResult,
+    Note,
     RawTable,
     ReadOptions,
     suggest_mapping,
 )
 from crm_core.segment import rfm
+from crm_core.settings import AnalysisSettings, Scope
 
 __all__ = [
     "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "build_lists", "to_workbook",
     "to_csv", "rfm_workbook", "customer_table", "default_as_of", "suggest_mapping", "rfm_csv_bytes",
-    "detect_currency", "currency_of",
+    "detect_currency", "currency_of", "in_scope", "analysis_table", "Scope", "provenance",
+    "digest", "read_many", "join_customer_file", "list_request",
 ]
 
 
@@ -48,6 +55,22 @@ class Loaded:
     mapping: ColumnMapping
     result: IngestResult
     proposal: MappingProposal | None = None
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of a file's bytes (hex): how the app's caches and a list id know a file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_many(files: Sequence[tuple[str, bytes]], options: ReadOptions = ReadOptions()) -> RawTable:
+    """Step 1 for several exports of the same shape, as one table (:func:`crm_core.ingest.combine.read_files`).
+
+    ``files`` are (name, bytes).  One file gives exactly what :func:`read` gives; with several, a line found
+    in more than one file counts once (the extra copies are excluded, with the file named, and a note).
+    """
+    from crm_core.ingest import combine
+
+    return combine.read_files(list(files), options)
 
 
 def read(data: bytes, filename: str, options: ReadOptions = ReadOptions()) -> RawTable:
@@ -97,6 +120,28 @@ def load(
     return clean(raw, mapping, options, proposal=proposal)
 
 
+def join_customer_file(
+    loaded: Loaded,
+    data: bytes,
+    filename: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    read: ReadOptions = ReadOptions(),
+    options: IngestOptions = IngestOptions(),
+) -> Loaded:
+    """Join a customer file (ids with name, phone, e-mail, consent, city, sign-up date) to cleaned orders.
+
+    ``mapping`` None proposes one from the file's headers and values
+    (:func:`crm_core.ingest.master.propose_master_mapping`); the file's non-empty values win over the orders'
+    (:func:`crm_core.ingest.master.join_customers`, whose notes say how many ids matched).
+    """
+    from crm_core.ingest import master
+
+    raw = read_upload(data, filename, read)
+    mapping = mapping or master.propose_master_mapping(raw)
+    return replace(loaded, result=master.join_customers(loaded.result, raw, mapping, options))
+
+
 def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:
     """The currency sign of the upload's money columns and the evidence (:func:`crm_core.ingest.detect_currency`).
 
@@ -111,21 +156,112 @@ def currency_of(raw: RawTable, mapping: ColumnMapping) -> currency.CurrencyGuess
     return currency.detect_currency(raw.frame, mapping)
 
 
+def _matches(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """Rows whose text is one of ``wanted``, ignoring case and surrounding blanks (a typed filter still fits)."""
+    keys = {w.strip().casefold() for w in wanted}
+    codes, uniques = pd.factorize(values)
+    hit = np.array([str(u).strip().casefold() in keys for u in uniques] + [False], dtype=bool)
+    return hit[codes]
+
+
+def _unmatched(values: pd.Series, wanted: tuple[str, ...]) -> list[str]:
+    present = {str(v).strip().casefold() for v in values.dropna().unique()}
+    return [w for w in wanted if w.strip().casefold() not in present]
+
+
+def in_scope(result: IngestResult, scope: Scope = Scope(), *, as_of: date | None = None) -> IngestResult:
+    """The order lines inside the analysis window and filters (:class:`crm_core.settings.Scope`).
+
+    Lines dated before the window's first day (counted back from ``as_of``, default the day after the last
+    order) and lines outside the channel / category / city filters are left out; notes say how many, and
+    name a filter value that matches nothing (a channel renamed since the analysis was saved).  The
+    ingest report's row balance is unchanged: these lines were read and usable, the analysis just does not
+    look at them.  Raises DataError ``filter_needs_column`` when a filter's column is not mapped and
+    ``scope_empty`` when nothing is left.
+    """
+    if scope.is_all:
+        return result
+    orders, customers = result.orders, result.customers
+    as_of = as_of or default_as_of(orders)
+    first_day = scope.first_day(as_of)
+    keep = np.ones(len(orders), dtype=bool)
+    notes: list[Note] = []
+    if first_day is not None:
+        before = (orders["order_date"] < pd.Timestamp(first_day)).to_numpy()
+        if before.any():
+            notes.append(Note.of("note_window", rows=int(before.sum()), start=first_day.isoformat()))
+        keep &= ~before
+    filtered = np.zeros(len(orders), dtype=bool)
+    for name, column, frame in (("channels", "channel", orders), ("categories", "category", orders),
+                                ("cities", "city", customers)):
+        wanted = getattr(scope, name)
+        if not wanted:
+            continue
+        if column not in frame.columns or frame[column].isna().all():
+            raise DataError("filter_needs_column", field=_field_label(column))
+        unmatched = _unmatched(frame[column], wanted)
+        if len(unmatched) == len(wanted):  # nothing of this filter is in the file: say what is
+            present = frame[column].dropna().value_counts().index[:8].astype(str).tolist()
+            raise DataError("filter_matches_nothing", field=_field_label(column),
+                            values=Localized.listing(wanted), present=Localized.listing(present))
+        for value in unmatched:
+            notes.append(Note.of("note_filter_unmatched", "warning", field=_field_label(column), value=value))
+        if frame is orders:
+            inside = _matches(orders[column], wanted)
+        else:
+            ids = customers.loc[_matches(customers[column], wanted), "customer_id"]
+            inside = orders["customer_id"].isin(ids).to_numpy()
+        filtered |= keep & ~inside
+    if filtered.any():
+        notes.append(Note.of("note_filtered", rows=int(filtered.sum()), filters=_filter_words(scope)))
+    keep &= ~filtered
+    kept = orders.loc[keep]
+    if not (kept["order_date"] < pd.Timestamp(as_of)).any():
+        raise DataError("scope_empty", start=first_day or Localized(en="the first order", zh="最早的订单"),
+                        as_of=as_of, filters=_filter_words(scope))
+    report = replace(result.report, notes=(*result.report.notes, *notes))
+    return IngestResult(orders=kept.reset_index(drop=True), customers=customers, report=report)
+
+
+def _field_label(name: str) -> Localized:
+    field = FIELD_BY_NAME[name]
+    return Localized(en=field.label_en.lower(), zh=field.label_zh)
+
+
+def _filter_words(scope: Scope) -> Localized:
+    """The filters in words, e.g. "channel Tmall, JD; city Shanghai" / "渠道 Tmall、JD；城市 上海"."""
+    parts_en, parts_zh = [], []
+    for name, column in (("channels", "channel"), ("categories", "category"), ("cities", "city")):
+        values = getattr(scope, name)
+        if values:
+            label = _field_label(column)
+            parts_en.append(f"{label.en} {', '.join(values)}")
+            parts_zh.append(f"{label.zh} {'、'.join(values)}")
+    return Localized(en="; ".join(parts_en) or "none", zh="；".join(parts_zh) or "无")
+
+
+def analysis_table(result: IngestResult, *, as_of: date | None = None, scope: Scope = Scope()) -> pd.DataFrame:
+    """The per-customer table of an analysis: :func:`customer_table` of the lines :func:`in_scope`."""
+    scoped = in_scope(result, scope, as_of=as_of)
+    return customer_table(scoped.orders, scoped.customers, as_of=as_of)
+
+
 def rfm_scores(
     result: IngestResult,
     *,
     as_of: date | None = None,
     params: rfm.RfmParams = rfm.RfmParams(),
     table: pd.DataFrame | None = None,
+    scope: Scope = Scope(),
 ) -> pd.DataFrame:
     """Per-customer table with RFM scores and segments (see :func:`crm_core.segment.rfm.score_rfm`).
 
-    ``table`` is ``customer_table(result.orders, result.customers, as_of=as_of)`` when the caller already
-    has it (the app caches it); it is computed when None.  Raises DataError ``no_purchases_before`` when no
-    customer bought before ``as_of``.
+    ``table`` is ``analysis_table(result, as_of=as_of, scope=scope)`` when the caller already has it (the app
+    caches it); it is computed when None.  Raises DataError ``no_purchases_before`` when no customer bought
+    before ``as_of``.
     """
     if table is None:
-        table = customer_table(result.orders, result.customers, as_of=as_of)
+        table = analysis_table(result, as_of=as_of, scope=scope)
     if table.empty:
         first = result.orders["order_date"].min().date()
         raise DataError("no_purchases_before", as_of=as_of, first=first)
@@ -157,6 +293,18 @@ def _with_list_fields(scored: pd.DataFrame, request: export.ListRequest) -> pd.D
     if all(c in scored.columns for c in _REASON_NEEDS):
         fields["reason"] = rfm.reasons(scored, lang=lang, currency=request.currency)
     return scored.assign(**fields)
+
+
+def list_request(settings: AnalysisSettings, *, params: rfm.RfmParams | None = None, lang: str | None = None,
+                 currency: str = "¥") -> export.ListRequest:
+    """The :class:`crm_core.export.ListRequest` of a saved analysis's list options (the app's Export page and
+    the CLI build the same request from the same settings).  ``params`` is the scoring actually used (default
+    ``settings.rfm``), ``lang`` the lists' language (default ``settings.lang``)."""
+    lists = settings.lists
+    options = export.ListOptions(include_contact=lists.include_contact, mask_personal=lists.mask_personal,
+                                 include_opted_out=lists.include_opted_out, lang=lang or settings.lang)
+    return export.ListRequest((params or settings.rfm).scheme, segments=lists.segments, columns=lists.columns,
+                              options=options, currency=currency)
 
 
 def build_lists(scored: pd.DataFrame, request: export.ListRequest) -> export.BuiltLists:
@@ -217,18 +365,53 @@ def build_lists(scored: pd.DataFrame, request: export.ListRequest) -> export.Bui
 SUMMARY_SHEET = {"en": "Summary", "zh": "概览"}
 
 
-def to_workbook(built: export.BuiltLists) -> bytes:
+def to_workbook(built: export.BuiltLists, provenance: export.Provenance | None = None) -> bytes:
     """The Excel workbook of built lists: a summary sheet, then one sheet per group.
 
     Number formats come from the column registry (:func:`crm_core.export.registry_formats`): money
-    ``#,##0.00``, counts ``#,##0``, shares ``0.0%``, dates ``yyyy-mm-dd``.
+    ``#,##0.00``, counts ``#,##0``, shares ``0.0%``, dates ``yyyy-mm-dd``.  ``provenance`` (what produced the
+    lists: list id, files, dates, window, filters, method, time) is written under the summary's table.
     """
     lang = built.request.lang
     opted_out = built.opted_out_excluded
     # The summary's first line says why a list can be shorter than its group (header then on row 2).
     notes = {SUMMARY_SHEET[lang]: render("export_opted_out_note", lang, customers=opted_out)} if opted_out else None
+    footers = {SUMMARY_SHEET[lang]: provenance.rows(lang)} if provenance is not None else None
     return export.to_excel_bytes({SUMMARY_SHEET[lang]: built.summary, **built.sheets},
-                                 formats=export.registry_formats(), title_notes=notes)
+                                 formats=export.registry_formats(), title_notes=notes, footers=footers)
+
+
+def provenance(
+    built: export.BuiltLists,
+    *,
+    sources: tuple[tuple[str, str], ...],
+    result: IngestResult,
+    scored: pd.DataFrame,
+    as_of: date,
+    scope: Scope,
+    params: rfm.RfmParams,
+    scheme_base: str,
+    generated_at: datetime,
+    customers_file: tuple[str, str] | None = None,
+) -> export.Provenance:
+    """What produced ``built`` (:class:`crm_core.export.Provenance`), with its list id.
+
+    ``sources`` are the order files as (name, SHA-256 hex), ``customers_file`` the customer file likewise;
+    ``generated_at`` is the time the caller writes the file (nothing in crm_core reads the clock).  The lines counted are the cleaned lines inside the window
+    and filters dated before ``as_of`` (purchases and returns).
+    """
+    first_day = scope.first_day(as_of)
+    orders = in_scope(result, scope, as_of=as_of).orders
+    lines = int((orders["order_date"] < pd.Timestamp(as_of)).sum())
+    identifier = export.list_id([digest for _, digest in sources], as_of=as_of, first_day=first_day, scope=scope,
+                                params=params, request=built.request,
+                                customers_digest=None if customers_file is None else customers_file[1])
+    return export.Provenance(
+        list_id=identifier, sources=tuple(name for name, _ in sources), rows_used=lines,
+        customers=len(scored), as_of=as_of, first_day=first_day, scope=scope, params=params,
+        scheme_base=scheme_base, generated_at=generated_at.replace(microsecond=0),
+        customers_file=None if customers_file is None else customers_file[0],
+    )
 
 
 def to_csv(built: export.BuiltLists) -> bytes:

@@ -317,7 +317,8 @@ class RawTable:
 
     ``frame``: every column of dtype str (empty cells missing), headers cleaned
     (BOM, invisible characters, blanks stripped; duplicates suffixed " (2)").
-    Its index is the 1-based row number the user sees in Excel or a text editor.
+    Its index is the 1-based row number the user sees in Excel or a text editor (for files combined by
+    :func:`crm_core.ingest.combine.combine`, plus the file's offset in ``parts``).
     """
 
     frame: pd.DataFrame
@@ -331,6 +332,13 @@ class RawTable:
     bad_lines: tuple[tuple[int, str], ...] = ()  # (line number, raw text) of ragged lines
     encoding_candidates: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()
+    # Several files combined (crm_core.ingest.combine): (file name, offset added to its row numbers) per file,
+    # in order; () for a single file.  crm_core.ingest.combine.file_rows turns rows back into (file, row).
+    parts: tuple[tuple[str, int], ...] = ()
+    # Lines already read from an earlier file, set aside and counted once: same columns and row numbering as
+    # ``frame``; ``overlap_of`` (same index) names the earlier file.  None when nothing overlapped.
+    overlaps: pd.DataFrame | None = None
+    overlap_of: pd.Series | None = None
 
 
 @dataclass(frozen=True)
@@ -360,7 +368,9 @@ class IngestReport:
 
     ``rows_read == rows_used + len(excluded)`` always holds.
     ``excluded`` columns: row (1-based file row), reason (code), detail (text), plus
-    the original cells of that row.
+    the original cells of that row.  When several files were combined, ``rows_read`` counts every line of
+    every file, a line already in an earlier file is excluded as ``overlap`` (detail: that file's name), and
+    ``row`` is numbered as in :attr:`RawTable.parts` (see :func:`crm_core.ingest.combine.file_rows`).
     """
 
     source_name: str
@@ -370,6 +380,7 @@ class IngestReport:
     excluded: pd.DataFrame
     notes: tuple[Note, ...] = ()
     duplicates: pd.DataFrame | None = None  # customer_id, merged_into, matched_on, key
+    parts: tuple[tuple[str, int], ...] = ()  # RawTable.parts: (file name, row offset) when files were combined
 
     def reason_counts(self) -> pd.Series:
         """Number of excluded rows per reason code, largest first."""

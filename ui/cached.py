@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -39,6 +39,7 @@ from crm_core.schema import (
     ReadOptions,
 )
 from crm_core.segment import rfm
+from crm_core.settings import Scope
 
 # Results of an upload leave memory an hour after their last use, even if the user never clicks "Clear my data".
 TTL_SECONDS = 3600
@@ -60,20 +61,40 @@ class DatasetKey:
     read: ReadOptions = ReadOptions()
     mapping: ColumnMapping | None = None
     options: IngestOptions = IngestOptions()
+    # Several exports read as one: every (name, bytes); () for one file (then ``name``/``data``).
+    parts: tuple[tuple[str, bytes], ...] = dataclasses.field(default=(), compare=False, hash=False, repr=False)
+    customers: CustomerFileKey | None = None
 
     def cache_token(self) -> tuple:
         """What Streamlit hashes for this key: the digest and the settings, not the bytes."""
-        return (self.digest, self.name, self.read, self.mapping, self.options)
+        return (self.digest, self.name, self.read, self.mapping, self.options,
+                None if self.customers is None else self.customers.cache_token())
 
     def file_only(self) -> DatasetKey:
         """This upload as read, without the mapping and cleaning settings (for the read-level caches)."""
-        return DatasetKey(self.digest, self.data, self.name, self.read)
+        return DatasetKey(self.digest, self.data, self.name, self.read, parts=self.parts)
+
+    def files(self) -> tuple[tuple[str, bytes], ...]:
+        return self.parts or ((self.name, self.data),)
 
     def with_mapping(self, mapping: ColumnMapping) -> DatasetKey:
         return dataclasses.replace(self, mapping=mapping)
 
 
-_KEYED = {DatasetKey: DatasetKey.cache_token}
+@dataclass(frozen=True)
+class CustomerFileKey:
+    """The customer file joined to the orders: hashed on its digest, name and mapping (not the bytes)."""
+
+    digest: str
+    data: bytes = dataclasses.field(compare=False, hash=False, repr=False)
+    name: str = ""
+    mapping: ColumnMapping | None = None
+
+    def cache_token(self) -> tuple:
+        return (self.digest, self.name, self.mapping)
+
+
+_KEYED = {DatasetKey: DatasetKey.cache_token, CustomerFileKey: CustomerFileKey.cache_token}
 
 
 def _cache(max_entries: int):
@@ -103,7 +124,21 @@ class Prepared:
 @_shared(2)
 def raw_table(key: DatasetKey) -> RawTable:
     """The upload as a table of text (:func:`crm_core.pipeline.read`)."""
-    return pipeline.read(key.data, key.name, key.read)
+    return pipeline.read_many(key.files(), key.read)
+
+
+@_cache(4)
+def customer_file_raw(key: CustomerFileKey) -> RawTable:
+    """The customer file as a table of text."""
+    return pipeline.read(key.data, key.name)
+
+
+@_cache(4)
+def customer_file_mapping(key: CustomerFileKey) -> ColumnMapping:
+    """The mapping proposed for the customer file (id, name, phone, e-mail, consent, city, sign-up date)."""
+    from crm_core.ingest import master
+
+    return master.propose_master_mapping(customer_file_raw(dataclasses.replace(key, mapping=None)))
 
 
 @_cache(16)
@@ -113,7 +148,8 @@ def sheets_of(key: DatasetKey) -> tuple[str, ...]:
     Asked separately from the read, so the sheet picker is offered also when reading the chosen sheet fails.
     """
     try:
-        return readers.list_sheets(key.data, key.name)
+        name, data = key.files()[0]
+        return readers.list_sheets(data, name)
     except DataError:
         return ()
 
@@ -154,7 +190,12 @@ def prepared(key: DatasetKey) -> Prepared:
     The facts are computed here, once per data set, rather than in a cache of their own that would look
     the cleaned result up again.  Shared and read-only (see the module docstring).
     """
-    result = pipeline.clean(raw_table(key.file_only()), key.mapping, key.options).result
+    loaded = pipeline.clean(raw_table(key.file_only()), key.mapping, key.options)
+    if key.customers is not None:
+        customers = key.customers
+        loaded = pipeline.join_customer_file(loaded, customers.data, customers.name, mapping=customers.mapping,
+                                             options=key.options)
+    result = loaded.result
     return Prepared(result, _facts(result))
 
 
@@ -187,40 +228,72 @@ def facts(key: DatasetKey) -> dict:
 
 
 @_cache(8)
-def customers(key: DatasetKey, as_of: date) -> tuple[pd.DataFrame, int]:
-    """The per-customer table as of ``as_of`` and the number of lines dated on/after it."""
+def scope_values(key: DatasetKey) -> dict[str, list[str]]:
+    """The values the filters can pick, most frequent first: channels, categories (lines) and cities (customers)."""
     result = cleaned(key)
-    return pipeline.customer_table(result.orders, result.customers, as_of=as_of), rows_after(result.orders, as_of)
+    values = {}
+    for name, column, frame in (("channels", "channel", result.orders), ("categories", "category", result.orders),
+                                ("cities", "city", result.customers)):
+        values[name] = (frame[column].dropna().astype(str).value_counts().index.tolist()
+                        if column in frame.columns else [])
+    return values
+
+
+@_cache(8)
+def customers(key: DatasetKey, as_of: date, scope: Scope = Scope()) -> tuple[pd.DataFrame, int, tuple]:
+    """The per-customer table as of ``as_of`` inside ``scope``, the number of lines dated on/after ``as_of``,
+    and the notes of the window and filters (:func:`crm_core.pipeline.in_scope`)."""
+    result = cleaned(key)
+    scoped = pipeline.in_scope(result, scope, as_of=as_of)
+    table = pipeline.customer_table(scoped.orders, scoped.customers, as_of=as_of)
+    return table, rows_after(result.orders, as_of), scoped.report.notes[len(result.report.notes):]
 
 
 @_cache(16)
-def rfm_scores(key: DatasetKey, as_of: date, params: rfm.RfmParams) -> pd.DataFrame:
+def rfm_scores(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope = Scope()) -> pd.DataFrame:
     """The scored customer table (:func:`crm_core.pipeline.rfm_scores`, on the cached customer table)."""
-    table, _ = customers(key, as_of)
+    table, _, _ = customers(key, as_of, scope)
     return pipeline.rfm_scores(cleaned(key), as_of=as_of, params=params, table=table)
 
 
 @_cache(4)
-def built_lists(key: DatasetKey, as_of: date, params: rfm.RfmParams, request: export.ListRequest
+def built_lists(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope, request: export.ListRequest
                 ) -> export.BuiltLists:
     """The export page's lists, built once (:func:`crm_core.pipeline.build_lists`) for the preview, the counts
     and the download."""
-    return pipeline.build_lists(rfm_scores(key, as_of, params), request)
+    return pipeline.build_lists(rfm_scores(key, as_of, params, scope), request)
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """What the Summary sheet names besides the settings: the order files and the customer file (name, SHA-256),
+    and the standard segment map the user started from."""
+
+    sources: tuple[tuple[str, str], ...]
+    customers_file: tuple[str, str] | None = None
+    scheme_base: str = "11"
 
 
 @_cache(2)
-def list_file(key: DatasetKey, as_of: date, params: rfm.RfmParams, request: export.ListRequest, fmt: str) -> bytes:
-    """The export page's file (``fmt`` "xlsx" or "csv"), written from :func:`built_lists` before the button is drawn.
+def list_file(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope, request: export.ListRequest,
+              fmt: str, source: ListSource) -> tuple[bytes, str]:
+    """The export page's file (``fmt`` "xlsx" or "csv") and its list id, written from :func:`built_lists`
+    before the button is drawn; the Summary sheet says what produced it (its "Generated" time is when this ran).
 
     Written here rather than when the button is clicked, so a file that cannot be written (DataError, e.g.
     more rows than an Excel sheet holds) is a message on the page instead of a download that breaks.
     """
-    write = pipeline.to_workbook if fmt == "xlsx" else pipeline.to_csv
-    return write(built_lists(key, as_of, params, request))
+    built = built_lists(key, as_of, params, scope, request)
+    scored = rfm_scores(key, as_of, params, scope)
+    provenance = pipeline.provenance(built, sources=source.sources, result=cleaned(key), scored=scored,
+                                     as_of=as_of, scope=scope, params=params, scheme_base=source.scheme_base,
+                                     customers_file=source.customers_file, generated_at=datetime.now())
+    data = pipeline.to_workbook(built, provenance) if fmt == "xlsx" else pipeline.to_csv(built)
+    return data, provenance.list_id
 
 
-_CACHES = (raw_table, sheets_of, proposal, proposed_mapping, currency_of, prepared, customers, rfm_scores,
-           built_lists, list_file)
+_CACHES = (raw_table, customer_file_raw, customer_file_mapping, sheets_of, proposal, proposed_mapping, currency_of,
+           prepared, scope_values, customers, rfm_scores, built_lists, list_file)
 
 
 def clear_all() -> None:

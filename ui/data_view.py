@@ -11,7 +11,7 @@ import streamlit as st
 
 from crm_core import export
 from crm_core.ingest import readers, values
-from crm_core.schema import IngestReport, RawTable, ReadOptions
+from crm_core.schema import FIELD_BY_NAME, IngestReport, RawTable, ReadOptions
 from ui import state
 from ui.i18n import labels, lang, t
 
@@ -31,9 +31,10 @@ def loaded_file_chip(up: state.Upload) -> None:
     """The file in use, with Remove (shown when the uploader itself shows no file, e.g. back on the page)."""
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")
-        size = f"{len(up.data) / 1024:,.0f} KB" if len(up.data) < 1024**2 else f"{len(up.data) / 1024**2:,.1f} MB"
+        size = f"{up.size / 1024:,.0f} KB" if up.size < 1024**2 else f"{up.size / 1024**2:,.1f} MB"
         kind = t("sample_tag") if up.file_id == "sample" else t("loaded_tag")
-        left.markdown(f"📄 **{up.name}** · {size} · {kind}")
+        several = f" · {t('files_combined', n=len(up.files))}" if len(up.files) > 1 else ""
+        left.markdown(f"📄 **{up.name}** · {size} · {kind}{several}")
         if right.button(t("remove_file"), icon="✖️", key="remove_file", width="stretch"):
             state.clear_data()
             st.rerun()
@@ -126,3 +127,35 @@ def phone_region_picker(container, current: str) -> str:
                                help=t("phone_region_help"), key="phone_region")
 
 
+
+
+def field_label(name: str) -> str:
+    """A schema field's label in the session's language."""
+    field = FIELD_BY_NAME[name]
+    return field.label_zh if lang() == "zh" else field.label_en
+
+
+def customer_file_section() -> None:
+    """The optional customer file: upload, the columns it was read with, remove.  Its join notes show in the
+    report above (they are notes of the cleaned data set)."""
+    customers = state.dataset("customers")
+    with st.expander(t("customer_file"), icon="👥", expanded=customers is not None):
+        st.caption(t("customer_file_help"))
+        if customers is not None:
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.markdown(t("customer_file_loaded", name=customers.name))
+            if right.button(t("customer_file_remove"), icon="✖️", key="remove_customer_file", width="stretch"):
+                state.remove_customer_file()
+                st.rerun()
+            key = state.customer_file_key()
+            if key is not None and key.mapping is not None:
+                shown = pd.DataFrame([(field_label(field), column)
+                                      for field, column in key.mapping.pairs],
+                                     columns=[t("field"), t("column")])
+                st.caption(t("customer_file_mapping"))
+                st.dataframe(shown, hide_index=True)
+        chosen = st.file_uploader(t("customer_file_uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"],
+                                  key="customer_file_upload")
+        if chosen is not None and (customers is None or customers.file_id != chosen.file_id):
+            state.set_customer_file(chosen.name, chosen.getvalue(), file_id=chosen.file_id)
+            st.rerun()

@@ -287,6 +287,68 @@ TEXT: dict[str, tuple[str, str]] = {
     "region_GB": ("United Kingdom", "英国"),
     "region_DE": ("Germany", "德国"),
     "region_FR": ("France", "法国"),
+    # analysis window and filters (RFM page)
+    "scope_title": ("Orders counted", "计入的订单"),
+    "window": ("Analysis window", "分析期间"),
+    "window_kind_all": ("All history", "全部历史"),
+    "window_kind_months": ("Last months", "最近几个月"),
+    "window_kind_from": ("From a date", "从某日起"),
+    "window_months": ("Months before the analysis date", "分析日期前的月数"),
+    "window_from": ("First day counted", "起始日期"),
+    "window_all": ("all orders", "全部订单"),
+    "window_last_months": ("last {n} months", "最近 {n} 个月"),
+    "window_since": ("since {date}", "自 {date} 起"),
+    "filters_active": (", {n} filter(s)", "，{n} 项筛选"),
+    "filter_channels": ("Channel / store", "渠道/店铺"),
+    "filter_categories": ("Category", "品类"),
+    "filter_cities": ("City", "城市"),
+    "filter_all": ("All", "全部"),
+    "filter_no_column": ("Not in this data", "数据中没有此列"),
+    "scope_help": (
+        "Only these order lines are counted: recency, frequency and spend are then measured inside the window, "
+        "and a category filter scores customers on that category's purchases. Saved with the analysis.",
+        "只计入这些订单行：最近购买、频次和金额都在该期间内计算；按品类筛选时，按该品类的购买为客户评分。会随分析一起保存。",
+    ),
+    "list_id_caption": (
+        "List ID **{list_id}**: written on the Summary sheet with the files, dates, filters and method that "
+        "produced these lists, so campaign results can be matched to them later.",
+        "清单编号 **{list_id}**：与生成这些名单的文件、日期、筛选条件和方法一起写在“概览”工作表中，便于日后将营销结果与名单对应。",
+    ),
+    # saved analyses (sidebar)
+    "analysis_file": ("Saved analysis", "保存的分析"),
+    "save_analysis": ("Save analysis", "保存分析"),
+    "save_analysis_help": (
+        "One JSON file with every choice: reading options, mapping, analysis date and window, filters, method, "
+        "thresholds, segment map and list options. Open it next month, or give it to the command line "
+        "(--settings).",
+        "一个 JSON 文件，包含所有选择：读取选项、列映射、分析日期与期间、筛选、方法、阈值、分群规则和名单选项。下个月可直接打开，"
+        "也可交给命令行（--settings）。",
+    ),
+    "open_analysis": ("Open analysis", "打开分析"),
+    "analysis_opened": ("Opened {name}: its settings apply to the data loaded now and to files you load next.",
+                        "已打开 {name}：其中的设置将用于当前数据和之后加载的文件。"),
+    "analysis_in_use": ("Settings from **{name}**", "设置来自 **{name}**"),
+    # several files, customer file (data page)
+    "uploader_many_help": (
+        "One row per order line. Select several monthly exports of the same shape to combine them: a line found "
+        "in more than one file is counted once.",
+        "每行一条订单明细。可同时选择多个格式相同的月度导出文件合并分析：多个文件中重复出现的行只计一次。",
+    ),
+    "files_combined": ("{n} files combined", "已合并 {n} 个文件"),
+    "customer_file": ("Customer file (optional)", "客户文件（可选）"),
+    "customer_file_help": (
+        "A list of customers from your CRM or membership system: customer id with name, phone, e-mail, consent, "
+        "city, sign-up date. Its values complete the orders' (and win where both have one); customers who opted "
+        "out there are left out of lists.",
+        "来自 CRM 或会员系统的客户名单：客户编号及姓名、手机号、邮箱、营销同意、城市、注册日期。其信息补充订单中的客户信息"
+        "（两者都有时以客户文件为准）；在其中已退订的客户不会列入名单。",
+    ),
+    "customer_file_uploader": ("Customer file (CSV, XLSX)", "客户文件（CSV、XLSX）"),
+    "customer_file_mapping": ("Columns of the customer file", "客户文件的列"),
+    "customer_file_loaded": ("Customer file **{name}** joined to the orders.", "客户文件 **{name}** 已与订单关联。"),
+    "customer_file_remove": ("Remove customer file", "移除客户文件"),
+    "field": ("Field", "字段"),
+    "column": ("Column in the file", "文件中的列"),
 }
 
 

@@ -16,10 +16,14 @@ import streamlit as st
 
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
 from crm_core.segment import rfm
+from crm_core.settings import AnalysisSettings, ListSettings, Scope
 from ui import cached
 from ui.i18n import lang, t
 
-UPLOAD = "upload"
+# The session's data sets by kind: "orders" (one export, or several combined) and "customers" (the optional
+# customer file); campaign results and touchpoints will be kinds too.
+DATASETS = "datasets"
+KINDS = ("orders", "customers")
 READ_OPTIONS = "read_options"
 MAPPING = "mapping"
 INGEST_OPTIONS = "ingest_options"
@@ -45,6 +49,17 @@ SCORED_COUNT = "scored_count"
 MAPPING_MOVED = "mapping_moved"
 # Where the detected currency was seen, in words (shown under the currency selector).
 CURRENCY_EVIDENCE = "currency_evidence"
+# The analysis window and filters (crm_core.settings.Scope), the export page's choices (ListSettings), the
+# customer file's mapping, and the analysis last opened from a file (re-applied to the next file uploaded).
+SCOPE = "scope"
+LIST_SETTINGS = "list_settings"
+CUSTOMERS_MAPPING = "customers_mapping"
+OPENED = "opened_analysis"
+OPENED_NAME = "opened_analysis_name"
+# Widget keys that hold a copy of a setting; dropped when an analysis is opened, so the widgets show it.
+_SETTING_WIDGETS = ("as_of_input", "threshold_editor", "export_segments", "export_columns", "export_contact",
+                    "export_mask", "export_opted_out", "export_format", "window_kind", "window_months",
+                    "window_from", "filter_channels", "filter_categories", "filter_cities", "phone_region")
 
 _SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 # The demo file in the session's language: English headers and values for English, Chinese ones for Chinese.
@@ -56,15 +71,71 @@ DEFAULT_CURRENCY = {"en": "$", "zh": "¥"}
 
 @dataclass(frozen=True)
 class Upload:
-    """The file this session works on."""
+    """One data set of the session: a file, or several exports of the same shape read as one.
+
+    ``name`` and ``data`` are the file (for several: the names joined with " + ", and the first file's bytes);
+    ``parts`` holds every (name, bytes) when there are several; ``digest`` is the SHA-256 of the bytes (of the
+    parts' digests in order, for several).
+    """
 
     name: str
     data: bytes
     digest: str
     file_id: str = ""
+    parts: tuple[tuple[str, bytes], ...] = ()
+
+    @property
+    def files(self) -> tuple[tuple[str, bytes], ...]:
+        """Every file as (name, bytes), in the order given."""
+        return self.parts or ((self.name, self.data),)
+
+    @property
+    def size(self) -> int:
+        return sum(len(data) for _, data in self.files)
+
+    def sources(self) -> tuple[tuple[str, str], ...]:
+        """(name, SHA-256) of each file, for the list's provenance."""
+        if not self.parts:
+            return ((self.name, self.digest),)
+        return tuple((name, hashlib.sha256(data).hexdigest()) for name, data in self.parts)
+
+
+def make_upload(files: list[tuple[str, bytes]], *, file_id: str = "") -> Upload:
+    """One Upload of one or several files (several: read as one table, overlapping lines counted once)."""
+    if len(files) == 1:
+        name, data = files[0]
+        return Upload(name=name, data=data, digest=hashlib.sha256(data).hexdigest(), file_id=file_id)
+    digests = "".join(hashlib.sha256(data).hexdigest() for _, data in files)
+    return Upload(name=" + ".join(name for name, _ in files), data=files[0][1],
+                  digest=hashlib.sha256(digests.encode()).hexdigest(), file_id=file_id, parts=tuple(files))
+
+
+def datasets() -> dict[str, Upload]:
+    """The session's data sets by kind (a live dict: change it through the functions below)."""
+    return st.session_state.setdefault(DATASETS, {})
+
+
+def dataset(kind: str) -> Upload | None:
+    return datasets().get(kind)
+
+
+def set_customer_file(name: str, data: bytes, *, file_id: str = "") -> None:
+    """Make ``data`` the session's customer file (joined to the orders); its mapping is proposed anew."""
+    datasets()["customers"] = make_upload([(name, data)], file_id=file_id)
+    st.session_state.pop(CUSTOMERS_MAPPING, None)
+
+
+def remove_customer_file() -> None:
+    datasets().pop("customers", None)
+    st.session_state.pop(CUSTOMERS_MAPPING, None)
 
 
 def set_upload(name: str, data: bytes, *, file_id: str = "") -> None:
+    """One orders file (see :func:`set_uploads`)."""
+    set_uploads([(name, data)], file_id=file_id)
+
+
+def set_uploads(files: list[tuple[str, bytes]], *, file_id: str = "") -> None:
     """Make ``data`` the session's file and reset the settings that belong to the previous file.
 
     Reset: reading options, mapping, analysis date, the date order, the user's RFM thresholds and edited
@@ -72,7 +143,7 @@ def set_upload(name: str, data: bytes, *, file_id: str = "") -> None:
     language, scoring method, frequency basis, segment scheme, and a currency the user chose by hand (used
     when the new file shows none).
     """
-    st.session_state[UPLOAD] = Upload(name=name, data=data, digest=hashlib.sha256(data).hexdigest(), file_id=file_id)
+    datasets()["orders"] = make_upload(files, file_id=file_id)
     for key in (READ_OPTIONS, MAPPING, AS_OF, SUMMARY, READ_PROBLEM, SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS):
         st.session_state.pop(key, None)
     # A date-order answer belongs to the file it was given for.
@@ -91,6 +162,9 @@ def set_upload(name: str, data: bytes, *, file_id: str = "") -> None:
             method="quantile", frequency_basis=params.frequency_basis,
             scheme=rfm.SCHEMES.get(st.session_state.get("scheme_base", "11"), rfm.RfmParams().scheme))
     _currency_for_new_file()
+    opened = st.session_state.get(OPENED)
+    if opened is not None:  # an analysis opened from a file applies to every file uploaded after it
+        apply_settings(opened)
 
 
 def _currency_for_new_file() -> None:
@@ -133,7 +207,8 @@ def clear_data(*, reset_uploader: bool = True) -> None:
     """
     if reset_uploader:
         _reset_uploader()
-    for key in (UPLOAD, READ_OPTIONS, MAPPING, INGEST_OPTIONS, AS_OF, RFM_PARAMS, SUMMARY, READ_PROBLEM,
+    st.session_state.pop(DATASETS, None)
+    for key in (READ_OPTIONS, MAPPING, INGEST_OPTIONS, AS_OF, RFM_PARAMS, SUMMARY, READ_PROBLEM,
                 SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS):
         st.session_state.pop(key, None)
     _currency_for_new_file()
@@ -145,12 +220,19 @@ def on_uploader_change() -> None:
     Run before the script, so the sidebar drawn at the top of the run already knows the new state.
     """
     uploaded = st.session_state.get(uploader_key())
-    if uploaded is None:
+    if not uploaded:
         clear_data(reset_uploader=False)
         return
+    take_uploaded(uploaded)
+
+
+def take_uploaded(uploaded) -> None:
+    """The uploader's file(s) become the session's orders unless they already are (one id for several files)."""
+    files = uploaded if isinstance(uploaded, list) else [uploaded]
+    file_id = "|".join(f.file_id for f in files)
     current = upload()
-    if current is None or current.file_id != uploaded.file_id:
-        set_upload(uploaded.name, uploaded.getvalue(), file_id=uploaded.file_id)
+    if current is None or current.file_id != file_id:
+        set_uploads([(f.name, f.getvalue()) for f in files], file_id=file_id)
 
 
 def stop() -> None:
@@ -186,7 +268,8 @@ def scored_count(up: Upload) -> tuple[date, int] | None:
 
 
 def upload() -> Upload | None:
-    return st.session_state.get(UPLOAD)
+    """The session's orders (one file or several combined)."""
+    return dataset("orders")
 
 
 def read_options() -> ReadOptions:
@@ -242,12 +325,92 @@ def mapping(up: Upload) -> ColumnMapping:
 
 def raw_key(up: Upload) -> cached.DatasetKey:
     """The key of the upload as read (its hash and the reading options): reading and mapping proposals."""
-    return cached.DatasetKey(up.digest, up.data, up.name, read_options())
+    return cached.DatasetKey(up.digest, up.data, up.name, read_options(), parts=up.parts)
+
+
+def customer_file_key() -> cached.CustomerFileKey | None:
+    """The customer file and its mapping (the user's, or the one proposed for it), or None."""
+    customers = dataset("customers")
+    if customers is None:
+        return None
+    key = cached.CustomerFileKey(customers.digest, customers.data, customers.name)
+    chosen = st.session_state.get(CUSTOMERS_MAPPING)
+    return dataclasses.replace(key, mapping=chosen if chosen is not None else cached.customer_file_mapping(key))
 
 
 def ingest_key(up: Upload) -> cached.DatasetKey:
-    """The key of one cleaned data set (the upload's hash plus every setting)."""
-    return dataclasses.replace(raw_key(up), mapping=mapping(up), options=ingest_options())
+    """The key of one cleaned data set (the upload's hash plus every setting, and the customer file joined)."""
+    return dataclasses.replace(raw_key(up), mapping=mapping(up), options=ingest_options(),
+                               customers=customer_file_key())
+
+
+def scope() -> Scope:
+    """The analysis window and filters."""
+    return st.session_state.get(SCOPE, Scope())
+
+
+def list_settings() -> ListSettings:
+    return st.session_state.get(LIST_SETTINGS, ListSettings())
+
+
+def current_settings(summary: dict | None = None) -> AnalysisSettings:
+    """Every choice of this session as one :class:`crm_core.settings.AnalysisSettings` ("Save analysis").
+
+    The analysis date is saved as a rule (None: the day after the last order) unless the user moved it
+    away from that default; a hand-picked currency is saved, a detected one is not (next month's file
+    shows its own).
+    """
+    up = upload()
+    summary = summary or (known_summary(up) if up is not None else None)
+    chosen = st.session_state.get(AS_OF)
+    as_of_saved = None if chosen is None or (summary and chosen == summary.get("default_as_of")) else chosen
+    params = rfm_params()
+    chosen_currency = st.session_state.get(CURRENCY)
+    return AnalysisSettings(
+        read=read_options(), mapping=st.session_state.get(MAPPING), customers_mapping=st.session_state.get(
+            CUSTOMERS_MAPPING), cleaning=ingest_options(), as_of=as_of_saved, scope=scope(), rfm=params,
+        scheme_base=st.session_state.get("scheme_base", "11"), lists=list_settings(),
+        currency=chosen_currency[0] if chosen_currency and chosen_currency[1] in ("user", "preference") else None,
+        lang=lang(),
+    )
+
+
+def apply_settings(settings: AnalysisSettings) -> None:
+    """Put a saved analysis into the session: every page then shows and uses its choices."""
+    st.session_state[READ_OPTIONS] = settings.read
+    for key, value in ((MAPPING, settings.mapping), (CUSTOMERS_MAPPING, settings.customers_mapping),
+                       (AS_OF, settings.as_of)):
+        if value is None:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
+    st.session_state[INGEST_OPTIONS] = settings.cleaning
+    st.session_state[SCOPE] = settings.scope
+    st.session_state[LIST_SETTINGS] = settings.lists
+    st.session_state[RFM_PARAMS] = settings.rfm
+    st.session_state[METHOD_PREFERENCE] = settings.rfm.method
+    st.session_state["scheme_base"] = settings.scheme_base
+    standard = rfm.SCHEMES[settings.scheme_base]
+    st.session_state["edited_schemes"] = {} if settings.rfm.scheme == standard else {
+        settings.scheme_base: settings.rfm.scheme}
+    if settings.rfm.thresholds is not None:  # the saved cut-offs, not this file's quintiles
+        up = upload()
+        st.session_state["threshold_basis"] = (settings.rfm.frequency_basis, up.digest if up else None)
+    else:
+        st.session_state.pop("threshold_basis", None)
+    if settings.currency:
+        st.session_state[CURRENCY] = (settings.currency, "user")
+    st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
+    for key in _SETTING_WIDGETS:
+        st.session_state.pop(key, None)
+
+
+def open_analysis(data: bytes, name: str) -> AnalysisSettings:
+    """Read a saved analysis (DataError when it is not one) and apply it, now and to files uploaded later."""
+    settings = AnalysisSettings.from_json(data, source=name)
+    st.session_state[OPENED] = settings
+    apply_settings(settings)
+    return settings
 
 
 def require_upload() -> Upload:

@@ -28,6 +28,8 @@ _HOME = {
     "registry_formats": "writers",
     "BuiltLists": "request",
     "ListRequest": "request",
+    "Provenance": "provenance",
+    "list_id": "provenance",
     "to_csv_bytes": "writers",
     "to_excel_bytes": "writers",
     "valid_sheet_names": "writers",

@@ -60,7 +60,9 @@ class SheetData:
     ``rows`` yields ``row_count`` rows with one value per header cell; it is an iterator, so a big
     sheet is converted chunk by chunk rather than held in memory twice.  ``formats`` holds one entry
     of :data:`NUMBER_FORMATS` (or None) per column, applied to its numbers and dates; ``widths``
-    one width per column; ``note`` an optional italic line written above the header.
+    one width per column; ``note`` an optional italic line written above the header; ``footer`` (label,
+    text) pairs written below the table after one empty row, the label bold in column A and the text in B
+    (what produced a list: its id, sources, dates, method).
     """
 
     name: str
@@ -70,6 +72,7 @@ class SheetData:
     formats: Sequence[str | None]
     widths: Sequence[float]
     note: str | None = None
+    footer: Sequence[tuple[str, str]] = ()
 
 
 def workbook_bytes(sheets: Sequence[SheetData]) -> bytes:
@@ -259,8 +262,12 @@ def _sheet_xml(sheet: SheetData):
             if ref else "")
     cols = "".join(f'<col min="{i}" max="{i}" width="{w:.2f}" customWidth="1"/>'
                    for i, w in enumerate(sheet.widths, 1))
+    dimension = ref or "A1"
+    if sheet.footer and bounds is not None:  # the block under the table is part of the sheet's used range
+        last_column = get_column_letter(max(len(sheet.header), 2))
+        dimension = f"A1:{last_column}{bounds[2] + 1 + len(sheet.footer)}"
     yield (
-        f'{_XML_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="{ref or "A1"}"/>'
+        f'{_XML_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="{dimension}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}<sheetData>'
     )
@@ -281,5 +288,10 @@ def _sheet_xml(sheet: SheetData):
             yield "".join(chunk)
             chunk = []
     yield "".join(chunk)
+    if sheet.footer:
+        first = header_row + sheet.row_count + 2  # one empty row under the table
+        yield "".join(f'<row r="{n}">{_text_cell(f"A{n}", label, _BOLD)}'
+                      f'{_text_cell(f"B{n}", text) if text else ""}</row>'
+                      for n, (label, text) in enumerate(sheet.footer, first))
     autofilter = f'<autoFilter ref="{ref}"/>' if ref else ""
     yield f"</sheetData>{autofilter}</worksheet>"

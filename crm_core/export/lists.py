@@ -149,7 +149,9 @@ def excluded_rows_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
         First column the reason in words in ``lang`` (the words of the page's reason table, e.g.
         "zero or negative price", "order status 已取消"), then the file row number, the detail and the
         original cells; the first three headers are localized (:func:`column_label`), the original
-        headers stay as in the file.  One row per excluded row, in file order.
+        headers stay as in the file.  One row per excluded row, in file order.  When the report covers
+        several files combined (``report.parts`` has more than one), a File column follows the reason and
+        the row number is the row in that file (:func:`crm_core.ingest.combine.file_rows`).
     """
     excluded = report.excluded
     if excluded.empty and "reason" not in excluded.columns:
@@ -164,9 +166,17 @@ def excluded_rows_table(report: IngestReport, lang: str = "en") -> pd.DataFrame:
     }
     reason = pd.Series([words[pair] for pair in zip(codes, status, strict=True)], index=excluded.index, dtype="str")
     original = excluded.drop(columns=["row", "reason", "detail"])
+    where: dict[str, object] = {column_label("row", lang): excluded["row"]}
+    parts = getattr(report, "parts", ())  # a report-like object without parts is one file's
+    if len(parts) > 1:
+        from crm_core.ingest.combine import file_rows  # lazy: only combined reports need it
+
+        files, rows = file_rows(parts, excluded["row"])
+        where = {column_label("source_file", lang): pd.Series(files, index=excluded.index, dtype="str"),
+                 column_label("row", lang): pd.Series(rows, index=excluded.index, dtype="int64")}
     head = pd.DataFrame({
         column_label("excluded_reason", lang): reason,
-        column_label("row", lang): excluded["row"],
+        **where,
         column_label("detail", lang): excluded["detail"],
     }, index=excluded.index)
     return pd.concat([head, original], axis=1).reset_index(drop=True)

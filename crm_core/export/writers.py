@@ -213,7 +213,8 @@ def _plain_rows(frame: pd.DataFrame, converters: Sequence[Callable[[object], obj
         yield from zip(*columns, strict=True)
 
 
-def _sheet_data(name: str, frame: pd.DataFrame, formats: ColumnFormat, note: str | None) -> SheetData:
+def _sheet_data(name: str, frame: pd.DataFrame, formats: ColumnFormat, note: str | None,
+                footer: Sequence[tuple[str, str]] = ()) -> SheetData:
     headers = [_header_text(label, _excel_text) for label in frame.columns]
     codes = []
     for i, label in enumerate(frame.columns):
@@ -225,8 +226,11 @@ def _sheet_data(name: str, frame: pd.DataFrame, formats: ColumnFormat, note: str
     sample = list(zip(*_plain_rows(frame.iloc[:_WIDTH_SAMPLE], converters), strict=True)) or [()] * len(headers)
     widths = [column_width(h, list(v), code) for h, v, code in zip(headers, sample, codes, strict=True)]
     note_text = None if note is None else _excel_text(note)
+    footer = [(_excel_text(label), _excel_text(text)) for label, text in footer]
+    if footer and widths:  # the footer's labels fit column A; its texts run on over the empty cells right of B
+        widths[0] = max(widths[0], *(column_width(label, [], None) for label, _ in footer))
     return SheetData(name=name, header=headers, rows=_plain_rows(frame, converters), row_count=len(frame),
-                     formats=codes, widths=widths, note=note_text)
+                     formats=codes, widths=widths, note=note_text, footer=tuple(footer))
 
 
 def to_excel_bytes(
@@ -234,6 +238,7 @@ def to_excel_bytes(
     *,
     formats: ColumnFormat = ColumnFormat(),
     title_notes: Mapping[str, str] | None = None,
+    footers: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> bytes:
     """Write ``sheets`` (name -> frame, in order) to an .xlsx workbook and return its bytes.
 
@@ -248,7 +253,8 @@ def to_excel_bytes(
     Sheet names are made valid by :func:`valid_sheet_names`.
 
     ``title_notes`` maps a key of ``sheets`` to a line of text written in row 1 (italic); that
-    sheet's header then sits on row 2 with panes frozen at ``A3``.
+    sheet's header then sits on row 2 with panes frozen at ``A3``.  ``footers`` maps a key of ``sheets`` to
+    (label, text) pairs written under its table after one empty row (label bold in column A, text in B).
 
     Raises
     ------
@@ -267,7 +273,7 @@ def to_excel_bytes(
         if len(frame) > EXCEL_MAX_ROWS - int(key in notes):  # a note takes a row
             raise DataError("too_many_rows_xlsx", sheet=name, rows=len(frame))
     return workbook_bytes([
-        _sheet_data(name, _with_named_index(frame), formats, notes.get(key))
+        _sheet_data(name, _with_named_index(frame), formats, notes.get(key), (footers or {}).get(key, ()))
         for (key, frame), name in zip(sheets.items(), names, strict=True)
     ])
 

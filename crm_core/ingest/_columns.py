@@ -107,8 +107,13 @@ def _is_totals_label(cells: pd.Series) -> np.ndarray:
     return answer
 
 
-def excluded_frame(frame, reason, reason_order, details, bad_lines) -> pd.DataFrame:
-    """The excluded rows: row number, reason code, detail text, then the row's original cells."""
+def excluded_frame(frame, reason, reason_order, details, bad_lines, overlaps=None, overlap_of=None) -> pd.DataFrame:
+    """The excluded rows: row number, reason code, detail text, then the row's original cells.
+
+    ``bad_lines`` (ragged lines) become ``malformed_line`` rows with the line's text as detail; ``overlaps``
+    (lines already in an earlier file, see :mod:`crm_core.ingest.combine`) become ``overlap`` rows with the
+    earlier file's name (``overlap_of``) as detail and their cells.  Sorted by row when either is present.
+    """
     at = np.flatnonzero(reason)
     detail = np.full(len(frame), None, dtype=object)
     for hit, info in details:
@@ -124,11 +129,19 @@ def excluded_frame(frame, reason, reason_order, details, bad_lines) -> pd.DataFr
         index=excluded.index,
     )
     excluded = pd.concat([head, excluded], axis=1).reset_index(drop=True)
+    extras = []
     if bad_lines:
-        extra = pd.DataFrame(
+        extras.append(pd.DataFrame(
             {"row": [n for n, _ in bad_lines], "reason": "malformed_line", "detail": [t[:200] for _, t in bad_lines]}
-        )
-        excluded = pd.concat([excluded, extra], ignore_index=True)
+        ))
+    if overlaps is not None and len(overlaps):
+        extras.append(pd.concat([pd.DataFrame({
+            "row": np.asarray(overlaps.index, dtype="int64"),
+            "reason": np.full(len(overlaps), "overlap", dtype=object),
+            "detail": overlap_of.astype("str"),
+        }, index=overlaps.index), overlaps], axis=1).reset_index(drop=True))
+    if extras:
+        excluded = pd.concat([excluded, *extras], ignore_index=True)
         excluded = excluded.sort_values("row", kind="stable").reset_index(drop=True)
     return excluded
 

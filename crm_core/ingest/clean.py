@@ -272,8 +272,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
                 customers = merge_customer_rows(customers, duplicates)
                 notes.append(Note.of("note_duplicates_merged", ids=len(duplicates), groups=groups))
 
-    excluded = excluded_frame(frame, reason, REASON_ORDER, details, raw.bad_lines)
-    rows_read = len(frame) + len(raw.bad_lines)
+    excluded = excluded_frame(frame, reason, REASON_ORDER, details, raw.bad_lines, raw.overlaps, raw.overlap_of)
+    # Every line of every file: used, excluded, ragged, or already read from an earlier file (overlap).
+    rows_read = len(frame) + len(raw.bad_lines) + (0 if raw.overlaps is None else len(raw.overlaps))
     report = IngestReport(
         source_name=raw.source_name,
         rows_read=rows_read,
@@ -282,6 +283,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         excluded=excluded,
         notes=tuple(notes),
         duplicates=duplicates,
+        parts=raw.parts,
     )
     if orders.empty:
         raise DataError("no_rows_used", rows=rows_read, reasons=_reasons_in_words(report))

@@ -54,6 +54,7 @@ import pandas as pd
 
 from crm_core.sample import files as sample_files
 from crm_core.sample import future as sample_future
+from crm_core.sample import master as sample_master
 from crm_core.sample import quirks as sample_quirks
 from crm_core.sample import truth as sample_truth
 from crm_core.sample.catalog import (
@@ -133,6 +134,9 @@ class SampleData:
     planted : counts of every planted quirk (see :func:`crm_core.sample.truth.planted_counts`).
     future : order lines (columns of ``orders``, all completed purchases) dated after the analysis date, in
         the ``spec.future_days`` days from it; ids in a series of their own.
+    master : the customer master file (:class:`crm_core.sample.master.CustomerMaster`): the customers as the
+        shop's membership system lists them, with planted cases (respelled ids, customers who never ordered,
+        later opt-outs, moved cities, empty cells, repeated ids, rows without an id).
     """
 
     orders: pd.DataFrame
@@ -140,6 +144,7 @@ class SampleData:
     truth: pd.DataFrame
     planted: Mapping[str, int]
     future: pd.DataFrame
+    master: sample_master.CustomerMaster
 
 
 def _rng(spec: SampleSpec, step: str) -> np.random.Generator:
@@ -300,20 +305,24 @@ def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
     future = finalize_orders(sample_future.plant_future(groups, _rng(spec, "future"), end=spec.end,
                                                         future_days=spec.future_days))
     truth = sample_truth.derive_truth(orders, groups, cross_sell, duplicate_of, future, as_of=spec.as_of)
-    return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future)
+    master = sample_master.plant_master(customers, _rng(spec, "master"))
+    return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future, master)
 
 
 def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
                        max_bytes: int | None = MAX_FILES_BYTES) -> list[Path]:
-    """Write orders_zh.csv, orders_en.xlsx, orders_future_zh.csv and truth.csv into ``directory``; return
-    their paths.
+    """Write orders_zh.csv, orders_en.xlsx, orders_future_zh.csv, truth.csv, customers_zh.csv and
+    customers_en.csv into ``directory``; return their paths.
 
     orders_zh.csv: UTF-8 with BOM, Chinese headers, order lines joined with the
     customer's attributes (one complete upload, like a shop export).
     orders_en.xlsx: the same rows with English headers under a title row and every text value in
     English (product, category, channel, status, name, gender, city); the money headers say CNY.
     orders_future_zh.csv: :attr:`SampleData.future` written like orders_zh.csv (the next months' export).
-    truth.csv: :attr:`SampleData.truth`.  The bytes depend only on ``spec``.
+    truth.csv: :attr:`SampleData.truth`.
+    customers_zh.csv / customers_en.csv: the customer master (:attr:`SampleData.master`, see
+    :mod:`crm_core.sample.master`) under a membership system's Chinese / English headers.  The bytes depend
+    only on ``spec``.
 
     Raises
     ------
@@ -328,6 +337,8 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
         "orders_en.xlsx": sample_files.en_xlsx_bytes(export, title=f"Sales export {spec.end.year}", stamp=stamp),
         "orders_future_zh.csv": sample_files.zh_csv_bytes(sample_files.export_table(data.future, data.customers)),
         "truth.csv": sample_files.truth_csv_bytes(data.truth),
+        "customers_zh.csv": sample_master.master_zh_csv_bytes(data.master),
+        "customers_en.csv": sample_master.master_en_csv_bytes(data.master),
     }
     total = sum(len(b) for b in contents.values())
     if max_bytes is not None and total > max_bytes:

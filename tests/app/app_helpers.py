@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:  # the app's packages (crm_core, ui) when pytest i
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui.i18n import TEXT  # noqa: E402
-from ui.state import UPLOAD, Upload  # noqa: E402
+from ui.state import DATASETS, Upload  # noqa: E402
 
 APP = ROOT / "app.py"
 SAMPLE = ROOT / "sample_data" / "orders_zh.csv"
@@ -56,12 +56,20 @@ def open_app(page: str | None = None, *, lang: str = "en", upload: Upload | None
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
     if upload is not None:
-        at.session_state[UPLOAD] = upload
+        at.session_state[DATASETS] = {"orders": upload}
     if page is not None:
         at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def loaded(at: AppTest, kind: str = "orders") -> Upload | None:
+    """The session's data set of ``kind`` ("orders", "customers"), or None."""
+    try:
+        return at.session_state[DATASETS].get(kind)
+    except KeyError:
+        return None
 
 
 def rerun(at: AppTest) -> AppTest:

@@ -75,11 +75,11 @@ def test_no_segment_chosen_asks_for_one(export_page):
     widget(export_page.multiselect, en("export_segments")).set_value([])
     at = rerun(export_page)
     assert texts(at.info) == [en("export_empty")]
-    assert not at.download_button
+    assert not at.main.download_button
 
 
 def test_download_button_and_preview_match_the_workbook(export_page, sample_scored, opted_out_ids):
-    (button,) = export_page.download_button
+    (button,) = export_page.main.download_button
     assert button.label == en("download", fmt="Excel")
     assert widget(export_page.segmented_control, en("format")).value == "xlsx"
     segments = tuple(widget(export_page.multiselect, en("export_segments")).value)
@@ -108,7 +108,7 @@ def test_download_button_and_preview_match_the_workbook(export_page, sample_scor
 def test_csv_format_switches_the_button(export_page):
     widget(export_page.segmented_control, en("format")).set_value("csv")
     at = rerun(export_page)
-    assert [b.label for b in at.download_button] == [en("download", fmt="CSV")]
+    assert [b.label for b in at.main.download_button] == [en("download", fmt="CSV")]
     assert not metrics(at)  # the export page shows lists, not KPIs
 
 
@@ -119,7 +119,7 @@ def test_export_page_in_chinese(sample_upload, sample_scored):
     assert segments.options == [SCHEME.name(s, "zh") for s in non_empty(sample_scored)]
     assert segments.options[0] == "冠军客户"
     assert texts(at.info) == ["已排除 75 位退订营销的客户。"]
-    assert [b.label for b in at.download_button] == ["下载 Excel"]
+    assert [b.label for b in at.main.download_button] == ["下载 Excel"]
     assert list(at.dataframe[0].value.columns[:2]) == [export.column_label("customer_id", "zh"),
                                                        export.column_label("segment_name", "zh")]
 
@@ -139,10 +139,10 @@ def test_the_lists_are_built_once_for_preview_counts_and_both_files(sample_uploa
     cached.list_file.clear()
     try:
         at = open_app(EXPORT, upload=sample_upload)
-        assert len(builds) == 1 and at.download_button  # the preview, the counts and the Excel file: one build
+        assert len(builds) == 1 and at.main.download_button  # the preview, the counts and the Excel file: one build
         widget(at.segmented_control, en("format")).set_value("csv")
         at = rerun(at)
-        assert [b.label for b in at.download_button] == [en("download", fmt="CSV")]
+        assert [b.label for b in at.main.download_button] == [en("download", fmt="CSV")]
         assert len(builds) == 1  # the CSV is written from the same build
     finally:
         cached.built_lists.clear()
@@ -156,6 +156,6 @@ def test_the_dataset_key_hashes_the_digest_and_settings_not_the_bytes():
     one = DatasetKey("abc", b"first bytes", "orders.csv", ReadOptions())
     same_digest = DatasetKey("abc", b"other bytes", "orders.csv", ReadOptions())
     assert one == same_digest and hash(one) == hash(same_digest)
-    assert one.cache_token() == ("abc", "orders.csv", ReadOptions(), None, one.options)
+    assert one.cache_token() == ("abc", "orders.csv", ReadOptions(), None, one.options, None)
     assert one != DatasetKey("abc", b"first bytes", "orders.csv", ReadOptions(sheet="Sheet2"))
     assert "first bytes" not in repr(one)

@@ -1,7 +1,7 @@
 """Start page in both languages, and the guard every page shows before any data is loaded."""
 
 import pytest
-from app_helpers import en, metrics, open_app, rerun, texts, zh
+from app_helpers import loaded, en, metrics, open_app, rerun, texts, zh
 
 
 def test_home_is_english_by_default():
@@ -38,7 +38,7 @@ def test_data_page_without_data_offers_the_sample():
     at = open_app("app_pages/data.py")
     assert texts(at.title) == [en("data_title")]
     assert texts(at.info) == [en("upload_first")]
-    assert len(at.file_uploader) == 1 and at.file_uploader[0].label == en("uploader")
+    assert len(at.main.file_uploader) == 1 and at.main.file_uploader[0].label == en("uploader")
     assert at.button(key="data_sample").label == en("load_sample")
     assert not at.metric
 
@@ -48,7 +48,7 @@ def test_home_sample_button_loads_the_sample_and_opens_the_data_page():
     at.button(key="home_sample").click()
     rerun(at)
     assert texts(at.title) == [en("data_title")]
-    assert at.session_state["upload"].file_id == "sample"
+    assert loaded(at).file_id == "sample"
     assert metrics(at)[en("rows_read")] == "5,844"
 
 
@@ -57,6 +57,6 @@ def test_data_page_sample_button_loads_the_sample():
     at.button(key="data_sample").click()
     rerun(at)
     # The English session gets the English demo file (same orders as the Chinese one).
-    assert at.session_state["upload"].name == "orders_en.xlsx"
+    assert loaded(at).name == "orders_en.xlsx"
     assert metrics(at)[en("customers")] == "500"
     assert en("ready") in texts(at.success)

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from app_helpers import APP_FIXTURES, READER_FIXTURES, en, frame_with, metrics, open_app, rerun, texts, widget, zh
+from app_helpers import loaded, APP_FIXTURES, READER_FIXTURES, en, frame_with, metrics, open_app, rerun, texts, widget, zh
 
 from crm_core import customers, export, pipeline
 from crm_core.ingest import readers
@@ -146,7 +146,7 @@ def test_removing_the_file_in_the_uploader_unloads_the_data():
     assert metrics(at)[en("customers")] == "3"
     at.file_uploader[0].set_value(None)  # the ✕ on the file chip
     at = rerun(at)
-    assert state.UPLOAD not in at.session_state
+    assert loaded(at) is None
     assert texts(at.info) == [en("upload_first")]
 
 
@@ -160,7 +160,7 @@ def test_back_on_the_page_the_loaded_file_is_named_with_remove():
     assert any("three_customers.csv" in m.value and en("loaded_tag") in m.value for m in at.main.markdown)
     at.button(key="remove_file").click()
     at = rerun(at)
-    assert state.UPLOAD not in at.session_state
+    assert loaded(at) is None
 
 
 @pytest.mark.parametrize(("lang", "name"), [("en", "orders_en.xlsx"), ("zh", "orders_zh.csv")])
@@ -168,7 +168,7 @@ def test_sample_follows_the_language(lang, name):
     at = open_app(DATA, lang=lang)
     at.button(key="data_sample").click()
     at = rerun(at)
-    assert at.session_state["upload"].name == name
+    assert loaded(at).name == name
     label = (en if lang == "en" else zh)("customers")
     assert metrics(at)[label] == "500"
 
@@ -276,7 +276,7 @@ def test_export_that_cannot_be_built_shows_a_message(sample_upload, monkeypatch)
         at = open_app(EXPORT, upload=sample_upload)
         expected = DataError("too_many_rows_xlsx", sheet="Champions", rows=1_200_000).text("en")
         assert texts(at.error) == [en("download_failed", detail=expected)]
-        assert not at.get("download_button")
+        assert not at.main.download_button
     finally:
         cached.list_file.clear()
 
@@ -319,7 +319,7 @@ def test_name_and_address_identity_survives_the_form():
 
 def _raw_key(at):
     """The cache key of the session's file read with default options."""
-    up = at.session_state["upload"]
+    up = loaded(at)
     return cached.DatasetKey(up.digest, up.data, up.name, ReadOptions())
 
 

@@ -8,7 +8,7 @@ Here ``ui.state.clear_data`` (the function that button calls) is run on the AppT
 from collections.abc import MutableMapping
 from types import SimpleNamespace
 
-from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
+from app_helpers import loaded, APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
 
 from ui import state
 
@@ -31,8 +31,8 @@ def test_two_sessions_show_only_their_own_numbers(sample_upload):
         at.switch_page(RFM)
         rerun(at)
         assert metrics(at)[en("kpi_customers")] == customers
-    assert sample.session_state["upload"].name == "orders_zh.csv"
-    assert small.session_state["upload"].name == "three_customers.csv"
+    assert loaded(sample).name == "orders_zh.csv"
+    assert loaded(small).name == "three_customers.csv"
 
 
 def test_same_file_in_two_sessions_keeps_settings_apart(sample_upload):
@@ -85,9 +85,9 @@ def clear_my_data(at, monkeypatch):
 def test_clear_data_forgets_the_file_and_its_settings(sample_upload, monkeypatch):
     at = open_app(RFM, upload=sample_upload)
     assert metrics(at)[en("kpi_customers")] == "500"
-    assert {state.UPLOAD, state.SUMMARY, state.RFM_PARAMS, state.AS_OF} <= set(at.session_state)
+    assert {state.DATASETS, state.SUMMARY, state.RFM_PARAMS, state.AS_OF} <= set(at.session_state)
     clear_my_data(at, monkeypatch)
-    assert not {state.UPLOAD, state.READ_OPTIONS, state.MAPPING, state.INGEST_OPTIONS, state.AS_OF,
+    assert not {state.DATASETS, state.READ_OPTIONS, state.MAPPING, state.INGEST_OPTIONS, state.AS_OF,
                 state.RFM_PARAMS, state.SUMMARY} & set(at.session_state)
     assert at.session_state["lang"] == "en"  # the language is a preference, not data
     rerun(at)
@@ -106,7 +106,7 @@ def test_clear_data_on_the_data_page_does_not_reload_the_uploaded_file(monkeypat
     assert metrics(at)[en("customers")] == "3"
     clear_my_data(at, monkeypatch)
     rerun(at)  # the rerun the sidebar button asks for
-    assert state.UPLOAD not in at.session_state, "the cleared file was loaded again from the uploader"
+    assert loaded(at) is None, "the cleared file was loaded again from the uploader"
     assert texts(at.info) == [en("upload_first")]
 
 
@@ -117,9 +117,9 @@ def test_sidebar_sample_on_the_data_page_replaces_the_uploaded_file(monkeypatch)
     at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
     rerun(at)
     call_on_session(at, monkeypatch, state.load_sample)
-    assert at.session_state["upload"].file_id == "sample"
+    assert loaded(at).file_id == "sample"
     rerun(at)  # the rerun the sidebar button asks for
-    assert at.session_state["upload"].name == "orders_en.xlsx", "the uploader's file replaced the sample again"
+    assert loaded(at).name == "orders_en.xlsx", "the uploader's file replaced the sample again"
     assert metrics(at)[en("rows_read")] == "5,844"
 
 

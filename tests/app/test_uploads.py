@@ -1,7 +1,7 @@
 """Files that cannot be used, uploaded through the real uploader: a plain-words error, never a traceback."""
 
 import pytest
-from app_helpers import APP_FIXTURES, READER_FIXTURES, en, metrics, open_app, rerun, texts, widget
+from app_helpers import loaded, APP_FIXTURES, READER_FIXTURES, en, metrics, open_app, rerun, texts, widget
 
 DATA = "app_pages/data.py"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -37,7 +37,7 @@ BAD_FILES = [
 def test_bad_upload_shows_our_message(path, message):
     at = upload(open_app(DATA), path)
     assert texts(at.error) == [message]
-    assert at.session_state["upload"].name == path.name
+    assert loaded(at).name == path.name
     assert not at.metric and en("ready") not in texts(at.success)
 
 
@@ -100,7 +100,7 @@ def test_date_order_of_one_file_is_not_forced_on_the_next():
     assert metrics(at)[en("rows_used")] == "4"
     # A US export: 05/13/2024 can only be month-first, so detection reads every row.
     upload(at, APP_FIXTURES / "month_first_dates.csv")
-    assert at.session_state["upload"].name == "month_first_dates.csv"
+    assert loaded(at).name == "month_first_dates.csv"
     assert metrics(at)[en("rows_used")] == "3", "rows of the new file were read day-first and excluded"
 
 
@@ -108,7 +108,7 @@ def test_uploading_a_new_file_replaces_the_sample(sample_upload):
     at = open_app(DATA, upload=sample_upload)
     assert metrics(at)[en("rows_read")] == "5,844"
     upload(at, APP_FIXTURES / "three_customers.csv")
-    assert at.session_state["upload"].name == "three_customers.csv"
+    assert loaded(at).name == "three_customers.csv"
     assert metrics(at)[en("rows_read")] == "6" and metrics(at)[en("customers")] == "3"
 
 

@@ -38,7 +38,8 @@ def test_rfm_writes_summary_and_one_sheet_per_segment(tmp_path):
     assert "…" not in done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "冠军客户：88 位客户，占销售额 60.0%"
-    assert lines[-1] == f"已写入 {out}（500 位客户）"
+    assert lines[-2] == f"已写入 {out}（500 位客户）"
+    assert re.fullmatch(r"清单编号：RFM-20260101-[0-9A-F]{8}", lines[-1])
     for english in ("rows read", "customers", "of revenue", "Wrote", "Currency"):
         assert english not in done.stdout + done.stderr
     # The summary says why a list is shorter than its segment: 88 champions = 75 listed + 13 opted out.
@@ -174,7 +175,7 @@ def test_every_expected_error_exits_2_with_a_message(monkeypatch, capsys, error,
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(cli.pipeline, "read", fail)
+    monkeypatch.setattr(cli.pipeline, "read_many", fail)
     assert cli.main(["rfm", str(SAMPLE), "--out", "x.xlsx", "--lang", lang]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(expected) and "Traceback" not in captured.err
@@ -251,7 +252,7 @@ def test_ingest_writes_the_proposed_mapping_even_when_cleaning_stops_then_it_can
     status, stdout, err = main(capsys, "rfm", str(source), "--out", str(tmp_path / "x.xlsx"), "--mapping",
                                str(mapping_file))
     assert status == 0, err
-    assert stdout.splitlines()[-1] == f"Wrote {tmp_path / 'x.xlsx'} (2 customers)"
+    assert stdout.splitlines()[-2] == f"Wrote {tmp_path / 'x.xlsx'} (2 customers)"
 
 
 # --- the "scores are relative" note (review item 9) --------------------------------------------------

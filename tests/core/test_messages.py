@@ -13,7 +13,7 @@ CORE = Path(__file__).resolve().parents[2] / "crm_core"
 
 # ASCII words a Chinese message may carry: names of file formats and programs, units, and the one
 # term of art the app is named after.  Anything else is an English word in Chinese text.
-ZH_WHITELIST = frozenset({"CSV", "Excel", "RFM", "ID", "MB", "UTF", "R", "F", "M"})
+ZH_WHITELIST = frozenset({"CSV", "Excel", "JSON", "RFM", "ID", "MB", "UTF", "R", "F", "M"})
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Literal things a user types or reads exactly as written: command-line options with their values,
 # file extensions (.xlsx), Excel's menu entry "CSV UTF-8", and text quoted “…” (a value from the file).

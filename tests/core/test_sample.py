@@ -67,7 +67,8 @@ def test_file_bytes_depend_only_on_the_spec(tmp_path, files):
     small = SampleSpec(n_customers=60, seed=3)
     first = write_sample_files(tmp_path / "a", small)
     second = write_sample_files(tmp_path / "b", small)
-    assert [p.name for p in first] == ["orders_zh.csv", "orders_en.xlsx", "orders_future_zh.csv", "truth.csv"]
+    assert [p.name for p in first] == ["orders_zh.csv", "orders_en.xlsx", "orders_future_zh.csv", "truth.csv",
+                                       "customers_zh.csv", "customers_en.csv"]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
     assert first[0].read_bytes() != files[0].read_bytes()
 
@@ -323,6 +324,6 @@ def test_truth_file_matches_the_truth(files, data):
 
 def test_command_line_writes_the_files(tmp_path, capsys):
     main([str(tmp_path), "--customers", "60", "--seed", "1"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders_en.xlsx", "orders_future_zh.csv", "orders_zh.csv",
-                                                          "truth.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["customers_en.csv", "customers_zh.csv", "orders_en.xlsx",
+                                                          "orders_future_zh.csv", "orders_zh.csv", "truth.csv"]
     assert "orders_zh.csv" in capsys.readouterr().out

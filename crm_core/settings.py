@@ -1,0 +1,323 @@
+"""A whole analysis as one JSON file: saved by the app, opened next month, given to the CLI (``--settings``).
+
+The file holds every choice that shapes the lists: how the export is read, the column mapping (orders and
+customer file), the cleaning options, the analysis date and window, the filters, the RFM method, thresholds,
+frequency basis and segment map, the list options and the currency.  It never holds data.
+
+Dates that should move with next month's export are stored as rules, not days: ``as_of`` null means "the day
+after the last order", and a window of ``months`` counts back from the analysis date.  A fixed ``from`` date or
+``as_of`` date stays fixed.  Unknown keys are ignored (a newer app's file still opens); a wrong value is a
+DataError that names the key and says what it should hold.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import pandas as pd
+
+from crm_core.messages import Localized
+from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
+from crm_core.segment import rfm, schemes
+
+__all__ = ["KIND", "VERSION", "AnalysisSettings", "ListSettings", "Scope"]
+
+KIND = "crm-analysis"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which order lines an analysis looks at: a window before the analysis date, and filters.
+
+    start : first day counted (inclusive); None with ``months`` None means all history.
+    months : the window as "the last N months before the analysis date" (kept relative, so next month's
+        export gets its own last N months); ignored when ``start`` is set.
+    channels, categories : only lines whose channel / category is one of these (exact text); () = all.
+    cities : only customers whose city is one of these; () = all.
+    """
+
+    start: date | None = None
+    months: int | None = None
+    channels: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("channels", "categories", "cities"):
+            object.__setattr__(self, name, tuple(str(v) for v in getattr(self, name)))
+        if self.months is not None and (not isinstance(self.months, int) or self.months < 1):
+            raise DataError("bad_settings", key="window.months", expected=_EXPECTED["months"])
+
+    def first_day(self, as_of: date) -> date | None:
+        """The first day counted for an analysis as of ``as_of`` (None: from the first order)."""
+        if self.start is not None:
+            return self.start
+        if self.months is not None:
+            return (pd.Timestamp(as_of) - pd.DateOffset(months=self.months)).date()
+        return None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.channels or self.categories or self.cities)
+
+    @property
+    def is_all(self) -> bool:
+        return self.start is None and self.months is None and not self.filtered
+
+
+@dataclass(frozen=True)
+class ListSettings:
+    """The export choices: which segments, which columns, contacts, masking, opted-out customers, format."""
+
+    segments: tuple[str, ...] = ()
+    columns: tuple[str, ...] | None = None
+    include_contact: bool = False
+    mask_personal: bool = True
+    include_opted_out: bool = False
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", tuple(self.segments))
+        if self.columns is not None:
+            object.__setattr__(self, "columns", tuple(self.columns) or None)
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Every choice of one analysis (see the module docstring); ``to_json``/``from_json`` round-trip exactly.
+
+    ``scheme_base`` is the standard map the segment map started from ("11" or "4"); ``rfm.scheme`` is the map
+    itself, edited or not.  ``currency`` None means "read it from the file".  ``lang`` is the language the lists
+    were written in (the CLI uses it unless ``--lang`` is given).
+    """
+
+    read: ReadOptions = ReadOptions()
+    mapping: ColumnMapping | None = None
+    customers_mapping: ColumnMapping | None = None
+    cleaning: IngestOptions = IngestOptions()
+    as_of: date | None = None
+    scope: Scope = Scope()
+    rfm: rfm.RfmParams = rfm.RfmParams()
+    scheme_base: str = "11"
+    lists: ListSettings = ListSettings()
+    currency: str | None = None
+    lang: str = "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        params = self.rfm
+        thresholds = params.thresholds
+        scheme = params.scheme
+        return {
+            "kind": KIND,
+            "version": VERSION,
+            "read": {"sheet": self.read.sheet, "header_row": self.read.header_row,
+                     "encoding": self.read.encoding, "delimiter": self.read.delimiter},
+            "mapping": None if self.mapping is None else self.mapping.as_dict(),
+            "customers_mapping": None if self.customers_mapping is None else self.customers_mapping.as_dict(),
+            "cleaning": {"returns": self.cleaning.returns, "day_first": self.cleaning.day_first,
+                         "merge_duplicates": self.cleaning.merge_duplicates,
+                         "phone_region": self.cleaning.phone_region,
+                         "non_product_codes": list(self.cleaning.non_product_codes),
+                         "excluded_statuses": list(self.cleaning.excluded_statuses)},
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "window": {"from": None if self.scope.start is None else self.scope.start.isoformat(),
+                       "months": self.scope.months},
+            "filters": {"channels": list(self.scope.channels), "categories": list(self.scope.categories),
+                        "cities": list(self.scope.cities)},
+            "rfm": {
+                "method": params.method,
+                "thresholds": None if thresholds is None else {
+                    "recency": list(thresholds.recency), "frequency": list(thresholds.frequency),
+                    "monetary": list(thresholds.monetary)},
+                "frequency_basis": params.frequency_basis,
+                "scheme": {"base": self.scheme_base, "grid": [list(row) for row in scheme.grid],
+                           "names": [list(label) for label in scheme.labels]},
+            },
+            "lists": {"segments": list(self.lists.segments),
+                      "columns": None if self.lists.columns is None else list(self.lists.columns),
+                      "include_contact": self.lists.include_contact, "mask_personal": self.lists.mask_personal,
+                      "include_opted_out": self.lists.include_opted_out, "format": self.lists.format},
+            "currency": self.currency,
+            "lang": self.lang,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, source: str = "analysis.json") -> AnalysisSettings:
+        """Parse a saved analysis; DataError ``bad_settings_json`` / ``bad_settings`` name the problem."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:  # also UnicodeDecodeError
+            raise DataError("bad_settings_json", path=source, line=getattr(exc, "lineno", 1),
+                            column=getattr(exc, "colno", 1)) from None
+        if not isinstance(data, dict) or data.get("kind") != KIND:
+            raise DataError("settings_not_analysis", path=source)
+        return _parse(data)
+
+
+# What each key should hold, for the message when it does not.
+_EXPECTED = {
+    "date": Localized(en="a date written YYYY-MM-DD, or null", zh="YYYY-MM-DD 格式的日期，或 null"),
+    "months": Localized(en="a whole number of months (1 or more), or null", zh="整数月数（至少 1），或 null"),
+    "text_list": Localized(en="a list of texts", zh="文字列表"),
+    "mapping": Localized(en='fields and their columns, e.g. {"customer_id": "Customer ID"}, or null',
+                         zh='字段与列名的对应，例如 {"customer_id": "客户编号"}，或 null'),
+    "bool": Localized(en="true or false", zh="true 或 false"),
+    "choice": Localized(en="one of: {choices}", zh="以下之一：{choices}"),
+    "thresholds": Localized(en="recency, frequency and monetary, four numbers each, or null",
+                            zh="recency、frequency、monetary 各四个数字，或 null"),
+    "scheme": Localized(en="a 5 × 5 grid of segment keys and a list of [key, English name, Chinese name]",
+                        zh="5 × 5 的分群键网格，以及 [键, 英文名, 中文名] 列表"),
+    "number": Localized(en="a whole number, or null", zh="整数，或 null"),
+    "text": Localized(en="a text, or null", zh="文字，或 null"),
+}
+
+
+def _bad(key: str, expected: str, **params: str) -> DataError:
+    want = _EXPECTED[expected]
+    if params:
+        want = Localized(en=want.en.format(**params), zh=want.zh.format(**params))
+    return DataError("bad_settings", key=key, expected=want)
+
+
+def _section(data: dict, key: str) -> dict:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise DataError("bad_settings", key=key, expected=Localized(en="an object {…}", zh="对象 {…}"))
+    return value
+
+
+def _date(value: Any, key: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise _bad(key, "date") from None
+
+
+def _texts(value: Any, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise _bad(key, "text_list")
+    return tuple(str(v) for v in value)
+
+
+def _flag(value: Any, key: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise _bad(key, "bool")
+    return value
+
+
+def _choice(value: Any, key: str, choices: tuple, default: Any) -> Any:
+    if value is None:
+        return default
+    if value not in choices:
+        raise _bad(key, "choice", choices=", ".join(str(c) for c in choices))
+    return value
+
+
+def _optional_text(value: Any, key: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    raise _bad(key, "text")
+
+
+def _mapping(value: Any, key: str) -> ColumnMapping | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise _bad(key, "mapping")
+    try:
+        return ColumnMapping.from_json(json.dumps({"columns": value}))
+    except DataError as exc:
+        raise DataError("bad_settings_mapping", key=key, detail=exc.params["detail"]) from None
+
+
+def _parse(data: dict) -> AnalysisSettings:
+    read = _section(data, "read")
+    header_row = read.get("header_row")
+    if header_row is not None and (not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1):
+        raise _bad("read.header_row", "number")
+    read_options = ReadOptions(sheet=_optional_text(read.get("sheet"), "read.sheet"), header_row=header_row,
+                               encoding=_optional_text(read.get("encoding"), "read.encoding"),
+                               delimiter=_optional_text(read.get("delimiter"), "read.delimiter"))
+    cleaning = _section(data, "cleaning")
+    defaults = IngestOptions()
+    day_first = cleaning.get("day_first")
+    if day_first is not None and not isinstance(day_first, bool):
+        raise _bad("cleaning.day_first", "choice", choices="true, false, null")
+    options = IngestOptions(
+        returns=_choice(cleaning.get("returns"), "cleaning.returns", ("net", "ignore"), defaults.returns),
+        day_first=day_first,
+        merge_duplicates=_flag(cleaning.get("merge_duplicates"), "cleaning.merge_duplicates", False),
+        phone_region=_optional_text(cleaning.get("phone_region"), "cleaning.phone_region") or defaults.phone_region,
+        non_product_codes=(_texts(cleaning["non_product_codes"], "cleaning.non_product_codes")
+                           if "non_product_codes" in cleaning else defaults.non_product_codes),
+        excluded_statuses=(_texts(cleaning["excluded_statuses"], "cleaning.excluded_statuses")
+                           if "excluded_statuses" in cleaning else defaults.excluded_statuses),
+    )
+    window, filters = _section(data, "window"), _section(data, "filters")
+    months = window.get("months")
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months < 1):
+        raise _bad("window.months", "months")
+    scope = Scope(start=_date(window.get("from"), "window.from"), months=months,
+                  channels=_texts(filters.get("channels"), "filters.channels"),
+                  categories=_texts(filters.get("categories"), "filters.categories"),
+                  cities=_texts(filters.get("cities"), "filters.cities"))
+    params, base = _rfm(_section(data, "rfm"))
+    lists = _section(data, "lists")
+    columns = lists.get("columns")
+    list_settings = ListSettings(
+        segments=_texts(lists.get("segments"), "lists.segments"),
+        columns=None if columns is None else _texts(columns, "lists.columns"),
+        include_contact=_flag(lists.get("include_contact"), "lists.include_contact", False),
+        mask_personal=_flag(lists.get("mask_personal"), "lists.mask_personal", True),
+        include_opted_out=_flag(lists.get("include_opted_out"), "lists.include_opted_out", False),
+        format=_choice(lists.get("format"), "lists.format", ("xlsx", "csv"), "xlsx"),
+    )
+    return AnalysisSettings(
+        read=read_options, mapping=_mapping(data.get("mapping"), "mapping"),
+        customers_mapping=_mapping(data.get("customers_mapping"), "customers_mapping"), cleaning=options,
+        as_of=_date(data.get("as_of"), "as_of"), scope=scope, rfm=params, scheme_base=base, lists=list_settings,
+        currency=_optional_text(data.get("currency"), "currency"),
+        lang=_choice(data.get("lang"), "lang", ("en", "zh"), "en"),
+    )
+
+
+def _rfm(section: dict) -> tuple[rfm.RfmParams, str]:
+    method = _choice(section.get("method"), "rfm.method", ("quantile", "threshold"), "quantile")
+    basis = _choice(section.get("frequency_basis"), "rfm.frequency_basis", ("orders", "per_year"), "orders")
+    raw = section.get("thresholds")
+    thresholds = None
+    if raw is not None:
+        if not isinstance(raw, dict) or any(not isinstance(raw.get(k), list) for k in ("recency", "frequency",
+                                                                                        "monetary")):
+            raise _bad("rfm.thresholds", "thresholds")
+        thresholds = rfm.Thresholds(recency=tuple(raw["recency"]), frequency=tuple(raw["frequency"]),
+                                    monetary=tuple(raw["monetary"]))  # DataError bad_thresholds names the cut-offs
+    if method == "threshold" and thresholds is None:
+        method = "quantile"  # "my thresholds" never edited: the app prefills them from the quintiles
+    scheme_data = section.get("scheme") or {}
+    if not isinstance(scheme_data, dict):
+        raise _bad("rfm.scheme", "scheme")
+    base = _choice(scheme_data.get("base"), "rfm.scheme.base", tuple(schemes.SCHEMES), "11")
+    scheme = schemes.SCHEMES[base]
+    grid, names = scheme_data.get("grid"), scheme_data.get("names") or []
+    if not isinstance(names, list) or not all(isinstance(n, list) for n in names):
+        raise _bad("rfm.scheme.names", "scheme")
+    if grid is not None:
+        standard = [list(row) for row in scheme.grid]
+        if grid != standard or names:
+            scheme = schemes.SegmentScheme("custom", grid, tuple(tuple(n) for n in names))  # DataError names the cell
+    return rfm.RfmParams(method=method, thresholds=thresholds, frequency_basis=basis, scheme=scheme), base
+

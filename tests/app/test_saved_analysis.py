@@ -1,0 +1,157 @@
+"""Save analysis / Open analysis, the window and filters on the RFM page, and the CLI giving the app's workbook.
+
+The files the app offers are recorded as the page hands them to ``st.download_button`` (AppTest keeps no
+downloads), so the test compares the very bytes a user would get.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+import streamlit as st
+from app_helpers import SAMPLE, en, loaded, open_app, rerun, texts, widget
+
+from crm_core import cli
+from crm_core.segment import rfm
+from crm_core.settings import AnalysisSettings, Scope
+from ui import cached
+
+RFM = "app_pages/rfm.py"
+EXPORT = "app_pages/export.py"
+DATA = "app_pages/data.py"
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every download the app draws, by key (or label), as the bytes the browser would save."""
+    offered: dict[str, bytes] = {}
+    original = st.download_button
+
+    def recording(label, data=None, *args, **kwargs):
+        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    cached.list_file.clear()
+    yield offered
+    cached.list_file.clear()
+
+
+def cells(data: bytes) -> dict[str, list[tuple]]:
+    """Every sheet's rows, without the Summary's "Generated" time (the only cell two runs may differ in)."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return {name: [row for row in book[name].iter_rows(values_only=True) if row[0] != "Generated"]
+            for name in book.sheetnames}
+
+
+def choose_an_analysis(sample_upload):
+    """A user's month-end analysis: her thresholds, orders per year, the last 6 months, two channels, then on the
+    Export page one segment dropped and the contacts added."""
+    at = open_app(RFM, upload=sample_upload)
+    widget(at.radio, en("method")).set_value("threshold")
+    widget(at.radio, en("frequency_basis")).set_value("per_year")
+    at.radio(key="window_kind").set_value("months")
+    at = rerun(at)
+    at.number_input(key="window_months").set_value(6)
+    at.multiselect(key="filter_channels").set_value(["天猫旗舰店", "京东自营"])
+    at = rerun(at)
+    at.switch_page(EXPORT)
+    at = rerun(at)
+    segments = at.multiselect(key="export_segments")
+    segments.set_value(segments.value[1:])
+    at.toggle(key="export_contact").set_value(True)
+    return rerun(at)
+
+
+def test_the_cli_with_the_saved_analysis_writes_the_apps_workbook_cell_for_cell(downloads, sample_upload, tmp_path):
+    at = choose_an_analysis(sample_upload)
+    app_workbook = downloads[en("download", fmt="Excel")]
+    saved = AnalysisSettings.from_json(downloads["save_analysis"])
+    assert saved.scope == Scope(months=6, channels=("天猫旗舰店", "京东自营"))
+    assert saved.rfm.method == "threshold" and saved.rfm.thresholds is not None
+    assert saved.rfm.frequency_basis == "per_year" and saved.lists.include_contact
+    assert saved.as_of is None  # the default date, kept as a rule for next month's file
+
+    settings = tmp_path / "analysis.json"
+    settings.write_bytes(downloads["save_analysis"])
+    out = tmp_path / "cli.xlsx"
+    assert cli.main(["rfm", str(SAMPLE), "--settings", str(settings), "--out", str(out)]) == 0
+    app, command_line = cells(app_workbook), cells(out.read_bytes())
+    assert list(app) == list(command_line)
+    for sheet in app:
+        assert app[sheet] == command_line[sheet], sheet
+    summary = dict((row[0], row[1]) for row in app["Summary"])
+    assert summary["Filters"] == "channel: 天猫旗舰店, 京东自营"
+    assert summary["List ID"].startswith("RFM-20260101-")
+    # The page shows the list id the file carries.
+    assert any(summary["List ID"] in c for c in texts(at.caption))
+
+
+def test_opening_an_analysis_applies_it_to_the_file_loaded_next(sample_bytes):
+    saved = AnalysisSettings(scope=Scope(months=3, channels=("微信小程序",)),
+                             rfm=rfm.RfmParams(scheme=rfm.SCHEMES["4"]), scheme_base="4", lang="en")
+    at = open_app(DATA)
+    at.file_uploader(key="open_analysis").set_value(("march.json", saved.to_json().encode(), "application/json"))
+    at = rerun(at)
+    at.file_uploader(key="uploader_0").set_value([("orders_zh.csv", sample_bytes, "text/csv")])
+    at = rerun(at)
+    assert loaded(at).name == "orders_zh.csv"
+    at.switch_page(RFM)
+    at = rerun(at)
+    assert at.radio(key="window_kind").value == "months" and at.number_input(key="window_months").value == 3
+    assert at.multiselect(key="filter_channels").value == ["微信小程序"]
+    assert widget(at.selectbox, en("scheme")).value == "4"
+    assert any("outside the filters" in c for c in texts(at.caption))
+
+
+def test_a_broken_analysis_file_is_refused_in_words(tmp_path):
+    at = open_app(DATA)
+    at.file_uploader(key="open_analysis").set_value(("mapping.json", b'{"columns": {}}', "application/json"))
+    at = rerun(at)
+    assert [e for e in texts(at.error) if "is not a saved analysis" in e]
+
+
+def test_two_monthly_files_and_a_customer_file_through_the_uploaders(sample_bytes):
+    lines = sample_bytes.decode("utf-8-sig").splitlines()
+    half = len(lines) // 2
+    first = "\n".join(lines[:half]).encode()
+    second = "\n".join([lines[0], *lines[half - 10:]]).encode()  # ten lines in both files
+    at = open_app(DATA)
+    at.file_uploader(key="uploader_0").set_value([("h1.csv", first, "text/csv"), ("h2.csv", second, "text/csv")])
+    at = rerun(at)
+    assert loaded(at).name == "h1.csv + h2.csv"
+    assert "10 lines were in more than one file (h2.csv: 10 lines also in h1.csv); each was counted once." in texts(
+        at.caption)
+    assert "5,854 read = 5,774 used + 80 excluded" in texts(at.caption)
+    assert at.main.metric[1].value == "5,774"  # rows used: exactly the one file's
+    at.file_uploader(key="customer_file_upload").set_value(
+        ("customers_zh.csv", (SAMPLE.parent / "customers_zh.csv").read_bytes(), "text/csv"))
+    at = rerun(at)
+    assert loaded(at, "customers").name == "customers_zh.csv"
+    assert any("customers_zh.csv" in m for m in texts(at.markdown))
+
+
+def test_the_rfm_page_window_and_filter_change_the_customers_scored(sample_upload):
+    at = open_app(RFM, upload=sample_upload)
+    everyone = at.main.metric[0].value
+    at.radio(key="window_kind").set_value("months")
+    at = rerun(at)
+    at.number_input(key="window_months").set_value(3)
+    at.multiselect(key="filter_cities").set_value(["上海"])
+    at = rerun(at)
+    scoped = at.main.metric[0].value
+    assert int(scoped.replace(",", "")) < int(everyone.replace(",", ""))
+    assert any("outside the analysis window" in c for c in texts(at.caption))
+
+
+def test_saved_json_is_small_and_has_no_data(downloads, sample_upload):
+    choose_an_analysis(sample_upload)
+    text = downloads["save_analysis"].decode("utf-8")
+    assert len(text) < 6_000
+    data = json.loads(text)
+    assert set(data) == {"kind", "version", "read", "mapping", "customers_mapping", "cleaning", "as_of", "window",
+                         "filters", "rfm", "lists", "currency", "lang"}
+    assert "C00001" not in text  # no customer id, no order line
