@@ -56,12 +56,16 @@ def show_data_status(slot) -> None:
     if not summary:
         slot.markdown(f"**{upload.name}**")
         return
+    box = slot.container()  # the orders, then the customer file joined to them
     scored = state.scored_count(upload)
     if scored is not None and scored[0] != summary["default_as_of"]:
-        slot.markdown(t("loaded_file_as_of", name=upload.name, rows=summary["rows_used"], customers=scored[1],
-                        date=f"{scored[0]:%Y-%m-%d}"))
+        box.markdown(t("loaded_file_as_of", name=upload.name, rows=summary["rows_used"], customers=scored[1],
+                       date=f"{scored[0]:%Y-%m-%d}"))
     else:
-        slot.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
+        box.markdown(t("loaded_file", name=upload.name, rows=summary["rows_used"], customers=summary["customers"]))
+    customers = state.dataset("customers")
+    if customers is not None:
+        box.caption(t("sidebar_customer_file", name=customers.name))
 
 
 def after_page() -> None:

@@ -43,7 +43,8 @@ started = time.perf_counter()
 status = st.status(t("reading", name=up.name), expanded=False)
 try:
     raw = cached.raw_table(state.raw_key(up))
-    status.update(label=t("read_done", rows=len(raw.frame), seconds=time.perf_counter() - started))
+    rows = len(raw.frame) + (0 if raw.overlaps is None else len(raw.overlaps))  # lines also in an earlier file
+    status.update(label=t("read_done", rows=rows, seconds=time.perf_counter() - started))
 except DataError as exc:
     read_error = exc
     status.update(label=t("read_failed", name=up.name), state="error")

@@ -175,7 +175,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "有 {groups:,} 位客户以多个客户编号出现（电话或邮箱相同）。",
     },
     "note_duplicates_merged": {"en": "{ids:,} customer ids were merged into {groups:,} customers.", "zh": "已将 {ids:,} 个客户编号合并为 {groups:,} 位客户。"},
-    "note_bad_lines": {"en": "{rows:,} lines had the wrong number of fields and were set aside.", "zh": "{rows:,} 行字段数不正确，已单独列出。"},
+    "note_bad_lines": {"en": "Set aside: {rows:,} lines with the wrong number of fields.", "zh": "{rows:,} 行字段数不正确，已单独列出。"},
     # --- several files combined (crm_core.ingest.combine) ---
     "files_differ": {
         "en": "{name} does not have the same columns as {first} (missing: {missing}; extra: {extra}). Export every month with the same columns, or load the files one at a time.",

@@ -288,7 +288,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "region_DE": ("Germany", "德国"),
     "region_FR": ("France", "法国"),
     # analysis window and filters (RFM page)
-    "scope_title": ("Orders counted", "计入的订单"),
+    "scope_expander": ("Orders counted: {summary}", "计入的订单：{summary}"),
     "window": ("Analysis window", "分析期间"),
     "window_kind_all": ("All history", "全部历史"),
     "window_kind_months": ("Last months", "最近几个月"),
@@ -348,6 +348,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "customer_file_loaded": ("Customer file **{name}** joined to the orders.", "客户文件 **{name}** 已与订单关联。"),
     "customer_file_remove": ("Remove customer file", "移除客户文件"),
     "field": ("Field", "字段"),
+    "sidebar_customer_file": ("👥 with customer file {name}", "👥 已关联客户文件 {name}"),
     "column": ("Column in the file", "文件中的列"),
 }
 

@@ -44,7 +44,7 @@ def scope_form(key: cached.DatasetKey, as_of: date, first_date: date) -> Scope:
     """Draw the window and filters; return the scope chosen (also kept in the session)."""
     current = state.scope()
     _init(current, as_of, first_date)
-    with st.expander(f"{t('scope_title')}: {summary_text(current, as_of)}", expanded=not current.is_all):
+    with st.expander(t("scope_expander", summary=summary_text(current, as_of)), expanded=not current.is_all):
         c1, c2 = st.columns([2, 1])
         kind = c1.radio(t("window"), KINDS, horizontal=True, key="window_kind",
                         format_func=labels(KINDS, lambda k: t(f"window_kind_{k}")))

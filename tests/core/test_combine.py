@@ -227,7 +227,7 @@ def test_ragged_lines_keep_their_file_and_row():
     table = excluded_rows_table(result.report)
     malformed = table[table["Why excluded"] == "line with the wrong number of fields"]
     assert malformed[["File", "Row in file"]].values.tolist() == [["orders_2025_02_ragged.csv", 3]]
-    assert "orders_2025_02_ragged.csv: 1 line had the wrong number of fields" in texts(raw.notes)[2]
+    assert "orders_2025_02_ragged.csv: Set aside: 1 line with the wrong number of fields." in texts(raw.notes)[2]
 
 
 def test_file_rows_turns_combined_rows_back_into_file_and_row():
