@@ -9,7 +9,7 @@ import streamlit as st
 from crm_core import export, pipeline
 from crm_core.schema import DataError
 from crm_core.settings import ListSettings
-from ui import cached, state
+from ui import cached, scope_form, state
 from ui.fmt import localized_table_config
 from ui.i18n import labels, lang, t
 
@@ -20,6 +20,8 @@ scheme = params.scheme
 as_of = state.as_of(summary["default_as_of"])
 scope = state.scope()
 st.title(t("export_title"))
+if not scope.is_all:  # the lists follow the RFM page's window and filters: say so where they are downloaded
+    st.caption(t("scope_expander", summary=scope_form.summary_text(scope, as_of)))
 
 try:
     with st.spinner(t("computing")):

@@ -189,7 +189,7 @@ def _drive(page, url: str, csv_path: Path, pid: int, shots: Path | None) -> tupl
     _peak(pid, "start")
     (data_label, rows_text), *others = _pages()
     _nav(page, data_label)
-    uploader = page.locator('[data-testid="stFileUploader"] input[type=file]').first
+    uploader = page.locator('[data-testid="stMain"] [data-testid="stFileUploader"] input[type=file]').first
     uploader.wait_for(state="attached", timeout=60_000)
     dropped = time.perf_counter()
     with page.expect_response(lambda r: "upload_file" in r.url and r.request.method == "PUT",

@@ -31,6 +31,13 @@ def _init(current: Scope, as_of: date, first_date: date) -> None:
         st.session_state.setdefault(key, value)
 
 
+def _from_widgets() -> Scope:
+    kind = st.session_state["window_kind"]
+    return Scope(start=st.session_state["window_from"] if kind == "from" else None,
+                 months=int(st.session_state["window_months"]) if kind == "months" else None,
+                 **{name: tuple(st.session_state[key]) for name, key in _FILTERS})
+
+
 def summary_text(scope: Scope, as_of: date) -> str:
     """The scope in a few words, for the expander's title ("all orders" / "last 12 months, 2 filters")."""
     first = scope.first_day(as_of)
@@ -42,8 +49,9 @@ def summary_text(scope: Scope, as_of: date) -> str:
 
 def scope_form(key: cached.DatasetKey, as_of: date, first_date: date) -> Scope:
     """Draw the window and filters; return the scope chosen (also kept in the session)."""
-    current = state.scope()
-    _init(current, as_of, first_date)
+    _init(state.scope(), as_of, first_date)
+    # The widgets' state already holds this run's choice: the title says what is counted now, not last run.
+    current = _from_widgets()
     with st.expander(t("scope_expander", summary=summary_text(current, as_of)), expanded=not current.is_all):
         c1, c2 = st.columns([2, 1])
         kind = c1.radio(t("window"), KINDS, horizontal=True, key="window_kind",

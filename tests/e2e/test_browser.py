@@ -271,7 +271,7 @@ def test_no_literal_markdown_on_chinese_start_page(browser, app_url):
 
 
 def upload_file(page, path: Path) -> None:
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
 
 
 def test_failed_read_keeps_the_pickers_and_the_sidebar_names_the_file(browser, app_url):
@@ -381,3 +381,61 @@ def test_cells_that_start_like_formulas_download_as_quoted_text(browser, app_url
             for cell in (row[channel], row[city]):
                 assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
     assert seen == FORMULA_CELLS  # every value unchanged: no apostrophe, nothing stripped
+
+
+# --- issue 11: a saved analysis, in the browser and on the command line ------------------------------
+
+
+def _download(page, button, target: Path) -> Path:
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        button.click()
+    info.value.save_as(target)
+    return target
+
+
+def _workbook_cells(path: Path) -> dict[str, list[tuple]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return {name: [r for r in book[name].iter_rows(values_only=True) if r[0] != "Generated"] for name in book.sheetnames}
+
+
+def test_save_analysis_in_the_browser_then_the_cli_and_a_new_session_reuse_it(browser, app_url, tmp_path):
+    from crm_core import cli
+
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        load_sample(page)
+        go(page, NAV["en"][2], TITLES["en"][2])
+        page.get_by_text("Orders counted: all orders", exact=True).click()
+        page.locator('[data-testid="stRadio"]').get_by_text("Last months", exact=True).click()
+        settle(page, "Orders counted: last 12 months")
+        go(page, NAV["en"][3], TITLES["en"][3])
+        workbook = _download(page, page.locator('[data-testid="stDownloadButton"]').get_by_text("Download Excel"),
+                             tmp_path / "app.xlsx")
+        sidebar(page).get_by_text("Saved analysis", exact=True).click()
+        saved = _download(page, sidebar(page).get_by_text("Save analysis", exact=True).first, tmp_path / "analysis.json")
+    finally:
+        context.close()
+
+    # The command line with that file writes the same workbook (the list id included).
+    out = tmp_path / "cli.xlsx"
+    assert cli.main(["rfm", str(SAMPLES["en"]), "--settings", str(saved), "--out", str(out)]) == 0
+    app_cells, cli_cells = _workbook_cells(workbook), _workbook_cells(out)
+    assert app_cells == cli_cells
+    block = {row[0]: row[1] for row in app_cells["Summary"]}
+    assert block["Orders counted"] == "2025-01-01 to 2025-12-31"
+    assert re.fullmatch(r"RFM-20260101-[0-9A-F]{8}", block["List ID"])
+
+    # A new session opens it: the RFM page counts the last 12 months straight away.
+    context, page = open_app(browser, app_url, "en-US")
+    try:
+        sidebar(page).get_by_text("Saved analysis", exact=True).click()
+        sidebar(page).locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(saved))
+        settle(page, "Settings from **analysis.json**".replace("**", ""))
+        load_sample(page)
+        go(page, NAV["en"][2], TITLES["en"][2])
+        settle(page, "Orders counted: last 12 months")
+        assert_no_error(page)
+    finally:
+        context.close()
