@@ -7,7 +7,7 @@ import streamlit as st
 
 from crm_core import export
 from crm_core.schema import DataError
-from crm_core.segment import rfm
+from crm_core.segment import edits, rfm
 from ui import cached, charts, data_view, scope_form, state
 from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t
@@ -55,27 +55,18 @@ if method == "threshold":
         thresholds = rfm.quantile_thresholds(table, frequency_basis=basis)
     st.session_state["threshold_basis"] = (basis, up.digest)
     score_cols = [t("score_n", n=n) for n in (5, 4, 3, 2)]
-    grid = pd.DataFrame(
-        [list(thresholds.recency), list(thresholds.frequency)[::-1], list(thresholds.monetary)[::-1]],
-        index=[t("recency_days"), t("frequency_min"), t("monetary_min")], columns=score_cols,
-    )
+    grid = pd.DataFrame(edits.thresholds_rows(thresholds),
+                        index=[t("recency_days"), t("frequency_min"), t("monetary_min")], columns=score_cols)
     edited = st.data_editor(grid, key="threshold_editor", width="stretch",
                             column_config={c: st.column_config.NumberColumn(c, min_value=0.0) for c in score_cols})
     try:
-        thresholds = rfm.Thresholds(
-            recency=tuple(float(v) for v in edited.iloc[0]),
-            frequency=tuple(float(v) for v in edited.iloc[1])[::-1],
-            monetary=tuple(float(v) for v in edited.iloc[2])[::-1],
-        )
+        thresholds = edits.thresholds_from_rows(edited.to_numpy().tolist())
     except DataError as exc:
         st.error(exc.text(lang()))
         state.stop()
 
 with st.expander(t("edit_segments")):
     names = {k: scheme.name(k, lang()) for k in rfm.SEGMENT_INFO}
-    # Any name a cell may hold -> its key: current names in both languages, and the standard ones.
-    by_name = {rfm.SCHEMES["11"].name(k, lg): k for k in rfm.SEGMENT_INFO for lg in ("en", "zh")}
-    by_name |= {scheme.name(k, lg): k for k in scheme.segments() for lg in ("en", "zh")}
     editor = f"{scheme_key}_{lang()}_{st.session_state.get('editor_gen', 0)}"
     grid_df = pd.DataFrame([[names[k] for k in row] for row in scheme.grid],
                            index=[t("r_row", r=r) for r in (5, 4, 3, 2, 1)],
@@ -92,12 +83,9 @@ with st.expander(t("edit_segments")):
     edited_labels = st.data_editor(label_df, key=f"labels_{editor}", hide_index=True, disabled=["key"],
                                    column_order=("English", "中文"), height=fit_height(len(label_df)))
     try:
-        new_grid = [[by_name.get(v, v) for v in row] for row in edited_grid.itertuples(index=False)]
-        if new_grid != [list(r) for r in scheme.grid]:
-            scheme = rfm.scheme_with_grid(scheme, new_grid)
-        for row in edited_labels.itertuples(index=False):
-            if (row.English, row.中文) != (scheme.name(row.key, "en"), scheme.name(row.key, "zh")):
-                scheme = rfm.scheme_with_label(scheme, row.key, name_en=row.English, name_zh=row.中文)
+        cells = [list(row) for row in edited_grid.itertuples(index=False)]
+        labels_typed = [(row.key, row.English, row.中文) for row in edited_labels.itertuples(index=False)]
+        scheme = edits.scheme_from_edits(scheme, cells, labels_typed)
         if scheme is not rfm.SCHEMES[scheme_key]:
             edited_schemes[scheme_key] = scheme
     except DataError as exc:

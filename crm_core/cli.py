@@ -181,8 +181,9 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
                   categories=tuple(args.category or scope.categories), cities=tuple(args.city or scope.cities))
     params, base = saved.rfm, saved.scheme_base
     if args.scheme is not None:  # a standard map chosen by name replaces the saved (maybe edited) one
-        params, base = rfm.RfmParams(method=params.method, thresholds=params.thresholds,
-                                     frequency_basis=params.frequency_basis, scheme=rfm.SCHEMES[args.scheme]), args.scheme
+        params = rfm.RfmParams(method=params.method, thresholds=params.thresholds,
+                               frequency_basis=params.frequency_basis, scheme=rfm.SCHEMES[args.scheme])
+        base = args.scheme
     if args.frequency_basis is not None:
         params = rfm.RfmParams(method=params.method, thresholds=params.thresholds,
                                frequency_basis=args.frequency_basis, scheme=params.scheme)

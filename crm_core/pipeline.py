@@ -39,7 +39,7 @@ __all__ = [
     "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "build_lists", "to_workbook",
     "to_csv", "rfm_workbook", "customer_table", "default_as_of", "suggest_mapping", "rfm_csv_bytes",
     "detect_currency", "currency_of", "in_scope", "analysis_table", "Scope", "provenance",
-    "digest", "read_many", "join_customer_file", "list_request",
+    "digest", "read_many", "join_customer_file", "list_request", "facts",
 ]
 
 
@@ -140,6 +140,23 @@ def join_customer_file(
     raw = read_upload(data, filename, read)
     mapping = mapping or master.propose_master_mapping(raw)
     return replace(loaded, result=master.join_customers(loaded.result, raw, mapping, options))
+
+
+def facts(result: IngestResult) -> dict:
+    """What the app's sidebar and pages show about a cleaned data set, computed once with it.
+
+    ``rows_used``; ``customers`` and ``orders`` (bought lines only: a customer with only returns is not
+    counted); ``default_as_of`` (:func:`default_as_of`) and ``first_date`` (the earliest line's day).
+    """
+    orders = result.orders
+    bought = orders.loc[~orders["is_return"]]
+    return {
+        "rows_used": result.report.rows_used,
+        "customers": int(bought["customer_id"].nunique()),
+        "default_as_of": default_as_of(orders),
+        "first_date": orders["order_date"].min().date(),
+        "orders": int(bought["order_id"].nunique()),
+    }
 
 
 def detect_currency(loaded: Loaded) -> currency.CurrencyGuess:
@@ -397,8 +414,8 @@ def provenance(
     """What produced ``built`` (:class:`crm_core.export.Provenance`), with its list id.
 
     ``sources`` are the order files as (name, SHA-256 hex), ``customers_file`` the customer file likewise;
-    ``generated_at`` is the time the caller writes the file (nothing in crm_core reads the clock).  The lines counted are the cleaned lines inside the window
-    and filters dated before ``as_of`` (purchases and returns).
+    ``generated_at`` is the time the caller writes the file (nothing in crm_core reads the clock).  The lines
+    counted are the cleaned lines inside the window and filters dated before ``as_of`` (purchases and returns).
     """
     first_day = scope.first_day(as_of)
     orders = in_scope(result, scope, as_of=as_of).orders

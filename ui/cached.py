@@ -196,20 +196,7 @@ def prepared(key: DatasetKey) -> Prepared:
         loaded = pipeline.join_customer_file(loaded, customers.data, customers.name, mapping=customers.mapping,
                                              options=key.options)
     result = loaded.result
-    return Prepared(result, _facts(result))
-
-
-def _facts(result: IngestResult) -> dict:
-    """Rows used, customers and orders (bought lines only), the default analysis date and the first date."""
-    orders = result.orders
-    bought = orders.loc[~orders["is_return"]]
-    return {
-        "rows_used": result.report.rows_used,
-        "customers": int(bought["customer_id"].nunique()),
-        "default_as_of": pipeline.default_as_of(orders),
-        "first_date": orders["order_date"].min().date(),
-        "orders": int(bought["order_id"].nunique()),
-    }
+    return Prepared(result, pipeline.facts(result))
 
 
 def cleaned(key: DatasetKey) -> IngestResult:

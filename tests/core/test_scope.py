@@ -169,3 +169,8 @@ def test_the_list_id_is_the_same_for_the_same_data_and_choices_and_only_then(sho
                                      generated_at=datetime(2024, 7, 1)).list_id
     wider = provenance(shop, Scope(months=6), *reversed(built_for(shop, Scope(months=6)))).list_id
     assert len({first, other_data, wider}) == 3
+
+
+def test_facts_of_a_data_set(shop):
+    assert pipeline.facts(shop) == {"rows_used": 5, "customers": 3, "default_as_of": AS_OF,
+                                    "first_date": date(2023, 12, 1), "orders": 5}

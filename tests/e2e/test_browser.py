@@ -397,7 +397,8 @@ def _workbook_cells(path: Path) -> dict[str, list[tuple]]:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True)
-    return {name: [r for r in book[name].iter_rows(values_only=True) if r[0] != "Generated"] for name in book.sheetnames}
+    return {name: [r for r in book[name].iter_rows(values_only=True) if r[0] != "Generated"]
+            for name in book.sheetnames}
 
 
 def test_save_analysis_in_the_browser_then_the_cli_and_a_new_session_reuse_it(browser, app_url, tmp_path):
@@ -414,7 +415,8 @@ def test_save_analysis_in_the_browser_then_the_cli_and_a_new_session_reuse_it(br
         workbook = _download(page, page.locator('[data-testid="stDownloadButton"]').get_by_text("Download Excel"),
                              tmp_path / "app.xlsx")
         sidebar(page).get_by_text("Saved analysis", exact=True).click()
-        saved = _download(page, sidebar(page).get_by_text("Save analysis", exact=True).first, tmp_path / "analysis.json")
+        save = sidebar(page).get_by_text("Save analysis", exact=True).first
+        saved = _download(page, save, tmp_path / "analysis.json")
     finally:
         context.close()
 
