@@ -1,7 +1,7 @@
 """Start page in both languages, and the guard every page shows before any data is loaded."""
 
 import pytest
-from app_helpers import loaded, en, metrics, open_app, rerun, texts, zh
+from app_helpers import en, loaded, metrics, open_app, rerun, texts, zh
 
 
 def test_home_is_english_by_default():

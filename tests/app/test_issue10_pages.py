@@ -3,7 +3,19 @@
 from datetime import date
 
 import pytest
-from app_helpers import loaded, APP_FIXTURES, READER_FIXTURES, en, frame_with, metrics, open_app, rerun, texts, widget, zh
+from app_helpers import (
+    APP_FIXTURES,
+    READER_FIXTURES,
+    en,
+    frame_with,
+    loaded,
+    metrics,
+    open_app,
+    rerun,
+    texts,
+    widget,
+    zh,
+)
 
 from crm_core import customers, export, pipeline
 from crm_core.ingest import readers

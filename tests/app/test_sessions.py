@@ -8,7 +8,7 @@ Here ``ui.state.clear_data`` (the function that button calls) is run on the AppT
 from collections.abc import MutableMapping
 from types import SimpleNamespace
 
-from app_helpers import loaded, APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
+from app_helpers import APP_FIXTURES, en, loaded, make_upload, metrics, open_app, rerun, texts
 
 from ui import state
 

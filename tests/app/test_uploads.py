@@ -1,7 +1,7 @@
 """Files that cannot be used, uploaded through the real uploader: a plain-words error, never a traceback."""
 
 import pytest
-from app_helpers import loaded, APP_FIXTURES, READER_FIXTURES, en, metrics, open_app, rerun, texts, widget
+from app_helpers import APP_FIXTURES, READER_FIXTURES, en, loaded, metrics, open_app, rerun, texts, widget
 
 DATA = "app_pages/data.py"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
