@@ -177,7 +177,7 @@ else:
     dups = data_view.duplicates_view(report.duplicates, show_full=show_full)
     st.dataframe(dups, hide_index=True, height=fit_height(len(dups), limit=10))
 
-data_view.customer_file_section()
+data_view.customer_file_section(up)
 
 st.success(t("ready"))
 st.page_link("app_pages/rfm.py", label=t("go_rfm"), icon="🎯")

@@ -199,6 +199,19 @@ def prepared(key: DatasetKey) -> Prepared:
     return Prepared(result, pipeline.facts(result))
 
 
+@_cache(4)
+def join_problem(key: DatasetKey) -> tuple[str, str, str] | None:
+    """The customer file's own problem as (code, English, Chinese), e.g. no id column or no id matching the
+    orders, or None.  Only ``customers_*`` errors count: any other is the orders' and shows where it always does.
+    """
+    try:
+        prepared(key)
+    except DataError as exc:
+        if exc.code.startswith("customers_"):
+            return exc.code, exc.text("en"), exc.text("zh")
+    return None
+
+
 def cleaned(key: DatasetKey) -> IngestResult:
     """The clean order lines and report (shared, read-only: never mutate it)."""
     return prepared(key).result
@@ -280,7 +293,7 @@ def list_file(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope,
 
 
 _CACHES = (raw_table, customer_file_raw, customer_file_mapping, sheets_of, proposal, proposed_mapping, currency_of,
-           prepared, scope_values, customers, rfm_scores, built_lists, list_file)
+           prepared, join_problem, scope_values, customers, rfm_scores, built_lists, list_file)
 
 
 def clear_all() -> None:

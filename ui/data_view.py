@@ -5,14 +5,16 @@ Display only: nothing here changes the data the analysis uses.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import phonenumbers
 import streamlit as st
 
 from crm_core import export
 from crm_core.ingest import readers, values
-from crm_core.schema import FIELD_BY_NAME, IngestReport, RawTable, ReadOptions
-from ui import state
+from crm_core.schema import FIELD_BY_NAME, ColumnMapping, IngestReport, RawTable, ReadOptions
+from ui import cached, state
 from ui.i18n import labels, lang, t
 
 PREVIEW_ROWS = 8
@@ -135,27 +137,44 @@ def field_label(name: str) -> str:
     return field.label_zh if lang() == "zh" else field.label_en
 
 
-def customer_file_section() -> None:
-    """The optional customer file: upload, the columns it was read with, remove.  Its join notes show in the
-    report above (they are notes of the cleaned data set)."""
+def customer_file_section(up: state.Upload) -> None:
+    """The optional customer file: upload, its columns (proposed, changeable), remove, and its problem if any.
+
+    The join's notes (ids matched, never ordered...) show in the report above, with the orders' notes.
+    """
+    from crm_core.ingest.master import MASTER_FIELDS
+
     customers = state.dataset("customers")
+    problem = state.customer_file_problem(up) if customers is not None else None
     with st.expander(t("customer_file"), icon="👥", expanded=customers is not None):
         st.caption(t("customer_file_help"))
         if customers is not None:
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.markdown(t("customer_file_loaded", name=customers.name))
+            left.markdown(t("customer_file_loaded" if problem is None else "customer_file_not_joined",
+                            name=customers.name))
             if right.button(t("customer_file_remove"), icon="✖️", key="remove_customer_file", width="stretch"):
                 state.remove_customer_file()
                 st.rerun()
+            if problem is not None:
+                st.error(problem[2] if lang() == "zh" else problem[1])
             key = state.customer_file_key()
-            if key is not None and key.mapping is not None:
-                shown = pd.DataFrame([(field_label(field), column)
-                                      for field, column in key.mapping.pairs],
-                                     columns=[t("field"), t("column")])
+            columns = list(cached.customer_file_raw(dataclasses.replace(key, mapping=None)).frame.columns)
+            current = key.mapping.as_dict() if key.mapping is not None else {}
+            with st.form("customer_mapping_form", border=False):
                 st.caption(t("customer_file_mapping"))
-                st.dataframe(shown, hide_index=True)
-        chosen = st.file_uploader(t("customer_file_uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"],
-                                  key="customer_file_upload")
-        if chosen is not None and (customers is None or customers.file_id != chosen.file_id):
-            state.set_customer_file(chosen.name, chosen.getvalue(), file_id=chosen.file_id)
+                cols = st.columns(4)
+                chosen = {}
+                for i, field in enumerate(MASTER_FIELDS):
+                    options = [None, *columns]
+                    value = current.get(field)
+                    chosen[field] = cols[i % 4].selectbox(
+                        field_label(field), options, index=options.index(value) if value in options else 0,
+                        format_func=lambda c: t("not_mapped") if c is None else c, key=f"customer_map_{field}")
+                if st.form_submit_button(t("apply")):
+                    state.set_customers_mapping(ColumnMapping.from_dict(chosen))
+                    st.rerun()
+        chosen_file = st.file_uploader(t("customer_file_uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"],
+                                       key="customer_file_upload")
+        if chosen_file is not None and (customers is None or customers.file_id != chosen_file.file_id):
+            state.set_customer_file(chosen_file.name, chosen_file.getvalue(), file_id=chosen_file.file_id)
             st.rerun()

@@ -125,6 +125,11 @@ def set_customer_file(name: str, data: bytes, *, file_id: str = "") -> None:
     st.session_state.pop(CUSTOMERS_MAPPING, None)
 
 
+def set_customers_mapping(mapping: ColumnMapping) -> None:
+    """The user's mapping of the customer file (replaces the proposed one)."""
+    st.session_state[CUSTOMERS_MAPPING] = mapping
+
+
 def remove_customer_file() -> None:
     datasets().pop("customers", None)
     st.session_state.pop(CUSTOMERS_MAPPING, None)
@@ -339,9 +344,26 @@ def customer_file_key() -> cached.CustomerFileKey | None:
 
 
 def ingest_key(up: Upload) -> cached.DatasetKey:
-    """The key of one cleaned data set (the upload's hash plus every setting, and the customer file joined)."""
-    return dataclasses.replace(raw_key(up), mapping=mapping(up), options=ingest_options(),
-                               customers=customer_file_key())
+    """The key of one cleaned data set (the upload's hash plus every setting, and the customer file joined).
+
+    A customer file that cannot be joined (:func:`customer_file_problem`) is left out, so the orders are
+    analysed on their own while the data page shows the file's problem.
+    """
+    key = dataclasses.replace(raw_key(up), mapping=mapping(up), options=ingest_options())
+    customers = customer_file_key()
+    if customers is None:
+        return key
+    joined = dataclasses.replace(key, customers=customers)
+    return key if cached.join_problem(joined) is not None else joined
+
+
+def customer_file_problem(up: Upload) -> tuple[str, str, str] | None:
+    """Why the customer file cannot be joined to these orders (None when it can, or there is none)."""
+    customers = customer_file_key()
+    if customers is None:
+        return None
+    key = dataclasses.replace(raw_key(up), mapping=mapping(up), options=ingest_options(), customers=customers)
+    return cached.join_problem(key)
 
 
 def scope() -> Scope:

@@ -155,3 +155,31 @@ def test_saved_json_is_small_and_has_no_data(downloads, sample_upload):
     assert set(data) == {"kind", "version", "read", "mapping", "customers_mapping", "cleaning", "as_of", "window",
                          "filters", "rfm", "lists", "currency", "lang"}
     assert "C00001" not in text  # no customer id, no order line
+
+
+def test_a_customer_file_that_cannot_be_joined_is_explained_and_the_orders_still_work(sample_upload):
+    at = open_app(DATA, upload=sample_upload)
+    bad = (SAMPLE.parents[1] / "tests" / "data" / "master" / "customers_no_id.csv")
+    at.file_uploader(key="customer_file_upload").set_value((bad.name, bad.read_bytes(), "text/csv"))
+    at = rerun(at)
+    assert loaded(at, "customers").name == "customers_no_id.csv"
+    assert any(m.startswith("Customer file **customers_no_id.csv** is not joined yet") for m in texts(at.markdown))
+    assert any("customers_no_id.csv" in e for e in texts(at.error))
+    assert at.main.metric[4].value == "500"  # the orders alone are analysed
+    at.switch_page(RFM)
+    at = rerun(at)
+    assert not at.error and at.main.metric[0].value == "500"
+
+
+def test_the_customer_file_mapping_can_be_changed_and_is_saved_with_the_analysis(downloads, sample_upload):
+    at = open_app(DATA, upload=sample_upload)
+    master = SAMPLE.parent / "customers_zh.csv"
+    at.file_uploader(key="customer_file_upload").set_value((master.name, master.read_bytes(), "text/csv"))
+    at = rerun(at)
+    assert at.selectbox(key="customer_map_city").value == "所在城市"
+    at.selectbox(key="customer_map_city").select_index(0)  # "— not in file —"
+    at.button(key="FormSubmitter:customer_mapping_form-Apply").click()
+    at = rerun(at)
+    saved = AnalysisSettings.from_json(downloads["save_analysis"])
+    assert saved.customers_mapping is not None and saved.customers_mapping.get("city") is None
+    assert saved.customers_mapping.get("customer_id") == "会员编号"
