@@ -152,7 +152,8 @@ def customer_file_section(up: state.Upload) -> None:
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.markdown(t("customer_file_loaded" if problem is None else "customer_file_not_joined",
                             name=customers.name))
-            if right.button(t("customer_file_remove"), icon="✖️", key="remove_customer_file", width="stretch"):
+            if right.button(t("remove_file"), icon="✖️", key="remove_customer_file", width="stretch",
+                            help=t("customer_file_remove")):
                 state.remove_customer_file()
                 st.rerun()
             if problem is not None:
@@ -173,6 +174,10 @@ def customer_file_section(up: state.Upload) -> None:
                 if st.form_submit_button(t("apply")):
                     state.set_customers_mapping(ColumnMapping.from_dict(chosen))
                     st.rerun()
+        if customers is None and up.file_id == "sample":  # the demo: one click adds the sample's membership list
+            if st.button(t("customer_file_sample"), icon="🧪", key="customer_file_sample"):
+                state.load_sample_customers()
+                st.rerun()
         chosen_file = st.file_uploader(t("customer_file_uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"],
                                        key="customer_file_upload")
         if chosen_file is not None and (customers is None or customers.file_id != chosen_file.file_id):

@@ -347,6 +347,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "customer_file_mapping": ("Columns of the customer file", "客户文件的列"),
     "customer_file_loaded": ("Customer file **{name}** joined to the orders.", "客户文件 **{name}** 已与订单关联。"),
     "customer_file_remove": ("Remove customer file", "移除客户文件"),
+    "customer_file_sample": ("Add the sample's customer file", "加入示例客户文件"),
     "customer_file_not_joined": ("Customer file **{name}** is not joined yet: the analysis uses the orders alone.",
                                  "客户文件 **{name}** 尚未关联：分析暂时只使用订单数据。"),
     "field": ("Field", "字段"),

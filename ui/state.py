@@ -198,6 +198,15 @@ def sample_file() -> Path:
     return SAMPLE_FILES.get(lang(), SAMPLE_FILES["en"])
 
 
+SAMPLE_CUSTOMER_FILES = {"en": _SAMPLES / "customers_en.csv", "zh": _SAMPLES / "customers_zh.csv"}
+
+
+def load_sample_customers() -> None:
+    """The sample's customer file (membership list with planted cases) in the session's language."""
+    path = SAMPLE_CUSTOMER_FILES.get(lang(), SAMPLE_CUSTOMER_FILES["en"])
+    set_customer_file(path.name, path.read_bytes(), file_id="sample")
+
+
 def load_sample() -> None:
     _reset_uploader()
     path = sample_file()

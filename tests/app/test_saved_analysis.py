@@ -183,3 +183,13 @@ def test_the_customer_file_mapping_can_be_changed_and_is_saved_with_the_analysis
     saved = AnalysisSettings.from_json(downloads["save_analysis"])
     assert saved.customers_mapping is not None and saved.customers_mapping.get("city") is None
     assert saved.customers_mapping.get("customer_id") == "会员编号"
+
+
+def test_the_sample_offers_its_customer_file_in_one_click():
+    at = open_app(DATA)
+    at.button(key="data_sample").click()
+    at = rerun(at)
+    at.button(key="customer_file_sample").click()
+    at = rerun(at)
+    assert loaded(at, "customers").name == "customers_en.csv"
+    assert any("customers_en.csv" in m and "joined" in m for m in texts(at.markdown))
