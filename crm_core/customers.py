@@ -91,23 +91,22 @@ def customer_table(
     codes, ids = pd.factorize(orders["customer_id"], sort=True)
     n = len(ids)
     amount = orders["amount"].to_numpy(dtype="float64")
-    dates = orders["order_date"][purchase]
     buyer = codes[purchase]
     returned = in_window & is_return
 
     order_codes = pd.factorize(orders["order_id"])[0][purchase].astype(np.int64)
     width = int(order_codes.max()) + 1
-    distinct_orders = np.unique(buyer.astype(np.int64) * width + order_codes)
-    quantity = pd.Series(orders["quantity"].to_numpy(dtype="float64")[purchase])
-    by_buyer = dates.groupby(buyer)
+    # Distinct (customer, order) pairs; a hash table is enough, their order does not matter to bincount.
+    distinct_orders = pd.unique(buyer.astype(np.int64) * width + order_codes)
+    first_date, last_date = _first_and_last(buyer, orders["order_date"][purchase], n)
     table = pd.DataFrame(
         {
             "customer_id": np.asarray(ids, dtype=object),
-            "first_order_date": by_buyer.min().reindex(range(n)).to_numpy(),
-            "last_order_date": by_buyer.max().reindex(range(n)).to_numpy(),
+            "first_order_date": first_date,
+            "last_order_date": last_date,
             "frequency": np.bincount(distinct_orders // width, minlength=n),
             "gross_sales": np.bincount(buyer, weights=amount[purchase], minlength=n),
-            "items": quantity.groupby(buyer).sum(min_count=1).reindex(range(n)).to_numpy(),
+            "items": _sum_or_nan(buyer, orders["quantity"].to_numpy(dtype="float64")[purchase], n),
             "lines": np.bincount(buyer, minlength=n),
             "returns_value": np.bincount(codes[returned], weights=amount[returned], minlength=n),
             "return_lines": np.bincount(codes[returned], minlength=n),
@@ -133,19 +132,58 @@ def customer_table(
     return table
 
 
+def _first_and_last(buyer: np.ndarray, dates: pd.Series, n_customers: int) -> tuple[np.ndarray, np.ndarray]:
+    """Earliest and latest of ``dates`` per customer code 0..n-1 (NaT for a code without a line).
+
+    The lines given are purchases before the as-of day, so none is NaT.  Plain datetime64 columns are
+    reduced with numpy on their int64 view (exact); others (time-zone aware) go through a pandas group-by.
+    """
+    values = dates.to_numpy()
+    if values.dtype.kind != "M":
+        by_buyer = dates.groupby(buyer)
+        return by_buyer.min().reindex(range(n_customers)).to_numpy(), \
+            by_buyer.max().reindex(range(n_customers)).to_numpy()
+    stamps = values.view("int64")
+    nat = np.iinfo(np.int64).min  # NaT's int64 value
+    first = np.full(n_customers, np.iinfo(np.int64).max)
+    last = np.full(n_customers, nat)
+    np.minimum.at(first, buyer, stamps)
+    np.maximum.at(last, buyer, stamps)
+    first[np.bincount(buyer, minlength=n_customers) == 0] = nat
+    return first.view(values.dtype), last.view(values.dtype)
+
+
+def _sum_or_nan(buyer: np.ndarray, quantity: np.ndarray, n_customers: int) -> np.ndarray:
+    """Sum of the known quantities per customer code, NaN where none is known (``sum(min_count=1)``).
+
+    Whole numbers whose total stays below 2**53 add up exactly in any order, so numpy's bincount gives
+    pandas' (compensated) group sum bit for bit; other quantities go through the pandas group-by.
+    """
+    known = ~np.isnan(quantity)
+    kept = quantity[known]
+    if np.abs(kept).sum() < 2.0**53 and np.array_equal(kept, np.floor(kept)):
+        totals = np.bincount(buyer[known], weights=kept, minlength=n_customers).astype("float64")
+        totals[np.bincount(buyer[known], minlength=n_customers) == 0] = np.nan
+        return totals
+    return pd.Series(quantity).groupby(buyer).sum(min_count=1).reindex(range(n_customers)).to_numpy()
+
+
 def _most_common(customer_codes: np.ndarray, values: pd.Series, n_customers: int) -> np.ndarray:
     """Most frequent non-empty value per customer code 0..n-1 (ties: the smallest value); None when none."""
-    value_codes, uniques = pd.factorize(values, sort=True)
     result = np.full(n_customers, None, dtype=object)
-    present = value_codes >= 0
-    if not present.any():
+    if not values.notna().any():  # an unmapped column: nothing to count
         return result
+    value_codes, uniques = pd.factorize(values, sort=True)
+    present = value_codes >= 0
     width = len(uniques)
+    # Sorted by customer, then by value (codes follow the sorted values).
     keys, counts = np.unique(customer_codes[present].astype(np.int64) * width + value_codes[present],
                              return_counts=True)
-    customer, value = keys // width, keys % width
-    order = np.lexsort((value, -counts, customer))
-    first = np.r_[True, customer[order][1:] != customer[order][:-1]]
-    chosen = order[first]
-    result[customer[chosen]] = np.asarray(uniques, dtype=object)[value[chosen]]
+    customer = keys // width
+    starts = np.flatnonzero(np.r_[True, customer[1:] != customer[:-1]])
+    most = np.maximum.reduceat(counts, starts)
+    # Within a customer the first pair with the highest count has the smallest value.
+    best = np.flatnonzero(counts == np.repeat(most, np.diff(np.r_[starts, len(counts)])))
+    chosen = best[np.r_[True, customer[best][1:] != customer[best][:-1]]]
+    result[customer[chosen]] = np.asarray(uniques, dtype=object)[keys[chosen] % width]
     return result

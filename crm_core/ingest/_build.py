@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from crm_core.ingest import values
 from crm_core.schema import FIELDS, OPT_OUT_WORDS, ColumnMapping, Note, normalize_header
@@ -17,13 +18,13 @@ CUSTOMER_FIELDS = tuple(f.name for f in FIELDS if f.level == "customer")
 def build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, unit_price, line_amount, is_return):
     """The used lines; ``line_amount`` is each line's size (>= 0), made negative for returns here."""
     at = np.flatnonzero(used)
+    n = len(at)
     returns = is_return[at]
     line_amount = np.where(returns, -line_amount[at], line_amount[at])
-    ids = customer_id.iloc[at].reset_index(drop=True)
-    dates_used = dates.iloc[at].reset_index(drop=True)
+    ids = _used_rows(customer_id, used)
+    dates_used = _used_rows(dates, used)
     # Without an order id, a customer's lines on one day form one order.
-    oid = order_id.iloc[at].reset_index(drop=True) if order_id is not None else pd.Series(pd.NA, index=ids.index,
-                                                                                         dtype="str")
+    oid = _used_rows(order_id, used) if order_id is not None else _missing_text(n)
     missing = oid.isna()
     if missing.any():
         fallback = ids[missing] + "|" + dates_used[missing].dt.strftime("%Y-%m-%d")
@@ -31,8 +32,8 @@ def build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, uni
 
     def text(name: str) -> pd.Series:
         if name in text_cols:
-            return text_cols[name].iloc[at].reset_index(drop=True)
-        return pd.Series(pd.NA, index=ids.index, dtype="str")
+            return _used_rows(text_cols[name], used)
+        return _missing_text(n)
 
     price = unit_price.to_numpy(dtype="float64")[at] if unit_price is not None else np.full(len(at), np.nan)
     return pd.DataFrame(
@@ -51,6 +52,16 @@ def build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, uni
             "source_row": np.asarray(customer_id.index[at], dtype="int64"),
         }
     )
+
+
+def _used_rows(values: pd.Series, used: np.ndarray) -> pd.Series:
+    """The used rows of a per-row Series, numbered 0..n-1 (a boolean filter: cheaper than a take for text)."""
+    return values[used].reset_index(drop=True)
+
+
+def _missing_text(n: int) -> pd.Series:
+    """``n`` missing str cells (an unmapped text field), built as one Arrow null array."""
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
 
 
 def build_customers(columns: dict, mapping: ColumnMapping, customer_id: pd.Series, used: np.ndarray):

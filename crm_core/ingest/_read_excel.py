@@ -5,7 +5,6 @@ Internal module; call :func:`crm_core.ingest.readers.read_upload` instead.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -15,13 +14,11 @@ from posixpath import join, normpath
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import xlrd
 from defusedxml import ElementTree
-from pandas.api.types import infer_dtype
 from python_calamine import CalamineWorkbook
 
+from crm_core.ingest._cell_text import cells_to_text, text_series
 from crm_core.messages import Localized
 from crm_core.schema import DataError
 
@@ -113,9 +110,25 @@ def sheet_rows(data: bytes, kind: str, sheets: Sequence[str], *, name: str) -> I
 
 def rows_to_cells(rows: list[list[object]]) -> pd.DataFrame:
     """Rows of Python values as a text frame: columns 0..n-1 of dtype str, index = Excel row number."""
-    cells = pd.DataFrame(rows, dtype=object)
-    cells.index = pd.RangeIndex(1, len(cells) + 1)
-    return cells_to_text(cells)
+    grid = _object_grid(rows)
+    if grid is None:  # ragged rows (pandas pads them) or no rows
+        cells = pd.DataFrame(rows, dtype=object)
+        cells.index = pd.RangeIndex(1, len(cells) + 1)
+        return cells_to_text(cells)
+    index = pd.RangeIndex(1, grid.shape[0] + 1)
+    return pd.DataFrame({column: text_series(grid[:, column], index) for column in range(grid.shape[1])})
+
+
+def _object_grid(rows: list[list[object]]) -> np.ndarray | None:
+    """The rows as one 2-D object array (the cells themselves, as ``pd.DataFrame(rows, dtype=object)`` holds
+    them, without its copy into columns), or None when they are not a plain rectangle of cells."""
+    if not rows:
+        return None
+    try:
+        grid = np.array(rows, dtype=object)
+    except ValueError:
+        return None
+    return grid if grid.ndim == 2 else None
 
 
 def head_text(cells: pd.DataFrame, rows: int) -> list[list[str | None]]:
@@ -191,86 +204,6 @@ def _xls_value(cell: xlrd.sheet.Cell, datemode: int) -> object:
     if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return ""
     return cell.value
-
-
-def cells_to_text(cells: pd.DataFrame) -> pd.DataFrame:
-    """Workbook cells as the text a user sees, column by column.
-
-    Whole floats lose the ".0" (``12345.0`` -> ``"12345"``), other floats use the shortest
-    repr (``2.55``); dates and times become ISO text, date-only when every moment of the column
-    is at midnight; booleans ``"TRUE"``/``"FALSE"``; ``""``, ``None`` and NaN become missing.
-    """
-    columns = {column: _column_to_text(cells[column].to_numpy(dtype=object)) for column in cells.columns}
-    return pd.DataFrame({column: pd.Series(text, index=cells.index, dtype="str") for column, text in columns.items()})
-
-
-def _column_to_text(values: np.ndarray) -> np.ndarray:
-    # Most columns hold one type (with "" for empty cells): infer_dtype finds it in C.  Mixed
-    # columns (the header row is text above numbers) are split into type groups with factorize.
-    group = _GROUP_OF_INFERRED.get(infer_dtype(values, skipna=False))
-    if group is not None:
-        return np.asarray(_CONVERTERS[group](values), dtype=object)
-    codes, kinds = pd.factorize(np.fromiter(map(type, values), dtype=object, count=len(values)))
-    groups = np.array([_GROUP_OF_TYPE.get(kind, "other") for kind in kinds])[codes]
-    text = np.full(len(values), None, dtype=object)
-    for group in set(groups.tolist()):  # a group at once: dates and datetimes share one format
-        mask = groups == group
-        text[mask] = _CONVERTERS[group](values[mask])
-    return text
-
-
-def _strings(values: np.ndarray) -> np.ndarray:
-    return np.where(values == "", None, values)
-
-
-def _floats(values: np.ndarray) -> np.ndarray:
-    # Arrow prints floats the short way (2.55, 0.00001); whole numbers go through int64 so ids keep every digit.
-    numbers = values.astype(float) + 0.0  # + 0.0 turns -0.0 into 0.0
-    whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2.0**63)
-    text = np.asarray(pc.cast(pa.array(numbers, from_pandas=True), pa.string()).to_numpy(zero_copy_only=False),
-                      dtype=object)
-    text[whole] = pc.cast(pa.array(numbers[whole].astype(np.int64)), pa.string()).to_numpy(zero_copy_only=False)
-    text[~np.isfinite(numbers)] = None
-    return text
-
-
-def _moments(values: np.ndarray) -> np.ndarray:
-    try:
-        # DatetimeIndex renders date-only when every value is at midnight, with time otherwise.
-        return np.asarray(pd.DatetimeIndex(pd.to_datetime(values)).astype(str), dtype=object)
-    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
-        return np.array([moment.isoformat(sep=" ") if isinstance(moment, dt.datetime) else moment.isoformat()
-                         for moment in values], dtype=object)
-
-
-def _duration(value: dt.timedelta) -> str:
-    seconds = round(value.total_seconds())
-    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
-    return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"  # like Excel's [h]:mm:ss
-
-
-def _each(convert: Callable[[object], str]) -> Callable[[np.ndarray], list[str]]:
-    return lambda values: [convert(value) for value in values]
-
-
-_CONVERTERS: dict[str, Callable[[np.ndarray], object]] = {
-    "text": _strings,
-    "float": _floats,
-    "int": _each(str),
-    "bool": _each(lambda flag: "TRUE" if flag else "FALSE"),
-    "moment": _moments,
-    "time": _each(lambda moment: moment.isoformat()),
-    "duration": _each(_duration),
-    "missing": lambda values: [None] * len(values),
-    "other": _each(str),
-}
-_GROUP_OF_TYPE: dict[type, str] = {
-    str: "text", float: "float", np.float64: "float", int: "int", np.int64: "int", bool: "bool", np.bool_: "bool",
-    dt.datetime: "moment", dt.date: "moment", pd.Timestamp: "moment", dt.time: "time", dt.timedelta: "duration",
-    type(None): "missing",
-}
-_GROUP_OF_INFERRED = {"string": "text", "empty": "missing", "floating": "float", "integer": "int",
-                      "boolean": "bool", "datetime": "moment", "date": "moment", "time": "time"}
 
 
 def count_formulas_without_value(archive: zipfile.ZipFile, sheet: str) -> int:

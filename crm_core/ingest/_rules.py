@@ -62,18 +62,25 @@ def carry_down(order: np.ndarray, n_orders: int, columns: dict[str, Distinct], n
     gappy = [n for n in names if n in columns and (columns[n].codes < 0).any()]
     if n_orders == 0 or not gappy or not has.any():
         return {}
-    lines = np.bincount(order[has], minlength=n_orders)
+    order_rows = order[has]
+    lines = np.bincount(order_rows, minlength=n_orders)
     multi = lines >= 2
     if not multi.any():
         return {}
-    first = _first_rows(order, n_orders)
+    first: np.ndarray | None = None  # found only for a column that may show the pattern
     filled_cells: dict[str, int] = {}
     for name in gappy:
         column = columns[name]
         filled = column.codes >= 0
-        n_filled = np.bincount(order[has], weights=filled[has], minlength=n_orders)
-        first_only = multi & filled[first] & (n_filled == 1)
+        n_filled = np.bincount(order_rows, weights=filled[has], minlength=n_orders)
+        one_value = multi & (n_filled == 1)
         with_value = multi & (n_filled >= 1)
+        # first_only (below) is a subset of one_value: when one_value already fails the test, so does it.
+        if not one_value.any() or 2 * one_value.sum() < with_value.sum():
+            continue
+        if first is None:
+            first = _first_rows(order, n_orders)
+        first_only = one_value & filled[first]
         if not first_only.any() or 2 * first_only.sum() < with_value.sum():
             continue
         blank = np.flatnonzero(has & ~filled)

@@ -70,6 +70,11 @@ _MONTH_NAME_DAY = r"[A-Za-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}"
 _ZONE = (r"([0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?: ?[AaPp]\.?[Mm]\.?)?) ?(?:[Zz]|UTC|GMT)? ?"
          r"(?:[+-][0-9]{2}(?::?[0-9]{2})?)?$")
 _CHINESE = "[年月日号时點点分秒午]"
+_YMD_SEPARATORS = rf"^([0-9]{{4}}){_SEP}([0-9]{{1,2}}){_SEP}"
+# What most exports write (``2010-12-01 08:26:00``): tidied, such a value is already canonical (no Chinese
+# words, one blank, no zone or AM/PM: every rewrite of :func:`_canonical` leaves it as it is) and is read
+# by the first reader (it matches ``_YMD + _ISO_TIME``), so the rewrites and the routing are skipped for it.
+_PLAIN_ISO = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
 
 
 def _from_chinese(text: pd.Series) -> pd.Series:
@@ -122,9 +127,16 @@ def _read_clock_formats(text: pd.Series, date_format: str) -> np.ndarray:
     return out
 
 
-def _read_ymd(text: pd.Series) -> np.ndarray:
-    """``2023/1/5``, ``2023.1.5``, ``2023-01-05`` with a 24- or 12-hour clock."""
-    text = text.str.replace(rf"^([0-9]{{4}}){_SEP}([0-9]{{1,2}}){_SEP}", r"\1-\2-", regex=True)
+def _read_ymd(text: pd.Series, dashed: np.ndarray | None = None) -> np.ndarray:
+    """``2023/1/5``, ``2023.1.5``, ``2023-01-05`` with a 24- or 12-hour clock.
+
+    ``dashed`` marks values known to be written ``Y-M-D`` already (see :data:`_PLAIN_ISO`): the
+    separators are rewritten on the others only, which gives the same text.
+    """
+    if dashed is None:
+        text = text.str.replace(_YMD_SEPARATORS, r"\1-\2-", regex=True)
+    elif not dashed.all():
+        text = text.mask(~dashed, text[~dashed].str.replace(_YMD_SEPARATORS, r"\1-\2-", regex=True))
     twelve_hour = text.str.endswith("M").to_numpy(dtype=bool)
     out = np.full(len(text), _NAT)
     out[~twelve_hour] = _read_iso(text[~twelve_hour])
@@ -244,12 +256,23 @@ def parse_dates(s: pd.Series, *, day_first: bool | None = None) -> DateParse:
     DateParse
     """
     codes, uniq = factorize(s)
-    text = _canonical(uniq)
+    tidied = tidy(uniq)
+    plain = tidied.str.fullmatch(_PLAIN_ISO).to_numpy(dtype=bool, na_value=False)
+    if plain.all():
+        text = tidied
+    elif plain.any():
+        text = tidied.mask(~plain, _canonical(uniq[~plain]))
+    else:
+        text = _canonical(uniq)
     out = np.full(len(uniq), _NAT)
-    todo = np.array(text != "", dtype=bool)
-    for pattern, reader in _READERS:
+    todo = np.array(text != "", dtype=bool) & ~plain
+    for position, (pattern, reader) in enumerate(_READERS):
         hit = _route(text, todo, pattern)
-        if hit.any():
+        if position == 0:  # the plain values join the first reader's batch, as routing would have put them
+            hit |= plain
+            if hit.any():
+                out[hit] = _read_ymd(text[hit], dashed=plain[hit])
+        elif hit.any():
             out[hit] = reader(text[hit])
 
     order: bool | None = None
@@ -309,15 +332,26 @@ def late_date_cutoff(dates: pd.Series) -> pd.Timestamp | None:
     known = pd.Series(dates).dropna()
     if known.empty:
         return None
-    days = known.dt.normalize()
-    distinct = np.sort(days.unique())
+    stamps = known.to_numpy()
+    if stamps.dtype.kind == "M":
+        # Plain datetime64: the calendar day is the value floored to days (numpy floors, as normalize
+        # does); distinct days from a hash table, so only the few hundred days get sorted.
+        days = stamps.astype("datetime64[D]")
+        distinct = np.sort(pd.unique(days))
+    else:  # time-zone aware: pandas knows each value's local day
+        days = known.dt.normalize()
+        distinct = np.sort(days.unique())
     if len(distinct) < 2:
         return None
     gaps = np.diff(distinct) > np.timedelta64(LATE_GAP_DAYS, "D")
     if not gaps.any():
         return None
     last_gap = int(np.flatnonzero(gaps)[-1])
-    cutoff = pd.Timestamp(distinct[last_gap])
-    late_lines = int((days > cutoff).sum())
+    if stamps.dtype.kind == "M":
+        cutoff = pd.Timestamp(distinct[last_gap].astype(stamps.dtype))  # in the unit of the input
+        late_lines = int((days > distinct[last_gap]).sum())
+    else:
+        cutoff = pd.Timestamp(distinct[last_gap])
+        late_lines = int((days > cutoff).sum())
     few = late_lines <= max(LATE_SHARE * len(known), 1) and late_lines < len(known) - late_lines
     return cutoff if few else None

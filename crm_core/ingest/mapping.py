@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -125,10 +126,16 @@ def _partial_hit(header: str, synonym: str) -> bool:
 
 def _ranked(field: str, headers: dict[str, str], exact: bool) -> list[str]:
     """Columns fitting ``field`` by header, best first: synonym rank, then column order."""
-    synonyms = [normalize_header(s) for s in FIELD_BY_NAME[field].synonyms]
+    return list(_ranked_cached(field, tuple(headers.items()), exact))
+
+
+@lru_cache(maxsize=512)
+def _ranked_cached(field: str, headers: tuple[tuple[str, str], ...], exact: bool) -> tuple[str, ...]:
+    """:func:`_ranked` on hashable headers: a proposal asks the same question for every field and phase."""
+    synonyms = _synonyms(field)
     never = NEVER_PARTIAL.get(field, ())
     scored = []
-    for position, (column, header) in enumerate(headers.items()):
+    for position, (column, header) in enumerate(headers):
         if not header:
             continue
         if exact:
@@ -139,7 +146,12 @@ def _ranked(field: str, headers: dict[str, str], exact: bool) -> list[str]:
             ranks = [r for r, s in enumerate(synonyms) if _partial_hit(header, s)]
         if ranks:
             scored.append((min(ranks), position, column))
-    return [column for _, _, column in sorted(scored)]
+    return tuple(column for _, _, column in sorted(scored))
+
+
+@cache
+def _synonyms(field: str) -> tuple[str, ...]:
+    return tuple(normalize_header(s) for s in FIELD_BY_NAME[field].synonyms)
 
 
 class _Proposer:
@@ -156,12 +168,27 @@ class _Proposer:
         self.rejected: set[str] = set()
         self.sparse_ids = False
         self._samples: dict[str, pd.Series] = {}
+        self._filled: dict[str, float] = {}
+        self._present: dict[str, pd.Series] = {}
 
     # ----- values -------------------------------------------------------------------------------------
     def cells(self, column: str) -> pd.Series:
+        """The column's sample (:func:`check.sample`), taken once per column."""
         if column not in self._samples:
             self._samples[column] = check.sample(self.frame[column])
         return self._samples[column]
+
+    def filled(self, column: str) -> float:
+        """Share of the column's rows that are not empty, counted once per column."""
+        if column not in self._filled:
+            self._filled[column] = float(self.frame[column].notna().mean())
+        return self._filled[column]
+
+    def present(self, column: str) -> pd.Series:
+        """Every non-empty cell of the column, stripped (:func:`check.present`), once per column."""
+        if column not in self._present:
+            self._present[column] = check.present(self.frame[column])
+        return self._present[column]
 
     def fits(self, field: str, column: str) -> bool:
         """Whether ``column``'s values fit ``field``; a note says why not when the header suggested it."""
@@ -188,7 +215,7 @@ class _Proposer:
             expected = None if emails >= check.MOSTLY else ("e-mail addresses", "邮箱地址")
         elif field == "name" and check.share(cells, check.ORDER_NUMBER) >= check.MOSTLY:
             return False
-        elif field in ("customer_id", "order_id") and float(self.frame[column].notna().mean()) < 0.5:
+        elif field in ("customer_id", "order_id") and self.filled(column) < 0.5:
             if field == "customer_id" and self.headers[column] in CUSTOMER_ID_HEADERS:
                 return self.sparse_ids  # taken only when no filled id column is found (see by_headers)
             expected = ("filled in on most rows", "大部分行都有值的编号")
@@ -318,7 +345,7 @@ class _Proposer:
         for field, kind in (("email", Localized("e-mail", "邮箱")), ("phone", Localized("phone", "手机号"))):
             source = self.chosen.get(field)
             # An identity must be there on most rows: a sparse contact column would drop most orders.
-            if source is not None and (self.frame is None or float(self.frame[source].notna().mean()) >= 0.5):
+            if source is not None and (self.frame is None or self.filled(source) >= 0.5):
                 del self.chosen[field]
                 self._use_identity(source)
                 self.notes.append(Note.of("note_identity_used", column=source, kind=kind))
@@ -348,8 +375,8 @@ class _Proposer:
         if need_amount:
             self._guessed("amount", [c for c in free if self.free(c) and check.money_like(self.cells(c))])
         ids = [c for c in free if self.free(c) and check.id_like(self.cells(c))]
-        repeats = {c: check.present(self.frame[c]).nunique() for c in ids}
-        repeats = {c: n for c, n in repeats.items() if 2 <= n < len(check.present(self.frame[c]))}
+        repeats = {c: self.present(c).nunique() for c in ids}
+        repeats = {c: n for c, n in repeats.items() if 2 <= n < len(self.present(c))}
         if "customer_id" not in self.chosen and repeats:
             self._guessed("customer_id", [min(repeats, key=lambda c: (repeats[c], self.columns.index(c)))])
         customer = self.chosen.get("customer_id")
@@ -359,11 +386,11 @@ class _Proposer:
 
     def _plausible_orders(self, column: str, customer: str) -> bool:
         """Many distinct values, 1-5 lines each, one customer (and one date) per value."""
-        cells = check.present(self.frame[column])
+        cells = self.present(column)
         lines = cells.value_counts()
         if lines.max() > 50 or not 1 <= float(lines.mean()) <= 5:
             return False
-        if check.present(self.frame[customer]).nunique() >= len(lines):
+        if self.present(customer).nunique() >= len(lines):
             return False
         date = self.chosen.get("order_date")
         same_date = check.one_per_key(self.frame[column], self.frame[date]) if date else 1.0

@@ -40,9 +40,15 @@ def clean_text(s: pd.Series) -> tuple[pd.Series, int]:
         Number of cells that contained control characters (reported to the user).
     """
     codes, uniq = factorize(s)
-    no_control = uniq.str.replace(_CONTROL, "", regex=True)
-    had_control = (no_control != uniq).to_numpy(dtype=bool)
-    cleaned = blank_to_na(no_control.str.replace(ZERO_WIDTH, "", regex=True).str.strip())
+    # Each rewrite runs only on the values it can change: control characters where a search finds
+    # one, zero-width characters (all non-ASCII) in non-ASCII values.
+    had_control = uniq.str.contains(_CONTROL, regex=True).to_numpy(dtype=bool)
+    no_control = uniq.mask(had_control, uniq[had_control].str.replace(_CONTROL, "", regex=True)) \
+        if had_control.any() else uniq
+    wide = ~no_control.str.isascii().to_numpy(dtype=bool)
+    if wide.any():
+        no_control = no_control.mask(wide, no_control[wide].str.replace(ZERO_WIDTH, "", regex=True))
+    cleaned = blank_to_na(no_control.str.strip())
     n_control = int(take_numpy(had_control, codes, False).sum())
     return take_text(cleaned, codes, s), n_control
 
@@ -60,10 +66,16 @@ def clean_ids(s: pd.Series) -> pd.Series:
     Series of str, same index; empty cells missing.
     """
     codes, uniq = factorize(s)
-    ids = tidy(uniq).str.replace(r'^="(.*)"$', r"\1", regex=True).str.replace(r"^'", "", regex=True)
-    ids = blank_to_na(ids.str.strip())
+    ids = tidy(uniq)
+    # The unwrapping rewrites change only values that start with ="  or  ' (tidied values are stripped
+    # already, so only a rewritten value can need stripping again).
+    guarded = (ids.str.startswith('="') | ids.str.startswith("'")).to_numpy(dtype=bool)
+    if guarded.any():
+        unwrapped = ids[guarded].str.replace(r'^="(.*)"$', r"\1", regex=True).str.replace(r"^'", "", regex=True)
+        ids = ids.mask(guarded, unwrapped.str.strip())
+    ids = blank_to_na(ids)
     present = ids.dropna()
-    if len(present) and present.str.fullmatch(r"[0-9]+\.0").all():
+    if len(present) and present.str.endswith(".0").all() and present.str.fullmatch(r"[0-9]+\.0").all():
         ids = ids.str.slice(stop=-2)
     return take_text(ids, codes, s)
 
@@ -77,10 +89,13 @@ def mangled_id_example(s: pd.Series) -> str | None:
     more digits end in the zeros that rounding leaves.
     """
     ids = pd.Series(clean_ids(s).dropna().unique(), dtype="str")
-    scientific = ids[ids.str.fullmatch(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+")]
+    # Each pattern is tried only on the ids that can match it: with an e, and with 15 characters or more.
+    with_e = ids[(ids.str.contains("e", regex=False) | ids.str.contains("E", regex=False)).to_numpy(dtype=bool)]
+    scientific = with_e[with_e.str.fullmatch(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+")]
     if len(scientific):
         return str(scientific.iloc[0])
-    long_ids = ids[ids.str.fullmatch(r"[0-9]{15,}")]
+    long_enough = ids[(ids.str.len() >= 15).to_numpy(dtype=bool)]
+    long_ids = long_enough[long_enough.str.fullmatch(r"[0-9]{15,}")]
     if not len(long_ids):
         return None
     digits = long_ids.str.len().to_numpy()
@@ -113,6 +128,7 @@ _EXPONENT = r"(?:[eE][+-]?[0-9]+)?"
 # Dot decimal, optionally with comma thousands ("1,234.50"); and the mirror image ("1.234,50").
 _DOT_DECIMAL = rf"(?:(?:[0-9]+|[0-9]{{1,3}}(?:,[0-9]{{3}})+)(?:\.[0-9]*)?|\.[0-9]+){_EXPONENT}"
 _COMMA_DECIMAL = rf"(?:(?:[0-9]+|[0-9]{{1,3}}(?:\.[0-9]{{3}})+)(?:,[0-9]*)?|,[0-9]+){_EXPONENT}"
+_PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 
 
 def parse_amounts(s: pd.Series) -> AmountParse:
@@ -129,17 +145,26 @@ def parse_amounts(s: pd.Series) -> AmountParse:
     """
     codes, uniq = factorize(s)
     tidied = tidy(uniq)
-    text = tidied.str.replace("\u2212", "-", regex=False)
-    text = text.str.replace(_CURRENCY, "", regex=True).str.replace(f"{BLANK}+", "", regex=True)
-    text = text.str.replace(r"^'", "", regex=True)
-    parenthesised = text.str.fullmatch(r"\(.*\)").to_numpy(dtype=bool)
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    leading_minus = text.str.startswith("-").to_numpy(dtype=bool)
-    trailing_minus = text.str.endswith("-").to_numpy(dtype=bool)
-    body = text.str.replace(r"^[+-]|-$", "", regex=True)
-    dot_ok = body.str.fullmatch(_DOT_DECIMAL).to_numpy(dtype=bool)
-    comma_ok = body.str.fullmatch(_COMMA_DECIMAL).to_numpy(dtype=bool)
-    has_separator = body.str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
+    # Most values are plain numbers (6, -2, 2.55): their parts are read with literal string operations;
+    # only the other values go through the currency, blank, sign and separator rewrites.
+    plain = tidied.str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool, na_value=False)
+    body = tidied.str.removeprefix("-")
+    leading_minus = tidied.str.startswith("-").to_numpy(dtype=bool, na_value=False).copy()
+    trailing_minus = np.zeros(len(uniq), dtype=bool)
+    parenthesised = np.zeros(len(uniq), dtype=bool)
+    # A plain body is digits with at most one dot: it reads with a decimal point, and with a decimal comma
+    # too when it has no dot or reads as thousands (1 to 3 digits, a dot, 3 digits: "1.234").
+    dot_ok = plain.copy()
+    dot = body.str.find(".").to_numpy(dtype=np.int64, na_value=-1)
+    length = body.str.len().to_numpy(dtype=np.int64, na_value=0)
+    has_separator = dot >= 0
+    comma_ok = plain & (~has_separator | ((dot <= 3) & (length - dot - 1 == 3)))
+    if not plain.all():
+        other = ~plain
+        parts = _amount_parts(tidied[other])
+        parenthesised[other], leading_minus[other], trailing_minus[other] = parts[0], parts[1], parts[2]
+        dot_ok[other], comma_ok[other], has_separator[other] = parts[4], parts[5], parts[6]
+        body = body.mask(other, parts[3])
 
     rows = np.bincount(codes[codes >= 0], minlength=len(uniq))
     comma_votes = rows[comma_ok & ~dot_ok & has_separator].sum()
@@ -149,9 +174,11 @@ def parse_amounts(s: pd.Series) -> AmountParse:
 
     negations = parenthesised.astype(int) + leading_minus + trailing_minus
     readable = (dot_ok | comma_ok) & (negations <= 1)
-    number_text = body.str.replace(",", "", regex=False).where(
-        ~use_comma, body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    )
+    number_text = body.str.replace(",", "", regex=False)
+    if use_comma.any():
+        number_text = number_text.where(
+            ~use_comma, body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        )
     magnitude = pd.to_numeric(number_text.where(readable), errors="coerce").to_numpy(dtype="float64")
     values = np.where(negations == 1, -magnitude, magnitude)
     parsed = np.isfinite(values)
@@ -168,6 +195,23 @@ def parse_amounts(s: pd.Series) -> AmountParse:
         decimal_comma=decimal_comma,
         example=example,
     )
+
+
+def _amount_parts(tidied: pd.Series) -> tuple:
+    """Parts of tidied amount texts: (parenthesised, leading minus, trailing minus, body, reads with a
+    decimal point, reads with a decimal comma, has a separator); numpy bools, ``body`` a str Series."""
+    text = tidied.str.replace("\u2212", "-", regex=False)
+    text = text.str.replace(_CURRENCY, "", regex=True).str.replace(f"{BLANK}+", "", regex=True)
+    text = text.str.replace(r"^'", "", regex=True)
+    parenthesised = text.str.fullmatch(r"\(.*\)").to_numpy(dtype=bool)
+    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    leading_minus = text.str.startswith("-").to_numpy(dtype=bool)
+    trailing_minus = text.str.endswith("-").to_numpy(dtype=bool)
+    body = text.str.replace(r"^[+-]|-$", "", regex=True)
+    dot_ok = body.str.fullmatch(_DOT_DECIMAL).to_numpy(dtype=bool)
+    comma_ok = body.str.fullmatch(_COMMA_DECIMAL).to_numpy(dtype=bool)
+    has_separator = body.str.contains(r"[.,]", regex=True).to_numpy(dtype=bool)
+    return parenthesised, leading_minus, trailing_minus, body, dot_ok, comma_ok, has_separator
 
 
 def parse_quantities(s: pd.Series) -> AmountParse:
