@@ -6,6 +6,7 @@ from ui import analysis_box, cached, state
 from ui.i18n import LANG_KEY, LANGS, browser_default_lang, t
 
 st.set_page_config(page_title="Analytical CRM", page_icon="📊", layout="wide")
+cached.warm_up()  # once per server, in the background: the first upload then runs at full speed
 if LANG_KEY not in st.session_state:
     st.session_state[LANG_KEY] = browser_default_lang()
 

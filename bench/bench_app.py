@@ -102,9 +102,9 @@ def bench_rerun(data: bytes, runs: int) -> None:
 
     print("\n(a) RFM page reruns (AppTest, in process)")
     at = AppTest.from_file(str(_common.REPO / "app.py"), default_timeout=COLD_TIMEOUT)
-    at.session_state[state.UPLOAD] = state.Upload(
+    at.session_state[state.DATASETS] = {"orders": state.Upload(
         name=_common.ONLINE_RETAIL_NAME, data=data, digest=hashlib.sha256(data).hexdigest()
-    )
+    )}
     at.switch_page(page_file("rfm.py"))
     cold = _timed_run(at, "cold run", timeout=COLD_TIMEOUT)
     print(f"  cold run (read + clean + customer table + scores): {cold:.2f} s; customers shown: {_customers_shown(at)}")
@@ -298,7 +298,8 @@ def profile_data_page(data: bytes) -> None:
     st.cache_data.clear()
     st.cache_resource.clear()  # the raw table and cleaned data set are held as resources (ui/cached.py)
     at = AppTest.from_file(str(_common.REPO / "app.py"), default_timeout=COLD_TIMEOUT)
-    at.session_state[state.UPLOAD] = state.Upload(name=_common.ONLINE_RETAIL_NAME, data=data, digest=digest)
+    at.session_state[state.DATASETS] = {"orders": state.Upload(name=_common.ONLINE_RETAIL_NAME, data=data,
+                                                               digest=digest)}
     at.switch_page(page_file("data.py"))
     # The page's script runs in Streamlit's script-runner thread, not here: profile inside that thread.
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner

@@ -383,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    pipeline.use_fast_memory_pool()
 
     def fail(message: str) -> int:
         print(render("cli_error", getattr(args, "lang", None) or "en", message=message), file=sys.stderr)

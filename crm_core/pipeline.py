@@ -39,7 +39,7 @@ __all__ = [
     "Loaded", "read", "propose", "clean", "load", "rfm_scores", "rfm_list_columns", "build_lists", "to_workbook",
     "to_csv", "rfm_workbook", "customer_table", "default_as_of", "suggest_mapping", "rfm_csv_bytes",
     "detect_currency", "currency_of", "in_scope", "analysis_table", "Scope", "provenance",
-    "digest", "read_many", "join_customer_file", "list_request", "facts",
+    "digest", "use_fast_memory_pool", "read_many", "join_customer_file", "list_request", "facts",
 ]
 
 
@@ -55,6 +55,26 @@ class Loaded:
     mapping: ColumnMapping
     result: IngestResult
     proposal: MappingProposal | None = None
+
+
+def use_fast_memory_pool() -> str:
+    """Give Arrow (which holds every text column of an upload) the jemalloc allocator; return the pool's name.
+
+    The app and the CLI analyse each upload once, so its first run is the one users wait for.  With the
+    mimalloc pool that pyarrow picks by default, that first run of read + clean + RFM takes 1.11 s on Online
+    Retail against 0.65 s with jemalloc (0.64 s with the system's malloc): every large buffer is fresh
+    memory the first time.  Warm runs are alike (0.54-0.57 s) and jemalloc's peak is the lowest (706 MB).
+    Where pyarrow has no jemalloc (some platforms), the system allocator is used.  Called by the entry
+    points (app.py, the CLI), not on import: a library should not change a process-wide setting by itself.
+    """
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
+    return pool.backend_name
 
 
 def digest(data: bytes) -> str:

@@ -83,3 +83,16 @@ def test_a_list_request_is_hashable_and_normalises_lists_to_tuples():
     assert hash(request) == hash(ListRequest(SCHEME, segments=("potential",), columns=("customer_id",)))
     assert request.chosen() == ("potential",) and ListRequest(SCHEME).chosen() == SCHEME.segments()
     assert isinstance(pipeline.build_lists(scored_table(), request), export.BuiltLists)
+
+
+def test_the_entry_points_give_arrow_jemalloc_or_the_system_allocator():
+    import pyarrow as pa
+
+    name = pipeline.use_fast_memory_pool()
+    assert name in ("jemalloc", "system")
+    assert pa.default_memory_pool().backend_name == name
+    # Arrow buffers made afterwards come from that pool.
+    before = pa.default_memory_pool().bytes_allocated()
+    buffer = pa.array(["x" * 1000] * 100)
+    assert pa.default_memory_pool().bytes_allocated() > before
+    del buffer
