@@ -7,7 +7,8 @@ Usage (from anywhere)::
 Starts the app on a free local port, drives Debian's Chromium through Playwright (the Python
 package; Playwright's own browser download is not needed) and writes ``<page>_<lang>.png``:
 home, data, rfm, export (whole pages) and rfm_heatmap,
-rfm_editor, rfm_table (one screen each), for ``en`` and ``zh``. Each PNG shows the whole page
+rfm_editor, rfm_table, data_customers (the sample's customer file joined), rfm_scope (the window and filters
+with the sidebar's saved-analysis box) (one screen each), for ``en`` and ``zh``. Each PNG shows the whole page
 when that stays under ``--max-kb``, else the first screen only.
 """
 
@@ -28,10 +29,14 @@ TEXT = {
     "en": {"sample": "Load sample data", "nav": ("Start", "Data", "RFM segments", "Export lists"),
            "titles": ("Know your customers, then act on it", "Data upload", "RFM segments", "Export campaign lists"),
            "heatmap": "R × F heat map", "charts": "Charts", "editor": "Edit segment names and map",
-           "table": "Customers and scores"},
+           "table": "Customers and scores", "scope": "Orders counted: all orders", "months": "Last months",
+           "saved": "Saved analysis", "customers": "Customer file (optional)",
+           "add_customers": "Add the sample's customer file"},
     "zh": {"sample": "加载示例数据", "nav": ("开始", "数据导入", "RFM 分群", "导出名单"),
            "titles": ("读懂客户，立即行动", "数据导入", "RFM 客户分群", "导出营销名单"), "heatmap": "R × F 热力图",
-           "charts": "图表", "editor": "编辑分群名称与规则", "table": "客户与评分明细"},
+           "charts": "图表", "editor": "编辑分群名称与规则", "table": "客户与评分明细",
+           "scope": "计入的订单：全部订单", "months": "最近几个月", "saved": "保存的分析",
+           "customers": "客户文件（可选）", "add_customers": "加入示例客户文件"},
 }
 SHOTS = ("home", "data", "rfm", "export")
 SAMPLE_FILES = {"en": "orders_en.xlsx", "zh": "orders_zh.csv"}  # "Load sample data" follows the language
@@ -98,6 +103,29 @@ def rfm_details(page, lang: str, out: Path) -> None:
         expander.locator("summary").click()
 
 
+def scope_and_saved(page, lang: str, out: Path) -> None:
+    """The RFM page's window and filters (the last 12 months chosen) beside the sidebar's saved-analysis box."""
+    text = TEXT[lang]
+    page.locator("summary").filter(has_text=text["scope"]).click()
+    page.get_by_text(text["months"], exact=True).click()
+    page.wait_for_timeout(800)
+    page.wait_for_function(IDLE_JS)
+    page.locator('[data-testid="stSidebar"]').get_by_text(text["saved"], exact=True).click()
+    page.wait_for_timeout(800)
+    screen_at(page, page.locator("h1"), out / f"rfm_scope_{lang}.png")
+
+
+def customer_file(page, lang: str, out: Path) -> None:
+    """The data page with the sample's customer file joined: the join's notes and the file's columns."""
+    text = TEXT[lang]
+    page.locator("summary").filter(has_text=text["customers"]).click()
+    page.get_by_text(text["add_customers"], exact=True).click()
+    page.wait_for_timeout(1500)
+    page.wait_for_function(IDLE_JS)
+    screen_at(page, page.locator('[data-testid="stExpander"]').filter(has_text=text["customers"]),
+              out / f"data_customers_{lang}.png")
+
+
 def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> None:
     text = TEXT[lang]
     context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
@@ -113,6 +141,10 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
             shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
             if shot == "rfm":
                 rfm_details(page, lang, out)
+        go(page, text["nav"][1], text["titles"][1])
+        customer_file(page, lang, out)
+        go(page, text["nav"][2], text["titles"][2])
+        scope_and_saved(page, lang, out)
     finally:
         context.close()
 
