@@ -49,6 +49,9 @@ SCORED_COUNT = "scored_count"
 MAPPING_MOVED = "mapping_moved"
 # Where the detected currency was seen, in words (shown under the currency selector).
 CURRENCY_EVIDENCE = "currency_evidence"
+# Everything a new orders file resets: its reading options, mapping, analysis date, facts and problems, and the
+# RFM choices fitted to its customers.
+FILE_KEYS = (READ_OPTIONS, MAPPING, AS_OF, SUMMARY, READ_PROBLEM, SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS)
 # The analysis window and filters (crm_core.settings.Scope), the export page's choices (ListSettings), the
 # customer file's mapping, and the analysis last opened from a file (re-applied to the next file uploaded).
 SCOPE = "scope"
@@ -149,7 +152,7 @@ def set_uploads(files: list[tuple[str, bytes]], *, file_id: str = "") -> None:
     when the new file shows none).
     """
     datasets()["orders"] = make_upload(files, file_id=file_id)
-    for key in (READ_OPTIONS, MAPPING, AS_OF, SUMMARY, READ_PROBLEM, SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS):
+    for key in FILE_KEYS:
         st.session_state.pop(key, None)
     # A date-order answer belongs to the file it was given for.
     options = st.session_state.get(INGEST_OPTIONS)
@@ -214,16 +217,18 @@ def load_sample() -> None:
 
 
 def clear_data(*, reset_uploader: bool = True) -> None:
-    """'Clear my data': forget the upload and everything derived from it in this session.
+    """'Clear my data': forget the uploads and everything derived from them in this session.
 
+    Besides what a new file resets (:data:`FILE_KEYS`), the settings that name the data's own values go too:
+    the filters (channels, cities...), the customer file's columns, and an analysis opened from a file.
     ``reset_uploader`` gives the uploader a new key so it cannot hand the file back; not when the user
     emptied the uploader itself (its ✕), because a file picked right after arrives under the same key.
     """
     if reset_uploader:
         _reset_uploader()
     st.session_state.pop(DATASETS, None)
-    for key in (READ_OPTIONS, MAPPING, INGEST_OPTIONS, AS_OF, RFM_PARAMS, SUMMARY, READ_PROBLEM,
-                SCORED_COUNT, MAPPING_MOVED, *FILE_RFM_KEYS):
+    # (The filter widgets' own state goes with them: no page draws them without data, so Streamlit drops it.)
+    for key in (*FILE_KEYS, INGEST_OPTIONS, RFM_PARAMS, SCOPE, CUSTOMERS_MAPPING, OPENED, OPENED_NAME):
         st.session_state.pop(key, None)
     _currency_for_new_file()
 

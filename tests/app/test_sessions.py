@@ -85,10 +85,12 @@ def clear_my_data(at, monkeypatch):
 def test_clear_data_forgets_the_file_and_its_settings(sample_upload, monkeypatch):
     at = open_app(RFM, upload=sample_upload)
     assert metrics(at)[en("kpi_customers")] == "500"
-    assert {state.DATASETS, state.SUMMARY, state.RFM_PARAMS, state.AS_OF} <= set(at.session_state)
+    assert {state.DATASETS, state.SUMMARY, state.RFM_PARAMS, state.AS_OF, state.SCOPE} <= set(at.session_state)
     clear_my_data(at, monkeypatch)
+    # The filters name the data's own channels and cities: they go with it.
     assert not {state.DATASETS, state.READ_OPTIONS, state.MAPPING, state.INGEST_OPTIONS, state.AS_OF,
-                state.RFM_PARAMS, state.SUMMARY} & set(at.session_state)
+                state.RFM_PARAMS, state.SUMMARY, state.SCOPE, state.CUSTOMERS_MAPPING,
+                state.OPENED} & set(at.session_state)
     assert at.session_state["lang"] == "en"  # the language is a preference, not data
     rerun(at)
     assert texts(at.info) == [en("upload_first")] and not at.metric
