@@ -36,7 +36,9 @@ available = pipeline.rfm_list_columns(scored)
 contact = ("name", "phone", "email")
 default_cols = [c for c in available if c not in contact]
 # The widgets start from the session's list settings (a saved analysis, or the last visit) when they hold none.
-st.session_state.setdefault("export_segments", [s for s in saved.segments if s in present] or present)
+# Saved groups absent this month stay unchosen (as the CLI does): the page then says no list can be made.
+st.session_state.setdefault("export_segments", [s for s in saved.segments if s in present] if saved.segments
+                            else present)
 st.session_state.setdefault("export_contact", saved.include_contact)
 st.session_state.setdefault("export_mask", saved.mask_personal)
 st.session_state.setdefault("export_opted_out", saved.include_opted_out)
@@ -85,19 +87,19 @@ if built.opted_out_excluded:
     st.info(t("opted_out_left_out", n=built.opted_out_excluded))
 st.caption(t("export_summary", lists=len(sheets), rows=built.rows))
 
-name = up.name.rsplit(".", 1)[0]
+first_file = up.files[0][0].rsplit(".", 1)[0]
+name = first_file if len(up.files) == 1 else f"{first_file}_combined"
 file_name = f"{name}_rfm_{as_of:%Y%m%d}.{fmt}"
-customers_file = state.dataset("customers")
+joined = key.customers  # the customer file actually joined (one that cannot be is left out of the key)
 source = cached.ListSource(sources=up.sources(), scheme_base=st.session_state.get("scheme_base", "11"),
-                           customers_file=None if customers_file is None else (customers_file.name,
-                                                                               customers_file.digest))
+                           customers_file=None if joined is None else (joined.name, joined.digest))
 try:
     with st.spinner(t("building")):
         payload, list_id = cached.list_file(key, as_of, params, scope, request, fmt, source)
 except DataError as exc:
     st.error(t("download_failed", detail=exc.text(lang())))
 else:
-    st.caption(t("list_id_caption", list_id=list_id))
+    st.caption(t("list_id_caption" if fmt == "xlsx" else "list_id_caption_csv", list_id=list_id))
     st.download_button(
         t("download", fmt="Excel" if fmt == "xlsx" else "CSV"), data=payload, file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv",

@@ -19,8 +19,13 @@ st.title(t("rfm_title"))
 # --- settings ----------------------------------------------------------------------------------
 params = state.rfm_params()
 c1, c2, c3, c4 = st.columns([1, 1.3, 1.3, 1])
+earliest = summary["first_date"] + timedelta(days=1)
+if state.as_of(summary["default_as_of"]) < earliest:  # a saved fixed date before this file's first order
+    st.info(t("as_of_reset", saved=f"{state.as_of(earliest):%Y-%m-%d}", used=f"{summary['default_as_of']:%Y-%m-%d}"))
+    st.session_state[state.AS_OF] = summary["default_as_of"]
+    st.session_state.pop("as_of_input", None)
 as_of = c1.date_input(t("as_of"), value=state.as_of(summary["default_as_of"]), help=t("as_of_help"),
-                      min_value=summary["first_date"] + timedelta(days=1), key="as_of_input")
+                      min_value=earliest, key="as_of_input")
 st.session_state[state.AS_OF] = as_of
 # Radios rather than segmented controls: their labels wrap instead of being cut off in a narrow column.
 method = c2.radio(t("method"), ["quantile", "threshold"], horizontal=True, help=t("method_help"),

@@ -197,7 +197,7 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
     return AnalysisSettings(
         read=read, mapping=mapping, customers_mapping=settings.customers_mapping, cleaning=cleaning,
         as_of=_given(_parse_date(args.as_of), saved.as_of), scope=scope, rfm=params, scheme_base=base, lists=lists,
-        currency=_given(_check_currency(args.currency), saved.currency), lang=args.lang,
+        currency=saved.currency, lang=args.lang,
     )
 
 
@@ -249,12 +249,15 @@ def _print_report(loaded: pipeline.Loaded, lang: str, shown: tuple[Note, ...] = 
             _say_note(note, lang)
 
 
-def _currency(args: argparse.Namespace, loaded: pipeline.Loaded) -> str:
-    """``--currency`` when given, else the sign the file shows (told on stderr), else no sign."""
+def _currency(args: argparse.Namespace, loaded: pipeline.Loaded, saved: str | None = None) -> str:
+    """``--currency`` when given, else the sign the file shows (told on stderr), else the saved analysis's
+    currency (``saved``, as the app uses it: for files that show none), else no sign."""
     if args.currency is not None:
         return args.currency  # already checked by _check_currency
     guess = pipeline.detect_currency(loaded)
     if guess.symbol is None:
+        if saved:
+            return saved
         print(render("cli_currency_unknown", args.lang), file=sys.stderr)
         return ""
     print(render("cli_currency_found", args.lang, symbol=guess.symbol, evidence=guess.evidence), file=sys.stderr)
@@ -263,10 +266,10 @@ def _currency(args: argparse.Namespace, loaded: pipeline.Loaded) -> str:
 
 def cmd_rfm(args: argparse.Namespace) -> int:
     out = _check_out(args.out)
-    settings = _settings(args)  # options are checked before reading a large file
-    args.currency = settings.currency
+    args.currency = _check_currency(args.currency)  # options are checked before reading a large file
+    settings = _settings(args)
     loaded = _load(args, settings)
-    currency = _currency(args, loaded)
+    currency = _currency(args, loaded, settings.currency)
     result = loaded.result
     as_of = settings.as_of or pipeline.default_as_of(result.orders)
     params = settings.rfm

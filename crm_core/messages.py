@@ -346,12 +346,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_settings_read": {"en": "Settings from {path}", "zh": "分析设置来自 {path}"},
     # --- analysis window and filters (crm_core.pipeline.in_scope) ---
     "note_window": {
-        "en": "{rows:,} order lines dated before {start} are outside the analysis window and not counted.",
+        "en": "Not counted: {rows:,} order lines dated before {start} (outside the analysis window).",
         "zh": "有 {rows:,} 行订单早于 {start}，不在分析期间内，未计入。",
     },
     "note_filtered": {
-        "en": "{rows:,} order lines are outside the filters ({filters}) and not counted.",
+        "en": "Not counted: {rows:,} order lines outside the filters ({filters}).",
         "zh": "有 {rows:,} 行订单不符合筛选条件（{filters}），未计入。",
+    },
+    "note_scope_returns": {
+        "en": "Not counted: {rows:,} return lines for purchases outside the window or filters (they would make "
+              "spend negative).",
+        "zh": "有 {rows:,} 行退货对应的购买不在分析期间或筛选范围内，未计入（否则消费额会变为负数）。",
+    },
+    "bad_months": {
+        "en": "The analysis window must be 1 to {most} months, not {months}. For all history, give no window.",
+        "zh": "分析期间应为 1 到 {most} 个月，而不是 {months}。如需全部历史，请不要设置期间。",
+    },
+    "window_after_as_of": {
+        "en": "The window starts on {start}, which is not before the analysis date {as_of}. Choose an earlier "
+              "first day, fewer months, or a later analysis date.",
+        "zh": "分析期间从 {start} 开始，不早于分析日期 {as_of}。请选择更早的起始日期、更少的月数，或更晚的分析日期。",
     },
     "note_filter_unmatched": {
         "en": "The filter {field} = \"{value}\" matches nothing in this data: check its spelling, or whether it was "

@@ -221,6 +221,9 @@ def in_scope(result: IngestResult, scope: Scope = Scope(), *, as_of: date | None
     orders, customers = result.orders, result.customers
     as_of = as_of or default_as_of(orders)
     first_day = scope.first_day(as_of)
+    if first_day is not None and first_day >= as_of:
+        raise DataError("window_after_as_of", start=first_day, as_of=as_of)
+    counted = (orders["order_date"] < pd.Timestamp(as_of)).to_numpy()  # lines on/after as_of never count
     keep = np.ones(len(orders), dtype=bool)
     notes: list[Note] = []
     if first_day is not None:
@@ -248,16 +251,41 @@ def in_scope(result: IngestResult, scope: Scope = Scope(), *, as_of: date | None
         else:
             ids = customers.loc[_matches(customers[column], wanted), "customer_id"]
             inside = orders["customer_id"].isin(ids).to_numpy()
-        filtered |= keep & ~inside
+        filtered |= keep & ~inside & counted
     if filtered.any():
         notes.append(Note.of("note_filtered", rows=int(filtered.sum()), filters=_filter_words(scope)))
     keep &= ~filtered
+    stale = _returns_of_other_purchases(orders, keep & counted, before if first_day is not None else None)
+    if stale.any():
+        notes.append(Note.of("note_scope_returns", rows=int(stale.sum())))
+        keep &= ~stale
     kept = orders.loc[keep]
     if not (kept["order_date"] < pd.Timestamp(as_of)).any():
         raise DataError("scope_empty", start=first_day or Localized(en="the first order", zh="最早的订单"),
                         as_of=as_of, filters=_filter_words(scope))
     report = replace(result.report, notes=(*result.report.notes, *notes))
     return IngestResult(orders=kept.reset_index(drop=True), customers=customers, report=report)
+
+
+def _returns_of_other_purchases(orders: pd.DataFrame, inside: np.ndarray, before: np.ndarray | None) -> np.ndarray:
+    """Return lines inside the scope that undo purchases outside it (to be left out with them).
+
+    Without this, a customer who bought ¥100 before the window and returned it inside would show ¥-100 of
+    spend in the window.  Two rules, as far as the file lets one tell: a return whose order id is an order
+    bought before the window (``before``), and a return of a customer with no purchase inside the scope (the
+    same rule as ingest's ``return_without_purchase``, applied to the scope).
+    """
+    is_return = orders["is_return"].to_numpy(dtype=bool)
+    returns = inside & is_return
+    if not returns.any():
+        return returns
+    stale = np.zeros(len(orders), dtype=bool)
+    if before is not None:
+        earlier = orders.loc[before & ~is_return, "order_id"].unique()
+        stale |= returns & orders["order_id"].isin(earlier).to_numpy()
+    buyers = orders.loc[inside & ~is_return, "customer_id"].unique()
+    stale |= returns & ~orders["customer_id"].isin(buyers).to_numpy()
+    return stale
 
 
 def _field_label(name: str) -> Localized:

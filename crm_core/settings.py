@@ -27,6 +27,7 @@ __all__ = ["KIND", "VERSION", "AnalysisSettings", "ListSettings", "Scope"]
 
 KIND = "crm-analysis"
 VERSION = 1
+MAX_MONTHS = 240  # a window of twenty years: more is "all history"
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ class Scope:
     def __post_init__(self) -> None:
         for name in ("channels", "categories", "cities"):
             object.__setattr__(self, name, tuple(str(v) for v in getattr(self, name)))
-        if self.months is not None and (not isinstance(self.months, int) or self.months < 1):
-            raise DataError("bad_settings", key="window.months", expected=_EXPECTED["months"])
+        if self.months is not None and not (isinstance(self.months, int) and 1 <= self.months <= MAX_MONTHS):
+            raise DataError("bad_months", months=self.months, most=MAX_MONTHS)
 
     def first_day(self, as_of: date) -> date | None:
         """The first day counted for an analysis as of ``as_of`` (None: from the first order)."""
@@ -164,7 +165,8 @@ class AnalysisSettings:
 # What each key should hold, for the message when it does not.
 _EXPECTED = {
     "date": Localized(en="a date written YYYY-MM-DD, or null", zh="YYYY-MM-DD 格式的日期，或 null"),
-    "months": Localized(en="a whole number of months (1 or more), or null", zh="整数月数（至少 1），或 null"),
+    "months": Localized(en=f"a whole number of months from 1 to {MAX_MONTHS}, or null",
+                        zh=f"1 到 {MAX_MONTHS} 之间的整数月数，或 null"),
     "text_list": Localized(en="a list of texts", zh="文字列表"),
     "mapping": Localized(en='fields and their columns, e.g. {"customer_id": "Customer ID"}, or null',
                          zh='字段与列名的对应，例如 {"customer_id": "客户编号"}，或 null'),
@@ -268,7 +270,8 @@ def _parse(data: dict) -> AnalysisSettings:
     )
     window, filters = _section(data, "window"), _section(data, "filters")
     months = window.get("months")
-    if months is not None and (not isinstance(months, int) or isinstance(months, bool) or months < 1):
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool)
+                               or not 1 <= months <= MAX_MONTHS):
         raise _bad("window.months", "months")
     scope = Scope(start=_date(window.get("from"), "window.from"), months=months,
                   channels=_texts(filters.get("channels"), "filters.channels"),

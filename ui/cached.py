@@ -202,14 +202,23 @@ def prepared(key: DatasetKey) -> Prepared:
 
 @_cache(4)
 def join_problem(key: DatasetKey) -> tuple[str, str, str] | None:
-    """The customer file's own problem as (code, English, Chinese), e.g. no id column or no id matching the
-    orders, or None.  Only ``customers_*`` errors count: any other is the orders' and shows where it always does.
+    """The customer file's own problem as (code, English, Chinese), or None.
+
+    Any error reading, mapping or joining the customer file (an empty file, no id column, no id matching the
+    orders) counts when the orders alone clean fine; an error of the orders themselves is not the file's and
+    shows where it always does.
     """
+    customers = key.customers
     try:
+        if customers is not None and customers.mapping is None:  # not even a mapping: read it to say why
+            customer_file_mapping(customers)
         prepared(key)
     except DataError as exc:
-        if exc.code.startswith("customers_"):
-            return exc.code, exc.text("en"), exc.text("zh")
+        try:
+            prepared(dataclasses.replace(key, customers=None))
+        except DataError:
+            return None
+        return exc.code, exc.text("en"), exc.text("zh")
     return None
 
 

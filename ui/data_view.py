@@ -137,6 +137,26 @@ def field_label(name: str) -> str:
     return field.label_zh if lang() == "zh" else field.label_en
 
 
+def _customer_mapping_form(key, fields) -> None:
+    """The customer file's columns, one picker per field, applied together (keys renewed per file)."""
+    columns = list(cached.customer_file_raw(dataclasses.replace(key, mapping=None)).frame.columns)
+    current = key.mapping.as_dict()
+    gen = state.customer_gen()
+    with st.form(f"customer_mapping_form_{gen}", border=False):
+        st.caption(t("customer_file_mapping"))
+        cols = st.columns(4)
+        chosen = {}
+        for i, field in enumerate(fields):
+            options = [None, *columns]
+            value = current.get(field)
+            chosen[field] = cols[i % 4].selectbox(
+                field_label(field), options, index=options.index(value) if value in options else 0,
+                format_func=lambda c: t("not_mapped") if c is None else c, key=f"customer_map_{gen}_{field}")
+        if st.form_submit_button(t("apply")):
+            state.set_customers_mapping(ColumnMapping.from_dict(chosen))
+            st.rerun()
+
+
 def customer_file_section(up: state.Upload) -> None:
     """The optional customer file: upload, its columns (proposed, changeable), remove, and its problem if any.
 
@@ -159,27 +179,14 @@ def customer_file_section(up: state.Upload) -> None:
             if problem is not None:
                 st.error(problem[2] if lang() == "zh" else problem[1])
             key = state.customer_file_key()
-            columns = list(cached.customer_file_raw(dataclasses.replace(key, mapping=None)).frame.columns)
-            current = key.mapping.as_dict() if key.mapping is not None else {}
-            with st.form("customer_mapping_form", border=False):
-                st.caption(t("customer_file_mapping"))
-                cols = st.columns(4)
-                chosen = {}
-                for i, field in enumerate(MASTER_FIELDS):
-                    options = [None, *columns]
-                    value = current.get(field)
-                    chosen[field] = cols[i % 4].selectbox(
-                        field_label(field), options, index=options.index(value) if value in options else 0,
-                        format_func=lambda c: t("not_mapped") if c is None else c, key=f"customer_map_{field}")
-                if st.form_submit_button(t("apply")):
-                    state.set_customers_mapping(ColumnMapping.from_dict(chosen))
-                    st.rerun()
+            if key.mapping is not None:  # else the file could not be read: its problem is shown above
+                _customer_mapping_form(key, MASTER_FIELDS)
         if customers is None and up.file_id == "sample":  # the demo: one click adds the sample's membership list
             if st.button(t("customer_file_sample"), icon="🧪", key="customer_file_sample"):
                 state.load_sample_customers()
                 st.rerun()
         chosen_file = st.file_uploader(t("customer_file_uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"],
-                                       key="customer_file_upload")
+                                       key=f"customer_file_upload_{state.customer_gen()}")
         if chosen_file is not None and (customers is None or customers.file_id != chosen_file.file_id):
             state.set_customer_file(chosen_file.name, chosen_file.getvalue(), file_id=chosen_file.file_id)
             st.rerun()

@@ -288,6 +288,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "region_DE": ("Germany", "德国"),
     "region_FR": ("France", "法国"),
     # analysis window and filters (RFM page)
+    "as_of_reset": ("The saved analysis date {saved} is not after this file's first order, so the day after its "
+                    "last order ({used}) is used.", "保存的分析日期 {saved} 不晚于本文件最早的订单，因此改用最后一笔订单的次日（{used}）。"),
     "scope_expander": ("Orders counted: {summary}", "计入的订单：{summary}"),
     "window": ("Analysis window", "分析期间"),
     "window_kind_all": ("All history", "全部历史"),
@@ -313,6 +315,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "List ID **{list_id}**: written on the Summary sheet with the files, dates, filters and method that "
         "produced these lists, so campaign results can be matched to them later.",
         "清单编号 **{list_id}**：与生成这些名单的文件、日期、筛选条件和方法一起写在“概览”工作表中，便于日后将营销结果与名单对应。",
+    ),
+    "list_id_caption_csv": (
+        "List ID **{list_id}** (the Excel file writes it on its Summary sheet with what produced the lists): keep "
+        "it with this CSV, so campaign results can be matched to these lists later.",
+        "清单编号 **{list_id}**（Excel 文件会将其与生成名单的依据一起写在“概览”工作表中）：请与此 CSV 一同保存，便于日后将营销结果与名单对应。",
     ),
     # saved analyses (sidebar)
     "analysis_file": ("Saved analysis", "保存的分析"),
@@ -351,7 +358,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "customer_file_not_joined": ("Customer file **{name}** is not joined yet: the analysis uses the orders alone.",
                                  "客户文件 **{name}** 尚未关联：分析暂时只使用订单数据。"),
     "field": ("Field", "字段"),
-    "sidebar_customer_file": ("👥 with customer file {name}", "👥 已关联客户文件 {name}"),
+    "sidebar_customer_file": ("👥 customer file {name}", "👥 客户文件 {name}"),
     "column": ("Column in the file", "文件中的列"),
 }
 

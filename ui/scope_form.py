@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from crm_core.settings import Scope
+from crm_core.settings import MAX_MONTHS, Scope
 from ui import cached, state
 from ui.i18n import labels, t
 
@@ -29,6 +29,10 @@ def _init(current: Scope, as_of: date, first_date: date) -> None:
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+    # A saved first day may fall outside this file's dates, or after a later-chosen analysis date: the picker
+    # only takes days in between, so it is moved to the nearest one (the window's title shows the day used).
+    latest = as_of - timedelta(days=1)
+    st.session_state["window_from"] = min(max(st.session_state["window_from"], first_date), latest)
 
 
 def _from_widgets() -> Scope:
@@ -48,6 +52,7 @@ def summary_text(scope: Scope, as_of: date) -> str:
 
 
 def scope_form(key: cached.DatasetKey, as_of: date, first_date: date) -> Scope:
+    # (first_date < as_of always: the analysis date's picker starts the day after the first order.)
     """Draw the window and filters; return the scope chosen (also kept in the session)."""
     _init(state.scope(), as_of, first_date)
     # The widgets' state already holds this run's choice: the title says what is counted now, not last run.
@@ -58,7 +63,8 @@ def scope_form(key: cached.DatasetKey, as_of: date, first_date: date) -> Scope:
                         format_func=labels(KINDS, lambda k: t(f"window_kind_{k}")))
         start, months = None, None
         if kind == "months":
-            months = int(c2.number_input(t("window_months"), min_value=1, max_value=240, step=1, key="window_months"))
+            months = int(c2.number_input(t("window_months"), min_value=1, max_value=MAX_MONTHS, step=1,
+                                         key="window_months"))
         elif kind == "from":
             start = c2.date_input(t("window_from"), key="window_from", min_value=first_date,
                                   max_value=as_of - timedelta(days=1))

@@ -122,10 +122,32 @@ def dataset(kind: str) -> Upload | None:
     return datasets().get(kind)
 
 
+# Bumped to give the customer file's uploader and mapping form new keys (a removed file is not taken back
+# from the uploader; a new file's form shows its own columns).
+CUSTOMER_GEN = "customer_gen"
+
+
+def customer_gen() -> int:
+    return st.session_state.get(CUSTOMER_GEN, 0)
+
+
+def _new_customer_widgets() -> None:
+    st.session_state[CUSTOMER_GEN] = customer_gen() + 1
+
+
 def set_customer_file(name: str, data: bytes, *, file_id: str = "") -> None:
-    """Make ``data`` the session's customer file (joined to the orders); its mapping is proposed anew."""
+    """Make ``data`` the session's customer file (joined to the orders).
+
+    Its mapping is the opened analysis's when one is open (next month's customer file has the same columns),
+    else proposed anew.
+    """
     datasets()["customers"] = make_upload([(name, data)], file_id=file_id)
-    st.session_state.pop(CUSTOMERS_MAPPING, None)
+    opened = st.session_state.get(OPENED)
+    if opened is not None and opened.customers_mapping is not None:
+        st.session_state[CUSTOMERS_MAPPING] = opened.customers_mapping
+    else:
+        st.session_state.pop(CUSTOMERS_MAPPING, None)
+    _new_customer_widgets()
 
 
 def set_customers_mapping(mapping: ColumnMapping) -> None:
@@ -136,6 +158,7 @@ def set_customers_mapping(mapping: ColumnMapping) -> None:
 def remove_customer_file() -> None:
     datasets().pop("customers", None)
     st.session_state.pop(CUSTOMERS_MAPPING, None)
+    _new_customer_widgets()
 
 
 def set_upload(name: str, data: bytes, *, file_id: str = "") -> None:
@@ -348,13 +371,21 @@ def raw_key(up: Upload) -> cached.DatasetKey:
 
 
 def customer_file_key() -> cached.CustomerFileKey | None:
-    """The customer file and its mapping (the user's, or the one proposed for it), or None."""
+    """The customer file and its mapping (the user's, or the one proposed for it), or None.
+
+    A file that cannot even be read keeps ``mapping`` None; :func:`customer_file_problem` then says why.
+    """
     customers = dataset("customers")
     if customers is None:
         return None
     key = cached.CustomerFileKey(customers.digest, customers.data, customers.name)
     chosen = st.session_state.get(CUSTOMERS_MAPPING)
-    return dataclasses.replace(key, mapping=chosen if chosen is not None else cached.customer_file_mapping(key))
+    if chosen is None:
+        try:
+            chosen = cached.customer_file_mapping(key)
+        except DataError:
+            return key
+    return dataclasses.replace(key, mapping=chosen)
 
 
 def ingest_key(up: Upload) -> cached.DatasetKey:
@@ -368,7 +399,7 @@ def ingest_key(up: Upload) -> cached.DatasetKey:
     if customers is None:
         return key
     joined = dataclasses.replace(key, customers=customers)
-    return key if cached.join_problem(joined) is not None else joined
+    return key if customer_file_problem(up) is not None else joined
 
 
 def customer_file_problem(up: Upload) -> tuple[str, str, str] | None:
@@ -393,20 +424,21 @@ def current_settings(summary: dict | None = None) -> AnalysisSettings:
     """Every choice of this session as one :class:`crm_core.settings.AnalysisSettings` ("Save analysis").
 
     The analysis date is saved as a rule (None: the day after the last order) unless the user moved it
-    away from that default; a hand-picked currency is saved, a detected one is not (next month's file
-    shows its own).
+    away from that default.  The currency in use is saved unless it was read from this file; opened again,
+    it serves where a file shows none (a file's own sign still wins), as in the CLI.
     """
     up = upload()
     summary = summary or (known_summary(up) if up is not None else None)
     chosen = st.session_state.get(AS_OF)
     as_of_saved = None if chosen is None or (summary and chosen == summary.get("default_as_of")) else chosen
     params = rfm_params()
-    chosen_currency = st.session_state.get(CURRENCY)
     return AnalysisSettings(
         read=read_options(), mapping=st.session_state.get(MAPPING), customers_mapping=st.session_state.get(
             CUSTOMERS_MAPPING), cleaning=ingest_options(), as_of=as_of_saved, scope=scope(), rfm=params,
         scheme_base=st.session_state.get("scheme_base", "11"), lists=list_settings(),
-        currency=chosen_currency[0] if chosen_currency and chosen_currency[1] in ("user", "preference") else None,
+        # The currency in use unless this file shows it (then next month's file will too): the CLI then writes
+        # the same sign where a file shows none.
+        currency=None if currency_source() == "detected" else currency(),
         lang=lang(),
     )
 
@@ -434,9 +466,10 @@ def apply_settings(settings: AnalysisSettings) -> None:
         st.session_state["threshold_basis"] = (settings.rfm.frequency_basis, up.digest if up else None)
     else:
         st.session_state.pop("threshold_basis", None)
-    if settings.currency:
-        st.session_state[CURRENCY] = (settings.currency, "user")
+    if settings.currency:  # for files that show none: a file's own sign still wins (update_currency)
+        st.session_state[CURRENCY] = (settings.currency, "preference")
     st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
+    _new_customer_widgets()
     for key in _SETTING_WIDGETS:
         st.session_state.pop(key, None)
 

@@ -103,7 +103,9 @@ class Provenance:
         else:
             method = _word("quantile", lang)
         scheme = _word(f"scheme_{self.scheme_base}", lang)
-        if params.scheme != rfm.SCHEMES.get(self.scheme_base):
+        standard = rfm.SCHEMES.get(self.scheme_base)
+        # Edited means another grid or other names ("custom" with the standard map back is not edited).
+        if standard is None or (params.scheme.grid, params.scheme.labels) != (standard.grid, standard.labels):
             scheme = _word("edited", lang, scheme=scheme)
         values = {
             "title": "",

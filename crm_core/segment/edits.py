@@ -51,4 +51,7 @@ def scheme_from_edits(
     for key, name_en, name_zh in names:
         if (name_en, name_zh) != (edited.name(key, "en"), edited.name(key, "zh")):
             edited = schemes.scheme_with_label(edited, key, name_en=name_en, name_zh=name_zh)
+    for standard in schemes.SCHEMES.values():  # edits undone: the standard map itself, as a saved file reads back
+        if (edited.grid, edited.labels) == (standard.grid, standard.labels):
+            return standard
     return edited

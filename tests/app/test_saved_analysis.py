@@ -127,7 +127,7 @@ def test_two_monthly_files_and_a_customer_file_through_the_uploaders(sample_byte
         at.caption)
     assert "5,854 read = 5,774 used + 80 excluded" in texts(at.caption)
     assert at.main.metric[1].value == "5,774"  # rows used: exactly the one file's
-    at.file_uploader(key="customer_file_upload").set_value(
+    at.file_uploader(key="customer_file_upload_0").set_value(
         ("customers_zh.csv", (SAMPLE.parent / "customers_zh.csv").read_bytes(), "text/csv"))
     at = rerun(at)
     assert loaded(at, "customers").name == "customers_zh.csv"
@@ -160,7 +160,7 @@ def test_saved_json_is_small_and_has_no_data(downloads, sample_upload):
 def test_a_customer_file_that_cannot_be_joined_is_explained_and_the_orders_still_work(sample_upload):
     at = open_app(DATA, upload=sample_upload)
     bad = (SAMPLE.parents[1] / "tests" / "data" / "master" / "customers_no_id.csv")
-    at.file_uploader(key="customer_file_upload").set_value((bad.name, bad.read_bytes(), "text/csv"))
+    at.file_uploader(key="customer_file_upload_0").set_value((bad.name, bad.read_bytes(), "text/csv"))
     at = rerun(at)
     assert loaded(at, "customers").name == "customers_no_id.csv"
     assert any(m.startswith("Customer file **customers_no_id.csv** is not joined yet") for m in texts(at.markdown))
@@ -174,11 +174,11 @@ def test_a_customer_file_that_cannot_be_joined_is_explained_and_the_orders_still
 def test_the_customer_file_mapping_can_be_changed_and_is_saved_with_the_analysis(downloads, sample_upload):
     at = open_app(DATA, upload=sample_upload)
     master = SAMPLE.parent / "customers_zh.csv"
-    at.file_uploader(key="customer_file_upload").set_value((master.name, master.read_bytes(), "text/csv"))
+    at.file_uploader(key="customer_file_upload_0").set_value((master.name, master.read_bytes(), "text/csv"))
     at = rerun(at)
-    assert at.selectbox(key="customer_map_city").value == "所在城市"
-    at.selectbox(key="customer_map_city").select_index(0)  # "— not in file —"
-    at.button(key="FormSubmitter:customer_mapping_form-Apply").click()
+    assert at.selectbox(key="customer_map_1_city").value == "所在城市"  # the form's keys are renewed per file
+    at.selectbox(key="customer_map_1_city").select_index(0)  # "— not in file —"
+    at.button(key="FormSubmitter:customer_mapping_form_1-Apply").click()
     at = rerun(at)
     saved = AnalysisSettings.from_json(downloads["save_analysis"])
     assert saved.customers_mapping is not None and saved.customers_mapping.get("city") is None
@@ -193,3 +193,48 @@ def test_the_sample_offers_its_customer_file_in_one_click():
     at = rerun(at)
     assert loaded(at, "customers").name == "customers_en.csv"
     assert any("customers_en.csv" in m and "joined" in m for m in texts(at.markdown))
+
+
+def test_an_unreadable_customer_file_blocks_nothing_and_remove_removes_it(sample_upload):
+    at = open_app(DATA, upload=sample_upload)
+    at.file_uploader(key="customer_file_upload_0").set_value(("customers.csv", b"", "text/csv"))
+    at = rerun(at)
+    assert "The file customers.csv is empty. Export it again from your system and upload the new file." in texts(
+        at.error)
+    assert at.main.metric[4].value == "500"  # the orders are analysed alone
+    at.button(key="remove_customer_file").click()
+    at = rerun(at)
+    assert loaded(at, "customers") is None
+    at = rerun(at)  # the uploader does not hand the removed file back
+    assert loaded(at, "customers") is None and not at.error
+
+
+def test_saved_dates_outside_this_files_range_are_moved_not_a_traceback(sample_upload):
+    from datetime import date
+
+    from ui import state
+
+    at = open_app(DATA, upload=sample_upload)
+    saved = AnalysisSettings(as_of=date(2020, 1, 1), scope=Scope(start=date(2019, 1, 1)))
+    at.file_uploader(key="open_analysis").set_value(("old.json", saved.to_json().encode(), "application/json"))
+    at = rerun(at)
+    at.switch_page(RFM)
+    at = rerun(at)  # rerun() fails on any exception the page raises
+    assert en("as_of_reset", saved="2020-01-01", used="2026-01-01") in texts(at.info)
+    assert at.date_input(key="window_from").value == date(2025, 1, 1)  # the sample's first order day
+    assert at.session_state[state.SCOPE].start == date(2025, 1, 1)
+
+
+def test_a_file_without_a_currency_sign_gets_the_same_sign_from_the_app_and_the_cli(downloads, tmp_path):
+    from app_helpers import make_upload
+
+    orders = SAMPLE.parents[1] / "tests" / "data" / "master" / "orders.csv"
+    at = open_app(EXPORT, upload=make_upload(orders.name, orders.read_bytes()))
+    assert not at.error
+    saved = AnalysisSettings.from_json(downloads["save_analysis"])
+    assert saved.currency == "$"  # not read from the file: the sign in use is saved
+    settings = tmp_path / "analysis.json"
+    settings.write_bytes(downloads["save_analysis"])
+    out = tmp_path / "cli.xlsx"
+    assert cli.main(["rfm", str(orders), "--settings", str(settings), "--out", str(out)]) == 0
+    assert cells(downloads[en("download", fmt="Excel")]) == cells(out.read_bytes())

@@ -41,8 +41,8 @@ def test_months_and_channel_options_limit_the_lines_counted(capsys, tmp_path):
     out = tmp_path / "rfm.xlsx"
     status, stdout, stderr = main(capsys, "rfm", str(SHOP), "--out", str(out), "--months", "3", "--channel", "tmall")
     assert status == 0, stderr
-    assert "Wrote" in stdout and "(1 customers)" not in stdout
-    assert "order lines dated before 2024-03-21 are outside the analysis window" in stderr
+    assert "Wrote" in stdout
+    assert "Not counted: 3 order lines dated before 2024-03-21 (outside the analysis window)." in stderr
     block = summary_block(out)
     assert block["Orders counted"] == "2024-03-21 to 2024-06-20"
     assert block["Filters"] == "channel: tmall"
@@ -143,3 +143,9 @@ def test_csv_lists_follow_the_same_window(capsys, tmp_path):
     frame = pd.read_csv(io.BytesIO(out.read_bytes()), encoding="utf-8-sig")
     assert sorted(frame["Customer ID"]) == ["a", "b"]
     assert stdout.splitlines()[-1].startswith("List ID: RFM-20240621-")
+
+
+def test_a_window_of_zero_months_is_refused_in_words(capsys, tmp_path):
+    status, _, stderr = main(capsys, "rfm", str(SHOP), "--out", str(tmp_path / "x.xlsx"), "--months", "0")
+    assert status == 2
+    assert "The analysis window must be 1 to 240 months, not 0." in stderr and "saved analysis" not in stderr

@@ -95,11 +95,30 @@ def test_a_city_filter_without_a_city_column_says_to_map_one():
     assert caught.value.text("en").startswith("A filter on city needs a city column")
 
 
-def test_a_window_with_no_purchase_says_to_widen_it(shop):
+def test_a_window_that_starts_on_the_analysis_date_says_so(shop):
     with pytest.raises(DataError) as caught:
         pipeline.in_scope(shop, Scope(start=date(2024, 6, 21)), as_of=AS_OF)
+    assert caught.value.code == "window_after_as_of"
+    assert caught.value.text("en").startswith("The window starts on 2024-06-21, which is not before the analysis date")
+
+
+def test_a_window_and_filter_with_no_purchase_says_to_widen_them(shop):
+    with pytest.raises(DataError) as caught:
+        pipeline.in_scope(shop, Scope(start=date(2024, 6, 15), channels=("JD",)), as_of=AS_OF)
     assert caught.value.code == "scope_empty"
-    assert caught.value.text("en").startswith("No purchase is left between 2024-06-21 and the analysis date 2024-06-21")
+    assert caught.value.text("en").startswith("No purchase is left between 2024-06-15 and the analysis date 2024-06-21")
+
+
+def test_returns_of_purchases_outside_the_window_are_left_out_with_them():
+    result = pipeline.load((FIXTURES / "returns.csv").read_bytes(), "returns.csv").result
+    scope = Scope(start=date(2025, 2, 1))
+    got = pipeline.analysis_table(result, as_of=date(2025, 2, 11), scope=scope).set_index("customer_id")
+    # a: order 1 bought before the window, returned inside it -> both out; b: its return R3 follows a purchase
+    # inside the window -> netted; c: no purchase inside the window -> its return is out too.
+    assert got["monetary"].to_dict() == {"a": 20.0, "b": 40.0}
+    notes = {n.code: dict(n.params) for n in pipeline.in_scope(result, scope, as_of=date(2025, 2, 11)).report.notes}
+    assert notes["note_scope_returns"] == {"rows": 2}
+    assert notes["note_window"] == {"rows": 2, "start": "2025-02-01"}
 
 
 # --- what the Summary sheet records ----------------------------------------------------------------

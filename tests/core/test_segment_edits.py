@@ -51,3 +51,13 @@ def test_a_cell_naming_no_segment_is_refused():
         edits.scheme_from_edits(scheme, cells, [])
     assert caught.value.code == "bad_segment_map"
     assert "R3 / FM3" in caught.value.text("en")
+
+
+def test_an_edit_undone_gives_the_standard_map_back():
+    scheme = rfm.SCHEMES["11"]
+    cells = [[scheme.name(k, "en") for k in row] for row in scheme.grid]
+    cells[0][0] = "Champions"
+    edited = edits.scheme_from_edits(scheme, cells, [])
+    assert edited.key == "custom"
+    cells[0][0] = "New customers"
+    assert edits.scheme_from_edits(edited, cells, []) is rfm.SCHEMES["11"]

@@ -84,7 +84,7 @@ def test_a_window_of_months_counts_back_from_the_analysis_date():
     ("bad_from_date.json", "bad_settings",
      "In the saved analysis, \"window.from\" should be a date written YYYY-MM-DD, or null."),
     ("zero_months.json", "bad_settings",
-     "In the saved analysis, \"window.months\" should be a whole number of months (1 or more), or null."),
+     "In the saved analysis, \"window.months\" should be a whole number of months from 1 to 240, or null."),
     ("list_format_pdf.json", "bad_settings", "In the saved analysis, \"lists.format\" should be one of: xlsx, csv."),
     ("filter_not_a_list.json", "bad_settings",
      "In the saved analysis, \"filters.channels\" should be a list of texts."),
