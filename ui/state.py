@@ -173,8 +173,22 @@ def set_uploads(files: list[tuple[str, bytes]], *, file_id: str = "") -> None:
     segment maps (they were fitted to the old file's customers), the detected currency.  Kept (preferences):
     language, scoring method, frequency basis, segment scheme, and a currency the user chose by hand (used
     when the new file shows none).
+
+    Adding a month to the files in use, or taking one away (the new set shares a file with the old one), is
+    the same export: its reading options, mapping, thresholds and edited maps are kept; only the analysis
+    date and what was computed from the old set are reset.
     """
-    datasets()["orders"] = make_upload(files, file_id=file_id)
+    previous = upload()
+    new = make_upload(files, file_id=file_id)
+    same_export = previous is not None and bool({d for _, d in previous.sources()} & {d for _, d in new.sources()})
+    datasets()["orders"] = new
+    if same_export:
+        for key in (AS_OF, SUMMARY, READ_PROBLEM, SCORED_COUNT, MAPPING_MOVED):
+            st.session_state.pop(key, None)
+        basis = st.session_state.get("threshold_basis")
+        if basis is not None:  # the thresholds typed for these files stay: no prefill from the new quintiles
+            st.session_state["threshold_basis"] = (basis[0], new.digest)
+        return
     for key in FILE_KEYS:
         st.session_state.pop(key, None)
     # A date-order answer belongs to the file it was given for.

@@ -238,3 +238,25 @@ def test_a_file_without_a_currency_sign_gets_the_same_sign_from_the_app_and_the_
     out = tmp_path / "cli.xlsx"
     assert cli.main(["rfm", str(orders), "--settings", str(settings), "--out", str(out)]) == 0
     assert cells(downloads[en("download", fmt="Excel")]) == cells(out.read_bytes())
+
+
+def test_adding_a_month_keeps_the_mapping_and_thresholds_of_the_files_in_use(sample_bytes):
+    from crm_core.schema import ColumnMapping
+    from ui import state
+
+    lines = sample_bytes.decode("utf-8-sig").splitlines()
+    half = len(lines) // 2
+    first, second = "\n".join(lines[:half]).encode(), "\n".join([lines[0], *lines[half:]]).encode()
+    at = open_app(DATA)
+    at.file_uploader(key="uploader_0").set_value([("h1.csv", first, "text/csv")])
+    at = rerun(at)
+    chosen = ColumnMapping.from_dict({"customer_id": "客户编号", "order_date": "下单时间", "amount": "实付金额"})
+    at.session_state[state.MAPPING] = chosen
+    at = rerun(at)
+    at.file_uploader(key="uploader_0").set_value([("h1.csv", first, "text/csv"), ("h2.csv", second, "text/csv")])
+    at = rerun(at)
+    assert loaded(at).name == "h1.csv + h2.csv"
+    assert at.session_state[state.MAPPING] == chosen  # the same export, one month more
+    at.file_uploader(key="uploader_0").set_value([("other.csv", second + b"\n", "text/csv")])
+    at = rerun(at)
+    assert state.MAPPING not in at.session_state  # another file: its own mapping is proposed
