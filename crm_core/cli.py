@@ -188,8 +188,13 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         params = rfm.RfmParams(method=params.method, thresholds=params.thresholds,
                                frequency_basis=args.frequency_basis, scheme=params.scheme)
     lists = saved.lists
+    segments = lists.segments
+    if args.scheme is not None and args.scheme != saved.scheme_base and segments:
+        # The saved groups belong to the saved map: with another map chosen here, every group is listed.
+        _say_note(Note.of("cli_saved_groups_ignored", scheme=args.scheme), args.lang)
+        segments = ()
     lists = ListSettings(
-        segments=lists.segments, columns=lists.columns,
+        segments=segments, columns=lists.columns,
         include_contact=bool(_given(args.include_contact, lists.include_contact)),
         mask_personal=False if args.no_mask else lists.mask_personal,
         include_opted_out=bool(_given(args.include_opted_out, lists.include_opted_out)), format=lists.format,

@@ -358,6 +358,15 @@ MESSAGES: dict[str, dict[str, str]] = {
               "spend negative).",
         "zh": "有 {rows:,} 行退货对应的购买不在分析期间或筛选范围内，未计入（否则消费额会变为负数）。",
     },
+    "cli_saved_groups_ignored": {
+        "en": "The groups chosen in the saved analysis belong to its segment map; with --scheme {scheme} every group "
+              "is listed.",
+        "zh": "保存的分析中所选的分群属于其原有分群规则；使用 --scheme {scheme} 时将列出所有分群。",
+    },
+    "no_groups_chosen": {
+        "en": "None of the groups asked for ({asked}) is in this segment map. Its groups are: {groups}.",
+        "zh": "所选的分群（{asked}）都不在当前分群规则中。该规则的分群为：{groups}。",
+    },
     "bad_months": {
         "en": "The analysis window must be 1 to {most} months, not {months}. For all history, give no window.",
         "zh": "分析期间应为 1 到 {most} 个月，而不是 {months}。如需全部历史，请不要设置期间。",

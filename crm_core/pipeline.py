@@ -395,6 +395,9 @@ def build_lists(scored: pd.DataFrame, request: export.ListRequest) -> export.Bui
     segmentation, options, lang = request.segmentation, request.options, request.lang
     key_column = segmentation.key_column
     chosen = request.chosen()
+    if not chosen:  # e.g. groups saved from another segment map
+        raise DataError("no_groups_chosen", asked=Localized.listing(request.segments),
+                        groups=Localized.listing(segmentation.segments()))
     enriched = _with_list_fields(scored, request)
     columns = list(request.columns) if request.columns else list(rfm_list_columns(scored))
     if options.drop_empty_columns:

@@ -57,15 +57,17 @@ def read_options_form(raw: RawTable | None, sheets: tuple[str, ...]) -> None:
         header_row = cols[1].number_input(t("header_row"), min_value=0, max_value=50, value=read.header_row or 0,
                                           help=t("header_row_help", row=raw.header_row) if raw is not None else None)
         found = raw.encoding_candidates if raw is not None else ()
-        encodings = [None, *dict.fromkeys((*found, "utf-8", "gb18030", "utf-16", "cp1252"))]
+        chosen_encoding = (read.encoding,) if read.encoding else ()  # e.g. from a saved analysis: kept on Apply
+        encodings = [None, *dict.fromkeys((*chosen_encoding, *found, "utf-8", "gb18030", "utf-16", "cp1252"))]
         encoding = cols[2].selectbox(
             t("encoding"), encodings, index=encodings.index(read.encoding) if read.encoding in encodings else 0,
             format_func=labels(encodings, encoding_label), disabled=not is_text,
         )
-        delimiters = [None, *_DELIMITERS]
+        delimiters = [None, *dict.fromkeys((*_DELIMITERS, *((read.delimiter,) if read.delimiter else ())))]
         delimiter = cols[3].selectbox(
             t("delimiter"), delimiters, index=delimiters.index(read.delimiter) if read.delimiter in delimiters else 0,
-            format_func=labels(delimiters, lambda d: t("auto") if d is None else t(_DELIMITERS[d])),
+            format_func=labels(delimiters, lambda d: t("auto") if d is None else t(_DELIMITERS[d]) if d in _DELIMITERS
+                               else repr(d)),
             disabled=not is_text,
         )
         if st.form_submit_button(t("apply_read")):

@@ -82,6 +82,7 @@ def test_the_settings_file_gives_every_choice_and_options_win_over_it(capsys, tm
     assert status == 0, stderr
     block = summary_block(out2)
     assert block["Segment map"] == "11 segments" and block["Orders counted"] == "2024-01-01 to 2024-06-20"
+    assert "with --scheme 11 every group is listed" in stderr
 
 
 def test_a_file_that_is_not_a_saved_analysis_is_refused_in_words(capsys, tmp_path):
@@ -149,3 +150,14 @@ def test_a_window_of_zero_months_is_refused_in_words(capsys, tmp_path):
     status, _, stderr = main(capsys, "rfm", str(SHOP), "--out", str(tmp_path / "x.xlsx"), "--months", "0")
     assert status == 2
     assert "The analysis window must be 1 to 240 months, not 0." in stderr and "saved analysis" not in stderr
+
+
+def test_saved_groups_of_another_map_are_named_not_an_empty_workbook(capsys, tmp_path):
+    settings = AnalysisSettings(lists=ListSettings(segments=("vip", "gold")))  # keys of no map
+    path = tmp_path / "analysis.json"
+    path.write_text(settings.to_json(), encoding="utf-8")
+    status, _, stderr = main(capsys, "rfm", str(SHOP), "--out", str(tmp_path / "x.xlsx"), "--settings", str(path),
+                             "--scheme", "11")
+    assert status == 2
+    assert "None of the groups asked for (vip, gold) is in this segment map." in stderr
+    assert not (tmp_path / "x.xlsx").exists()
