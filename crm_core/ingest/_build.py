@@ -15,25 +15,47 @@ from crm_core.schema import FIELDS, OPT_OUT_WORDS, ColumnMapping, Note, normaliz
 CUSTOMER_FIELDS = tuple(f.name for f in FIELDS if f.level == "customer")
 
 
-def build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, unit_price, line_amount, is_return):
-    """The used lines; ``line_amount`` is each line's size (>= 0), made negative for returns here."""
+def take_used(pool, at, *, customer_id, order_id, text_cols) -> dict:
+    """Start taking the used rows' text (``at``: their positions) on ``pool``; name -> Future of a Series.
+
+    Arrow's take releases the GIL, so on two cores these run while the caller goes on with its own work.
+    """
+    columns = [("customer_id", customer_id), ("order_id", order_id)] + \
+        [(name, text_cols.get(name)) for name in ("product", "sku", "category", "channel")]
+    return {name: pool.submit(column.rows, at) for name, column in columns if column is not None}
+
+
+def build_orders(*, used, index, taken, dates, text_cols, quantity, unit_price, line_amount, is_return):
+    """The used lines; ``line_amount`` is each line's size (>= 0), made negative for returns here.
+
+    ``taken`` is :func:`take_used` of the same rows (text of customer_id, order_id and the ``text_cols``,
+    which are :class:`~crm_core.ingest._columns.PerRow`); ``index`` holds the raw table's row numbers
+    (``source_row``).  Speed: the frame keeps each column as its own block (``copy=False``: no copy of the
+    numeric columns into one 2-D block; the values, dtypes and index are the same).
+    """
     at = np.flatnonzero(used)
     n = len(at)
     returns = is_return[at]
     line_amount = np.where(returns, -line_amount[at], line_amount[at])
-    ids = _used_rows(customer_id, used)
     dates_used = _used_rows(dates, used)
+    has_order_id = "order_id" in taken
+    taken = {name: future.result() for name, future in taken.items()}
+    ids = taken["customer_id"]
     # Without an order id, a customer's lines on one day form one order.
-    oid = _used_rows(order_id, used) if order_id is not None else _missing_text(n)
+    oid = taken["order_id"] if has_order_id else _missing_text(n)
     missing = oid.isna()
     if missing.any():
         fallback = ids[missing] + "|" + dates_used[missing].dt.strftime("%Y-%m-%d")
         oid = oid.where(~missing, fallback)
 
+    blank: list[pd.Series] = []  # one all-missing column shared by the unmapped text fields (copy-on-write)
+
     def text(name: str) -> pd.Series:
         if name in text_cols:
-            return _used_rows(text_cols[name], used)
-        return _missing_text(n)
+            return taken[name]
+        if not blank:
+            blank.append(_missing_text(n))
+        return blank[0]
 
     price = unit_price.to_numpy(dtype="float64")[at] if unit_price is not None else np.full(len(at), np.nan)
     return pd.DataFrame(
@@ -49,8 +71,9 @@ def build_orders(*, used, customer_id, order_id, dates, text_cols, quantity, uni
             "amount": line_amount,
             "channel": text("channel"),
             "is_return": returns,
-            "source_row": np.asarray(customer_id.index[at], dtype="int64"),
-        }
+            "source_row": np.asarray(index[at], dtype="int64"),
+        },
+        copy=False,
     )
 
 
@@ -64,21 +87,55 @@ def _missing_text(n: int) -> pd.Series:
     return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
 
 
-def build_customers(columns: dict, mapping: ColumnMapping, customer_id: pd.Series, used: np.ndarray):
-    """One row per customer with the last non-empty value of each customer-level field."""
-    base = pd.DataFrame({"customer_id": customer_id[used].astype("str")})
+def build_customers(columns: dict, mapping: ColumnMapping, customer_id, used: np.ndarray):
+    """One row per customer with the last non-empty value of each customer-level field.
+
+    ``customer_id`` is a :class:`~crm_core.ingest._columns.PerRow`; each field is parsed once per distinct
+    value.  Same result as ``groupby("customer_id", sort=True).last()`` of the used rows, computed on integers:
+    a customer's rank among the sorted distinct ids (found once per distinct value; groupby sorts its keys with
+    the same ``factorize(sort=True)``) and, per field, the last used row whose value is known; only that
+    value per customer is then taken, instead of every used row's text.
+    """
+    at = np.flatnonzero(used)
     parsers = {
         "phone": values.clean_ids,
         "signup_date": lambda u: values.parse_dates(u, day_first=None).values,
         "consent": lambda u: values.parse_consent(u, header=mapping.get("consent")),
     }
+    parsed = {}
     for name in CUSTOMER_FIELDS:
         if name in columns:
             parse = parsers.get(name, lambda u: values.clean_text(u)[0])
-            base["opted_out" if name == "consent" else name] = columns[name].apply(parse)[used]
-    grouped = base.groupby("customer_id", sort=True)
-    customers = grouped.last().reset_index() if len(base.columns) > 1 else grouped.size().reset_index()[["customer_id"]]
+            parsed["opted_out" if name == "consent" else name] = (columns[name], parse(columns[name].values))
+    rank, ids = pd.factorize(customer_id.per_value.astype("str"), sort=True)
+    row_rank = np.append(rank, -1)[customer_id.column.codes[at]]
+    has_id = row_rank >= 0  # a missing id forms no group
+    if not has_id.all():
+        at, row_rank = at[has_id], row_rank[has_id]
+    if any(per_value.dtype == bool or per_value.dtype == object for _, per_value in parsed.values()):
+        # A plain bool answer has no missing value (an empty cell reads False): let groupby decide.
+        fields = {name: column.rows(per_value, at) for name, (column, per_value) in parsed.items()}
+        customers = pd.DataFrame(fields).groupby(row_rank, sort=True).last()
+        groups = customers.index.to_numpy()
+    else:
+        groups = np.flatnonzero(np.bincount(row_rank, minlength=len(ids)))
+        customers = pd.DataFrame({name: _last_known(column, per_value, at, row_rank, groups, len(ids))
+                                  for name, (column, per_value) in parsed.items()}, index=pd.RangeIndex(len(groups)))
+    customers.index = pd.Index(ids.take(groups), name="customer_id")
+    customers = customers.reset_index()
+    if not parsed:  # the column labels' dtype as groupby(...).size().reset_index() left it
+        customers.columns = pd.Index(["customer_id"], dtype=object)
     return customers
+
+
+def _last_known(column, per_value: pd.Series, at: np.ndarray, row_rank: np.ndarray, groups: np.ndarray, n: int):
+    """Per group (rank in ``groups``), the value of its last row in ``at`` whose value is known, else missing."""
+    cell = column.codes[at]
+    known = np.append(~per_value.isna().to_numpy(dtype=bool), False)[cell]
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, row_rank[known], np.flatnonzero(known))
+    chosen = last[groups]
+    return per_value.array.take(np.where(chosen >= 0, cell[chosen], -1), allow_fill=True)
 
 
 def unknown_consent(customers: pd.DataFrame, *, header: str) -> tuple[pd.DataFrame, Note]:

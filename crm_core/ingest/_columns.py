@@ -30,15 +30,31 @@ class Distinct:
     def __init__(self, series: pd.Series) -> None:
         self.raw = series
         self.codes, uniques = pd.factorize(series)
+        self.raw_codes = self.codes  # never rewritten: ``values`` at ``raw_codes`` are the cells as read
         self.values = pd.Series(uniques, dtype="str")
 
     def spread(self, per_value: pd.Series) -> pd.Series:
         """Per-distinct-value results as one value per row (missing cells get the missing value)."""
         if per_value.dtype == bool:
-            out = np.append(per_value.to_numpy(), False)[self.codes]
+            answer = per_value.to_numpy()
+            # Mostly all False (no cell failed to parse): then no per-row gather.
+            out = np.append(answer, False)[self.codes] if answer.any() else np.zeros(len(self.codes), dtype=bool)
         else:
             out = per_value.array.take(self.codes, allow_fill=True)
         return pd.Series(out, index=self.raw.index, name=self.raw.name)
+
+    def rows(self, per_value: pd.Series, at: np.ndarray) -> pd.Series:
+        """``spread(per_value).iloc[at]``, numbered 0..len(at)-1, without spreading the other rows.
+
+        Speed: one take of ``len(at)`` cells from the small per-value array, instead of taking every row's
+        text and then selecting the used ones (Arrow string copies dominate ingest; this halves them).
+        """
+        codes = self.codes[at]
+        if per_value.dtype == bool:
+            out = np.append(per_value.to_numpy(), False)[codes]
+        else:
+            out = per_value.array.take(codes, allow_fill=True)
+        return pd.Series(out, name=self.raw.name)
 
     def apply(self, parse) -> pd.Series:
         return self.spread(parse(self.values))
@@ -50,7 +66,16 @@ class Distinct:
 
     def mask(self, test) -> np.ndarray:
         """``test`` (distinct values -> bools) as a bool per row; missing cells are False."""
-        answer = as_bool(pd.Series(test(self.values)))
+        return self.mask_of(test(self.values))
+
+    def mask_of(self, answer) -> np.ndarray:
+        """A bool per distinct value (``answer``) as a bool per row; missing cells are False.
+
+        Most tests (totals labels, control characters) match no value: then no per-row gather at all.
+        """
+        answer = as_bool(pd.Series(answer))
+        if not answer.any():
+            return np.zeros(len(self.codes), dtype=bool)
         return np.append(answer, False)[self.codes]
 
     def count(self, test) -> int:
@@ -63,6 +88,25 @@ class Distinct:
         """
         per_value, uniques = pd.factorize(cleaned)
         return np.append(per_value, -1)[self.codes], len(uniques)
+
+
+class PerRow:
+    """A per-row column kept as per-distinct-value results, read at chosen rows only (see Distinct.rows).
+
+    Stands for ``column.spread(per_value)`` where only a few row selections are needed (the used lines,
+    the excluded rows' details), so the 541,909-row text column of a large export is never built.
+    """
+
+    def __init__(self, column: Distinct, per_value: pd.Series) -> None:
+        self.column = column
+        self.per_value = per_value
+
+    def isna(self) -> np.ndarray:
+        """Missing per row, as ``spread(per_value).isna()`` (an empty cell is missing)."""
+        return np.append(self.per_value.isna().to_numpy(dtype=bool), True)[self.column.codes]
+
+    def rows(self, at: np.ndarray) -> pd.Series:
+        return self.column.rows(self.per_value, at)
 
 
 def as_bool(mask) -> np.ndarray:
@@ -107,28 +151,44 @@ def _is_totals_label(cells: pd.Series) -> np.ndarray:
     return answer
 
 
-def excluded_frame(frame, reason, reason_order, details, bad_lines, overlaps=None, overlap_of=None) -> pd.DataFrame:
+def excluded_frame(frame, reason, reason_order, details, bad_lines, overlaps=None, overlap_of=None, cells=None):
     """The excluded rows: row number, reason code, detail text, then the row's original cells.
 
     ``bad_lines`` (ragged lines) become ``malformed_line`` rows with the line's text as detail; ``overlaps``
     (lines already in an earlier file, see :mod:`crm_core.ingest.combine`) become ``overlap`` rows with the
     earlier file's name (``overlap_of``) as detail and their cells.  Sorted by row when either is present.
+    ``cells``: :func:`excluded_cells` of the same rows when the caller took them already (in the background).
+
+    Speed: every text column is built by one Arrow take from a small array (the distinct values, the
+    reason codes, the few detail texts) instead of converting ~135k Python objects.
     """
     at = np.flatnonzero(reason)
-    detail = np.full(len(frame), None, dtype=object)
+    # The detail per excluded row (by position in ``at``): most have none, so only the given ones are
+    # converted to text (elementwise, as ``astype("str")`` of the whole column would: None stays missing).
+    detail = np.full(len(at), None, dtype=object)
+    given = np.zeros(len(at), dtype=bool)
     for hit, info in details:
         positions = np.flatnonzero(hit)
-        detail[positions] = info.iloc[positions].to_numpy(dtype=object)
-    excluded = frame.iloc[at]
+        shown = info.rows(positions) if isinstance(info, PerRow) else info.iloc[positions]
+        where = np.searchsorted(at, positions)  # a flagged row is always excluded, so it is in ``at``
+        detail[where] = shown.to_numpy(dtype=object)
+        given[where] = True
+    texts = pd.Series(detail[given], dtype="object").astype("str").array
+    pick = np.full(len(at), -1, dtype=np.intp)
+    pick[given] = np.arange(len(texts))
+    # As the object array this replaces: "str" when there are rows, object when there are none.
+    reasons = pd.array(list(reason_order), dtype="str").take(reason[at].astype(np.intp) - 1) if len(at) \
+        else np.empty(0, dtype=object)
     head = pd.DataFrame(
         {
             "row": np.asarray(frame.index[at], dtype="int64"),
-            "reason": np.asarray(reason_order, dtype=object)[reason[at] - 1],
-            "detail": pd.Series(detail[at], index=excluded.index, dtype="object").astype("str"),
+            "reason": reasons,
+            "detail": texts.take(pick, allow_fill=True),
         },
-        index=excluded.index,
     )
-    excluded = pd.concat([head, excluded], axis=1).reset_index(drop=True)
+    if cells is None:
+        cells = excluded_cells(frame, reason)
+    excluded = pd.concat([head, cells], axis=1)
     extras = []
     if bad_lines:
         extras.append(pd.DataFrame(
@@ -144,6 +204,26 @@ def excluded_frame(frame, reason, reason_order, details, bad_lines, overlaps=Non
         excluded = pd.concat([excluded, *extras], ignore_index=True)
         excluded = excluded.sort_values("row", kind="stable").reset_index(drop=True)
     return excluded
+
+
+def excluded_cells(frame: pd.DataFrame, reason: np.ndarray, coded: dict | None = None) -> pd.DataFrame:
+    """The excluded rows' original cells (``reason`` != 0): ``frame.iloc[at]`` numbered 0..len(at)-1.
+
+    A column factorized on reading (``coded``: frame column -> its :class:`Distinct`) is taken from its few
+    distinct values by its original codes: the same cells, but a take from a small contiguous array instead
+    of from the column's many chunks.
+    """
+    at = np.flatnonzero(reason)
+    if not coded or frame.columns.has_duplicates:
+        return frame.iloc[at].reset_index(drop=True)
+    cells = {}
+    for name in frame.columns:
+        column, distinct = frame[name], coded.get(name)
+        if distinct is not None and distinct.values.dtype == column.dtype:
+            cells[name] = distinct.values.array.take(distinct.raw_codes[at], allow_fill=True)
+        else:
+            cells[name] = column.array.take(at)
+    return pd.DataFrame(cells, columns=frame.columns)
 
 
 def contact_ids(ids: pd.Series, mapping: ColumnMapping, options: IngestOptions, notes: list[Note]) -> pd.Series:
@@ -192,17 +272,20 @@ def amount_detail(columns: dict[str, Distinct], qty_failed: np.ndarray | None) -
     return detail
 
 
-def non_product(columns: dict[str, Distinct], options: IngestOptions) -> np.ndarray:
+def non_product(columns: dict[str, Distinct], options: IngestOptions, text_cols: dict | None = None) -> np.ndarray:
     """Lines that are not merchandise (postage, fees, adjustments).
 
     A single-letter code (M, D, S, B in Online Retail) is only ever a stock code: it matches the product
     code column exactly, never a product name (a product may be called "M", as a size).  Longer codes
-    and words (POST, BANK CHARGES, 运费) match the code or the name.
+    and words (POST, BANK CHARGES, 运费) match the code or the name.  ``text_cols`` (field -> :class:`PerRow`
+    of ``clean_text`` per distinct value) saves cleaning the same values again.
     """
     codes = {c.strip().upper() for c in options.non_product_codes if c.strip()}
     words = {c for c in codes if len(c) > 1}
     out = np.zeros(len(next(iter(columns.values())).codes), dtype=bool)
     for name, listed in (("sku", codes), ("product", words)):
         if name in columns and listed:
-            out |= columns[name].mask(lambda u, listed=listed: values.clean_text(u)[0].str.upper().isin(listed))
+            known = (text_cols or {}).get(name)
+            cleaned = known.per_value if known is not None else values.clean_text(columns[name].values)[0]
+            out |= columns[name].mask_of(cleaned.str.upper().isin(listed))
     return out

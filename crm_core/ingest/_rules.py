@@ -62,8 +62,9 @@ def carry_down(order: np.ndarray, n_orders: int, columns: dict[str, Distinct], n
     gappy = [n for n in names if n in columns and (columns[n].codes < 0).any()]
     if n_orders == 0 or not gappy or not has.any():
         return {}
-    order_rows = order[has]
-    lines = np.bincount(order_rows, minlength=n_orders)
+    # Counts per order by bincount of order + 1 (0 = no order, dropped): no boolean selection of the rows.
+    shifted = order + 1
+    lines = np.bincount(shifted, minlength=n_orders + 1)[1:]
     multi = lines >= 2
     if not multi.any():
         return {}
@@ -72,7 +73,7 @@ def carry_down(order: np.ndarray, n_orders: int, columns: dict[str, Distinct], n
     for name in gappy:
         column = columns[name]
         filled = column.codes >= 0
-        n_filled = np.bincount(order_rows, weights=filled[has], minlength=n_orders)
+        n_filled = np.bincount(np.where(filled, shifted, 0), minlength=n_orders + 1)[1:]
         one_value = multi & (n_filled == 1)
         with_value = multi & (n_filled >= 1)
         # first_only (below) is a subset of one_value: when one_value already fails the test, so does it.

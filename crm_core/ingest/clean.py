@@ -24,13 +24,16 @@ from crm_core.ingest._build import (
     build_customers,
     build_orders,
     merge_customer_rows,
+    take_used,
     unknown_consent,
 )
 from crm_core.ingest._columns import (
     Distinct,
+    PerRow,
     amount_detail,
     as_bool,
     contact_ids,
+    excluded_cells,
     excluded_frame,
     non_product,
     source_series,
@@ -146,6 +149,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     with ThreadPoolExecutor(max_workers=2) as pool:
         built = pool.map(lambda source: Distinct(source_series(frame, source)), [s for _, s in mapping.pairs])
         columns = dict(zip([name for name, _ in mapping.pairs], built, strict=True))
+    coded = {source: columns[name] for name, source in mapping.pairs if source in frame.columns}
     order_clean = values.clean_ids(columns["order_id"].values) if "order_id" in columns else None
     order_codes, n_orders = (columns["order_id"].group_codes(order_clean) if order_clean is not None
                              else (np.full(len(frame), -1, dtype=np.int64), 0))
@@ -155,9 +159,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
                              fields=_labels(carried, en_joiner=", ", zh_joiner="、")))
     # One small int per row: 0 = used, else 1 + position in REASON_ORDER (numpy, so 500k rows stay cheap).
     reason = np.zeros(len(frame), dtype=np.int8)
-    details: list[tuple[np.ndarray, pd.Series]] = []
+    details: list[tuple[np.ndarray, pd.Series | PerRow]] = []
 
-    def flag(code: str, mask, info: pd.Series | None = None) -> None:
+    def flag(code: str, mask, info: pd.Series | PerRow | None = None) -> None:
         hit = as_bool(mask) & (reason == 0)
         if hit.any():
             reason[hit] = REASON_ORDER.index(code) + 1
@@ -166,17 +170,19 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
 
     flag("totals_row", totals_rows(frame, columns))
 
-    distinct_ids = contact_ids(values.clean_ids(columns["customer_id"].values), mapping, options, notes)
-    customer_id = columns["customer_id"].spread(distinct_ids)
-    example = values.mangled_id_example(columns["customer_id"].values)
+    cleaned_ids = values.clean_ids(columns["customer_id"].values)
+    distinct_ids = contact_ids(cleaned_ids, mapping, options, notes)
+    # Text per row is read only at the rows that need it (the used lines, the excluded rows' details).
+    customer_id = PerRow(columns["customer_id"], distinct_ids)
+    example = values.mangled_id_example(columns["customer_id"].values, cleaned=cleaned_ids)
     if example is not None:
         notes.append(Note.of("note_mangled_ids", "warning", column=mapping.get("customer_id"), example=example))
 
-    text_cols: dict[str, pd.Series] = {}
+    text_cols: dict[str, PerRow] = {}
     control_cells = 0
     for name in ("product", "sku", "category", "channel", "status"):
         if name in columns:
-            text_cols[name] = columns[name].apply(lambda u: values.clean_text(u)[0])
+            text_cols[name] = PerRow(columns[name], values.clean_text(columns[name].values)[0])
             control_cells += columns[name].count(lambda u: u.str.contains(values.CONTROL_CHARACTERS, regex=True))
     if control_cells:
         notes.append(Note.of("note_control_chars", "warning", cells=control_cells))
@@ -186,7 +192,7 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
     amount = _repeated_totals(columns, mapping, order_codes, n_orders, amount, quantity, unit_price, notes,
                               carried="amount" in carried)
 
-    missing_customer = as_bool(customer_id.isna())
+    missing_customer = customer_id.isna()
     flag("missing_customer", missing_customer)
     flag("missing_date", dates.values.isna() & ~dates.failed)
     flag("bad_date", dates.failed, columns["order_date"].raw)
@@ -204,9 +210,9 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         flag("status", status.mask(not_purchase), text_cols["status"])
         return_status = status.mask(lambda u: _statuses.matches(values.clean_text(u)[0], returns))
     flag("bad_amount", amount.failed | amount.values.isna(), amount_detail(columns, qty_failed))
-    flag("non_product", non_product(columns, options), text_cols.get("sku", text_cols.get("product")))
+    flag("non_product", non_product(columns, options, text_cols), text_cols.get("sku", text_cols.get("product")))
 
-    order_id = columns["order_id"].spread(order_clean) if order_clean is not None else None
+    order_id = PerRow(columns["order_id"], order_clean) if order_clean is not None else None
     amount_np = amount.values.to_numpy(dtype="float64")
     quantity_np = quantity.to_numpy(dtype="float64")
     is_return = (amount_np < 0) | (quantity_np < 0) | return_status
@@ -230,6 +236,13 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         flag("return_without_purchase", is_return & ~bought[row_ids])
 
     used = reason == 0
+    # The used lines' text and the excluded rows' cells are taken on two threads from here (Arrow's take
+    # releases the GIL) while this thread writes the notes and the numbers: on two cores almost free.
+    background = ThreadPoolExecutor(max_workers=2)
+    taken = take_used(background, np.flatnonzero(used), customer_id=customer_id, order_id=order_id,
+                      text_cols=text_cols)
+    cells = background.submit(excluded_cells, frame, reason, coded)
+    background.shutdown(wait=False)  # the threads end once the takes are done
     counted = statuses_counted(columns["status"], used & ~is_return) if "status" in columns else None
     if counted is not None:
         notes.append(counted)
@@ -247,8 +260,8 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
         notes.append(Note.of("note_missing_customer_share", "warning", rows=int(missing_customer.sum()), share=share))
 
     orders = build_orders(
-        used=used, customer_id=customer_id, order_id=order_id, dates=dates.values, text_cols=text_cols,
-        quantity=quantity, unit_price=unit_price, line_amount=line_amount, is_return=is_return,
+        used=used, index=frame.index, taken=taken, dates=dates.values, text_cols=text_cols, quantity=quantity,
+        unit_price=unit_price, line_amount=line_amount, is_return=is_return,
     )
     if order_id is None:
         notes.append(Note.of("note_no_order_id"))
@@ -276,7 +289,8 @@ def standardize(raw: RawTable, mapping: ColumnMapping, options: IngestOptions = 
                 customers = merge_customer_rows(customers, duplicates)
                 notes.append(Note.of("note_duplicates_merged", ids=len(duplicates), groups=groups))
 
-    excluded = excluded_frame(frame, reason, REASON_ORDER, details, raw.bad_lines, raw.overlaps, raw.overlap_of)
+    excluded = excluded_frame(frame, reason, REASON_ORDER, details, raw.bad_lines, raw.overlaps, raw.overlap_of,
+                              cells=cells.result())
     # Every line of every file: used, excluded, ragged, or already read from an earlier file (overlap).
     rows_read = len(frame) + len(raw.bad_lines) + (0 if raw.overlaps is None else len(raw.overlaps))
     report = IngestReport(

@@ -80,15 +80,16 @@ def clean_ids(s: pd.Series) -> pd.Series:
     return take_text(ids, codes, s)
 
 
-def mangled_id_example(s: pd.Series) -> str | None:
+def mangled_id_example(s: pd.Series, *, cleaned: pd.Series | None = None) -> str | None:
     """An example value if the column holds numbers already rounded by Excel, else None.
 
     Excel keeps 15 significant digits: it shows long ids as ``1.10101E+17`` or turns
     ``110101199001011234`` into ``110101199001011000``.  Such ids cannot be repaired.
     Flagged when any value is in scientific notation, or when most values with 15 or
     more digits end in the zeros that rounding leaves.
+    ``cleaned``: ``clean_ids(s)`` when the caller has it already.
     """
-    ids = pd.Series(clean_ids(s).dropna().unique(), dtype="str")
+    ids = pd.Series((clean_ids(s) if cleaned is None else cleaned).dropna().unique(), dtype="str")
     # Each pattern is tried only on the ids that can match it: with an e, and with 15 characters or more.
     with_e = ids[(ids.str.contains("e", regex=False) | ids.str.contains("E", regex=False)).to_numpy(dtype=bool)]
     scientific = with_e[with_e.str.fullmatch(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+")]
