@@ -87,6 +87,18 @@ def _missing_text(n: int) -> pd.Series:
     return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
 
 
+def customer_field_parsers(mapping: ColumnMapping) -> dict:
+    """Field name -> how its distinct raw values are parsed, for every customer-level field: phones as ids,
+    sign-up dates as dates, consent by the column's own header (opt-in or opt-out), the rest as clean text.
+    One table for the orders' customer columns and the customer file's (:mod:`crm_core.ingest.master`)."""
+    special = {
+        "phone": values.clean_ids,
+        "signup_date": lambda u: values.parse_dates(u, day_first=None).values,
+        "consent": lambda u: values.parse_consent(u, header=mapping.get("consent")),
+    }
+    return {name: special.get(name, lambda u: values.clean_text(u)[0]) for name in CUSTOMER_FIELDS}
+
+
 def build_customers(columns: dict, mapping: ColumnMapping, customer_id, used: np.ndarray):
     """One row per customer with the last non-empty value of each customer-level field.
 
@@ -97,16 +109,11 @@ def build_customers(columns: dict, mapping: ColumnMapping, customer_id, used: np
     value per customer is then taken, instead of every used row's text.
     """
     at = np.flatnonzero(used)
-    parsers = {
-        "phone": values.clean_ids,
-        "signup_date": lambda u: values.parse_dates(u, day_first=None).values,
-        "consent": lambda u: values.parse_consent(u, header=mapping.get("consent")),
-    }
+    parsers = customer_field_parsers(mapping)
     parsed = {}
     for name in CUSTOMER_FIELDS:
         if name in columns:
-            parse = parsers.get(name, lambda u: values.clean_text(u)[0])
-            parsed["opted_out" if name == "consent" else name] = (columns[name], parse(columns[name].values))
+            parsed["opted_out" if name == "consent" else name] = (columns[name], parsers[name](columns[name].values))
     rank, ids = pd.factorize(customer_id.per_value.astype("str"), sort=True)
     row_rank = np.append(rank, -1)[customer_id.column.codes[at]]
     has_id = row_rank >= 0  # a missing id forms no group

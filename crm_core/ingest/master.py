@@ -31,7 +31,7 @@ import pandas as pd
 
 from crm_core.ingest import mapping as mapping_module
 from crm_core.ingest import values
-from crm_core.ingest._build import CUSTOMER_FIELDS, unknown_consent
+from crm_core.ingest._build import CUSTOMER_FIELDS, customer_field_parsers, unknown_consent
 from crm_core.ingest._columns import Distinct, contact_ids, source_series
 from crm_core.ingest._mapping_words import CUSTOMER_ID_HEADERS
 from crm_core.ingest.mapping import composite_parts
@@ -118,16 +118,11 @@ def _validate(master: RawTable, mapping: ColumnMapping) -> dict[str, str]:
 
 def _parsed(columns: dict[str, Distinct], mapping: ColumnMapping, index: pd.Index) -> pd.DataFrame:
     """One row per master row: each mapped customer field parsed as ingest parses it (see build_customers)."""
-    parsers = {
-        "phone": values.clean_ids,
-        "signup_date": lambda u: values.parse_dates(u, day_first=None).values,
-        "consent": lambda u: values.parse_consent(u, header=mapping.get("consent")),
-    }
+    parsers = customer_field_parsers(mapping)
     out = {}
     for name in CUSTOMER_FIELDS:
         if name in columns:
-            parse = parsers.get(name, lambda u: values.clean_text(u)[0])
-            out["opted_out" if name == "consent" else name] = columns[name].apply(parse)
+            out["opted_out" if name == "consent" else name] = columns[name].apply(parsers[name])
     return pd.DataFrame(out, index=index)
 
 
