@@ -23,7 +23,8 @@ TENURE_FLOOR_DAYS = 90
 CUSTOMER_COLUMNS = (
     "customer_id", "first_order_date", "last_order_date", "recency_days", "frequency", "orders_per_year",
     "monetary", "gross_sales", "returns_value", "avg_order_value", "items", "lines", "return_lines",
-    "tenure_days", "channel", "top_category", "top_product",
+    "tenure_days", "channel", "top_category", "top_product", "previous_order_date", "longest_gap_days",
+    "avg_interval_days",
 )
 
 
@@ -78,7 +79,11 @@ def customer_table(
         - monetary: net spend = purchases + returns (returns are negative), may be <= 0;
         - gross_sales, returns_value (<= 0), avg_order_value = gross_sales / frequency;
         - items: units bought, lines / return_lines: order lines; tenure_days: first purchase to as_of;
-        - channel / top_category / top_product: the most frequent value on purchase lines (ties: first by name).
+        - channel / top_category / top_product: the most frequent value on purchase lines (ties: first by name);
+        - previous_order_date, longest_gap_days, avg_interval_days: the buying rhythm, on distinct purchase
+          *days* (see :func:`_purchase_gaps`): the last purchase before the last purchase's day (NaT when all
+          purchases fall on one day), the longest number of days between two consecutive purchase days, and
+          their mean, (last day - first day) / (purchase days - 1) (both NaN with one purchase day).
     """
     as_of = as_of or default_as_of(orders)
     cutoff = pd.Timestamp(as_of)
@@ -104,6 +109,7 @@ def customer_table(
         n = len(ids)
         buyer = codes[purchase]
         first_date, last_date = _first_and_last(buyer, bought_dates, n)
+        previous_date, longest_gap, mean_interval = _purchase_gaps(buyer, bought_dates, n)
         order_codes = by_order.result()[0][purchase].astype(np.int64)
         width = int(order_codes.max()) + 1
         # Distinct (customer, order) pairs; a hash table is enough, their order does not matter to bincount.
@@ -120,6 +126,9 @@ def customer_table(
             "lines": np.bincount(buyer, minlength=n),
             "returns_value": np.bincount(codes[returned], weights=amount[returned], minlength=n),
             "return_lines": np.bincount(codes[returned], minlength=n),
+            "previous_order_date": previous_date,
+            "longest_gap_days": longest_gap,
+            "avg_interval_days": mean_interval,
         }
     )
     for column, source in (("channel", "channel"), ("top_category", "category"), ("top_product", "product")):
@@ -161,6 +170,57 @@ def _first_and_last(buyer: np.ndarray, dates: pd.Series, n_customers: int) -> tu
     np.maximum.at(last, buyer, stamps)
     first[np.bincount(buyer, minlength=n_customers) == 0] = nat
     return first.view(values.dtype), last.view(values.dtype)
+
+
+def _purchase_gaps(buyer: np.ndarray, dates: pd.Series,
+                   n_customers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per customer code 0..n-1: previous purchase date, longest gap and mean interval, in days.
+
+    Gaps are counted between distinct calendar *days* with a purchase, not between orders: two orders on
+    one day are one visit, and a 0-day gap would drag the mean interval down and say nothing about when the
+    customer comes back.  Returns
+
+    - previous: the latest purchase time on a day before the customer's last purchase day (NaT when every
+      purchase is on one day); lifecycle stages read the gap that ended with the last purchase from it;
+    - longest: the most whole days between two consecutive purchase days (float, NaN with one purchase day);
+    - mean: (last day - first day) / (purchase days - 1), the mean of those gaps (NaN with one purchase day).
+
+    Speed: the distinct (customer, day) pairs are found with a hash (``pd.unique``) and only they are sorted;
+    the previous time is one masked ``maximum.at`` over the lines.  Dates held as objects (or time-zone
+    aware) go through pandas, on the days of their local clock.
+    """
+    values = dates.to_numpy()
+    plain = values.dtype.kind == "M"
+    if plain:
+        local = values
+    else:  # Timestamps held as objects, or time-zone aware: calendar days of the local wall clock
+        stamps = pd.to_datetime(dates)
+        local = (stamps.dt.tz_localize(None) if stamps.dt.tz is not None else stamps).to_numpy()
+    days = local.astype("datetime64[D]").view("int64")
+    first_day = int(days.min()) if len(days) else 0
+    span = int(days.max()) - first_day + 1 if len(days) else 1
+    pairs = np.sort(pd.unique(buyer.astype(np.int64) * span + (days - first_day)))
+    customer, day = pairs // span, pairs % span
+    count = np.bincount(customer, minlength=n_customers)
+    ends = np.cumsum(count)
+    has = count > 0
+    last_day = np.full(n_customers, -1, dtype=np.int64)
+    last_day[has] = day[ends[has] - 1]
+    several = count > 1
+    mean = np.full(n_customers, np.nan)
+    mean[several] = (last_day[several] - day[(ends - count)[several]]) / (count[several] - 1)
+    same = customer[1:] == customer[:-1]
+    longest = np.full(n_customers, -1, dtype=np.int64)
+    np.maximum.at(longest, customer[1:][same], np.diff(day)[same])
+    longest = np.where(longest < 0, np.nan, longest.astype("float64"))
+    earlier = (days - first_day) < last_day[buyer]
+    if not plain:
+        previous = dates[earlier].groupby(buyer[earlier]).max().reindex(range(n_customers)).to_numpy()
+        return previous, longest, mean
+    nat = np.iinfo(np.int64).min
+    previous = np.full(n_customers, nat)
+    np.maximum.at(previous, buyer[earlier], values.view("int64")[earlier])
+    return previous.view(values.dtype), longest, mean
 
 
 def _sum_or_nan(buyer: np.ndarray, quantity: np.ndarray, n_customers: int) -> np.ndarray:

@@ -345,6 +345,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli_list_id": {"en": "List ID: {list_id}", "zh": "清单编号：{list_id}"},
     "cli_settings_read": {"en": "Settings from {path}", "zh": "分析设置来自 {path}"},
     # --- analysis window and filters (crm_core.pipeline.in_scope) ---
+    # --- lifecycle stages, migration and cohorts (crm_core.segment.lifecycle, crm_core.segment.cohorts) ---
+    "lifecycle_window_days": {
+        "en": "The lifecycle window \"{window}\" must be a whole number of days, at least 1 (got {value}).",
+        "zh": "生命周期窗口“{window}”必须是不小于 1 的整数天数（当前为 {value}）。",
+    },
+    "lifecycle_windows_order": {
+        "en": "The lifecycle windows are out of order: new {new_days} days, active {active_days} days, churned after "
+              "{churn_days} days. New must be at most active, and active shorter than churned (e.g. 90, 90, 180).",
+        "zh": "生命周期窗口顺序不对：新客 {new_days} 天，活跃 {active_days} 天，流失 {churn_days} 天以上。"
+              "新客窗口不能长于活跃窗口，活跃窗口必须短于流失窗口（例如 90、90、180）。",
+    },
+    "lifecycle_missing_columns": {
+        "en": "The customer table has no {columns} column, which lifecycle stages need. Rebuild it from the orders.",
+        "zh": "客户表缺少生命周期阶段所需的 {columns} 列。请根据订单重新生成客户表。",
+    },
+    "migration_dates_order": {
+        "en": "To compare customers between two dates, the first date ({from_as_of}) must be before the second "
+              "({to_as_of}). Swap them or pick another date.",
+        "zh": "比较两个日期之间的客户变化时，第一个日期（{from_as_of}）必须早于第二个日期（{to_as_of}）。"
+              "请交换两个日期或另选日期。",
+    },
+    "migration_no_customers": {
+        "en": "No purchase is dated before {from_as_of}, so there is nobody to compare. Choose a later first date "
+              "(the first order is on {first}).",
+        "zh": "{from_as_of} 之前没有任何购买记录，无法比较。请选择更晚的第一个日期（最早的订单在 {first}）。",
+    },
+    "migration_unknown_group": {
+        "en": "{key} is not a group of this comparison ({side}). Its groups are: {keys}.",
+        "zh": "{key} 不是本次比较（{side}）中的分组。现有分组：{keys}。",
+    },
     "note_window": {
         "en": "Not counted: {rows:,} order lines dated before {start} (outside the analysis window).",
         "zh": "有 {rows:,} 行订单早于 {start}，不在分析期间内，未计入。",
@@ -397,6 +427,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "在 {start} 至分析日期 {as_of} 之间、符合筛选条件（{filters}）的购买记录为空。请放宽期间或去掉筛选条件。",
     },
     # --- saved analyses (crm_core.settings) ---
+    # --- clusters (crm_core.segment.clusters) ---
+    "cluster_bad_k": {
+        "en": "The number of clusters must be a whole number from {low} to {high}, not {k}. Choose k in that range.",
+        "zh": "分群数量必须是 {low} 到 {high} 之间的整数，不能是 {k}。请在此范围内选择。",
+    },
+    "cluster_too_few_customers": {
+        "en": "Only {customers} customers have purchases; clusters need at least {low}. Upload more orders.",
+        "zh": "只有 {customers} 位客户有购买记录，聚类至少需要 {low} 位。请上传更多订单。",
+    },
+    "cluster_fewer_customers_than_k": {
+        "en": "There are {customers} customers, too few for {k} clusters. Choose at most {largest} clusters.",
+        "zh": "共有 {customers} 位客户，不足以分成 {k} 个群。请最多选择 {largest} 个群。",
+    },
+    "cluster_identical": {
+        "en": "All {customers} customers have the same values in every chosen feature, so there is nothing to "
+              "group. Choose other features or upload more orders.",
+        "zh": "全部 {customers} 位客户在所选的每个特征上取值都相同，无法分群。请选择其他特征或上传更多订单。",
+    },
+    "cluster_too_few_distinct": {
+        "en": "Only {distinct} different kinds of customer are in the chosen features, too few for {k} clusters. "
+              "Choose at most {largest} clusters, or add features.",
+        "zh": "按所选特征只有 {distinct} 种不同的客户，不足以分成 {k} 个群。请最多选择 {largest} 个群，或增加特征。",
+    },
+    "cluster_no_variance": {
+        "en": "The feature {feature} is the same for every customer and cannot separate clusters. Leave it out of "
+              "the chosen features.",
+        "zh": "特征“{feature}”对所有客户都相同，无法用于区分客户群。请从所选特征中去掉它。",
+    },
+    "cluster_missing_feature": {
+        "en": "The feature {feature} is not a column of the customer table (or has no numbers). Choose one of its "
+              "columns.",
+        "zh": "特征“{feature}”不在客户表中（或没有数值）。请从客户表的列中选择。",
+    },
     "bad_settings_json": {
         "en": "The analysis file {path} is not valid JSON (line {line}, column {column}). Save the analysis again "
               "from the app, or fix the file.",
