@@ -95,6 +95,10 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("previous_order_date", "Previous order", "上一次购买日期", "date"),
     ("longest_gap_days", "Longest gap between orders (days)", "最长购买间隔天数", "count"),
     ("avg_interval_days", "Avg. days between orders", "平均购买间隔天数", "mean"),
+    # --- standard attributes and tags (crm_core.segment.tags) ---
+    ("expected_next_order_date", "Expected next order", "预计下次购买日期", "date"),
+    ("return_share", "Share returned", "退货占比", "percent"),
+    ("tags", "Tags", "标签", "text"),
     # --- lifecycle stages, migration and cohorts (crm_core.segment.lifecycle, crm_core.segment.cohorts) ---
     ("stage", "Lifecycle stage key", "生命周期阶段代码", "id"),
     ("previous_stage", "Earlier lifecycle stage key", "之前的生命周期阶段代码", "id"),
@@ -159,6 +163,8 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("suggested", "Suggested", "建议值", "flag"),
     ("pc1", "Component 1", "主成分一", "mean"),
     ("pc2", "Component 2", "主成分二", "mean"),
+    # --- campaign builder (crm_core.segment.campaign) ---
+    ("campaign_group", "Campaign group key", "活动分组代码", "id"),
 )
 
 REGISTRY: dict[str, Column] = {

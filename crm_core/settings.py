@@ -2,7 +2,8 @@
 
 The file holds every choice that shapes the lists: how the export is read, the column mapping (orders and
 customer file), the cleaning options, the analysis date and window, the filters, the RFM method, thresholds,
-frequency basis and segment map, the list options and the currency.  It never holds data.
+frequency basis and segment map, the list options, the currency and the tag rules (key "tags", see
+:mod:`crm_core.segment.tags`).  It never holds data.
 
 Dates that should move with next month's export are stored as rules, not days: ``as_of`` null means "the day
 after the last order", and a window of ``months`` counts back from the analysis date.  A fixed ``from`` date or
@@ -22,6 +23,7 @@ import pandas as pd
 from crm_core.messages import Localized
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
 from crm_core.segment import rfm, schemes
+from crm_core.segment import tags as tag_rules
 
 __all__ = ["KIND", "VERSION", "AnalysisSettings", "ListSettings", "Scope"]
 
@@ -107,6 +109,10 @@ class AnalysisSettings:
     lists: ListSettings = ListSettings()
     currency: str | None = None
     lang: str = "en"
+    tags: tuple[tag_rules.TagRule, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", tuple(self.tags))
 
     def to_dict(self) -> dict[str, Any]:
         params = self.rfm
@@ -144,6 +150,7 @@ class AnalysisSettings:
                       "include_opted_out": self.lists.include_opted_out, "format": self.lists.format},
             "currency": self.currency,
             "lang": self.lang,
+            "tags": tag_rules.rules_to_list(self.tags),
         }
 
     def to_json(self) -> str:
@@ -178,6 +185,8 @@ _EXPECTED = {
                         zh="5 × 5 的分群键网格，以及 [键, 英文名, 中文名] 列表"),
     "number": Localized(en="a whole number, or null", zh="整数，或 null"),
     "text": Localized(en="a text, or null", zh="文字，或 null"),
+    "tags": Localized(en="a list of tag rules", zh="标签规则列表"),
+    "tag": Localized(en="a usable tag rule ({detail})", zh="可用的标签规则（{detail}）"),
 }
 
 
@@ -294,7 +303,26 @@ def _parse(data: dict) -> AnalysisSettings:
         as_of=_date(data.get("as_of"), "as_of"), scope=scope, rfm=params, scheme_base=base, lists=list_settings,
         currency=_optional_text(data.get("currency"), "currency"),
         lang=_choice(data.get("lang"), "lang", ("en", "zh"), "en"),
+        tags=_tags(data.get("tags")),
     )
+
+
+def _tags(value: Any) -> tuple[tag_rules.TagRule, ...]:
+    """The saved tag rules (:mod:`crm_core.segment.tags`); a bad one is named ``tags[i]`` with the reason."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _bad("tags", "tags")
+    rules = []
+    for i, entry in enumerate(value):
+        try:
+            rules.append(tag_rules.TagRule.from_dict(entry))
+        except DataError as exc:
+            want = _EXPECTED["tag"]
+            raise DataError("bad_settings", key=f"tags[{i}]",
+                            expected=Localized(en=want.en.format(detail=exc.text("en").rstrip(".")),
+                                               zh=want.zh.format(detail=exc.text("zh").rstrip("。")))) from None
+    return tuple(rules)
 
 
 def _rfm(section: dict) -> tuple[rfm.RfmParams, str]:

@@ -146,6 +146,8 @@ def list_id(digests: Sequence[str], *, as_of: date, first_day: date | None, scop
         "segments": list(request.chosen()), "columns": None if request.columns is None else list(request.columns),
         "contact": options.include_contact, "mask": options.mask_personal, "opted_out": options.include_opted_out,
         "lang": options.lang, "currency": request.currency,
+        # A segmentation that is itself a choice (a campaign's selection, control share and seed) says so.
+        "segmentation": request.segmentation.fingerprint() if hasattr(request.segmentation, "fingerprint") else None,
     }
     digest = hashlib.sha256(json.dumps(fingerprint, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     return f"RFM-{as_of:%Y%m%d}-{digest[:8].upper()}"

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 
 from crm_core import export, pipeline
+from crm_core.messages import Localized
 from crm_core.schema import DataError
 from crm_core.segment import rfm
 from crm_core.settings import Scope
@@ -193,3 +194,17 @@ def test_the_list_id_is_the_same_for_the_same_data_and_choices_and_only_then(sho
 def test_facts_of_a_data_set(shop):
     assert pipeline.facts(shop) == {"rows_used": 5, "customers": 3, "default_as_of": AS_OF,
                                     "first_date": date(2023, 12, 1), "orders": 5}
+
+
+def test_a_campaigns_selection_and_seed_change_the_list_id(shop):
+    from crm_core.segment import campaign
+
+    scored = pipeline.rfm_scores(shop, as_of=AS_OF)
+    ids = []
+    for seed in (0, 1):
+        chosen = campaign.Campaign.of(Localized(en="Spring", zh="春季"),
+                                      campaign.Selection((campaign.Member("segment", tuple(scored["segment"])),)),
+                                      control_percent=50, seed=seed)
+        built = pipeline.build_lists(chosen.table(scored), export.ListRequest(chosen))
+        ids.append(provenance(shop, Scope(), built, scored).list_id)
+    assert ids[0] != ids[1]
