@@ -140,6 +140,11 @@ with st.expander(t("segment_meaning"), expanded=False):
              .rename(columns={"description": export.column_label("description", lang()),
                               "action": export.column_label("action", lang())}))
 
+with st.expander(t("segment_profiles"), expanded=False):
+    shown_profiles = cached.segment_profiles(key, as_of, params, scope, lang()).drop(columns=["segment"])
+    st.dataframe(shown_profiles, hide_index=True, width="stretch", height=fit_height(len(shown_profiles)),
+                 column_config=table_config(shown_profiles.columns, currency))
+
 st.subheader(t("charts"))
 views = {"segments": "chart_segments", "heatmap": "chart_heatmap", "distributions": "chart_distributions"}
 view = st.segmented_control(t("charts"), list(views), default="segments", required=True,

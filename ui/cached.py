@@ -266,6 +266,14 @@ def rfm_scores(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope
     return pipeline.rfm_scores(cleaned(key), as_of=as_of, params=params, table=table)
 
 
+@_cache(8)
+def segment_profiles(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope, lang: str) -> pd.DataFrame:
+    """What each RFM segment's customers look like (:func:`crm_core.segment.profiles.segment_profiles`)."""
+    from crm_core.segment import profiles
+
+    return profiles.segment_profiles(rfm_scores(key, as_of, params, scope), params.scheme, lang=lang)
+
+
 @_cache(4)
 def built_lists(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope, request: export.ListRequest
                 ) -> export.BuiltLists:
@@ -344,7 +352,7 @@ def warm_up() -> None:
 
 
 _CACHES = (raw_table, customer_file_raw, customer_file_mapping, sheets_of, proposal, proposed_mapping, currency_of,
-           prepared, join_problem, scope_values, customers, rfm_scores, built_lists, list_file)
+           prepared, join_problem, scope_values, segment_profiles, customers, rfm_scores, built_lists, list_file)
 
 
 def clear_all() -> None:

@@ -290,6 +290,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # analysis window and filters (RFM page)
     "as_of_reset": ("The saved analysis date {saved} is not after this file's first order, so the day after its "
                     "last order ({used}) is used.", "保存的分析日期 {saved} 不晚于本文件最早的订单，因此改用最后一笔订单的次日（{used}）。"),
+    "segment_profiles": ("What each segment's customers buy, where, and from which cities",
+                         "各分群客户的购买偏好、渠道和城市分布"),
     "scope_expander": ("Orders counted: {summary}", "计入的订单：{summary}"),
     "window": ("Analysis window", "分析期间"),
     "window_kind_all": ("All history", "全部历史"),

@@ -42,6 +42,7 @@ _HOME = {
     "standard_attributes": "tags",
     "tag_column": "tags",
     "tag_names": "tags",
+    "segment_profiles": "profiles",
     "Campaign": "campaign",
     "Member": "campaign",
     "Selection": "campaign",

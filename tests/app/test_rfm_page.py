@@ -196,3 +196,11 @@ def state_key() -> str:
     from ui.state import RFM_PARAMS
 
     return RFM_PARAMS
+
+
+def test_segment_profiles_show_what_each_segment_buys(sample_upload):
+    at = open_app(RFM, upload=sample_upload)
+    profiles = next(d.value for d in at.dataframe if "category_mix" in d.value.columns)
+    assert profiles["segment_name"].tolist()[0] == "Champions"
+    assert profiles["customers"].sum() == 500
+    assert all(isinstance(v, str) and "%" in v for v in profiles["category_mix"])
