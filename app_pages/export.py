@@ -9,7 +9,7 @@ import streamlit as st
 from crm_core import export, pipeline
 from crm_core.schema import DataError
 from crm_core.settings import ListSettings
-from ui import cached, scope_form, state
+from ui import cached, saved_analysis, scope_form, state
 from ui.fmt import localized_table_config
 from ui.i18n import labels, lang, t
 
@@ -75,7 +75,7 @@ if not segments or not columns:
     st.info(t("export_empty"))
     state.stop()
 currency = state.currency()
-request = pipeline.list_request(state.current_settings(summary), params=params, lang=lang(), currency=currency)
+request = pipeline.list_request(saved_analysis.current_settings(summary), params=params, lang=lang(), currency=currency)
 try:
     built = cached.built_lists(key, as_of, params, scope, request)
 except DataError as exc:

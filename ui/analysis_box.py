@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from crm_core.schema import DataError
-from ui import state
+from ui import saved_analysis, state
 from ui.i18n import lang, t
 
 _OPENED_FILE = "analysis_file_id"
@@ -21,14 +21,14 @@ def show(slot) -> None:
     with slot, st.expander(t("analysis_file"), icon="💾", expanded=False):
         if opened:
             st.caption(t("analysis_in_use", name=opened))
-        st.download_button(t("save_analysis"), state.current_settings().to_json().encode("utf-8"),
+        st.download_button(t("save_analysis"), saved_analysis.current_settings().to_json().encode("utf-8"),
                            file_name="analysis.json", mime="application/json", icon="💾", width="stretch",
                            help=t("save_analysis_help"), key="save_analysis")
         chosen = st.file_uploader(t("open_analysis"), type=["json"], key="open_analysis")
         if chosen is not None and st.session_state.get(_OPENED_FILE) != chosen.file_id:
             st.session_state[_OPENED_FILE] = chosen.file_id
             try:
-                state.open_analysis(chosen.getvalue(), chosen.name)
+                saved_analysis.open_analysis(chosen.getvalue(), chosen.name)
             except DataError as exc:
                 st.error(exc.text(lang()))
             else:
