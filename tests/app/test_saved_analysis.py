@@ -197,7 +197,8 @@ def test_the_sample_offers_its_customer_file_in_one_click():
 
 def test_an_unreadable_customer_file_blocks_nothing_and_remove_removes_it(sample_upload):
     at = open_app(DATA, upload=sample_upload)
-    at.file_uploader(key="customer_file_upload_0").set_value(("customers.csv", b"", "text/csv"))
+    empty = SAMPLE.parents[1] / "tests" / "data" / "master" / "customers_empty.csv"
+    at.file_uploader(key="customer_file_upload_0").set_value(("customers.csv", empty.read_bytes(), "text/csv"))
     at = rerun(at)
     assert "The file customers.csv is empty. Export it again from your system and upload the new file." in texts(
         at.error)

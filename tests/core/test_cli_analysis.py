@@ -153,9 +153,8 @@ def test_a_window_of_zero_months_is_refused_in_words(capsys, tmp_path):
 
 
 def test_saved_groups_of_another_map_are_named_not_an_empty_workbook(capsys, tmp_path):
-    settings = AnalysisSettings(lists=ListSettings(segments=("vip", "gold")))  # keys of no map
-    path = tmp_path / "analysis.json"
-    path.write_text(settings.to_json(), encoding="utf-8")
+    path = ROOT / "tests" / "data" / "settings" / "groups_of_no_map.json"  # keys of no segment map
+    assert AnalysisSettings.from_json(path.read_bytes()).lists == ListSettings(segments=("vip", "gold"))
     status, _, stderr = main(capsys, "rfm", str(SHOP), "--out", str(tmp_path / "x.xlsx"), "--settings", str(path),
                              "--scheme", "11")
     assert status == 2
