@@ -168,6 +168,9 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("pc2", "Component 2", "主成分二", "mean"),
     # --- campaign builder (crm_core.segment.campaign) ---
     ("campaign_group", "Campaign group key", "活动分组代码", "id"),
+    # --- names of every grouping on one row (crm_core.segment.combined) ---
+    ("rfm_segment_name", "RFM segment", "RFM 分群", "text"),
+    ("stage_name", "Lifecycle stage", "生命周期阶段", "text"),
 )
 
 REGISTRY: dict[str, Column] = {

@@ -2,8 +2,9 @@
 
 The file holds every choice that shapes the lists: how the export is read, the column mapping (orders and
 customer file), the cleaning options, the analysis date and window, the filters, the RFM method, thresholds,
-frequency basis and segment map, the list options, the currency and the tag rules (key "tags", see
-:mod:`crm_core.segment.tags`).  It never holds data.
+frequency basis and segment map, the list options, the currency, the tag rules (key "tags", see
+:mod:`crm_core.segment.tags`), the cluster choice (k, features, seed, names), the lifecycle windows and the
+campaign of the campaign builder (selection, control group).  It never holds data.
 
 Dates that should move with next month's export are stored as rules, not days: ``as_of`` null means "the day
 after the last order", and a window of ``months`` counts back from the analysis date.  A fixed ``from`` date or
@@ -24,6 +25,10 @@ from crm_core.messages import Localized
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
 from crm_core.segment import rfm, schemes
 from crm_core.segment import tags as tag_rules
+from crm_core.segment.campaign import Campaign
+from crm_core.segment.clusters import ClusterFeatures
+from crm_core.segment.combined import ClusterChoice, SegmentChoices
+from crm_core.segment.lifecycle import LifecycleWindows
 
 __all__ = ["KIND", "VERSION", "AnalysisSettings", "ListSettings", "Scope"]
 
@@ -110,9 +115,17 @@ class AnalysisSettings:
     currency: str | None = None
     lang: str = "en"
     tags: tuple[tag_rules.TagRule, ...] = ()
+    clusters: ClusterChoice | None = ClusterChoice()
+    lifecycle: LifecycleWindows = LifecycleWindows()
+    campaign: Campaign | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
+
+    @property
+    def segment_choices(self) -> SegmentChoices:
+        """The cluster choice, lifecycle windows and tag rules as one :class:`SegmentChoices`."""
+        return SegmentChoices(clusters=self.clusters, windows=self.lifecycle, tags=self.tags)
 
     def to_dict(self) -> dict[str, Any]:
         params = self.rfm
@@ -151,6 +164,10 @@ class AnalysisSettings:
             "currency": self.currency,
             "lang": self.lang,
             "tags": tag_rules.rules_to_list(self.tags),
+            "clusters": None if self.clusters is None else self.clusters.to_dict(),
+            "lifecycle": {"new_days": self.lifecycle.new_days, "active_days": self.lifecycle.active_days,
+                          "churn_days": self.lifecycle.churn_days},
+            "campaign": None if self.campaign is None else self.campaign.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -187,6 +204,10 @@ _EXPECTED = {
     "text": Localized(en="a text, or null", zh="文字，或 null"),
     "tags": Localized(en="a list of tag rules", zh="标签规则列表"),
     "tag": Localized(en="a usable tag rule ({detail})", zh="可用的标签规则（{detail}）"),
+    "usable": Localized(en="a usable value ({detail})", zh="可用的值（{detail}）"),
+    "k": Localized(en="a whole number of clusters from 2 to 12, or null (the suggested k)",
+                   zh="2 到 12 之间的整数聚类数，或 null（使用建议的 k）"),
+    "names": Localized(en="a list of [key, English name, Chinese name]", zh="[键, 英文名, 中文名] 列表"),
 }
 
 
@@ -304,7 +325,66 @@ def _parse(data: dict) -> AnalysisSettings:
         currency=_optional_text(data.get("currency"), "currency"),
         lang=_choice(data.get("lang"), "lang", ("en", "zh"), "en"),
         tags=_tags(data.get("tags")),
+        clusters=_clusters(data["clusters"]) if "clusters" in data else ClusterChoice(),
+        lifecycle=_lifecycle(_section(data, "lifecycle")),
+        campaign=_campaign(data.get("campaign")),
     )
+
+
+def _usable(key: str, exc: DataError) -> DataError:
+    """A value the core refused, named by its key with the core's own reason."""
+    want = _EXPECTED["usable"]
+    return DataError("bad_settings", key=key, expected=Localized(en=want.en.format(detail=exc.text("en").rstrip(".")),
+                                                                 zh=want.zh.format(detail=exc.text("zh").rstrip("。"))))
+
+
+def _clusters(value: Any) -> ClusterChoice | None:
+    """The saved cluster choice; null means no clusters."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise DataError("bad_settings", key="clusters", expected=Localized(en="an object {…}", zh="对象 {…}"))
+    k = value.get("k")
+    if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 2 <= k <= 12):
+        raise _bad("clusters.k", "k")
+    seed = value.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise _bad("clusters.seed", "number")
+    names = value.get("names") or []
+    if not isinstance(names, list) or not all(isinstance(n, list) and len(n) == 3 for n in names):
+        raise _bad("clusters.names", "names")
+    defaults = ClusterFeatures()
+    numeric = _texts(value["features"], "clusters.features") if "features" in value else defaults.numeric
+    clip = value.get("clip", defaults.clip)
+    if clip is not None and (not isinstance(clip, int | float) or isinstance(clip, bool) or clip <= 0):
+        raise _bad("clusters.clip", "number")
+    try:
+        categorical = _texts(value.get("categorical"), "clusters.categorical")
+        features = ClusterFeatures(numeric=numeric, categorical=categorical, clip=clip)
+    except ValueError:
+        raise _bad("clusters.features", "text_list") from None
+    return ClusterChoice(k=k, features=features, seed=seed, names=tuple(tuple(str(p) for p in n) for n in names))
+
+
+def _lifecycle(section: dict) -> LifecycleWindows:
+    defaults = LifecycleWindows()
+    values = {name: section.get(name, getattr(defaults, name)) for name in ("new_days", "active_days", "churn_days")}
+    try:
+        return LifecycleWindows(**values)
+    except DataError as exc:
+        raise _usable("lifecycle", exc) from None
+
+
+def _campaign(value: Any) -> Campaign | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise DataError("bad_settings", key="campaign", expected=Localized(en="an object {…}", zh="对象 {…}"))
+    try:
+        return Campaign.from_dict(value)
+    except (DataError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        detail = exc if isinstance(exc, DataError) else DataError("campaign_empty_selection")
+        raise _usable("campaign", detail) from None
 
 
 def _tags(value: Any) -> tuple[tag_rules.TagRule, ...]:

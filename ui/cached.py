@@ -361,5 +361,7 @@ def clear_all() -> None:
     Streamlit cannot drop one entry, so this clears every session's cached results too: they are
     recomputed on their next run (correct, only slower once). Privacy wins over that cost.
     """
-    for fn in _CACHES:
+    from ui import cached_segments  # imports this module: read here, not at the top
+
+    for fn in _CACHES + cached_segments.CACHES:
         fn.clear()

@@ -365,6 +365,20 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+
+def _merge(*tables: dict[str, tuple[str, str]]) -> None:
+    """Add the labels of the pages that keep their own table (ui/i18n_*.py); a key defined twice is a bug."""
+    for table in tables:
+        clash = sorted(set(table) & set(TEXT))
+        if clash:
+            raise KeyError(f"labels defined twice: {', '.join(clash)}")
+        TEXT.update(table)
+
+
+from ui import i18n_campaign, i18n_clusters, i18n_customer360, i18n_lifecycle, i18n_segments  # noqa: E402
+
+_merge(i18n_segments.TEXT, i18n_clusters.TEXT, i18n_lifecycle.TEXT, i18n_customer360.TEXT, i18n_campaign.TEXT)
+
 def lang() -> str:
     """The session's language code ("en" or "zh")."""
     value = st.session_state.get(LANG_KEY)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from crm_core.segment import rfm
 from crm_core.settings import AnalysisSettings
+from ui import segment_state
 from ui.i18n import lang
 from ui.state import (
     _SETTING_WIDGETS,
@@ -59,6 +60,8 @@ def current_settings(summary: dict | None = None) -> AnalysisSettings:
         # the same sign where a file shows none.
         currency=None if currency_source() == "detected" else currency(),
         lang=lang(),
+        tags=segment_state.tag_rules(), clusters=segment_state.cluster_choice(),
+        lifecycle=segment_state.lifecycle_windows(), campaign=segment_state.campaign(),
     )
 
 
@@ -87,6 +90,10 @@ def apply_settings(settings: AnalysisSettings) -> None:
         st.session_state.pop("threshold_basis", None)
     if settings.currency:  # for files that show none: a file's own sign still wins (update_currency)
         st.session_state[CURRENCY] = (settings.currency, "preference")
+    segment_state.set_tag_rules(settings.tags)
+    segment_state.set_cluster_choice(settings.clusters)
+    segment_state.set_lifecycle_windows(settings.lifecycle)
+    segment_state.set_campaign(settings.campaign)
     st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
     _new_customer_widgets()
     for key in _SETTING_WIDGETS:

@@ -312,6 +312,10 @@ class Campaign:
         Who the campaign targets; with ``seed`` it makes :meth:`table` and :meth:`fingerprint`.
     seed : int
         The control group's draw (:func:`split_control`).
+    context : str
+        What made the grouping columns the selection reads (JSON text of
+        :meth:`crm_core.segment.combined.SegmentChoices.fingerprint`: cluster choice, lifecycle windows, tag
+        rules), so that the list id changes when they do; "" when the caller has none.
     """
 
     name: Localized
@@ -322,6 +326,7 @@ class Campaign:
     control_percent: float = 10
     selection: Selection | None = None
     seed: int = 0
+    context: str = field(default="", compare=True)
     key_column: str = field(default=GROUP_COLUMN, init=False)
 
     def __post_init__(self) -> None:
@@ -349,9 +354,36 @@ class Campaign:
     def fingerprint(self) -> dict:
         """What decides who is on the target and control lists, as JSON-ready data, for a list id: the
         selection (:meth:`Selection.to_dict`), the control percent and the seed, with the campaign's name."""
-        return {"campaign": [self.name.en, self.name.zh],
-                "selection": None if self.selection is None else self.selection.to_dict(),
+        found = {"campaign": [self.name.en, self.name.zh],
+                 "selection": None if self.selection is None else self.selection.to_dict(),
+                 "control_percent": self.control_percent, "seed": self.seed}
+        return {**found, "context": self.context} if self.context else found
+
+    def to_dict(self) -> dict:
+        """The campaign as JSON-ready data (the settings file's ``"campaign"``): its texts as
+        ``{"en": ..., "zh": ...}``, the selection, the control percent and the seed; the selection's words are
+        not kept (:meth:`from_dict` writes them again with the segment names of the day)."""
+        texts = {f: {"en": getattr(self, f).en, "zh": getattr(self, f).zh}
+                 for f in ("name", "description", "action", "channel")}
+        return {**texts, "selection": None if self.selection is None else self.selection.to_dict(),
                 "control_percent": self.control_percent, "seed": self.seed}
+
+    @classmethod
+    def from_dict(cls, data: Mapping, *, segmentations: Mapping[str, Segmentation] | None = None) -> Campaign:
+        """The campaign saved by :meth:`to_dict`; DataError (``campaign_name_missing``, a selection's own
+        codes) when it cannot be one."""
+        def text(name: str) -> Localized:
+            value = data.get(name) or {}
+            return Localized(en=str(value.get("en", "")), zh=str(value.get("zh", ""))) if isinstance(
+                value, Mapping) else Localized(en=str(value), zh=str(value))
+
+        texts = {f: text(f) for f in ("description", "action", "channel")}
+        selection = data.get("selection")
+        if selection is None:
+            return cls(name=text("name"), control_percent=data.get("control_percent", 10),
+                       seed=int(data.get("seed", 0)), **texts)
+        return cls.of(text("name"), Selection.from_dict(selection), control_percent=data.get("control_percent", 10),
+                      seed=int(data.get("seed", 0)), segmentations=segmentations, **texts)
 
     def segments(self) -> tuple[str, ...]:
         return GROUPS

@@ -1,0 +1,4 @@
+"""Labels of the campaign page, in English and Chinese (merged into :data:`ui.i18n.TEXT`; keys must be new)."""
+
+TEXT: dict[str, tuple[str, str]] = {
+}
