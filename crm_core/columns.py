@@ -171,6 +171,12 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     # --- names of every grouping on one row (crm_core.segment.combined) ---
     ("rfm_segment_name", "RFM segment", "RFM 分群", "text"),
     ("stage_name", "Lifecycle stage", "生命周期阶段", "text"),
+    # --- cluster features beyond the customer table (crm_core.segment.cluster_inputs) ---
+    ("category_share", "Share of spend in category", "品类消费占比", "percent"),
+    ("category_share_other", "Share of spend in other categories", "其他品类消费占比", "percent"),
+    ("channel_share", "Share of spend via channel", "渠道消费占比", "percent"),
+    ("channel_share_other", "Share of spend via other channels", "其他渠道消费占比", "percent"),
+    ("signup_days", "Days since signup", "注册至今天数", "count"),
 )
 
 REGISTRY: dict[str, Column] = {
