@@ -5,6 +5,8 @@
                            [--channel X …] [--category X …] [--city X …] [--sheet NAME]
                            [--mapping mapping.json] [--scheme 11|4] [--lang en|zh]
                            [--currency ¥|$|€|£|CNY|USD|EUR|GBP]
+    python -m crm_core segment orders.csv [more.csv …] --out segments.xlsx [--k 2..12] [the rfm options]
+                                                              # cluster, stage, tags per customer (cli_segment.py)
     python -m crm_core ingest orders.csv [more.csv …] --out clean.xlsx  # clean lines + excluded rows with reasons
     python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
@@ -170,7 +172,7 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
                                 cleaning=cleaning, as_of=saved.as_of, scope=saved.scope, rfm=saved.rfm,
                                 scheme_base=saved.scheme_base, lists=saved.lists, currency=saved.currency,
                                 lang=args.lang)
-    if args.command != "rfm":
+    if args.command not in ("rfm", "segment"):
         return settings
     scope = saved.scope
     start = _parse_date(args.start, "--from")
@@ -202,7 +204,8 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
     return AnalysisSettings(
         read=read, mapping=mapping, customers_mapping=settings.customers_mapping, cleaning=cleaning,
         as_of=_given(_parse_date(args.as_of), saved.as_of), scope=scope, rfm=params, scheme_base=base, lists=lists,
-        currency=saved.currency, lang=args.lang,
+        currency=saved.currency, lang=args.lang, tags=saved.tags, clusters=saved.clusters, lifecycle=saved.lifecycle,
+        campaign=saved.campaign,
     )
 
 
@@ -358,26 +361,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help="merge ids sharing a phone or email")
         p.add_argument("--lang", choices=("en", "zh"), default=None, help="default: en, or the saved analysis's")
 
+    def add_analysis(p: argparse.ArgumentParser) -> None:  # the analysis date, window, filters, scoring, contacts
+        p.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: day after the last order)")
+        window = p.add_mutually_exclusive_group()
+        window.add_argument("--from", dest="start", help="first day counted, YYYY-MM-DD (default: all history)")
+        window.add_argument("--months", type=int, help="count only the last N months before the analysis date")
+        p.add_argument("--channel", action="append", help="only lines of this channel/store (repeat for several)")
+        p.add_argument("--category", action="append", help="only lines of this category (repeat for several)")
+        p.add_argument("--city", action="append", help="only customers of this city (repeat for several)")
+        p.add_argument("--scheme", choices=tuple(rfm.SCHEMES), default=None, help="default: 11")
+        p.add_argument("--frequency-basis", choices=("orders", "per_year"), default=None, help="default: orders")
+        p.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
+        p.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
+        p.add_argument("--currency", default=None,
+                       help="currency sign used in the reasons text: ¥ $ € £ or CNY USD EUR GBP "
+                            "(default: read from the file)")
+
     p_rfm = sub.add_parser("rfm", help="RFM scores and segments -> Excel workbook (summary + one sheet per segment), "
                            "or one CSV of every list with --out x.csv")
     add_input(p_rfm)
-    p_rfm.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: day after the last order)")
-    window = p_rfm.add_mutually_exclusive_group()
-    window.add_argument("--from", dest="start", help="first day counted, YYYY-MM-DD (default: all history)")
-    window.add_argument("--months", type=int, help="count only the last N months before the analysis date")
-    p_rfm.add_argument("--channel", action="append", help="only lines of this channel/store (repeat for several)")
-    p_rfm.add_argument("--category", action="append", help="only lines of this category (repeat for several)")
-    p_rfm.add_argument("--city", action="append", help="only customers of this city (repeat for several)")
-    p_rfm.add_argument("--scheme", choices=tuple(rfm.SCHEMES), default=None, help="default: 11")
-    p_rfm.add_argument("--frequency-basis", choices=("orders", "per_year"), default=None, help="default: orders")
-    p_rfm.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
-    p_rfm.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
-    p_rfm.add_argument("--currency", default=None,
-                       help="currency sign used in the reasons text: ¥ $ € £ or CNY USD EUR GBP "
-                            "(default: read from the file)")
+    add_analysis(p_rfm)
     p_rfm.add_argument("--include-opted-out", action="store_true", default=None,
                        help="keep customers who opted out")
     p_rfm.set_defaults(func=cmd_rfm)
+    from crm_core import cli_segment  # here: it reuses this module's helpers
+
+    cli_segment.add_parser(sub, add_input, add_analysis)
 
     p_ingest = sub.add_parser("ingest", help="clean order lines and the excluded rows with reasons")
     add_input(p_ingest)
