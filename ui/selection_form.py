@@ -18,7 +18,7 @@ from crm_core.messages import render
 from crm_core.segment.base import Segmentation
 from crm_core.segment.campaign import Member, Selection, describe
 from crm_core.segment.tags import TagRule, tag_column
-from ui.i18n import TEXT, t
+from ui.i18n import TEXT, labels, t
 
 __all__ = ["DRAFT", "Grouping", "groupings", "selection_section", "selection_words"]
 
@@ -156,7 +156,8 @@ def selection_section(table: pd.DataFrame, offered: dict[str, Grouping], start: 
         draft[where] = [r for r in draft[where] if r["column"] in offered]
     prefix = f"cmp_{st.session_state.get('editor_gen', 0)}_{draft['gen']}"
     draft["combine"] = st.radio(t("cmp_combine"), ["and", "or"], index=["and", "or"].index(draft["combine"]),
-                                horizontal=True, key=f"{prefix}_combine", format_func=lambda c: t(f"cmp_combine_{c}"))
+                                horizontal=True, key=f"{prefix}_combine",
+                                format_func=labels(["and", "or"], lambda c: t(f"cmp_combine_{c}")))
     members = _rows(draft["rows"], "rows", prefix, offered, 1)
     first_free = next((c for c in offered if c not in {r["column"] for r in draft["rows"]}), next(iter(offered)))
     group_members: list[Member] = []
@@ -166,7 +167,7 @@ def selection_section(table: pd.DataFrame, offered: dict[str, Grouping], start: 
             draft["group_combine"] = st.radio(t("cmp_group_combine"), ["and", "or"], horizontal=True,
                                               index=["and", "or"].index(draft["group_combine"]),
                                               key=f"{prefix}_group_combine",
-                                              format_func=lambda c: t(f"cmp_combine_{c}"))
+                                              format_func=labels(["and", "or"], lambda c: t(f"cmp_combine_{c}")))
             group_members = _rows(draft["group"], "group", prefix, offered, len(draft["rows"]) + 1)
             g1, g2, _ = st.columns([1, 1, 2])
             g1.button(t("cmp_add"), key=f"{prefix}_group_add", icon="➕", on_click=_add, args=("group", first_free),

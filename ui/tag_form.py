@@ -19,7 +19,7 @@ from crm_core.segment import tags
 from crm_core.segment.tags import NUMBER_OPS, TEXT_OPS, Bought, Condition, TagRule
 from ui import segment_state
 from ui.fmt import fit_height
-from ui.i18n import lang, t
+from ui.i18n import labels, lang, t
 
 __all__ = ["DRAFT", "condition_words", "field_options", "rule_words", "tags_section"]
 
@@ -262,7 +262,7 @@ def tags_section(table: pd.DataFrame, orders: pd.DataFrame, as_of: date) -> None
     choice_key = f"tag_edit_{editor}"
     st.selectbox(t("tag_edit"), choices, index=choices.index(draft["editing"]) if draft["editing"] in choices else 0,
                  key=choice_key, on_change=_on_edit_choice, args=(choice_key,),
-                 format_func=lambda i: t("tag_new") if i is None else rules[i].name(language))
+                 format_func=labels(choices, lambda i: t("tag_new") if i is None else rules[i].name(language)))
     _rule_editor(draft, editor, base, orders, as_of, rules)
 
 
@@ -275,7 +275,7 @@ def _rule_editor(draft: dict, editor: str, table: pd.DataFrame, orders: pd.DataF
         draft["name_zh"] = n2.text_input(t("tag_name_zh"), value=draft["name_zh"], key=f"tag_{editor}_name_zh")
         draft["combine"] = st.radio(t("tag_combine"), ["and", "or"], index=["and", "or"].index(draft["combine"]),
                                     horizontal=True, key=f"tag_{editor}_combine",
-                                    format_func=lambda c: t(f"tag_combine_{c}"))
+                                    format_func=labels(["and", "or"], lambda c: t(f"tag_combine_{c}")))
         fields = field_options(table)
         for i, row in enumerate(draft["rows"]):
             _row_widgets(row, i, f"tag_{editor}_{i}", table, orders, fields)
@@ -352,7 +352,7 @@ def _row_widgets(row: dict, i: int, prefix: str, table: pd.DataFrame, orders: pd
         c1, c2, c3, c4, c5 = st.columns([1.3, 2.4, 1.2, 1.6, 0.5], vertical_alignment="bottom")
         row["match"] = c1.selectbox(t("tag_bought"), ["product", "category"], key=f"{prefix}_match",
                                     index=["product", "category"].index(row["match"]),
-                                    format_func=lambda m: t(f"tag_match_{m}"))
+                                    format_func=labels(["product", "category"], lambda m: t(f"tag_match_{m}")))
         items = _values_of(orders, row["match"])
         if row.get("item") and row["item"] not in items:
             items = [row["item"], *items]
@@ -368,11 +368,11 @@ def _row_widgets(row: dict, i: int, prefix: str, table: pd.DataFrame, orders: pd
     c1, c2, c3, c4 = st.columns([2.2, 1.2, 3, 0.5], vertical_alignment="bottom")
     options = fields if row["field"] in fields else [row["field"], *fields]
     row["field"] = c1.selectbox(t("tag_field"), options, index=options.index(row["field"]), key=f"{prefix}_field",
-                                format_func=lambda f: registry.label(f, language))
+                                format_func=labels(options, lambda f: registry.label(f, language)))
     kind = _kind(table, row["field"]) if row["field"] in table.columns else "text"
     ops = list(TEXT_OPS) if kind == "text" else list(NUMBER_OPS)
     row["op"] = c2.selectbox(t("tag_op"), ops, index=ops.index(row["op"]) if row["op"] in ops else 0,
-                             key=f"{prefix}_op_{kind == 'text'}", format_func=lambda o: t(f"tag_op_{o}"))
+                             key=f"{prefix}_op_{kind == 'text'}", format_func=labels(ops, lambda o: t(f"tag_op_{o}")))
     value = row.get("value")
     if row["op"] == "in":
         value = value if isinstance(value, list) else ([value] if value else [])
