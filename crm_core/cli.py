@@ -142,6 +142,11 @@ def _say_note(note: Note, lang: str) -> None:
     print(f"  * {_note_text(note, lang)}", file=sys.stderr)
 
 
+def generated_at() -> datetime:
+    """The time a written file is stamped with: the CLI is the one caller in crm_core that reads the clock."""
+    return datetime.now().replace(microsecond=0)
+
+
 def _given(value: object, saved: object) -> object:
     """A command-line option when given (not None), else the saved analysis's value."""
     return saved if value is None else value

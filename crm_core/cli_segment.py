@@ -28,7 +28,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -311,7 +311,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
             list_id=identifier, sources=tuple(name for name, _ in args.sources),
             rows_used=int((scoped.orders["order_date"] < pd.Timestamp(as_of)).sum()), customers=len(table),
             as_of=as_of, first_day=settings.scope.first_day(as_of), scope=settings.scope, params=params,
-            scheme_base=settings.scheme_base, generated_at=datetime.now().replace(microsecond=0),
+            scheme_base=settings.scheme_base, generated_at=cli.generated_at(),
             customers_file=None if args.customers_source is None else args.customers_source[0])
         about = about_rows(base, clusters=fitted, how=how, top=top, choices=choices, currency=currency, lang=lang)
         names = {key: SHEETS[key][1 if lang == "zh" else 0] for key in SHEETS}
