@@ -29,6 +29,13 @@ them (:mod:`crm_core.sample.future`) is numbered in a series of its own, so it
 shifts no existing id.  ``SampleSpec(test_stream=True)`` adds a dummy stream
 (ids "XS...") that tests use to prove it.
 
+The behaviour clusters (:mod:`crm_core.sample.behaviour`): ``SampleSpec.n_cluster_customers`` further
+customers ("K00001" ...) in four groups a marketer would recognise (高频低客单价 frequent small baskets,
+低频高客单价 rare big tickets, 休眠 dormant, 高潜新客 new with big baskets), far apart on the default cluster
+features, so clustering must recover them; the truth records ``behaviour_cluster`` and ``expected_stage``.
+They are a stream added after the core ones: orders, future purchases, identities and master rows of their
+own, order ids continuing the core running numbers, and no core row changes.
+
 The future period: :attr:`SampleData.future` holds the purchases of the
 ``SampleSpec.future_days`` days from the analysis date on (written to
 orders_future_zh.csv, never mixed into the other files).  Each customer comes
@@ -52,6 +59,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crm_core.sample import behaviour as sample_behaviour
 from crm_core.sample import files as sample_files
 from crm_core.sample import future as sample_future
 from crm_core.sample import master as sample_master
@@ -73,7 +81,7 @@ from crm_core.sample.quirks import COMPLETED
 DEFAULT_SHARES = (
     ("champions", 0.08), ("loyal", 0.15), ("new", 0.10), ("at_risk", 0.15), ("lost", 0.20), ("occasional", 0.32),
 )
-MAX_FILES_BYTES = 2_000_000
+MAX_FILES_BYTES = 2_600_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ class SampleSpec:
     """What to generate.  Frozen and hashable, so it can key a cache.
 
     ``end`` is the last possible order date; analyse as of :attr:`as_of`
-    (``end`` + 1 day).  The default size keeps the sample files under 2 MB.
+    (``end`` + 1 day).  The default size keeps the sample files under 2.6 MB (:data:`MAX_FILES_BYTES`).
     """
 
     n_customers: int = 500
@@ -100,6 +108,9 @@ class SampleSpec:
     n_duplicates: int = 3
     future_days: int = 90  # length of the future period after as_of, in days (2026-01-01 .. 2026-03-31)
     test_stream: bool = False  # add a dummy behaviour stream (ids "XS..."); tests use it to prove stability
+    # customers "K00001"... in the planted behaviour clusters (crm_core.sample.behaviour), added after the core
+    # ones (n_customers); 0 leaves the stream out
+    n_cluster_customers: int = 200
 
     def __post_init__(self) -> None:
         shares = dict(self.group_shares)
@@ -107,8 +118,9 @@ class SampleSpec:
             raise ValueError(f"group_shares must name groups of {GROUPS} and sum to 1, got {self.group_shares}")
         if self.span_days < 364:
             raise ValueError("start must be at least 364 days before end: the 'lost' group needs a full year")
-        if self.n_customers < 50 or self.seed < 0 or self.future_days < 1:
-            raise ValueError("n_customers must be at least 50, seed non-negative and future_days at least 1")
+        if self.n_customers < 50 or self.seed < 0 or self.future_days < 1 or self.n_cluster_customers < 0:
+            raise ValueError("n_customers must be at least 50, seed and n_cluster_customers non-negative and "
+                             "future_days at least 1")
 
     @property
     def span_days(self) -> int:
@@ -127,10 +139,14 @@ class SampleData:
     orders : order lines sorted by time; customer_id (missing for walk-ins), order_id, order_date
         (datetime64), product, sku, category, quantity (negative for returns), unit_price, amount, channel,
         status (已完成 or 已取消).
-    customers : customer_id, name, phone, email, gender, city, signup_date (datetime64), consent (bool).
-    truth : customer_id, group, churned, bundle_buyer, duplicate_of (id of the same person, or missing),
-        cross_sell_product (the bundle item a 2-of-3 buyer never bought, or missing), future_orders (purchase
-        orders in the future period), churned_in_future (no purchase in the future period).
+    customers : customer_id, name, phone, email, gender, city, signup_date (datetime64), consent (bool); the
+        core customers, then the behaviour clusters' ones.
+    truth : customer_id, group (missing for the behaviour clusters' customers), churned, bundle_buyer,
+        duplicate_of (id of the same person, or missing), cross_sell_product (the bundle item a 2-of-3 buyer
+        never bought, or missing), future_orders (purchase orders in the future period), churned_in_future (no
+        purchase in the future period), behaviour_cluster (missing for the core customers), expected_stage
+        (lifecycle stage with the default windows, where the planting fixes it; see
+        :func:`crm_core.sample.truth.derive_truth`).
     planted : counts of every planted quirk (see :func:`crm_core.sample.truth.planted_counts`).
     future : order lines (columns of ``orders``, all completed purchases) dated after the analysis date, in
         the ``spec.future_days`` days from it; ids in a series of their own.
@@ -252,16 +268,18 @@ def _bundle_order_keys(lines: pd.DataFrame) -> list[int]:
     return sorted(found)
 
 
-def finalize_orders(lines: pd.DataFrame, *, prefix: str | None = None) -> pd.DataFrame:
+def finalize_orders(lines: pd.DataFrame, *, prefix: str | None = None, first_number: int = 1) -> pd.DataFrame:
     """Canonical order lines sorted by time; order ids "DD" + yyyymmdd + running number ("TH" for returns).
 
-    ``lines`` is one id series: the running number counts its orders only.  With ``prefix``, every id
-    starts with it instead of DD/TH (a stream whose ids must not look like the core ones).
+    ``lines`` is one id series: the running number counts its orders only, from ``first_number`` (a stream
+    numbered after another one's last order).  With ``prefix``, every id starts with it instead of DD/TH (a
+    stream whose ids must not look like the core ones).
     """
     lines = lines.sort_values(["order_date", "order_key"], kind="stable").reset_index(drop=True)
     heads = lines.drop_duplicates("order_key")
     numbers = [f"{prefix or ('TH' if kind == 'return' else 'DD')}{when:%Y%m%d}{i:05d}"
-               for i, (kind, when) in enumerate(zip(heads["kind"], heads["order_date"], strict=True), start=1)]
+               for i, (kind, when) in enumerate(zip(heads["kind"], heads["order_date"], strict=True),
+                                                start=first_number)]
     items = [CATALOG[i] for i in lines["product_idx"]]
     price = np.array([p.price for p in items])
     return pd.DataFrame({
@@ -296,17 +314,45 @@ def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
     occasional = groups.loc[groups["group"] == "occasional", "customer_id"].tolist()
     customers, duplicate_of = sample_quirks.plant_duplicates(customers, occasional, _rng(spec, "duplicates"),
                                                              n_pairs=spec.n_duplicates)
-    if spec.test_stream:  # added streams come after the core ones and change none of their rows
-        test_lines = sample_future.plant_test_stream(groups, _rng(spec, "test_stream"), end=spec.end,
-                                                     span_days=spec.span_days)
-        extra = finalize_orders(test_lines, prefix="XS")
-        orders = pd.concat([orders, extra], ignore_index=True).sort_values("order_date", kind="stable")
-        orders = orders.reset_index(drop=True)
     future = finalize_orders(sample_future.plant_future(groups, _rng(spec, "future"), end=spec.end,
                                                         future_days=spec.future_days))
-    truth = sample_truth.derive_truth(orders, groups, cross_sell, duplicate_of, future, as_of=spec.as_of)
     master = sample_master.plant_master(customers, _rng(spec, "master"))
+    # Added streams come after the core ones and change none of their rows.
+    if spec.test_stream:
+        test_lines = sample_future.plant_test_stream(groups, _rng(spec, "test_stream"), end=spec.end,
+                                                     span_days=spec.span_days)
+        orders = _merged(orders, finalize_orders(test_lines, prefix="XS"))
+    members = sample_behaviour.assign_clusters(spec.n_cluster_customers, _rng(spec, "behaviour_clusters"))
+    if len(members):
+        orders, future, customers, master = _add_behaviour_clusters(spec, members, orders, future, customers, master)
+    truth = sample_truth.derive_truth(orders, groups, cross_sell, duplicate_of, future, as_of=spec.as_of,
+                                      behaviour=members)
     return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future, master)
+
+
+def _merged(orders: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """``added`` lines interleaved in time with ``orders`` (equal times: the existing line first)."""
+    return pd.concat([orders, added], ignore_index=True).sort_values("order_date", kind="stable").reset_index(drop=True)
+
+
+def _add_behaviour_clusters(spec: SampleSpec, members: pd.DataFrame, orders: pd.DataFrame, future: pd.DataFrame,
+                            customers: pd.DataFrame, master: sample_master.CustomerMaster
+                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, sample_master.CustomerMaster]:
+    """The planted behaviour clusters' orders, future purchases, identities and master rows added to the core
+    ones; their order ids continue the running numbers of the core orders and of the core future orders."""
+    core_ids = orders.loc[~orders["order_id"].str.startswith("XS"), "order_id"]
+    lines = sample_behaviour.plant_behaviour_orders(members, _rng(spec, "behaviour_orders"), end=spec.end)
+    added = finalize_orders(lines, first_number=core_ids.nunique() + 1)
+    ahead = sample_behaviour.plant_behaviour_future(members, _rng(spec, "behaviour_future"), end=spec.end,
+                                                    future_days=spec.future_days)
+    future = _merged(future, finalize_orders(ahead, first_number=future["order_id"].nunique() + 1))
+    first = added.groupby("customer_id")["order_date"].min().reindex(members["customer_id"])
+    is_new = pd.Series((members["behaviour_cluster"] == "new_high_potential").to_numpy(), index=first.index)
+    identities = sample_quirks.make_customers(first, is_new, _rng(spec, "behaviour_customers"),
+                                              no_consent_share=spec.no_consent_share)
+    identities = sample_quirks.distinct_emails(identities, customers["email"])
+    return (_merged(orders, added), future, pd.concat([customers, identities], ignore_index=True),
+            sample_master.with_customers(master, identities))
 
 
 def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,

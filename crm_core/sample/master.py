@@ -141,3 +141,11 @@ def master_en_csv_bytes(master: CustomerMaster) -> bytes:
     )
     english.columns = list(MASTER_EN_HEADERS)
     return english.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def with_customers(master: CustomerMaster, customers: pd.DataFrame) -> CustomerMaster:
+    """The master with one plain row per customer of ``customers`` (a stream added after the core data)
+    appended after its last row: every existing row and planted case stays where it was."""
+    added = customers.loc[:, list(MASTER_COLUMNS)].astype({"consent": "boolean"})
+    frame = pd.concat([master.frame, added], ignore_index=True).astype(master.frame.dtypes.to_dict())
+    return CustomerMaster(frame=frame, plants=master.plants)

@@ -173,3 +173,17 @@ def plant_walk_ins(lines: pd.DataFrame, rng: np.random.Generator, *, share: floa
         "quantity": 1, "status": COMPLETED, "kind": "walk_in",
     })
     return pd.concat([lines, walk_ins], ignore_index=True)
+
+
+def distinct_emails(customers: pd.DataFrame, taken: pd.Series) -> pd.DataFrame:
+    """``customers`` with every e-mail that is already in ``taken`` (another stream's customers) made unique by
+    a digit more before the "@" (name1234@example.com -> name12340@example.com)."""
+    used = set(taken.dropna())
+    emails = []
+    for email in customers["email"]:
+        while isinstance(email, str) and email in used:
+            email = email.replace("@", "0@", 1)
+        if isinstance(email, str):
+            used.add(email)
+        emails.append(email)
+    return customers.assign(email=pd.Series(emails, index=customers.index, dtype="str"))

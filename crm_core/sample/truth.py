@@ -15,6 +15,9 @@ from crm_core.sample.catalog import BUNDLES
 from crm_core.sample.quirks import COMPLETED
 
 CHURN_DAYS = 120  # churned: no purchase in the CHURN_DAYS days before the analysis date
+# Lifecycle stage (default LifecycleWindows: new 90, active 90, churned 180 days) that core groups get by
+# construction: one order 0-29 days before the end is new; every order 271+ days before it is churned.
+CORE_STAGES = {"new": "new", "lost": "churned"}
 
 
 def purchases(orders: pd.DataFrame) -> pd.DataFrame:
@@ -35,28 +38,44 @@ def bundle_orders(orders: pd.DataFrame) -> pd.Series:
 
 
 def derive_truth(orders: pd.DataFrame, groups: pd.DataFrame, cross_sell: pd.Series, duplicate_of: pd.Series,
-                 future: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
+                 future: pd.DataFrame, *, as_of: date, behaviour: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per customer_id: group, churned, bundle_buyer, duplicate_of, cross_sell_product, future_orders,
-    churned_in_future.
+    churned_in_future, behaviour_cluster, expected_stage.
 
+    The core customers (``groups``) come first, then the planted behaviour clusters' customers (``behaviour``:
+    customer_id, behaviour_cluster; group missing).
     churned: the last purchase is more than CHURN_DAYS days before ``as_of`` (the analysis date).
     bundle_buyer: some order of theirs holds a full bundle.
     future_orders: their purchase orders in ``future``; churned_in_future: none.
+    behaviour_cluster: the planted cluster (:data:`crm_core.sample.behaviour.BEHAVIOURS`), missing for the core
+    customers.  expected_stage: the lifecycle stage planted by construction (:data:`CORE_STAGES` and each
+    behaviour cluster's stage), missing where the data does not fix it.
     """
+    from crm_core.sample.behaviour import expected_stages
+
+    if behaviour is None:
+        behaviour = pd.DataFrame({"customer_id": pd.Series(dtype="str"), "behaviour_cluster": pd.Series(dtype="str")})
     future_orders = future.groupby("customer_id")["order_id"].nunique()
     last = purchases(orders).groupby("customer_id")["order_date"].max()
     recency = (pd.Timestamp(as_of) - last.dt.normalize()).dt.days
-    ids = groups["customer_id"]
+    ids = pd.concat([groups["customer_id"], behaviour["customer_id"]], ignore_index=True)
+    group = groups["group"].reindex(range(len(ids)))
+    stage = pd.concat([groups["group"].map(CORE_STAGES), expected_stages(behaviour).reset_index(drop=True)],
+                      ignore_index=True)
     return pd.DataFrame({
         "customer_id": ids,
-        "group": groups["group"],
+        "group": group,
         "churned": (recency.reindex(ids) > CHURN_DAYS).to_numpy(),
         "bundle_buyer": ids.isin(bundle_orders(orders)).to_numpy(),
         "duplicate_of": duplicate_of.reindex(ids).to_numpy(),
         "cross_sell_product": cross_sell.reindex(ids).to_numpy(),
         "future_orders": future_orders.reindex(ids, fill_value=0).astype("int64").to_numpy(),
         "churned_in_future": ~ids.isin(future_orders.index).to_numpy(),
-    }).astype({"duplicate_of": "str", "cross_sell_product": "str"})
+        "behaviour_cluster": pd.concat([pd.Series([None] * len(groups), dtype="str"), behaviour["behaviour_cluster"]],
+                                       ignore_index=True).to_numpy(),
+        "expected_stage": stage.to_numpy(),
+    }).astype({"group": "str", "duplicate_of": "str", "cross_sell_product": "str", "behaviour_cluster": "str",
+               "expected_stage": "str"})
 
 
 def planted_counts(orders: pd.DataFrame, customers: pd.DataFrame, truth: pd.DataFrame) -> dict[str, int]:
