@@ -85,7 +85,7 @@ def stages_view() -> None:
     for column, stage in zip(st.columns(len(lifecycle.STAGES)), lifecycle.STAGES, strict=True):
         column.metric(segmentation.text(stage, "name", lang()), f"{counts.get(stage, 0):,}",
                       help=segmentation.text(stage, "description", lang()), border=True)
-        column.caption(f"{shares.get(stage, 0.0):.0%}")
+        column.caption(t("lc_share_of_customers", share=shares.get(stage, 0.0)))
 
     st.subheader(t("lc_stage_summary"))
     numbers = segs.drop(columns=["segment", "description", "action"]).rename(columns={"name": "stage_name"})
@@ -176,7 +176,7 @@ def migration_view() -> None:
     value_title = t(values[value]) + (f" ({currency})" if value == "revenue" else "")
     st.altair_chart(lifecycle_charts.migration_heatmap(
         moved.matrix(value), rows, columns, value, row_title=t("lc_group_before", date=frm),
-        column_title=t("lc_group_now", date=to), value_title=value_title))
+        column_title=t("lc_group_now", date=to), value_title=value_title), width="stretch")
 
     st.markdown(f"##### {t('lc_biggest_moves')}")
     st.caption(t("lc_biggest_moves_caption"))
@@ -215,7 +215,8 @@ def cell_view(moved: lifecycle.Migration, rows: dict[str, str], columns: dict[st
     chosen = moved.cell_customers(from_group, to_group)
     windows = segment_state.lifecycle_windows()
     named = with_group_names(chosen, rfm_params=params, windows=windows, lang=lang())
-    st.markdown(f"##### {t('lc_cell_title', frm=rows[from_group], to=columns[to_group], n=len(chosen), spend=money_text(float(chosen['period_revenue'].sum()), currency))}")
+    spend = money_text(float(chosen["period_revenue"].sum()), currency)
+    st.markdown(f"##### {t('lc_cell_title', frm=rows[from_group], to=columns[to_group], n=len(chosen), spend=spend)}")
     shown = named.assign(**{moved.previous_column: chosen[moved.previous_column].map(rows)})
     group_name = "rfm_segment_name" if moved.by == "rfm" else "stage_name"
     cols = ["customer_id", moved.previous_column, group_name, "recency_days", "frequency", "monetary",

@@ -86,7 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "换了分组的客户，按人数从多到少（留在原分组的客户和新的首购客户不列入）。",
     ),
     "lc_no_moves": ("Nobody changed group between the two dates.", "两个日期之间没有客户换分组。"),
-    "lc_cell": ("Customers who moved from → to", "查看从 → 到 的客户"),
+    "lc_cell": ("Pick a move (from → to) to see its customers", "选择一种迁移（从 → 到），查看这些客户"),
     "lc_cell_help": (
         "Pick one cell of the matrix, e.g. Champions → At risk: type a group's name to find it. Cells are "
         "sorted by size.",
@@ -125,6 +125,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "lc_month_axis": ("Month", "月份"),
     "lc_months_since_axis": ("Months after the first purchase", "首购后第几个月"),
     "lc_cohort_axis": ("Cohort (first purchase month)", "首购月份群组"),
-    "lc_type": ("Customers", "客户类型"),
+    "lc_type": ("Customer type", "客户类型"),
+    "lc_share_of_customers": ("{share:.0%} of customers", "占客户 {share:.0%}"),
     "lc_cohort_data": ("Cohort figures", "同期群数据"),
 }

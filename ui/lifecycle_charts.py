@@ -82,9 +82,10 @@ def migration_heatmap(grid: pd.DataFrame, rows: dict[str, str], columns: dict[st
     )
     tooltip_format = ".1%" if value == "from_share" else ",.0f"
     rect = base.mark_rect(stroke="#eeeeee").encode(
-        color=alt.Color("value:Q", title=value_title,
-                        scale=alt.Scale(domainMin=0, range=["#ffffff", "#08519c"]),
-                        legend=alt.Legend(orient="right", format=".0%" if value == "from_share" else ",.0f")),
+        # Empty cells white; the others from light to dark blue (Vega's blend from white tints the low end).
+        color=alt.condition(alt.datum.value == 0, alt.value("#ffffff"), alt.Color(
+            "value:Q", title=value_title, scale=alt.Scale(domainMin=0, range=["#eff3ff", "#08519c"]),
+            legend=alt.Legend(orient="right", format=".0%" if value == "from_share" else ",.0f"))),
         tooltip=[alt.Tooltip("frm:N", title=row_title), alt.Tooltip("to:N", title=column_title),
                  alt.Tooltip("value:Q", format=tooltip_format, title=value_title)],
     )
@@ -120,9 +121,9 @@ def cohort_heatmap(table: pd.DataFrame, value: str, *, value_title: str) -> alt.
         y=alt.Y("cohort:O", sort=cohorts, title=t("lc_cohort_axis")),
     )
     rect = base.mark_rect(stroke="#eeeeee").encode(
-        color=alt.Color("value:Q", title=value_title,
-                        scale=alt.Scale(domain=[0, top], clamp=True, range=["#ffffff", "#006d2c"]),
-                        legend=alt.Legend(orient="right", format=legend_format)),
+        color=alt.condition(alt.datum.value == 0, alt.value("#ffffff"), alt.Color(
+            "value:Q", title=value_title, scale=alt.Scale(domain=[0, top], clamp=True, range=["#edf8e9", "#006d2c"]),
+            legend=alt.Legend(orient="right", format=legend_format))),
         tooltip=[alt.Tooltip("cohort:O", title=t("lc_cohort_axis")),
                  alt.Tooltip("months_since_first:O", title=t("lc_months_since_axis")),
                  alt.Tooltip("cohort_size:Q", format=",", title=t("lc_value_customers")),
