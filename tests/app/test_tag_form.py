@@ -1,0 +1,201 @@
+"""The tag rule builder on the Campaign builder page: rules added through the widgets tag exactly the customers
+crm_core's ``apply_tags`` tags, are saved in the analysis file and come back when it is opened; bad values show
+the core's message; a tag is then a condition of the campaign.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import streamlit as st
+from app_helpers import en, metrics, open_app, rerun, texts
+
+from crm_core.customers import customer_table, default_as_of
+from crm_core.schema import DataError
+from crm_core.segment import tags
+from crm_core.segment.tags import Bought, Condition, TagRule
+
+CAMPAIGN = "app_pages/campaign.py"
+DATA = "app_pages/data.py"
+BIG = TagRule("Big spender", "高消费", (Condition("monetary", ">=", 1000),))
+
+
+@pytest.fixture(scope="module")
+def sample(sample_loaded):
+    result = sample_loaded.result
+    as_of = default_as_of(result.orders)
+    return customer_table(result.orders, result.customers, as_of=as_of), result.orders, as_of
+
+
+@pytest.fixture(scope="module")
+def top_category(sample_loaded) -> str:
+    orders = sample_loaded.result.orders
+    return str(orders.loc[~orders["is_return"], "category"].value_counts().index[0])
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    offered: dict[str, bytes] = {}
+    original = st.download_button
+
+    def recording(label, data=None, *args, **kwargs):
+        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return offered
+
+
+def by_key(widgets, pattern: str):
+    found = [w for w in widgets if w.key and re.fullmatch(pattern, w.key)]
+    assert len(found) == 1, f"{len(found)} widgets match {pattern!r}"
+    return found[0]
+
+
+def counts(rules, sample) -> list[int]:
+    """Customers per rule, from crm_core directly."""
+    table, orders, as_of = sample
+    tagged = tags.apply_tags(table, orders, tuple(rules), as_of)
+    return [int(tagged[tags.tag_column(r, i)].sum()) for i, r in enumerate(rules, start=1)]
+
+
+def shown_counts(at) -> dict[str, int]:
+    """Tag name -> customers, from the page's table of tags."""
+    (frame,) = [d.value for d in at.dataframe if en("tag_col_customers") in d.value.columns]
+    return dict(zip(frame[en("tag_col_en")], frame[en("tag_col_customers")], strict=True))
+
+
+def name_rule(at, en_name: str, zh_name: str) -> None:
+    by_key(at.main.text_input, r"tag_\d+_\d+_name_en").set_value(en_name)
+    by_key(at.main.text_input, r"tag_\d+_\d+_name_zh").set_value(zh_name)
+
+
+def add_big_spender(at) -> None:
+    name_rule(at, "Big spender", "高消费")
+    assert by_key(at.main.selectbox, r"tag_\d+_\d+_0_field").value == "monetary"
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_op_False").set_value(">=")
+    by_key(at.main.text_input, r"tag_\d+_\d+_0_value_number_monetary").set_value("1000")
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_save").click()
+    rerun(at)
+
+
+def add_category_buyer(at, category: str) -> None:
+    by_key(at.main.button, r"tag_\d+_\d+_0_remove").click()  # the new rule's field row: a purchase rule instead
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_add_bought").click()
+    rerun(at)
+    name_rule(at, "Category fan", "品类粉丝")
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_match").set_value("category")
+    rerun(at)
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_item_category").set_value(category)
+    by_key(at.main.number_input, r"tag_\d+_\d+_0_times").set_value(2)
+    by_key(at.main.number_input, r"tag_\d+_\d+_0_days").set_value(120)
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_save").click()
+    rerun(at)
+
+
+def test_a_numeric_and_a_purchase_rule_tag_the_customers_apply_tags_tags(sample_upload, sample, top_category):
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    assert en("tag_none") in texts(at.info)
+    add_big_spender(at)
+    fan = TagRule("Category fan", "品类粉丝", (Bought(top_category, 2, 120, "category"),))
+    big_n, fan_n = counts([BIG, fan], sample)
+    assert 0 < big_n < 500 and 0 < fan_n < 500
+    assert at.session_state["tag_rules"] == (BIG,)
+    assert en("tag_saved", name="Big spender", n=big_n) in texts(at.success)
+    add_category_buyer(at, top_category)
+    assert at.session_state["tag_rules"] == (BIG, fan)
+    assert en("tag_saved", name="Category fan", n=fan_n) in texts(at.success)
+    assert shown_counts(at) == {"Big spender": big_n, "Category fan": fan_n}
+    # Each tag is a condition of the campaign: "has the tag" selects exactly its customers.
+    by_key(at.main.selectbox, r"cmp_\d+_\d+_rows0_column").set_value("tag_big_spender")
+    rerun(at)
+    assert by_key(at.main.multiselect, r"cmp_\d+_\d+_rows0_keys_tag_big_spender").value == [True]
+    assert metrics(at)[en("cmp_selected")] == f"{big_n:,}"
+    assert en("cmp_words", words=en("cmp_tag_yes", name="Big spender")) in texts(at.markdown)
+
+
+def test_rules_are_saved_in_the_analysis_file_and_opening_it_restores_them(sample_upload, sample, downloads):
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    add_big_spender(at)
+    analysis = downloads["save_analysis"]  # the new session below records its own
+    assert json.loads(analysis)["tags"] == [BIG.to_dict()]
+    fresh = open_app(DATA, upload=sample_upload)
+    fresh.file_uploader(key="open_analysis").set_value(("march.json", analysis, "application/json"))
+    rerun(fresh)
+    fresh.switch_page(CAMPAIGN)
+    rerun(fresh)
+    assert fresh.session_state["tag_rules"] == (BIG,)
+    assert shown_counts(fresh) == {"Big spender": counts([BIG], sample)[0]}
+
+
+def test_a_bad_value_shows_the_core_message_and_nothing_is_saved(sample_upload):
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    name_rule(at, "Big spender", "高消费")
+    by_key(at.main.text_input, r"tag_\d+_\d+_0_value_number_monetary").set_value("a lot")
+    rerun(at)
+    with pytest.raises(DataError) as caught:
+        Condition("monetary", ">=", "a lot")
+    assert caught.value.text("en") in texts(at.error)
+    assert by_key(at.main.button, r"tag_\d+_\d+_save").disabled
+    assert "tag_rules" not in at.session_state or at.session_state["tag_rules"] == ()
+
+
+def test_a_text_rule_edit_and_delete(sample_upload, sample):
+    table = sample[0]
+    assert table["city"].nunique() >= 2
+    top_city = str(table["city"].value_counts().index[0])
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    name_rule(at, "Big city", "大城市")
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_field").set_value("city")
+    rerun(at)
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_op_True").set_value("is")
+    rerun(at)
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_value_pick_city").set_value(top_city)
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_save").click()
+    rerun(at)
+    city = TagRule("Big city", "大城市", (Condition("city", "is", top_city),))
+    assert at.session_state["tag_rules"] == (city,)
+    assert shown_counts(at) == {"Big city": int((table["city"] == top_city).sum())}
+    # Edit: the rule's conditions come back in the widgets; "is one of" two cities.
+    by_key(at.main.selectbox, r"tag_edit_\d+_\d+").set_value(0)
+    rerun(at)
+    assert by_key(at.main.selectbox, r"tag_\d+_\d+_0_value_pick_city").value == top_city
+    second = str(table["city"].value_counts().index[1])
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_op_True").set_value("in")
+    rerun(at)
+    by_key(at.main.multiselect, r"tag_\d+_\d+_0_value_in_city").set_value([top_city, second])
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_save").click()
+    rerun(at)
+    both = TagRule("Big city", "大城市", (Condition("city", "in", (top_city, second)),))
+    assert at.session_state["tag_rules"] == (both,)
+    assert shown_counts(at) == {"Big city": int(table["city"].isin([top_city, second]).sum())}
+    by_key(at.main.selectbox, r"tag_edit_\d+_\d+").set_value(0)
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_delete").click()
+    rerun(at)
+    assert at.session_state["tag_rules"] == ()
+    assert en("tag_deleted", name="Big city") in texts(at.success)
+
+
+def test_one_click_examples_fit_the_data(sample_upload, sample):
+    table, orders, _ = sample
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    labels = [b.label for b in at.main.button if b.key and b.key.startswith("tag_example_")]
+    top_channel = str(table["channel"].value_counts().index[0])
+    assert any(label.startswith("＋ Big spender: Total spend ≥ 1000") for label in labels)
+    # The sample has no channel called 线上 / Online: the example names its most common channel instead.
+    assert not any("Prefers online" in label for label in labels)
+    assert any(f"Prefers {top_channel}: Channel is {top_channel}" in label for label in labels)
+    by_key(at.main.button, r"tag_example_0").click()
+    rerun(at)
+    assert at.session_state["tag_rules"] == (BIG,)
+    assert shown_counts(at) == {"Big spender": counts([BIG], (table, orders, sample[2]))[0]}
+    assert not any(b.label.startswith("＋ Big spender") for b in at.main.button if b.key.startswith("tag_example_"))
+
