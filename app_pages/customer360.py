@@ -187,14 +187,16 @@ def timeline_chart(timeline: pd.DataFrame) -> alt.Chart:
     data = timeline.assign(kind=timeline["kind"].map(kinds), size=timeline["amount"].abs(),
                            order_date=pd.to_datetime(timeline["order_date"]))
     amount_title = f"{t('c360_axis_amount')} ({currency})"
-    base = alt.Chart(data).encode(x=alt.X("order_date:T", title=t("c360_axis_date"), axis=alt.Axis(format="%Y-%m-%d")))
-    stems = base.mark_rule(opacity=0.4).encode(y=alt.Y("amount:Q", title=amount_title), y2=alt.datum(0),
-                                               color=alt.Color("kind:N", legend=None))
+    color = alt.Color("kind:N", title=t("c360_kind"), legend=alt.Legend(symbolOpacity=1),
+                      scale=alt.Scale(domain=list(kinds.values()), range=["#1f6feb", "#d1242f"]))
+    base = alt.Chart(data).encode(
+        x=alt.X("order_date:T", title=t("c360_axis_date"), axis=alt.Axis(format="%Y-%m-%d"),
+                scale=alt.Scale(padding=24)),
+        y=alt.Y("amount:Q", title=amount_title), color=color)
+    stems = base.mark_rule(opacity=0.4).encode(y2=alt.datum(0))
+    # The amount is on the y axis already: the size repeats it for the eye, without a second legend.
     points = base.mark_circle(opacity=0.85).encode(
-        y=alt.Y("amount:Q", title=amount_title),
-        size=alt.Size("size:Q", title=f"{t('c360_size')} ({currency})", scale=alt.Scale(range=[40, 600])),
-        color=alt.Color("kind:N", title=t("c360_kind"),
-                        scale=alt.Scale(domain=list(kinds.values()), range=["#1f6feb", "#d1242f"])),
+        size=alt.Size("size:Q", scale=alt.Scale(range=[40, 600]), legend=None),
         tooltip=[alt.Tooltip("order_date:T", title=t("c360_axis_date"), format="%Y-%m-%d %H:%M"),
                  alt.Tooltip("order_id:N", title=registry.label("order_id", lang())),
                  alt.Tooltip("kind:N", title=t("c360_kind")),
@@ -220,9 +222,7 @@ with st.expander(t("c360_attributes"), expanded=True):
         if column not in person.index or person[column] is None or (not isinstance(person[column], str)
                                                                     and pd.isna(person[column])):
             continue
-        shown_value = text(column) if column not in ("opted_out",) else t("c360_yes" if person[column] else "c360_no")
-        if registry.column(column) is not None and registry.column(column).kind == "money":
-            shown_value = money_text(float(person[column]), currency)
+        shown_value = text(column) if column != "opted_out" else t("c360_yes" if person[column] else "c360_no")
         rows.append((label(column), shown_value))
     facts = pd.DataFrame(rows, columns=[t("c360_attribute"), t("c360_value")])
     st.dataframe(facts, hide_index=True, width="stretch", height=fit_height(len(facts), limit=20))

@@ -64,7 +64,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "c360_timeline": ("Order timeline", "订单时间线"),
     "c360_axis_date": ("Order date", "下单日期"),
     "c360_axis_amount": ("Amount", "金额"),
-    "c360_size": ("Amount (absolute)", "金额（绝对值）"),
     "c360_kind": ("Kind", "类型"),
     "c360_purchase": ("Purchase", "购买"),
     "c360_return": ("Return", "退货"),

@@ -7,9 +7,12 @@ from app_helpers import APP, SAMPLE, TIMEOUT, AppTest, en, make_upload, metrics,
 
 from crm_core import export, pipeline
 from crm_core.customers import customer_table
+from crm_core.schema import DataError
 from crm_core.segment import lifecycle, rfm, tags
+from crm_core.segment.combined import ClusterChoice
 from crm_core.settings import ListSettings
 from ui.fmt import money_text
+from ui.segment_state import CLUSTER_CHOICE, TAG_RULES
 from ui.state import DATASETS, LIST_SETTINGS
 
 PAGE = "app_pages/customer360.py"
@@ -141,3 +144,40 @@ def test_the_page_starts_with_a_prompt_and_remembers_the_query(files, table):
     rerun(at)
     assert at.main.text_input(key="c360_query").value == table["customer_id"].iloc[3]
     assert shown_ids(at)[0] == table["customer_id"].iloc[3]
+
+
+def test_tags_show_the_conditions_that_made_them_true(files, table):
+    row = table.loc[table["monetary"].idxmax()]
+    rules = (tags.TagRule("Big spender", "大客户", (tags.Condition("monetary", ">=", 1000),)),
+             tags.TagRule("Tiny", "小额", (tags.Condition("monetary", "<", 1),)))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state[DATASETS] = dict(files)
+    at.session_state[TAG_RULES] = rules
+    at.switch_page(PAGE)
+    rerun(at)
+    at.main.text_input(key="c360_query").set_value(row["customer_id"])
+    rerun(at)
+    markdown = texts(at.main.markdown)
+    spend = rfm._money(float(row["monetary"]), "¥")
+    assert f"**{en('c360_tags')}:** Big spender" in markdown
+    assert f"- **Big spender**: Total spend ≥ ¥1,000 (this customer: {spend})" in markdown
+    assert not any("Tiny" in m for m in markdown)
+
+
+def test_too_few_customers_for_the_clusters_is_said_and_the_rest_still_shows(sample_bytes):
+    lines = sample_bytes.decode("utf-8-sig").splitlines()
+    few = "\n".join(lines[:12]).encode()  # the first 11 lines: fewer customers than 12 clusters
+    loaded = pipeline.load(few, "few.csv")
+    small = customer_table(loaded.result.orders, loaded.result.customers)
+    assert len(small) < 12
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state[DATASETS] = {"orders": make_upload("few.csv", few)}
+    at.session_state[CLUSTER_CHOICE] = ClusterChoice(k=12)
+    at.switch_page(PAGE)
+    rerun(at)
+    at.main.text_input(key="c360_query").set_value(small["customer_id"].iloc[0])
+    rerun(at)
+    reason = DataError("cluster_fewer_customers_than_k", customers=len(small), k=12, largest=len(small)).text("en")
+    assert en("c360_clusters_unavailable", reason=reason) in texts(at.main.caption)
+    assert f"**{en('c360_cluster')}:** –" in texts(at.main.markdown)
+    assert metrics(at)[export.column_label("frequency", "en")] == f"{int(small['frequency'].iloc[0]):,}"
