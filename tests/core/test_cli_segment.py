@@ -247,3 +247,44 @@ def test_csv_out_writes_customers_and_profiles_and_the_id_follows_the_choices(tm
     assert first == re.search(r"List ID: (SEG-\S+)", stdout)[1]  # same data and choices, whatever the format
     assert list_id("--k", "2") == first
     assert list_id("--k", "3") != first
+
+
+def _app_segmented(choices, lang: str = "en") -> pd.DataFrame:
+    """What the app's pages show for the sample with the default settings (ui.cached_segments.segmented), by id."""
+    import hashlib
+
+    from crm_core.schema import ReadOptions
+    from crm_core.segment.combined import SegmentChoices, with_group_names
+    from crm_core.settings import Scope
+    from ui import cached, cached_segments
+
+    data = SAMPLE.read_bytes()
+    file_key = cached.DatasetKey(hashlib.sha256(data).hexdigest(), data, SAMPLE.name, ReadOptions())
+    key = file_key.with_mapping(cached.proposed_mapping(file_key))
+    as_of = pipeline.default_as_of(cached.cleaned(key).orders)
+    choices = SegmentChoices(clusters=choices[0], tags=choices[1])
+    table = cached_segments.segmented(key, as_of, rfm.RfmParams(), Scope(), choices, lang)
+    fitted = cached_segments.cluster_fit(key, as_of, Scope(), choices.clusters)
+    return with_group_names(table, clusters=fitted, lang=lang).set_index("customer_id"), fitted
+
+
+def test_the_app_and_the_cli_agree(k4):
+    app, _ = _app_segmented((ClusterChoice(k=4), RULES))
+    sheet = k4["customers"].set_index("Customer ID")
+    for header, column in (("Cluster key", "cluster"), ("Cluster", "cluster_name"), ("Lifecycle stage", "stage_name"),
+                           ("RFM segment", "rfm_segment_name")):
+        assert sheet[header].to_dict() == app[column].to_dict(), header
+    assert sheet["Tags"].fillna("").to_dict() == app["tags"].to_dict()
+
+
+def test_without_k_the_suggested_k_is_the_apps(tmp_path):
+    out = tmp_path / "suggested.xlsx"
+    status, stdout, stderr = run("segment", SAMPLE, "--out", out)
+    assert status == 0, stderr
+    app, fitted = _app_segmented((ClusterChoice(), ()))
+    profiles = table_of(out, "Cluster profiles")
+    assert list(profiles["Customers"]) == list(fitted.sizes)
+    assert table_of(out, "Customers").set_index("Customer ID")["Cluster key"].to_dict() == app["cluster"].to_dict()
+    assert stdout.splitlines()[0].endswith(f"in {fitted.k} clusters (k suggested)")
+    assert about_block(out, "Cluster profiles")["Clusters (k)"] == (
+        f"{fitted.k} (suggested: the best-separated k from 2 to 10)")
