@@ -30,6 +30,7 @@ __all__ = ["GroupReason", "CustomerProfile", "TagReason", "customer_profile", "d
 # Rank of each way a row can match a query (lower first): an exact id or phone beats a part of a name.
 _RANKS = {"id": 0, "phone": 1, "email": 2, "id_prefix": 3, "name": 4, "phone_end": 5, "email_part": 6}
 _PHONE_QUERY = re.compile(r"\+?[\d\s\-().]+")
+_SEPARATORS = (" ", "-", "+", "(", ")", ".", "/")
 MIN_PHONE_DIGITS = 4  # "the last 4 digits", the way a shop assistant asks for a phone
 
 
@@ -44,6 +45,21 @@ def phone_digits(text: object) -> str:
     if digits.startswith("86") and len(digits) == 13:
         return digits[2:]
     return digits
+
+
+def _phone_digits(values: pd.Series) -> pd.Series:
+    """:func:`phone_digits` of a whole column at once.  The usual separators are removed as plain text (a
+    regular expression over 100,000 phones is several times slower); only what is left with other characters
+    goes through one."""
+    digits = values
+    for separator in _SEPARATORS:
+        digits = digits.str.replace(separator, "", regex=False)
+    odd = ~digits.str.isdigit() & (digits != "")
+    if odd.any():
+        digits = digits.mask(odd, digits.str.replace(r"\D", "", regex=True))
+    length = digits.str.len()
+    return digits.mask(digits.str.startswith("0086") & (length == 15), digits.str.slice(4)).mask(
+        digits.str.startswith("86") & (length == 13), digits.str.slice(2))
 
 
 def _text(table: pd.DataFrame, column: str) -> pd.Series:
@@ -64,10 +80,10 @@ def find_customers(table: pd.DataFrame, query: str, limit: int = 20) -> pd.DataF
     text = (query or "").strip()
     if not text or len(table) == 0:
         return table.iloc[0:0].assign(matched_on=pd.Series(dtype="str"))
-    folded = text.casefold()
-    ids = _text(table, "customer_id").str.casefold()
-    names = _text(table, "name").str.casefold()
-    emails = _text(table, "email").str.casefold()
+    folded = text.lower()  # lower(), not casefold(): pandas runs lower() in Arrow, 10x faster on 100,000 rows
+    ids = _text(table, "customer_id").str.lower()
+    names = _text(table, "name").str.lower()
+    emails = _text(table, "email").str.lower()
     rank = pd.Series(np.inf, index=table.index)
 
     def hit(mask: pd.Series, how: str) -> None:
@@ -76,8 +92,10 @@ def find_customers(table: pd.DataFrame, query: str, limit: int = 20) -> pd.DataF
     hit(ids == folded, "id")
     digits = phone_digits(text) if _PHONE_QUERY.fullmatch(text) else ""
     if len(digits) >= MIN_PHONE_DIGITS:
-        phones = _text(table, "phone").map(phone_digits)
-        id_phones = _text(table, "customer_id").map(phone_digits)
+        phones = _phone_digits(_text(table, "phone"))
+        id_text = _text(table, "customer_id")
+        # Only ids written like a phone (a shop that knows its buyers by mobile number) are compared as phones.
+        id_phones = _phone_digits(id_text.where(id_text.str.match(r"[+(\d]"), ""))
         hit((phones == digits) | (id_phones == digits), "phone")
         hit(phones.str.endswith(digits) & (phones != ""), "phone_end")
     hit(emails == folded, "email")

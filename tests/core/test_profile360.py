@@ -188,3 +188,12 @@ def test_phone_digits():
     assert p.phone_digits("+86 138 0013 8000") == p.phone_digits("8613800138000") == "13800138000"
     assert p.phone_digits("(020) 7946-0958") == "02079460958"
     assert p.phone_digits(None) == "" and p.phone_digits(float("nan")) == ""
+
+
+def test_phones_as_ids_and_odd_writings_are_found():
+    table = pd.DataFrame({"customer_id": ["+86 139 0000 1111", "M7"], "name": [None, "x"],
+                          "phone": [None, "tel: 0086 137-0000-2222 ext"]})
+    found = p.find_customers(table, "13900001111")
+    assert found["customer_id"].tolist() == ["+86 139 0000 1111"] and found["matched_on"].tolist() == ["phone"]
+    assert p.find_customers(table, "137 0000 2222")["customer_id"].tolist() == ["M7"]
+    assert p.find_customers(table, "2222")["matched_on"].tolist() == ["phone_end"]
