@@ -53,9 +53,10 @@ def about_block(path: Path, sheet: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def settings_file(tmp_path_factory) -> Path:
-    """A saved analysis with two tag rules and k = 3 (which --k overrides)."""
+    """A saved analysis with two tag rules and k = 3 with c1 renamed (--k 4 overrides k and drops the name)."""
     path = tmp_path_factory.mktemp("settings") / "analysis.json"
-    path.write_text(AnalysisSettings(tags=RULES, clusters=ClusterChoice(k=3)).to_json(), encoding="utf-8")
+    choice = ClusterChoice(k=3, names=(("c1", "Our best", "最好的客户"),))
+    path.write_text(AnalysisSettings(tags=RULES, clusters=choice).to_json(), encoding="utf-8")
     return path
 
 
@@ -162,6 +163,7 @@ def test_k_of_the_settings_file_is_used_without_k(tmp_path, settings_file, indep
     profiles = table_of(out, "Cluster profiles")
     assert list(profiles["Cluster key"]) == ["c1", "c2", "c3"]
     assert list(profiles["Customers"]) == list(cl.fit_clusters(independent["table"], 3).sizes)
+    assert profiles["Cluster"].iloc[0] == "Our best"  # the saved name of the saved k
     assert about_block(out, "Cluster profiles")["Clusters (k)"] == "3 (from the settings file)"
     assert stdout.splitlines()[0].endswith("in 3 clusters (k from the settings file)")
 
