@@ -51,7 +51,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cmp_revenue": ("Their revenue", "其消费额"),
     "cmp_customer_share": ("Share of customers", "客户占比"),
     "cmp_revenue_share": ("Share of revenue at stake", "涉及营收占比"),
-    "cmp_words": ("**Selected:** customers whose {words}", "**圈选条件：**{words}"),
+    "cmp_words": ("**Selected:** customers whose {words}", "**圈选条件**：{words}"),
     "cmp_tag_yes": ("has the tag “{name}”", "带有标签“{name}”"),
     "cmp_tag_no": ("does not have the tag “{name}”", "不带标签“{name}”"),
     "cmp_tag_any": ("has or lacks the tag “{name}”", "带或不带标签“{name}”"),
@@ -130,6 +130,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "tag_deleted": ("Tag “{name}” deleted.", "已删除标签“{name}”。"),
     "tag_preview": ("{n:,} customers would carry this tag.", "将有 {n:,} 位客户带有此标签。"),
     "tag_incomplete": ("Fill in every condition's value to see who gets the tag.", "请填写每个条件的取值，即可查看哪些客户会打上此标签。"),
+    "tag_item_missing": (
+        "Tag “{tag}”: nobody bought the {match} “{item}” in this data (check its spelling in the orders).",
+        "标签“{tag}”：本数据中没有人购买过{match}“{item}”（请核对订单中的写法）。",
+    ),
     "tag_no_condition": ("Add at least one condition.", "请至少添加一个条件。"),
     # condition words
     "tag_op_>=": ("≥", "≥"),

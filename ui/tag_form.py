@@ -189,6 +189,26 @@ def _rules_table(rules: tuple[TagRule, ...], table: pd.DataFrame, language: str)
                  column_config={t("tag_col_rule"): st.column_config.TextColumn(width="large")})
 
 
+def _missing_items(rules: tuple[TagRule, ...], orders: pd.DataFrame, language: str) -> None:
+    """Warn about purchase conditions on a product or category this data never has (a typo, or last month's)."""
+    known: dict[str, set[str]] = {}
+
+    def bought(items):
+        for item in items:
+            if isinstance(item, Bought):
+                yield item
+            elif not isinstance(item, Condition):
+                yield from bought(item.conditions)
+
+    for rule in rules:
+        for item in bought(rule.conditions):
+            if item.match not in known:
+                known[item.match] = set(_values_of(orders, item.match))
+            if item.product_or_category not in known[item.match]:
+                st.warning(t("tag_item_missing", tag=rule.name(language), match=t(f"tag_match_{item.match}"),
+                             item=item.product_or_category))
+
+
 def _examples(table: pd.DataFrame, orders: pd.DataFrame, rules: tuple[TagRule, ...]) -> list[TagRule]:
     """Ready-made rules that fit this data (only values the data has); those already saved are left out."""
     found: list[TagRule] = []
@@ -244,6 +264,7 @@ def tags_section(table: pd.DataFrame, orders: pd.DataFrame, as_of: date) -> None
     st.caption(t("tag_intro"))
     if rules:
         _rules_table(rules, table, language)
+        _missing_items(rules, orders, language)
     else:
         st.info(t("tag_none"))
     base = table.drop(columns=[c for c in table.columns if str(c).startswith("tag_") or c == "tags"])
