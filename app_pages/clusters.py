@@ -106,8 +106,8 @@ if problem is not None:
 with st.expander(t("clu_guidance_title"), expanded=choice.k is None):
     st.markdown(t("clu_suggested_sentence", k=suggested))
     g1, g2 = st.columns(2)
-    g1.altair_chart(charts.guidance_panel(guidance, "silhouette", chosen=k), width="stretch")
-    g2.altair_chart(charts.guidance_panel(guidance, "inertia", chosen=k), width="stretch")
+    g1.vega_lite_chart(spec=charts.guidance_panel(guidance, "silhouette", chosen=k), width="stretch")
+    g2.vega_lite_chart(spec=charts.guidance_panel(guidance, "inertia", chosen=k), width="stretch")
     st.caption(t("clu_guidance_help"))
 
 # --- fit -----------------------------------------------------------------------------------------
@@ -189,8 +189,8 @@ if view == "heatmap":
         feature_label=long["feature"].map(label),
         mean_text=[value_text(v, kinds[f]) for v, f in zip(long["feature_mean"], long["feature"], strict=True)],
         overall_text=[value_text(v, kinds[f]) for v, f in zip(long["overall_mean"], long["feature"], strict=True)])
-    st.altair_chart(charts.profile_heatmap(cells, cluster_names, [label(f) for f in clusters.profile_features]),
-                    width="stretch")
+    st.vega_lite_chart(spec=charts.profile_heatmap(cells, cluster_names, [label(f) for f in clusters.profile_features]),
+                       width="stretch")
     with st.expander(t("clu_meaning")):
         st.table(profiles.set_index("cluster_name")[["distinctive"]].assign(
             action=[clusters.text(c, "action", lang()) for c in clusters.keys],
@@ -203,7 +203,7 @@ elif view == "map":
     points = points.assign(cluster_name=points["cluster"].map(dict(zip(clusters.keys, cluster_names, strict=True))))
     st.caption(t("clu_map_help") + (" " + t("clu_map_sample", shown=len(points), total=total)
                                     if len(points) < total else ""))
-    st.altair_chart(charts.projection_scatter(points, cluster_names), width="stretch")
+    st.vega_lite_chart(spec=charts.projection_scatter(points, cluster_names), width="stretch")
 else:
     keys = list(clusters.keys)
     picked = st.multiselect(t("clu_list_clusters"), keys, default=keys, key=f"clu_list_pick_{gen}_{k}",
