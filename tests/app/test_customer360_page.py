@@ -6,7 +6,7 @@ import pytest
 from app_helpers import APP, SAMPLE, TIMEOUT, AppTest, en, make_upload, metrics, rerun, texts, zh
 
 from crm_core import export, pipeline
-from crm_core.customers import customer_table
+from crm_core.customers import customer_table, default_as_of
 from crm_core.schema import DataError
 from crm_core.segment import lifecycle, rfm, tags
 from crm_core.segment.combined import ClusterChoice
@@ -126,9 +126,10 @@ def test_contacts_are_shown_in_full_when_the_list_settings_say_so(files, table):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_an_unknown_id_says_nothing_matched(files, lang):
+def test_an_unknown_id_says_nothing_matched(files, sample_loaded, lang):
     at = search(files, "NOPE-404", lang=lang)
-    message = (en if lang == "en" else zh)("c360_no_match", query="NOPE-404", date="2026-01-01")
+    day = default_as_of(sample_loaded.result.orders)
+    message = (en if lang == "en" else zh)("c360_no_match", query="NOPE-404", date=f"{day:%Y-%m-%d}")
     assert texts(at.main.warning) == [message]
     assert not at.main.selectbox and not at.main.metric and not at.exception
 
