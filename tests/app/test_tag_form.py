@@ -10,7 +10,7 @@ import re
 
 import pytest
 import streamlit as st
-from app_helpers import en, metrics, open_app, rerun, texts
+from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
 
 from crm_core.customers import customer_table, default_as_of
 from crm_core.schema import DataError
@@ -199,3 +199,44 @@ def test_one_click_examples_fit_the_data(sample_upload, sample):
     assert shown_counts(at) == {"Big spender": counts([BIG], (table, orders, sample[2]))[0]}
     assert not any(b.label.startswith("＋ Big spender") for b in at.main.button if b.key.startswith("tag_example_"))
 
+
+
+def test_hand_made_file_examples_and_a_purchase_window(tmp_path):
+    """tests/data/app/campaign_small.csv, analysis date 2024-05-31 (the day after its last order), by hand:
+    preferred channel Online = A (3 online orders) and C; Milk in at least 2 orders since 2024-03-02 = A only
+    (B bought Milk once); nobody spent 1000, so no "Big spender" example."""
+    small = APP_FIXTURES / "campaign_small.csv"
+    at = open_app(CAMPAIGN, upload=make_upload(small.name, small.read_bytes()))
+    labels = [b.label for b in at.main.button if b.key.startswith("tag_example_")]
+    assert "＋ Prefers online: Channel is Online" in labels
+    assert not any("Big spender" in label for label in labels)
+    next(b for b in at.main.button if b.label == "＋ Prefers online: Channel is Online").click()
+    rerun(at)
+    assert shown_counts(at) == {"Prefers online": 2}
+    by_key(at.main.button, r"tag_\d+_\d+_0_remove").click()
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_add_bought").click()
+    rerun(at)
+    name_rule(at, "Milk regular", "牛奶常客")
+    by_key(at.main.selectbox, r"tag_\d+_\d+_0_item_product").set_value("Milk")
+    by_key(at.main.number_input, r"tag_\d+_\d+_0_times").set_value(2)
+    rerun(at)
+    assert en("tag_preview", n=1) in texts(at.caption)
+    by_key(at.main.button, r"tag_\d+_\d+_save").click()
+    rerun(at)
+    assert shown_counts(at) == {"Prefers online": 2, "Milk regular": 1}
+    # The campaign on "Prefers online": A and C, 400 + 900 spent, half the customers, 1300 / 1415 of revenue.
+    by_key(at.main.selectbox, r"cmp_\d+_\d+_rows0_column").set_value("tag_prefers_online")
+    rerun(at)
+    shown = metrics(at)
+    assert shown[en("cmp_selected")] == "2" and "1,300" in shown[en("cmp_revenue")]
+    assert shown[en("cmp_customer_share")] == "50.0%" and shown[en("cmp_revenue_share")] == f"{1300 / 1415:.1%}"
+
+
+def test_a_purchase_rule_on_an_item_the_data_lacks_is_flagged(sample_upload):
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    at.session_state["tag_rules"] = (TagRule("Tea lover", "爱喝茶", (Bought("No such tea", 1, None, "product"),)),)
+    rerun(at)
+    assert shown_counts(at) == {"Tea lover": 0}
+    assert en("tag_item_missing", tag="Tea lover", match=en("tag_match_product"), item="No such tea") in texts(
+        at.warning)
