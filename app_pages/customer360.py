@@ -60,7 +60,11 @@ query = st.text_input(t("c360_search"), value=st.session_state.get(QUERY, ""), k
                       placeholder=t("c360_search_placeholder"), help=t("c360_search_help"))
 st.session_state[QUERY] = query
 mask = state.list_settings().mask_personal
-st.caption(t("c360_masked") if mask else t("c360_unmasked"))
+# A file without contacts has nothing to mask, unless its ids are phones or e-mails (checked on the matches:
+# checking every id on each rerun would be slow on 100,000 customers).
+personal = any(c in table.columns and table[c].notna().any() for c in CONTACT)
+if personal:
+    st.caption(t("c360_masked") if mask else t("c360_unmasked"))
 if not query.strip():
     st.info(t("c360_start"))
     state.stop()
@@ -79,6 +83,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 found = shown(matches.head(LIMIT))
+if not personal and export.count_personal_ids(matches["customer_id"]) > 0:
+    st.caption(t("c360_masked") if mask else t("c360_unmasked"))
 names = params.scheme
 options = found.index.tolist()
 
@@ -126,15 +132,19 @@ def label(column: str) -> str:
     return t("c360_preferred_channel") if column == "channel" else registry.label(column, lang())
 
 
+def days_text(days: int, many: str, one: str, none: str) -> str:
+    return t(none) if days == 0 else t(one) if days == 1 else t(many, n=days)
+
+
 first, second = st.columns(4), st.columns(4)
 first[0].metric(label("frequency"), f"{int(value('frequency')):,}", border=True)
 first[1].metric(label("monetary"), money_text(float(value("monetary")), currency), border=True)
 first[2].metric(label("avg_order_value"), money_text(float(value("avg_order_value")), currency), border=True)
 first[3].metric(label("return_share"), f"{float(value('return_share')):.1%}", border=True)
 second[0].metric(label("first_order_date"), text("first_order_date"), border=True)
-second[0].caption(t("c360_tenure", n=int(value("tenure_days"))))
+second[0].caption(days_text(int(value("tenure_days")), "c360_tenure", "c360_tenure_one", "c360_tenure_new"))
 second[1].metric(label("last_order_date"), text("last_order_date"), border=True)
-second[1].caption(t("c360_days_ago", n=int(value("recency_days"))))
+second[1].caption(days_text(int(value("recency_days")), "c360_days_ago", "c360_one_day_ago", "c360_today"))
 interval = value("avg_interval_days")
 second[2].metric(label("avg_interval_days"), "–" if pd.isna(interval) else f"{float(interval):,.1f}", border=True)
 expected = value("expected_next_order_date")
