@@ -182,3 +182,20 @@ def test_too_few_customers_for_the_clusters_is_said_and_the_rest_still_shows(sam
     assert en("c360_clusters_unavailable", reason=reason) in texts(at.main.caption)
     assert f"**{en('c360_cluster')}:** –" in texts(at.main.markdown)
     assert metrics(at)[export.column_label("frequency", "en")] == f"{int(small['frequency'].iloc[0]):,}"
+
+
+def test_a_file_without_contacts_has_no_masking_caption():
+    data = ("customer,order,date,amount\n"
+            + "\n".join(f"A{i % 7},O{i},2025-0{1 + i % 9}-1{i % 9},{10 + i * 3}" for i in range(40))).encode()
+    small = customer_table(pipeline.load(data, "min.csv").result.orders)
+    row = small.set_index("customer_id").loc["A3"]
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state[DATASETS] = {"orders": make_upload("min.csv", data)}
+    at.switch_page(PAGE)
+    rerun(at)
+    at.main.text_input(key="c360_query").set_value("a3")
+    rerun(at)
+    captions = texts(at.main.caption)
+    assert en("c360_masked") not in captions and en("c360_unmasked") not in captions
+    assert metrics(at)[export.column_label("frequency", "en")] == f"{int(row['frequency']):,}"
+    assert row["recency_days"] == 1 and en("c360_one_day_ago") in captions
