@@ -25,7 +25,7 @@ from crm_core.segment import clusters as cl
 from crm_core.segment import lifecycle, rfm, tags
 
 __all__ = ["GroupReason", "CustomerProfile", "TagReason", "customer_profile", "describe", "find_customers",
-           "phone_digits", "stage_reason", "tag_reasons"]
+           "phone_digits", "stage_reason", "tag_reasons", "value_text"]
 
 # Rank of each way a row can match a query (lower first): an exact id or phone beats a part of a name.
 _RANKS = {"id": 0, "phone": 1, "email": 2, "id_prefix": 3, "name": 4, "phone_end": 5, "email_part": 6}
@@ -73,7 +73,8 @@ def find_customers(table: pd.DataFrame, query: str, limit: int = 20) -> pd.DataF
 
     Matches, in rank order: the customer id exactly (ignoring case), the phone exactly (digits only, see
     :func:`phone_digits`; the id too when the shop uses phones as ids), the e-mail exactly (ignoring case),
-    the start of the id, a part of the name, the phone's last digits (at least 4), a part of the e-mail.
+    the start of the id, a part of the name, the phone's (or phone id's) last digits (at least 4), a part of the
+    e-mail (3 characters or more).
     Ties keep the table's order (by id).  Adds ``matched_on`` (id, phone, email, id_prefix, name,
     phone_end, email_part).  A blank query matches nothing.
     """
@@ -97,7 +98,8 @@ def find_customers(table: pd.DataFrame, query: str, limit: int = 20) -> pd.DataF
         # Only ids written like a phone (a shop that knows its buyers by mobile number) are compared as phones.
         id_phones = _phone_digits(id_text.where(id_text.str.match(r"[+(\d]"), ""))
         hit((phones == digits) | (id_phones == digits), "phone")
-        hit(phones.str.endswith(digits) & (phones != ""), "phone_end")
+        hit((phones.str.endswith(digits) & (phones != "")) | (id_phones.str.endswith(digits) & (id_phones != "")),
+            "phone_end")
     hit(emails == folded, "email")
     hit(ids.str.startswith(folded), "id_prefix")
     hit(names.str.contains(folded, regex=False) & (names != ""), "name")

@@ -197,3 +197,4 @@ def test_phones_as_ids_and_odd_writings_are_found():
     assert found["customer_id"].tolist() == ["+86 139 0000 1111"] and found["matched_on"].tolist() == ["phone"]
     assert p.find_customers(table, "137 0000 2222")["customer_id"].tolist() == ["M7"]
     assert p.find_customers(table, "2222")["matched_on"].tolist() == ["phone_end"]
+    assert p.find_customers(table, "1111")["customer_id"].tolist() == ["+86 139 0000 1111"]
