@@ -112,7 +112,7 @@ def stages_view() -> None:
 
     st.subheader(t("lc_list_title"))
     present = [s for s in lifecycle.STAGES if counts.get(s, 0)]
-    chosen = st.multiselect(t("lc_list_stages"), present, key="lc_list_stages",
+    chosen = st.multiselect(t("lc_list_stages"), present, key="lc_list_stages", placeholder=t("lc_list_placeholder"),
                             default=[s for s in st.session_state.get(LIST_STAGES, ()) if s in present],
                             format_func=labels(present, lambda s: segmentation.text(s, "name", lang())))
     st.session_state[LIST_STAGES] = tuple(chosen)
@@ -132,9 +132,9 @@ def migration_choice() -> tuple[date, date, str]:
     last_day = max(as_of, summary["default_as_of"])
     default_from = min(max(as_of - timedelta(days=90), first_day + timedelta(days=1)), as_of)
     saved = st.session_state.get(MIGRATION)
-    if saved is None or saved["as_of"] != as_of:
-        saved = {"as_of": as_of, "from": default_from, "to": as_of, "by": "stage", "value": "customers",
-                 "cell": None}
+    if saved is None or saved["as_of"] != (up.digest, as_of):  # another file or analysis date: the defaults
+        saved = {"as_of": (up.digest, as_of), "from": default_from, "to": as_of, "by": "stage",
+                 "value": "customers", "cell": None}
     c1, c2, c3 = st.columns([1, 1, 1.4])
     from_day = c1.date_input(t("lc_from_date"), value=saved["from"], min_value=first_day, max_value=last_day,
                              help=t("lc_from_date_help"), key="lc_from_date")

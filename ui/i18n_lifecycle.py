@@ -50,6 +50,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "lc_stage": ("Stage", "阶段"),
     "lc_list_title": ("Download a list", "下载客户名单"),
     "lc_list_stages": ("Stages to list", "要导出的阶段"),
+    "lc_list_placeholder": ("Choose stages", "选择阶段"),
+    "lc_customer_share": ("Share of customers", "客户占比"),
+    "lc_revenue_share": ("Share of revenue", "销售额占比"),
     "lc_list_choose": ("Choose one or more stages to make their list.", "请选择一个或多个阶段以生成名单。"),
     # --- migration ---
     "lc_from_date": ("Earlier date", "较早的日期"),

@@ -39,8 +39,8 @@ def stage_bars(summary: pd.DataFrame, colors: dict[str, str]) -> alt.Chart:
     order = list(summary["name"])
     scale = alt.Scale(domain=order, range=[colors.get(k, "#9e9e9e") for k in summary["segment"]])
     panels = []
-    for share, count, title, fmt in (("customer_share", "customers", t("share_customers"), "{:,.0f}"),
-                                     ("revenue_share", "revenue", t("share_revenue"), "{:,.0f}")):
+    for share, count, title, fmt in (("customer_share", "customers", t("lc_customer_share"), "{:,.0f}"),
+                                     ("revenue_share", "revenue", t("lc_revenue_share"), "{:,.0f}")):
         frame = pd.DataFrame({"name": summary["name"], "share": summary[share].fillna(0.0),
                               "value": summary[count].map(fmt.format)})
         frame = frame.assign(label=frame["share"].map("{:.0%}".format))

@@ -141,6 +141,21 @@ def test_a_changed_window_changes_the_counts_and_survives_another_page(sample_up
     assert metrics(at) == stage_counts(sample_table, LifecycleWindows())
 
 
+def test_opening_an_analysis_shows_its_windows(sample_upload, sample_table):
+    """Open analysis sets the windows and bumps editor_gen: the inputs must show the opened windows, not the
+    values typed before."""
+    at = open_app(PAGE, upload=sample_upload)
+    widget(at.main.number_input, en("lc_active_days")).set_value(100)
+    at = rerun(at)
+    opened = LifecycleWindows(60, 120, 240)
+    at.session_state["lifecycle_windows"] = opened
+    at.session_state["editor_gen"] = at.session_state["editor_gen"] + 1 if "editor_gen" in at.session_state else 1
+    at = rerun(at)
+    shown = [widget(at.main.number_input, en(f"lc_{name}")).value for name in ("new_days", "active_days", "churn_days")]
+    assert shown == [60, 120, 240]
+    assert metrics(at) == stage_counts(sample_table, opened)
+
+
 @pytest.mark.parametrize(("field", "value", "expected"), [
     ("lc_new_days", 200, DataError("lifecycle_windows_order", new_days=200, active_days=90, churn_days=180)),
     ("lc_churn_days", 90, DataError("lifecycle_windows_order", new_days=90, active_days=90, churn_days=90)),
