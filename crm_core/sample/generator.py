@@ -97,8 +97,8 @@ class SampleSpec:
     end: date = date(2025, 12, 31)
     seed: int = 7
     group_shares: tuple[tuple[str, float], ...] = DEFAULT_SHARES
-    # Of multi-item purchase orders, those planted with a full bundle; the final share stays within a point
-    # (cross-sell orders and bundles completed by chance move it a little): see SampleData.planted.
+    # Of the core customers' multi-item purchase orders, those planted with a full bundle; the share stays within
+    # a point (cross-sell orders and bundles completed by chance move it a little): see SampleData.planted.
     bundle_order_share: float = 0.20
     cross_sell_share: float = 0.05  # of customers, those who bought exactly 2 items of a 3-item bundle
     walk_in_share: float = 0.01  # of order lines, those without a customer id

@@ -184,16 +184,18 @@ def test_sample_master_files_come_from_the_generator(data, files):
     plants = data.master.plants
     assert len(plants.respelled) == 4 and plants.never_ordered == ("C00501", "C00502", "C00503")
     assert len(plants.opted_out) == 5 and len(plants.moved) == 3 and len(plants.twice) == 2
-    # 500 customers + 3 who never ordered + 2 second rows + 2 rows without an id
-    assert len(data.master.frame) == 507
+    # 500 customers + 3 who never ordered + 2 second rows + 2 rows without an id, then the 200 customers of the
+    # behaviour clusters (plain rows appended after the others)
+    assert len(data.master.frame) == 707
+    assert data.master.frame["customer_id"].iloc[507:].str.fullmatch(r"K\d{5}").all()
 
 
 def test_sample_planted_cases_land_right(data, sample_join):
     before, after = sample_join
     plants = data.master.plants
     notes = new_notes(before, after)
-    # The four respelled ids land on their customers: all 500 match, only the 3 new ids do not.
-    assert notes["note_master_joined"]["matched"] == 500 and notes["note_master_joined"]["customers"] == 503
+    # The four respelled ids land on their customers: all 700 match, only the 3 new ids do not.
+    assert notes["note_master_joined"]["matched"] == 700 and notes["note_master_joined"]["customers"] == 703
     assert notes["note_master_never_ordered"]["customers"] == 3
     assert notes["note_master_rows_without_id"]["rows"] == 2
     assert notes["note_master_ids_twice"]["ids"] == 2
@@ -257,7 +259,7 @@ def test_sample_duplicates_merged_take_the_master_rows_of_both_ids(data):
     assert len(away) == len(data.truth["duplicate_of"].dropna()) == 3
     notes = new_notes(before, after)
     assert notes["note_master_ids_merged"]["ids"] == 3
-    assert notes["note_master_joined"]["matched"] == 497  # 500 ids, 3 merged into others
+    assert notes["note_master_joined"]["matched"] == 697  # 700 ids, 3 merged into others
     got = after.customers.set_index("customer_id")
     assert not set(away.index) & set(got.index)
     # The copy of each person has no e-mail (signed up again with the phone only): the person keeps the

@@ -33,7 +33,7 @@ def scored(loaded, sample):
 def test_every_row_accounted_for_as_planted(loaded, sample):
     report = loaded.result.report
     planted = sample.planted
-    assert report.rows_read == planted["order_lines"] == 5844
+    assert report.rows_read == planted["order_lines"] == 7223
     counts = report.reason_counts().to_dict()
     assert counts == {"missing_customer": planted["walk_in_lines"], "status": planted["cancelled_lines"]}
     assert report.rows_returns == planted["return_lines"]
@@ -75,25 +75,27 @@ def test_planted_groups_land_in_their_segments(scored, group, segments):
 
 
 def test_occasional_buyers_score_in_the_middle(scored):
-    """Occasional: 2-5 orders, last one 0-130 days ago, mid spend.  In scores: frequency and spend in the
-    middle fifths (2-4), recency not in the oldest fifth.  (By segment they spread over need_attention 84,
-    loyal 25, potential_loyalist 24, at_risk 20, about_to_sleep 4, champions 3: the 11-segment grid has no
-    single home for a middling group that makes up 32% of customers, so the check is on the scores.)"""
+    """Occasional: 2-5 orders, last one 0-130 days ago, mid spend.  In scores: spend in the middle fifths (2-4),
+    frequency below the top fifth, recency not in the oldest fifth.  (By segment they spread over need_attention
+    76, loyal 40, potential_loyalist 16, about_to_sleep 10, at_risk 10, champions 6, promising 2: the 11-segment
+    grid has no single home for a middling group that makes up 32% of the core customers, so the check is on the
+    scores.  Frequency may be in the bottom fifth: with the planted behaviour clusters' 2-3-order customers in the
+    file, the bottom fifth holds 1-2 orders.)"""
     members = scored[scored["group"] == "occasional"]
     assert len(members) == 160
-    middle = members["f_score"].between(2, 4) & members["m_score"].between(2, 4) & (members["r_score"] >= 2)
+    middle = members["f_score"].between(1, 4) & members["m_score"].between(2, 4) & (members["r_score"] >= 2)
     assert middle.mean() >= 0.85, members[["r_score", "f_score", "m_score"]].value_counts().head().to_dict()
-    assert int(middle.sum()) == 156  # the 4 others: m_score 1 (3 customers) or 5 (1)
+    assert int(middle.sum()) == 152  # the 8 others: m_score 1 (7 customers) or 5 (1)
 
 
 def test_low_recency_scores_really_churned_more_in_the_future_period(scored):
     """Checked against what happened after the analysis date (orders_future_zh.csv), not against
     "recency > 120 days", which the scores recover by construction."""
     churned = scored.groupby("r_score")["churned_in_future"].sum().to_dict()
-    assert churned == {1: 93, 2: 66, 3: 52, 4: 35, 5: 29}  # of 100, 99, 99, 100, 102 customers
+    assert churned == {1: 128, 2: 104, 3: 64, 4: 48, 5: 28}  # of 138, 142, 140, 140, 140 customers
     by_recency_rule = scored.groupby("churned")["churned_in_future"].agg(["sum", "size"])
-    assert by_recency_rule.loc[True].tolist() == [154, 187]  # 33 "churned" customers came back
-    assert by_recency_rule.loc[False].tolist() == [121, 313]  # 121 "active" ones did not
+    assert by_recency_rule.loc[True].tolist() == [231, 276]  # 45 "churned" customers came back
+    assert by_recency_rule.loc[False].tolist() == [141, 424]  # 141 "active" ones did not
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,7 @@ def test_excel_sample_gives_the_same_customers_as_the_csv(loaded, loaded_xlsx):
     a = pipeline.rfm_scores(loaded.result).set_index("customer_id")
     b = pipeline.rfm_scores(loaded_xlsx.result).set_index("customer_id")
     assert loaded_xlsx.raw.header_row == 2  # the title row above the header was skipped
-    assert len(b) == 500 and a.index.equals(b.index)
+    assert len(b) == 700 and a.index.equals(b.index)
     for column in ("recency_days", "frequency", "r_score", "f_score", "m_score"):
         pd.testing.assert_series_equal(a[column], b[column])
     pd.testing.assert_series_equal(a["monetary"].round(2), b["monetary"].round(2))

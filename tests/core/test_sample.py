@@ -16,7 +16,7 @@ import phonenumbers
 import pytest
 
 from crm_core.sample.catalog import BUNDLES, CATALOG
-from crm_core.sample.generator import SampleSpec, generate_sample, main, write_sample_files
+from crm_core.sample.generator import MAX_FILES_BYTES, SampleSpec, generate_sample, main, write_sample_files
 
 SPEC = SampleSpec()
 END = pd.Timestamp(SPEC.end)
@@ -88,8 +88,9 @@ def test_committed_sample_files_are_up_to_date(files):
 @pytest.mark.parametrize("n_customers", [500, 1200])
 def test_group_shares_match_the_spec(n_customers):
     spec = SampleSpec(n_customers=n_customers)
-    groups = generate_sample(spec).truth["group"]
-    assert len(groups) == n_customers
+    truth = generate_sample(spec).truth
+    groups = truth["group"].dropna()  # the behaviour clusters' customers have no group
+    assert len(groups) == n_customers and len(truth) == n_customers + spec.n_cluster_customers
     shares = groups.value_counts(normalize=True)
     for group, share in spec.group_shares:
         assert abs(shares[group] - share) <= 0.02
@@ -164,7 +165,10 @@ def test_documented_share_of_multi_item_orders_holds_a_full_bundle(data):
     bundles = _full_bundle_orders(data.orders)
     assert data.planted["multi_item_orders"] == multi
     assert data.planted["bundle_orders"] == len(bundles)
-    assert abs(len(bundles) / multi - SPEC.bundle_order_share) <= 0.01
+    # the share is planted in the core customers' orders (the behaviour clusters' baskets are drawn by price)
+    core = data.orders[data.orders["customer_id"].isin(data.truth.dropna(subset=["group"])["customer_id"])]
+    core_multi = int((_purchases(core).groupby("order_id")["product"].nunique() >= 2).sum())
+    assert abs(len(_full_bundle_orders(core)) / core_multi - SPEC.bundle_order_share) <= 0.01
 
 
 def test_bundle_buyers_are_the_customers_with_a_full_bundle_order(data):
@@ -210,8 +214,10 @@ def test_phones_are_valid_mobiles_in_mixed_formats(data):
 
 def test_customer_attributes(data):
     customers = data.customers
-    assert customers["customer_id"].is_unique and len(customers) == SPEC.n_customers
-    assert (~customers["consent"]).sum() == round(0.15 * SPEC.n_customers) == data.planted["consent_false"]
+    assert customers["customer_id"].is_unique and len(customers) == SPEC.n_customers + SPEC.n_cluster_customers
+    # each stream draws its own opt-outs: 15% of the core customers and 15% of the behaviour clusters' ones
+    expected_false = round(0.15 * SPEC.n_customers) + round(0.15 * SPEC.n_cluster_customers)
+    assert (~customers["consent"]).sum() == expected_false == data.planted["consent_false"]
     assert customers["email"].dropna().str.fullmatch(r"[a-z]+\d+@example\.(com|cn)").all()
     assert customers["email"].dropna().is_unique
     assert set(customers["gender"]) == {"男", "女"}
@@ -267,8 +273,9 @@ def test_spec_is_validated():
 
 # --- files ---
 
-def test_files_stay_under_two_megabytes(files):
-    assert sum(p.stat().st_size for p in files) <= 2_000_000
+def test_files_stay_under_the_size_limit(files):
+    assert MAX_FILES_BYTES == 2_600_000
+    assert sum(p.stat().st_size for p in files) <= MAX_FILES_BYTES
 
 
 def test_size_limit_is_checked_before_writing(tmp_path):
@@ -291,7 +298,7 @@ def test_chinese_csv_reads_like_a_shop_export(files, data):
     assert "¥1,299.00" in set(frame["实付金额"])
     assert set(frame["是否同意营销"]) == {"是", "否", ""}
     assert (frame["客户编号"] == "").sum() == data.planted["walk_in_lines"]
-    assert frame["客户编号"].str.fullmatch(r"(C\d{5})?").all()
+    assert frame["客户编号"].str.fullmatch(r"([CK]\d{5})?").all()  # K: the behaviour clusters' customers
 
 
 def test_csv_rows_carry_their_customer(files, data):
@@ -315,11 +322,14 @@ def test_english_workbook_has_a_title_row_then_the_header(files, data):
 def test_truth_file_matches_the_truth(files, data):
     truth = pd.read_csv(files[3], encoding="utf-8-sig", dtype={"churned": bool, "bundle_buyer": bool})
     assert list(truth.columns) == ["customer_id", "group", "churned", "bundle_buyer", "duplicate_of",
-                                   "cross_sell_product", "future_orders", "churned_in_future"]
+                                   "cross_sell_product", "future_orders", "churned_in_future", "behaviour_cluster",
+                                   "expected_stage"]
     assert truth["churned"].tolist() == data.truth["churned"].tolist()
     assert truth["churned_in_future"].tolist() == data.truth["churned_in_future"].tolist()
     assert truth["future_orders"].tolist() == data.truth["future_orders"].tolist()
     assert truth["duplicate_of"].notna().sum() == 3
+    assert truth["behaviour_cluster"].tolist() == data.truth["behaviour_cluster"].astype(object).tolist()
+    assert truth["expected_stage"].tolist() == data.truth["expected_stage"].astype(object).tolist()
 
 
 def test_command_line_writes_the_files(tmp_path, capsys):

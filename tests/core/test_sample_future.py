@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from crm_core import pipeline
+from crm_core.sample.behaviour import BEHAVIOURS
 from crm_core.sample.future import RETURN_CHANCE
 from crm_core.sample.generator import SampleSpec, generate_sample
 
@@ -40,7 +41,9 @@ def test_the_future_period_changes_nothing_before_the_analysis_date(data):
 
 def test_future_orders_are_purchases_in_the_90_days_after_the_analysis_date(data):
     future = data.future
-    assert len(future) == 931 and future["order_id"].nunique() == 568
+    assert len(future) == 1287 and future["order_id"].nunique() == 833
+    core = future[future["customer_id"].str.startswith("C")]  # the behaviour clusters' customers are "K..."
+    assert len(core) == 931 and core["order_id"].nunique() == 568
     assert future["order_date"].min() >= pd.Timestamp("2026-01-01")
     assert future["order_date"].max() < pd.Timestamp("2026-04-01")
     assert (future["status"] == "已完成").all() and (future["quantity"] > 0).all()
@@ -57,7 +60,7 @@ def test_truth_counts_each_customers_future_orders(data):
 
 
 def test_who_came_back_follows_the_group_and_not_only_recency(data):
-    truth = data.truth
+    truth = data.truth.dropna(subset=["group"])  # the core customers
     came_back = (~truth["churned_in_future"]).groupby(truth["group"]).sum().to_dict()
     assert came_back == {"champions": 39, "loyal": 68, "new": 23, "occasional": 67, "at_risk": 21, "lost": 7}
     size = truth["group"].value_counts()
@@ -69,8 +72,16 @@ def test_who_came_back_follows_the_group_and_not_only_recency(data):
     assert ((truth["churned"]) & (~truth["churned_in_future"])).sum() == 33  # "churned", yet came back
 
 
+def test_the_behaviour_clusters_come_back_with_their_own_chances(data):
+    truth = data.truth.dropna(subset=["behaviour_cluster"])
+    came_back = (~truth["churned_in_future"]).groupby(truth["behaviour_cluster"]).sum().to_dict()
+    assert came_back == {"frequent_low_ticket": 44, "rare_high_ticket": 16, "dormant": 3, "new_high_potential": 40}
+    for cluster, profile in BEHAVIOURS.items():  # 50 customers each: within 12 points of the planted chance
+        assert abs(came_back[cluster] / 50 - profile.future_chance) <= 0.12, cluster
+
+
 def test_committed_future_file_reads_like_the_main_export(data):
     loaded = pipeline.load(FUTURE_CSV.read_bytes(), FUTURE_CSV.name)
     report = loaded.result.report
-    assert (report.rows_read, report.rows_used) == (931, 931)
-    assert loaded.result.orders["customer_id"].nunique() == int((data.truth["future_orders"] > 0).sum()) == 225
+    assert (report.rows_read, report.rows_used) == (len(data.future), len(data.future)) == (1287, 1287)
+    assert loaded.result.orders["customer_id"].nunique() == int((data.truth["future_orders"] > 0).sum()) == 328
