@@ -73,7 +73,8 @@ def selection_words(selection: Selection | Member, language: str, *, segmentatio
         return TEXT[which][1 if language == "zh" else 0].format(name=name)
     joiner = render(f"campaign_{selection.combine}", language)
     parts = [selection_words(item, language, segmentations=segmentations, rules=rules) for item in selection.items]
-    parts = [f"({p})" if isinstance(item, Selection) and len(item.items) > 1 else p
+    left, right = ("（", "）") if language == "zh" else ("(", ")")
+    parts = [f"{left}{p}{right}" if isinstance(item, Selection) and len(item.items) > 1 else p
              for p, item in zip(parts, selection.items, strict=True)]
     return f" {joiner} ".join(parts)
 

@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
 
+from crm_core import pipeline
 from crm_core.customers import customer_table, default_as_of
 from crm_core.schema import DataError
 from crm_core.segment import tags
@@ -240,3 +241,29 @@ def test_a_purchase_rule_on_an_item_the_data_lacks_is_flagged(sample_upload):
     assert shown_counts(at) == {"Tea lover": 0}
     assert en("tag_item_missing", tag="Tea lover", match=en("tag_match_product"), item="No such tea") in texts(
         at.warning)
+
+
+def test_a_saved_rule_this_data_cannot_carry_is_explained_and_can_be_deleted():
+    """A rule on "city" (saved with last month's customer file) over orders without cities: the core's message,
+    the rest of the page still works, and the rule can be deleted."""
+    small = APP_FIXTURES / "campaign_small.csv"
+    at = open_app(CAMPAIGN, upload=make_upload(small.name, small.read_bytes()))
+    shanghai = TagRule("Shanghai", "上海客户", (Condition("city", "is", "上海"),))
+    at.session_state["tag_rules"] = (shanghai,)
+    rerun(at)
+    loaded = pipeline.load(small.read_bytes(), small.name).result
+    table = customer_table(loaded.orders, loaded.customers, as_of=default_as_of(loaded.orders))
+    assert "city" not in table.columns
+    with pytest.raises(DataError) as caught:
+        tags.apply_tags(table, loaded.orders, (shanghai,), default_as_of(loaded.orders))
+    assert caught.value.code == "tag_rule_failed"
+    # The same message (the page's table has more columns to list as choices).
+    said = caught.value.text("en").split(" Choose one of")[0]
+    assert said == "The tag Shanghai cannot be applied: The field city is not a column of the customer table."
+    assert [e for e in texts(at.error) if e.startswith(said)]
+    assert en("cmp_no_condition") in texts(at.info)  # the builder below still works
+    by_key(at.main.selectbox, r"tag_edit_\d+_\d+").set_value(0)
+    rerun(at)
+    by_key(at.main.button, r"tag_\d+_\d+_delete").click()
+    rerun(at)
+    assert at.session_state["tag_rules"] == () and not at.error
