@@ -161,16 +161,16 @@ st.subheader(t("c360_groups"))
 
 def group_box(column, title: str, group: profile360.GroupReason | None, note: str | None = None) -> None:
     with column.container(border=True):
-        st.markdown(f"**{title}:** {group.name if group is not None else '–'}")
+        st.markdown(f"**{title}**{t('c360_colon')}{group.name if group is not None else '–'}")
         if group is None:
             st.caption(note or "")
             return
-        st.markdown(f"{t('c360_why')}: {group.reason}")
+        st.markdown(f"{t('c360_why')}{t('c360_colon')}{group.reason}")
         # A stage's reason already ends with its rule; a cluster's reason is its description.
         if group.description and group.description.rstrip(".。")[1:] not in group.reason:
-            st.caption(f"{t('c360_means')}: {group.description}")
+            st.caption(f"{t('c360_means')}{t('c360_colon')}{group.description}")
         if group.action:
-            st.caption(f"{t('c360_action')}: {group.action}")
+            st.caption(f"{t('c360_action')}{t('c360_colon')}{group.action}")
 
 
 left, right = st.columns(2)
@@ -180,13 +180,13 @@ left, right = st.columns(2)
 group_box(left, t("c360_cluster"), profile.cluster, cluster_note)
 with right.container(border=True):
     separator = "、" if lang() == "zh" else ", "
-    st.markdown(f"**{t('c360_tags')}:** {separator.join(g.name for g in profile.tags) or '–'}")
+    st.markdown(f"**{t('c360_tags')}**{t('c360_colon')}{separator.join(g.name for g in profile.tags) or '–'}")
     if not choices.tags:
         st.caption(t("c360_no_rules"))
     elif not profile.tags:
         st.caption(t("c360_no_tags", n=len(choices.tags)))
     for tag in profile.tags:
-        st.markdown(f"- **{tag.name}**: " + "; ".join(tag.reasons))
+        st.markdown(f"- **{tag.name}**{t('c360_colon')}" + t("c360_reason_separator").join(tag.reasons))
 
 # --- timeline, attributes, order lines -------------------------------------------------------------------------
 

@@ -55,6 +55,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "c360_cluster": ("Cluster", "客户群"),
     "c360_stage": ("Lifecycle stage", "生命周期阶段"),
     "c360_tags": ("Tags", "标签"),
+    "c360_colon": (": ", "："),
+    "c360_reason_separator": ("; ", "；"),
     "c360_why": ("Why", "原因"),
     "c360_means": ("What it means", "含义"),
     "c360_action": ("Suggested action", "建议行动"),

@@ -75,10 +75,10 @@ def test_search_by_id_shows_the_kpis_of_crm_core(files, table):
         assert shown[name] == value, name
     markdown = texts(at.main.markdown)
     segment = rfm.RfmParams().scheme.name(row["segment"], "en")
-    assert f"**{en('c360_rfm')}:** {segment}" in markdown
+    assert f"**{en('c360_rfm')}**: {segment}" in markdown
     assert f"Why: {rfm.reasons(table.loc[[row.name]]).iloc[0]}" in markdown
     stage = lifecycle.Lifecycle().text(row["stage"], "name", "en")
-    assert f"**{en('c360_stage')}:** {stage}" in markdown
+    assert f"**{en('c360_stage')}**: {stage}" in markdown
     assert any(m.startswith(f"Why: last purchase {row['recency_days']} days ago") for m in markdown)
     assert shown[en("c360_churn_risk")] == "–" and en("c360_not_yet") in texts(at.main.caption)
     assert len(at.main.get("vega_lite_chart")) == 1
@@ -107,7 +107,7 @@ def test_part_of_a_name_lists_every_customer_with_it_in_chinese(files, table):
     shown = metrics(at)
     for label, value in expected_kpis(first, lambda c: export.column_label(c, "zh")).items():
         assert shown[label] == value, label
-    assert f"**{zh('c360_stage')}:** {lifecycle.Lifecycle().text(first['stage'], 'name', 'zh')}" in texts(
+    assert f"**{zh('c360_stage')}**：{lifecycle.Lifecycle().text(first['stage'], 'name', 'zh')}" in texts(
         at.main.markdown)
     assert zh("c360_masked") in texts(at.main.caption)
     assert not any(first["name"] == o.split(" · ")[1] for o in at.main.selectbox(key="c360_pick").options)
@@ -160,7 +160,7 @@ def test_tags_show_the_conditions_that_made_them_true(files, table):
     rerun(at)
     markdown = texts(at.main.markdown)
     spend = rfm._money(float(row["monetary"]), "¥")
-    assert f"**{en('c360_tags')}:** Big spender" in markdown
+    assert f"**{en('c360_tags')}**: Big spender" in markdown
     assert f"- **Big spender**: Total spend ≥ ¥1,000 (this customer: {spend})" in markdown
     assert not any("Tiny" in m for m in markdown)
 
@@ -180,7 +180,7 @@ def test_too_few_customers_for_the_clusters_is_said_and_the_rest_still_shows(sam
     rerun(at)
     reason = DataError("cluster_fewer_customers_than_k", customers=len(small), k=12, largest=len(small)).text("en")
     assert en("c360_clusters_unavailable", reason=reason) in texts(at.main.caption)
-    assert f"**{en('c360_cluster')}:** –" in texts(at.main.markdown)
+    assert f"**{en('c360_cluster')}**: –" in texts(at.main.markdown)
     assert metrics(at)[export.column_label("frequency", "en")] == f"{int(small['frequency'].iloc[0]):,}"
 
 
