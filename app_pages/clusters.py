@@ -75,8 +75,9 @@ with st.expander(t("clu_features", n=len(features.numeric) + len(features.catego
                 st.error(t("clu_need_feature"))
             elif (numeric, categorical) != (features.numeric, features.categorical):
                 features = replace(features, numeric=numeric, categorical=categorical)
-                choice = ClusterChoice(k=choice.k, features=features, seed=choice.seed)  # names were for others
-                segment_state.set_cluster_choice(choice)
+                # The names were given to other clusters; the rerun redraws everything from the new features.
+                segment_state.set_cluster_choice(ClusterChoice(k=choice.k, features=features, seed=choice.seed))
+                st.rerun()
 st.caption(t("clu_using", features="、".join(label(f) for f in features.numeric + features.categorical)
              if lang() == "zh" else ", ".join(label(f) for f in features.numeric + features.categorical)))
 
@@ -158,10 +159,16 @@ with profile_slot:
     m[2].metric(t("clu_kpi_silhouette"), f"{at_k.iloc[0]:.2f}" if len(at_k) else "–", help=t("clu_silhouette_help"))
     m[3].metric(t("clu_kpi_suggested"), f"{suggested}")
     profiles = clusters.profiles(lang())
-    shown = percent_for_display(profiles[["cluster_name", "customers", "customer_share", "revenue", "revenue_share",
-                                          "distinctive"]])
+    shown = percent_for_display(profiles[["cluster_name", "customers", "customer_share", "revenue", "revenue_share"]])
     st.dataframe(shown, hide_index=True, width="stretch", height=fit_height(len(shown)),
                  column_config=table_config(shown.columns, currency))
+    # Sentences: a static table wraps them, so nothing needs scrolling sideways.
+    st.markdown(f"###### {t('clu_meaning')}")
+    st.table(profiles.set_index("cluster_name")[["distinctive"]].assign(
+        action=[clusters.text(c, "action", lang()) for c in clusters.keys],
+        channel=[clusters.text(c, "channel", lang()) for c in clusters.keys],
+    ).rename_axis(t("clu_cluster")).rename(columns={"distinctive": t("clu_distinctive"), "action": t("clu_action"),
+                                                    "channel": t("clu_channel")}))
 
 
 def value_text(value: float, kind: str) -> str:
@@ -191,12 +198,6 @@ if view == "heatmap":
         overall_text=[value_text(v, kinds[f]) for v, f in zip(long["overall_mean"], long["feature"], strict=True)])
     st.vega_lite_chart(spec=charts.profile_heatmap(cells, cluster_names, [label(f) for f in clusters.profile_features]),
                        width="stretch")
-    with st.expander(t("clu_meaning")):
-        st.table(profiles.set_index("cluster_name")[["distinctive"]].assign(
-            action=[clusters.text(c, "action", lang()) for c in clusters.keys],
-            channel=[clusters.text(c, "channel", lang()) for c in clusters.keys],
-        ).rename_axis(t("clu_cluster")).rename(columns={"distinctive": t("clu_distinctive"),
-                                                        "action": t("clu_action"), "channel": t("clu_channel")}))
 elif view == "map":
     with st.spinner(t("clu_computing_map")):
         points, total = cluster_cache.projection(key, as_of, scope, features, choice.seed, k)

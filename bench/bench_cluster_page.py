@@ -49,7 +49,7 @@ def _timed_run(at, step: str, *, timeout: float = 60.0) -> float:
 
 def _clusters_shown(at) -> int:
     """Rows of the profile table (one per cluster): the rerun must have drawn the new clusters."""
-    return next(len(d.value) for d in at.main.dataframe if "distinctive" in d.value.columns)
+    return next(len(d.value) for d in at.main.dataframe if "customer_share" in d.value.columns)
 
 
 def bench(data: bytes, runs: int) -> None:

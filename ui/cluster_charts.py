@@ -47,7 +47,7 @@ def _guidance_spec(guidance: pd.DataFrame, measure: str, words: tuple) -> dict:
     fmt = ",.0f" if measure == "inertia" else ".2f"
     x = alt.X("k:O", title=w["clu_k_axis"], axis=alt.Axis(labelAngle=0))
     y = alt.Y(f"{measure}:Q", title=title, scale=alt.Scale(zero=measure == "inertia"),
-              axis=alt.Axis(format="~s" if measure == "inertia" else ".2f"))
+              axis=alt.Axis(format=",.0f" if measure == "inertia" else ".2f"))
     tooltip = [alt.Tooltip("k:O", title=w["clu_k_axis"]), alt.Tooltip(f"{measure}:Q", title=title, format=fmt)]
     base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
     layers = [base.mark_line(color="#57606a"), base.mark_point(filled=True, size=60, color="#57606a"),
@@ -81,7 +81,7 @@ def _heatmap_spec(cells: pd.DataFrame, clusters: tuple, features: tuple, words: 
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("z_shown:Q", title=w["clu_z_legend"],
                         scale=alt.Scale(domain=[-Z_CAP, 0, Z_CAP], range=["#2166ac", "#f7f7f7", "#e66101"]),
-                        legend=alt.Legend(orient="bottom", gradientLength=260, format="+.1f")),
+                        legend=alt.Legend(orient="bottom", gradientLength=260, format="+.1f", titleLimit=400)),
         tooltip=[alt.Tooltip("cluster_name:N", title=w["clu_cluster"]),
                  alt.Tooltip("feature_label:N", title=w["clu_feature"]),
                  alt.Tooltip("mean_text:N", title=w["clu_cluster_mean"]),
@@ -92,8 +92,7 @@ def _heatmap_spec(cells: pd.DataFrame, clusters: tuple, features: tuple, words: 
         text="mean_text:N",
         color=alt.condition(f"abs(datum.z_shown) > {Z_CAP * 0.6}", alt.value("white"), alt.value("#24292f")),
     )
-    height = max(160, 34 * len(features))
-    return _styled((rect + text).properties(height=height)).to_dict()
+    return _styled((rect + text).properties(height=alt.Step(30))).to_dict()
 
 
 def projection_scatter(points: pd.DataFrame, clusters: list[str]) -> dict:

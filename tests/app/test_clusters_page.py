@@ -36,7 +36,7 @@ def expected_k(sample_table):
 
 
 def profile_frame(at):
-    found = [d.value for d in at.main.dataframe if "distinctive" in d.value.columns]
+    found = [d.value for d in at.main.dataframe if "customer_share" in d.value.columns]
     assert len(found) == 1
     return found[0]
 
@@ -77,7 +77,9 @@ def test_chinese_page(sample_upload, sample_table, expected_k):
     assert texts(at.title) == [zh("nav_clusters")] and not at.error
     expected = cl.fit_clusters(sample_table, expected_k)
     assert list(profile_frame(at)["cluster_name"]) == [n[1] for n in expected.names]
-    assert all("Compared" not in d for d in profile_frame(at)["distinctive"])
+    (meaning,) = at.main.table
+    assert list(meaning.value.index) == [n[1] for n in expected.names]
+    assert list(meaning.value.iloc[:, 0]) == [expected.text(c, "description", "zh") for c in expected.keys]
     assert at.main.slider[0].label == zh("clu_k")
     assert zh("clu_suggested_sentence", k=expected_k) in [m.value for m in at.main.markdown]
     spec = json.dumps(json.loads(charts(at)[0].proto.spec), ensure_ascii=False)
