@@ -7,6 +7,7 @@ saved with the analysis file and the builder starts from them when she comes bac
 """
 
 import json
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -101,7 +102,7 @@ k = st.columns(4)
 k[0].metric(t("cmp_selected"), f"{stake['customers']:,}")
 k[1].metric(t("cmp_revenue"), money_text(stake["revenue"], currency))
 k[2].metric(t("cmp_customer_share"), f"{stake['customer_share']:.1%}" if stake["customers"] else "–")
-k[3].metric(t("cmp_revenue_share"), "–" if stake["revenue_share"] != stake["revenue_share"]
+k[3].metric(t("cmp_revenue_share"), "–" if math.isnan(stake["revenue_share"])
             else f"{stake['revenue_share']:.1%}")
 words = Localized(en=selection_form.selection_words(selection, "en", segmentations=segmentations, rules=rules),
                   zh=selection_form.selection_words(selection, "zh", segmentations=segmentations, rules=rules))

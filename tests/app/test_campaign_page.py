@@ -23,6 +23,7 @@ from crm_core.segment import campaign as cmp
 from crm_core.segment.combined import SegmentChoices, segmented_table
 from crm_core.segment.lifecycle import STAGES, Lifecycle
 from crm_core.segment.rfm import SCHEMES
+from crm_core.settings import AnalysisSettings
 from ui.fmt import money_text
 
 CAMPAIGN = "app_pages/campaign.py"
@@ -242,3 +243,26 @@ def test_the_builder_starts_from_the_saved_campaign(sample_upload):
     rerun(at)
     assert by_key(at.main.multiselect, r"cmp_\d+_\d+_rows0_keys_segment").value == ["champions"]
     assert by_key(at.main.multiselect, r"cmp_\d+_\d+_rows1_keys_stage").value == ["active"]
+
+
+def test_opening_an_analysis_restores_its_campaign(sample_upload, segmented):
+    saved = cmp.Campaign.of(Localized(en="Spring", zh="春季"), CHAMPIONS_ACTIVE, control_percent=25, seed=11,
+                            action=Localized(en="Free gift", zh="赠品"))
+    analysis = AnalysisSettings(campaign=saved, lang="en").to_json().encode()
+    at = open_app("app_pages/data.py", upload=sample_upload)
+    at.file_uploader(key="open_analysis").set_value(("spring.json", analysis, "application/json"))
+    rerun(at)
+    at.switch_page(CAMPAIGN)
+    rerun(at)
+    assert by_key(at.main.multiselect, r"cmp_\d+_\d+_rows0_keys_segment").value == ["champions"]
+    assert by_key(at.main.multiselect, r"cmp_\d+_\d+_rows1_keys_stage").value == ["active"]
+    assert names(at) == Localized(en="Spring", zh="春季")
+    assert by_key(at.main.slider, r"cmp_percent_\d+").value == 25
+    assert by_key(at.main.number_input, r"cmp_seed_\d+").value == 11
+    assert by_key(at.main.text_input, r"cmp_action_\d+_en").value == "Free gift"
+    expected = cmp.campaign_table(segmented, CHAMPIONS_ACTIVE, 25, 11)
+    held = int((expected[cmp.GROUP_COLUMN] == "control").sum())
+    assert metrics(at)[en("cmp_control_n")] == f"{held:,}"
+    kept = at.session_state["campaign"]
+    assert (kept.selection, kept.control_percent, kept.seed, kept.action) == (
+        CHAMPIONS_ACTIVE, 25, 11, Localized(en="Free gift", zh="赠品"))
