@@ -1,5 +1,6 @@
 """Clusters page: features -> k (with guidance) -> cached fit -> profiles, names, heat map, PCA map, lists."""
 
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -91,8 +92,10 @@ except DataError as exc:
 suggested = None if guidance is None else cl.suggested_k(guidance)
 resets = st.session_state.get("clu_k_resets", 0)
 k_column, hint_column = st.columns([2, 3], vertical_alignment="bottom")
+# Keyed on the features too: new features start the slider again from their own suggested k.
+features_token = zlib.crc32(repr(features).encode())
 k = k_column.slider(t("clu_k"), cl.K_MIN, cl.K_MAX, value=choice.k or suggested or cl.K_MIN,
-                    key=f"clu_k_{gen}_{resets}", help=t("clu_k_help"))
+                    key=f"clu_k_{gen}_{resets}_{features_token}", help=t("clu_k_help"))
 if k != choice.k and not (choice.k is None and k == suggested):
     choice = ClusterChoice(k=k, features=features, seed=choice.seed)  # new clusters: the old names do not apply
     segment_state.set_cluster_choice(choice)
@@ -132,7 +135,7 @@ with st.expander(t("clu_rename")):
     current = named(automatic, choice.names)
     rows = pd.DataFrame({"cluster": list(current.keys), "English": [n[0] for n in current.names],
                          "中文": [n[1] for n in current.names]})
-    edited = st.data_editor(rows, key=f"clu_names_{gen}_{k}_{abs(hash(features))}", hide_index=True,
+    edited = st.data_editor(rows, key=f"clu_names_{gen}_{k}_{features_token}", hide_index=True,
                             disabled=["cluster"], column_order=("English", "中文"), height=fit_height(len(rows)))
     typed = []
     for i, row in enumerate(edited.itertuples(index=False)):

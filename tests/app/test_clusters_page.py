@@ -10,8 +10,9 @@ import pytest
 import streamlit as st
 from app_helpers import APP_FIXTURES, charts, en, make_upload, metrics, open_app, rerun, texts, zh
 
-from crm_core.customers import customer_table
+from crm_core.customers import customer_table, default_as_of
 from crm_core.messages import MESSAGES
+from crm_core.segment import cluster_inputs
 from crm_core.segment import clusters as cl
 from crm_core.segment.clusters import ClusterFeatures
 from crm_core.segment.combined import ClusterChoice
@@ -192,3 +193,27 @@ def test_a_missing_feature_is_named_in_chinese():
     at.session_state[CLUSTER_CHOICE] = ClusterChoice(k=2, features=ClusterFeatures(categorical=("city",)))
     at = rerun(at)
     assert texts(at.error) == [message("cluster_missing_feature", "zh", feature="城市")]
+
+
+
+def test_category_shares_and_a_city_become_features(sample_upload, sample_loaded, sample_table):
+    at = open_app(CLUSTERS, upload=sample_upload)
+    at.toggle(key="clu_category_0").set_value(True)
+    attributes = at.main.multiselect[1]
+    attributes.set_value(["city"])
+    at.main.button[0].click()  # "Apply features"
+    at = rerun(at)
+    orders = sample_loaded.result.orders
+    as_of = default_as_of(orders)
+    shares = cluster_inputs.share_features(orders, "category", as_of=as_of)
+    assert len(shares) >= 2
+    features = ClusterFeatures().with_extras(*shares, categorical=("city",))
+    assert choice_of(at).features == features
+    table = cluster_inputs.cluster_table(sample_table, orders, features, as_of=as_of)
+    k = cl.suggested_k(cl.k_guidance(table, range(2, 11), features, 0))
+    assert at.main.slider[0].value == k
+    expected = cl.fit_clusters(table, k, features)
+    assert list(profile_frame(at)["customers"]) == list(expected.sizes)
+    heatmap = json.dumps(json.loads(charts(at)[-1].proto.spec), ensure_ascii=False)
+    assert cluster_inputs.feature_label(shares[0], "en") in heatmap  # "Share of spend in category: ..."
+    assert "City: " in heatmap
