@@ -40,11 +40,11 @@ def list_download(table: pd.DataFrame, segmentation: Segmentation, *, key: cache
     The consent, masking and format choices start from the session's list settings (the Export page's).
     """
     saved = state.list_settings()
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3 = st.columns(3)  # three, so that the toggles' labels are not cut off
     include_contact = c1.toggle(t("include_contact"), value=saved.include_contact, key=f"{widget_key}_contact")
     mask = c2.toggle(t("mask"), value=saved.mask_personal, key=f"{widget_key}_mask", disabled=not include_contact)
     opted_out = c3.toggle(t("include_opted_out"), value=saved.include_opted_out, key=f"{widget_key}_opted_out")
-    fmt = c4.segmented_control(t("format"), ["xlsx", "csv"], default=saved.format, required=True,
+    fmt = st.segmented_control(t("format"), ["xlsx", "csv"], default=saved.format, required=True,
                                key=f"{widget_key}_format",
                                format_func=labels(["xlsx", "csv"], lambda f: t("excel" if f == "xlsx" else "csv")))
     fmt = fmt or "xlsx"
