@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from crm_core import pipeline
 from crm_core.segment import clusters as cl
 from crm_core.segment import cohorts, lifecycle, rfm
 from crm_core.segment.combined import ClusterChoice, SegmentChoices, segmented_table
@@ -18,27 +19,24 @@ from crm_core.settings import Scope
 from ui import cached
 from ui.cached import DatasetKey
 
-__all__ = ["CACHES", "cluster_fit", "cohort_table", "k_guidance", "migration", "new_vs_returning", "segmented"]
+__all__ = ["CACHES", "cluster_fit", "cohort_table", "migration", "new_vs_returning", "scoped_orders", "segmented"]
+
+
+def cluster_fit(key: DatasetKey, as_of: date, scope: Scope, choice: ClusterChoice) -> cl.Clusters:
+    """The clusters the Clusters page shows (the same cached fit, :mod:`ui.cluster_cache`), with the names the
+    marketer gave; k None: the suggested k of the page's guidance."""
+    from ui import cluster_cache
+
+    k = choice.k
+    if k is None:
+        k = cl.suggested_k(cluster_cache.guidance(key, as_of, scope, choice.features, choice.seed))
+    return choice.named(cluster_cache.fit(key, as_of, scope, choice.features, choice.seed, k))
 
 
 @cached._cache(8)
-def k_guidance(key: DatasetKey, as_of: date, scope: Scope, features: cl.ClusterFeatures, seed: int = 0,
-               top: int = 10) -> pd.DataFrame:
-    """Inertia and silhouette for k = 2..``top`` (:func:`crm_core.segment.clusters.k_guidance`)."""
-    table, _, _ = cached.customers(key, as_of, scope)
-    return cl.k_guidance(table, range(cl.K_MIN, top + 1), features, seed)
-
-
-@cached._cache(16)
-def cluster_fit(key: DatasetKey, as_of: date, scope: Scope, choice: ClusterChoice) -> cl.Clusters:
-    """The fitted clusters of the scoped customer table (k None: the suggested k of :func:`k_guidance`)."""
-    table, _, _ = cached.customers(key, as_of, scope)
-    if choice.k is None:
-        top = max(cl.K_MIN, min(10, len(table)))
-        guidance = k_guidance(key, as_of, scope, choice.features, choice.seed, top)
-        choice = ClusterChoice(k=cl.suggested_k(guidance), features=choice.features, seed=choice.seed,
-                               names=choice.names)
-    return choice.fit(table)
+def scoped_orders(key: DatasetKey, as_of: date, scope: Scope) -> pd.DataFrame:
+    """The order lines inside the analysis window and filters (those the customer table is made of)."""
+    return pipeline.in_scope(cached.cleaned(key), scope, as_of=as_of).orders
 
 
 @cached._cache(8)
@@ -48,7 +46,7 @@ def segmented(key: DatasetKey, as_of: date, params: rfm.RfmParams, scope: Scope,
     (:func:`crm_core.segment.combined.segmented_table`)."""
     table, _, _ = cached.customers(key, as_of, scope)
     fitted = None if choices.clusters is None else cluster_fit(key, as_of, scope, choices.clusters)
-    orders = cached.cleaned(key).orders
+    orders = scoped_orders(key, as_of, scope)
     return segmented_table(table, orders, as_of, rfm_params=params, choices=choices, clusters=fitted, lang=lang)
 
 
@@ -73,4 +71,4 @@ def new_vs_returning(key: DatasetKey, as_of: date) -> pd.DataFrame:
     return cohorts.new_vs_returning(cached.cleaned(key).orders, as_of=as_of)
 
 
-CACHES = (k_guidance, cluster_fit, segmented, migration, cohort_table, new_vs_returning)
+CACHES = (scoped_orders, segmented, migration, cohort_table, new_vs_returning)

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from crm_core.segment import cluster_inputs, lifecycle, tags
 from crm_core.segment import clusters as cl
-from crm_core.segment import lifecycle, tags
 from crm_core.segment.rfm import RfmParams, score_rfm
 
 __all__ = ["SEGMENT_LIST_COLUMNS", "ClusterChoice", "SegmentChoices", "segmented_table", "with_group_names"]
@@ -53,8 +53,14 @@ class ClusterChoice:
         return cl.suggested_k(cl.k_guidance(table, range(cl.K_MIN, top + 1), self.features, self.seed))
 
     def fit(self, table: pd.DataFrame) -> cl.Clusters:
-        """The clusters of ``table`` (:func:`crm_core.segment.clusters.fit_clusters`) with the given names."""
-        fitted = cl.fit_clusters(table, self.chosen_k(table), self.features, self.seed)
+        """The clusters of ``table`` (:func:`crm_core.segment.clusters.fit_clusters`) with the given names.
+
+        ``table`` must hold every feature column (share features: see
+        :func:`crm_core.segment.cluster_inputs.cluster_table`)."""
+        return self.named(cl.fit_clusters(table, self.chosen_k(table), self.features, self.seed))
+
+    def named(self, fitted: cl.Clusters) -> cl.Clusters:
+        """``fitted`` with the names the marketer gave (keys it does not have are passed over)."""
         for key, en, zh in self.names:
             if key in fitted.keys:
                 fitted = fitted.with_names(key, en, zh)
@@ -111,10 +117,13 @@ def segmented_table(table: pd.DataFrame, orders: pd.DataFrame, as_of: date, *, r
     """
     scored = score_rfm(table, rfm_params)
     scored = lifecycle.with_stages(scored, choices.windows)
-    if clusters is None and choices.clusters is not None:
-        clusters = choices.clusters.fit(table)
-    if clusters is not None:
-        scored = clusters.assign(scored)
+    features = clusters.features if clusters is not None else (
+        choices.clusters.features if choices.clusters is not None else None)
+    if features is not None:
+        ready = cluster_inputs.cluster_table(scored, orders, features, as_of=as_of)  # share features, if any
+        if clusters is None:
+            clusters = choices.clusters.fit(ready)
+        scored = scored.assign(cluster=clusters.assign(ready)["cluster"].to_numpy())
     return tags.apply_tags(scored, orders, choices.tags, as_of, lang=lang)
 
 
