@@ -61,9 +61,10 @@ orders = cached.cleaned(key).orders
 
 # --- 1. tags ----------------------------------------------------------------------------------------------------
 rules = choices.tags
-with st.expander(t("tag_section", n=len(segment_state.tag_rules())), icon="🏷️", expanded=tag_error is not None):
-    if tag_error:
-        st.error(tag_error)
+if tag_error:
+    st.error(tag_error)
+# A key keeps the expander open or closed as she left it while its label's count changes.
+with st.expander(t("tag_section", n=len(segment_state.tag_rules())), icon="🏷️", key="cmp_tags_open"):
     tag_form.tags_section(table, orders, as_of)
 
 # --- 2. the selection -------------------------------------------------------------------------------------------
