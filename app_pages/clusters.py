@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from crm_core import export
 from crm_core.schema import DataError
 from crm_core.segment import cluster_inputs
 from crm_core.segment import clusters as cl
@@ -204,7 +205,9 @@ if view == "heatmap":
 elif view == "map":
     with st.spinner(t("clu_computing_map")):
         points, total = cluster_cache.projection(key, as_of, scope, features, choice.seed, k)
-    points = points.assign(cluster_name=points["cluster"].map(dict(zip(clusters.keys, cluster_names, strict=True))))
+    # Ids that are e-mails or phones are personal data: masked in the tooltips, as on the RFM page.
+    points = points.assign(cluster_name=points["cluster"].map(dict(zip(clusters.keys, cluster_names, strict=True))),
+                           customer_id=export.mask_identifier(points["customer_id"]))
     st.caption(t("clu_map_help") + (" " + t("clu_map_sample", shown=len(points), total=total)
                                     if len(points) < total else ""))
     st.vega_lite_chart(spec=charts.projection_scatter(points, cluster_names), width="stretch")

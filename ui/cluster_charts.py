@@ -116,3 +116,6 @@ def _scatter_spec(points: pd.DataFrame, clusters: tuple, words: tuple) -> dict:
                  alt.Tooltip("customer_id:N", title=w["clu_customer"])],
     ).properties(height=460)
     return _styled(chart.interactive()).to_dict()
+
+
+CACHES = (_guidance_spec, _heatmap_spec, _scatter_spec)  # the specs hold customers' data: cleared with the rest

@@ -6,6 +6,7 @@ import io
 import json
 
 import openpyxl
+import pyarrow
 import pytest
 import streamlit as st
 from app_helpers import APP_FIXTURES, charts, en, make_upload, metrics, open_app, rerun, texts, zh
@@ -217,3 +218,18 @@ def test_category_shares_and_a_city_become_features(sample_upload, sample_loaded
     heatmap = json.dumps(json.loads(charts(at)[-1].proto.spec), ensure_ascii=False)
     assert cluster_inputs.feature_label(shares[0], "en") in heatmap  # "Share of spend in category: ..."
     assert "City: " in heatmap
+
+
+def test_the_customer_map_is_coloured_by_cluster_name(sample_upload, sample_table, expected_k):
+    at = open_app(CLUSTERS, upload=sample_upload)
+    at.segmented_control(key="clu_view").set_value("map")
+    at = rerun(at)
+    spec = json.loads(charts(at)[-1].proto.spec)
+    expected = cl.fit_clusters(sample_table, expected_k)
+    assert spec["encoding"]["color"]["scale"]["domain"] == [n[0] for n in expected.names]
+    assert spec["encoding"]["x"]["title"] == en("clu_pc1") and spec["encoding"]["y"]["title"] == en("clu_pc2")
+    (points,) = charts(at)[-1].proto.datasets  # the customers travel as an Arrow table beside the spec
+    drawn = pyarrow.ipc.open_stream(points.data.data).read_all().to_pandas()
+    assert len(drawn) == len(sample_table) < cluster_cache.MAP_SAMPLE  # all drawn: no sample below 5,000
+    assert drawn.groupby("cluster_name").size().to_dict() == dict(zip((n[0] for n in expected.names), expected.sizes,
+                                                                      strict=True))
