@@ -104,6 +104,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "tag_new": ("➕ New tag", "➕ 新建标签"),
     "tag_name_en": ("Tag name (English)", "标签名（英文）"),
     "tag_name_zh": ("Tag name (Chinese)", "标签名（中文）"),
+    "tag_name_en_help": (
+        "Its letters and digits also name the tag's yes/no column in lists (“Big spender” → tag_big_spender), so "
+        "keep it when you edit the rule: campaigns on the tag keep working.",
+        "其中的英文字母和数字也用作名单中该标签“是/否”列的列名（“Big spender” → tag_big_spender）；编辑规则时请保持不变，"
+        "以便基于该标签的活动继续有效。",
+    ),
     "tag_combine": ("A customer gets the tag when", "客户满足以下条件时打上标签"),
     "tag_combine_and": ("all conditions hold (AND)", "全部条件成立（且）"),
     "tag_combine_or": ("any condition holds (OR)", "任一条件成立（或）"),

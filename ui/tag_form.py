@@ -294,7 +294,8 @@ def _rule_editor(draft: dict, editor: str, table: pd.DataFrame, orders: pd.DataF
     language = lang()
     with st.container(border=True):
         n1, n2 = st.columns(2)
-        draft["name_en"] = n1.text_input(t("tag_name_en"), value=draft["name_en"], key=f"tag_{editor}_name_en")
+        draft["name_en"] = n1.text_input(t("tag_name_en"), value=draft["name_en"], key=f"tag_{editor}_name_en",
+                                         help=t("tag_name_en_help"))
         draft["name_zh"] = n2.text_input(t("tag_name_zh"), value=draft["name_zh"], key=f"tag_{editor}_name_zh")
         draft["combine"] = st.radio(t("tag_combine"), ["and", "or"], index=["and", "or"].index(draft["combine"]),
                                     horizontal=True, key=f"tag_{editor}_combine",
