@@ -96,6 +96,11 @@ def ids_of(rows: list[tuple], lang: str = "en") -> list[str]:
     return [row[at].value for row in rows[1:]]
 
 
+def list_id(at) -> str:
+    """The list id the page shows under the download button."""
+    return next(re.search(r"\*\*(\S+)\*\*", c).group(1) for c in texts(at.caption) if c.startswith("List ID"))
+
+
 def names(at) -> Localized:
     return Localized(en=by_key(at.main.text_input, r"cmp_name_en_\d+").value,
                      zh=by_key(at.main.text_input, r"cmp_name_zh_\d+").value)
@@ -140,8 +145,7 @@ def test_workbook_has_target_and_control_sheets_of_campaign_table(sample_upload,
     assert abs(len(control) / len(expected) - 0.10) < 0.01
     # Summary: the list id the page shows, and the selection in words.
     summary = [c.value for row in book["Summary"] for c in row if isinstance(c.value, str)]
-    list_id = next(re.search(r"\*\*(\S+)\*\*", c).group(1) for c in texts(at.caption) if c.startswith("List ID"))
-    assert list_id in summary
+    assert list_id(at) in summary
     words = cmp.describe(CHAMPIONS_ACTIVE, "en", segmentations=SEGMENTATIONS)
     assert any(words in cell for cell in summary)
     # By default opted-out customers are left out of both sheets (and only they).
@@ -154,6 +158,7 @@ def test_workbook_has_target_and_control_sheets_of_campaign_table(sample_upload,
 
 def test_another_seed_draws_another_control_group_and_the_percent_is_kept(sample_upload, segmented, downloads):
     at = champions_and_active(sample_upload)
+    first_id = list_id(at)
     at.toggle(key="cmp_list_opted_out").set_value(True)
     by_key(at.main.number_input, r"cmp_seed_\d+").set_value(7)
     by_key(at.main.slider, r"cmp_percent_\d+").set_value(20)
@@ -165,6 +170,7 @@ def test_another_seed_draws_another_control_group_and_the_percent_is_kept(sample
     seed_0 = cmp.campaign_table(segmented, CHAMPIONS_ACTIVE, 20, 0)
     assert control != set(seed_0.loc[seed_0[cmp.GROUP_COLUMN] == "control", "customer_id"])
     assert at.session_state["campaign"].seed == 7 and at.session_state["campaign"].control_percent == 20
+    assert list_id(at) != first_id  # the list id names the draw
 
 
 def test_formula_like_offer_is_written_as_text(sample_upload, downloads):
