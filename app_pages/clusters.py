@@ -123,17 +123,10 @@ except DataError as exc:
     show_error(exc)
 
 
-def named(fitted: cl.Clusters, names) -> cl.Clusters:
-    for cluster_key, en, zh in names:
-        if cluster_key in fitted.keys:
-            fitted = fitted.with_names(cluster_key, en, zh)
-    return fitted
-
-
 profile_slot = st.container()
 with st.expander(t("clu_rename")):
     st.caption(t("clu_rename_help"))
-    current = named(automatic, choice.names)
+    current = choice.named(automatic)
     rows = pd.DataFrame({"cluster": list(current.keys), "English": [n[0] for n in current.names],
                          "中文": [n[1] for n in current.names]})
     edited = st.data_editor(rows, key=f"clu_names_{gen}_{k}_{features_token}", hide_index=True,
@@ -150,7 +143,7 @@ with st.expander(t("clu_rename")):
         segment_state.set_cluster_choice(replace(choice, names=()))
         st.session_state["editor_gen"] = gen + 1
         st.rerun()
-clusters = named(automatic, choice.names)
+clusters = choice.named(automatic)
 cluster_names = [clusters.text(c, "name", lang()) for c in clusters.keys]
 
 # --- profiles ------------------------------------------------------------------------------------
