@@ -272,3 +272,8 @@ def test_opening_an_analysis_restores_its_campaign(sample_upload, segmented):
     kept = at.session_state["campaign"]
     assert (kept.selection, kept.control_percent, kept.seed, kept.action) == (
         CHAMPIONS_ACTIVE, 25, 11, Localized(en="Free gift", zh="赠品"))
+
+
+def test_without_data_the_page_asks_for_it():
+    at = open_app(CAMPAIGN)
+    assert texts(at.info) == [en("upload_first")] and not at.main.multiselect
