@@ -362,7 +362,7 @@ def clear_all() -> None:
     Streamlit cannot drop one entry, so this clears every session's cached results too: they are
     recomputed on their next run (correct, only slower once). Privacy wins over that cost.
     """
-    from ui import cached_segments, cluster_cache  # they import this module: read here, not at the top
+    from ui import cached_segments, cluster_cache, cluster_charts  # they import this module: read here
 
-    for fn in _CACHES + cached_segments.CACHES + cluster_cache.CACHES:
+    for fn in _CACHES + cached_segments.CACHES + cluster_cache.CACHES + cluster_charts.CACHES:
         fn.clear()
