@@ -57,7 +57,9 @@ with st.spinner(t("computing")):
         except DataError as again:
             st.error(again.text(language))
             state.stop()
-orders = cached.cleaned(key).orders
+# The order lines the tags read (those inside the window and filters, as in the segmented table); the shared
+# cleaned lines when nothing is left out (no copy per rerun).
+orders = cached.cleaned(key).orders if scope.is_all else cached_segments.scoped_orders(key, as_of, scope)
 
 # --- 1. tags ----------------------------------------------------------------------------------------------------
 rules = choices.tags

@@ -267,3 +267,26 @@ def test_a_saved_rule_this_data_cannot_carry_is_explained_and_can_be_deleted():
     by_key(at.main.button, r"tag_\d+_\d+_delete").click()
     rerun(at)
     assert at.session_state["tag_rules"] == () and not at.error
+
+
+def test_tags_read_only_the_orders_inside_the_analysis_window(sample_upload, sample_loaded, top_category):
+    """With the last 3 months as the window, "bought <category> at least 2 times (any time)" counts the orders of
+    those months only, as crm_core does on the same window."""
+    from crm_core.settings import Scope
+    from ui.state import SCOPE
+
+    fan = TagRule("Category fan", "品类粉丝", (Bought(top_category, 2, None, "category"),))
+    at = open_app(CAMPAIGN, upload=sample_upload)
+    at.session_state[SCOPE] = Scope(months=3)
+    at.session_state["tag_rules"] = (fan,)
+    rerun(at)
+    result = sample_loaded.result
+    as_of = default_as_of(result.orders)
+    scoped = pipeline.in_scope(result, Scope(months=3), as_of=as_of)
+    in_window = counts([fan], (customer_table(scoped.orders, scoped.customers, as_of=as_of), scoped.orders, as_of))
+    everything = counts([fan], (customer_table(result.orders, result.customers, as_of=as_of), result.orders, as_of))
+    assert in_window[0] < everything[0]
+    assert shown_counts(at) == {"Category fan": in_window[0]}
+    by_key(at.main.selectbox, r"tag_edit_\d+_\d+").set_value(0)  # the editor's preview reads the same orders
+    rerun(at)
+    assert en("tag_preview", n=in_window[0]) in texts(at.caption)
