@@ -31,32 +31,32 @@ def test_rfm_writes_summary_and_one_sheet_per_segment(tmp_path):
     assert "冠军客户" in book.sheetnames
     assert "Traceback" not in done.stderr
     # Everything in Chinese: the report, the reasons, the segment lines, "Wrote …".
-    assert "orders_zh.csv：读取 5,844 行，使用 5,774 行，排除 70 行" in done.stderr
+    assert "orders_zh.csv：读取 7,223 行，使用 7,153 行，排除 70 行" in done.stderr
     assert "  - 订单状态为 已取消：12 行" in done.stderr  # each excluded order status by name, never a placeholder
     assert "  - 缺少客户编号：58 行" in done.stderr
-    assert "货币：¥（依据：列 实付金额 中的金额写作 ¥69.00）" in done.stderr
+    assert "货币：¥（依据：列 实付金额 中的金额写作 ¥45.00）" in done.stderr
     assert "…" not in done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "冠军客户：88 位客户，占销售额 60.0%"
-    assert lines[-2] == f"已写入 {out}（500 位客户）"
+    assert lines[0] == "冠军客户：118 位客户，占销售额 50.5%"
+    assert lines[-2] == f"已写入 {out}（700 位客户）"
     assert re.fullmatch(r"清单编号：RFM-20260101-[0-9A-F]{8}", lines[-1])
     for english in ("rows read", "customers", "of revenue", "Wrote", "Currency"):
         assert english not in done.stdout + done.stderr
-    # The summary says why a list is shorter than its segment: 88 champions = 75 listed + 13 opted out.
+    # The summary says why a list is shorter than its segment: 118 champions = 98 listed + 20 opted out.
     summary = list(book["概览"].iter_rows(max_row=3, values_only=True))
-    assert summary[0][0].startswith("75 位已退订营销的客户未列入名单")
+    assert summary[0][0].startswith("105 位已退订营销的客户未列入名单")
     assert summary[1][:4] == ("客户分群", "客户数", "列入名单人数", "未列入（已退订）")
-    assert summary[2][:4] == ("冠军客户", 88, 75, 13)
-    assert book["冠军客户"].max_row == 1 + 75
+    assert summary[2][:4] == ("冠军客户", 118, 98, 20)
+    assert book["冠军客户"].max_row == 1 + 98
 
 
 def test_rfm_in_english_prints_the_same_report_in_english(tmp_path):
     done = run("rfm", str(SAMPLE), "--out", str(tmp_path / "rfm.xlsx"))
     assert done.returncode == 0, done.stderr
-    assert "orders_zh.csv: 5,844 rows read, 5,774 used, 70 excluded" in done.stderr
+    assert "orders_zh.csv: 7,223 rows read, 7,153 used, 70 excluded" in done.stderr
     assert "  - no customer id: 58" in done.stderr
-    assert "Currency: ¥ (from amounts written like ¥69.00 in column 实付金额)" in done.stderr
-    assert done.stdout.splitlines()[0] == "Champions: 88 customers, 60.0% of revenue"
+    assert "Currency: ¥ (from amounts written like ¥45.00 in column 实付金额)" in done.stderr
+    assert done.stdout.splitlines()[0] == "Champions: 118 customers, 50.5% of revenue"
 
 
 def test_rfm_scheme_4_in_english(tmp_path):
@@ -92,7 +92,7 @@ def test_ingest_writes_clean_lines_excluded_rows_and_mapping(tmp_path):
     assert book.sheetnames == ["orders", "excluded"]
     excluded = list(book["excluded"].iter_rows(values_only=True))
     assert excluded[0][:4] == ("Why excluded", "Row in file", "Detail", "客户编号")
-    assert excluded[1][:2] == ("no customer id", 148) and len(excluded) == 1 + 70
+    assert excluded[1][:2] == ("no customer id", 166) and len(excluded) == 1 + 70
     assert (tmp_path / "clean.mapping.json").read_text(encoding="utf-8").count("客户编号") == 1
     # The mapping is written before cleaning (so it exists when cleaning stops), then the lines.
     assert done.stdout.splitlines() == [f"Wrote {tmp_path / 'clean.mapping.json'}", f"Wrote {out}"]
@@ -107,12 +107,12 @@ def test_ingest_to_csv_also_writes_the_excluded_rows_with_reasons_in_words(tmp_p
     done = run("ingest", str(SAMPLE), "--out", str(out), "--lang", lang)
     assert done.returncode == 0, done.stderr
     orders = pd.read_csv(out, encoding="utf-8-sig")
-    assert len(orders) == 5_774
+    assert len(orders) == 7_153
     excluded = pd.read_csv(tmp_path / "clean.excluded.csv", encoding="utf-8-sig", dtype=str)
     assert list(excluded.columns[:4]) == [*header, "客户编号"]
     assert excluded[header[0]].value_counts().to_dict() == words
     assert not excluded[header[0]].isin(["missing_customer", "status"]).any()  # words, never codes
-    assert excluded[header[1]].iloc[0] == "148"
+    assert excluded[header[1]].iloc[0] == "166"
     assert f"{tmp_path / 'clean.excluded.csv'}" in done.stdout
 
 
@@ -187,8 +187,8 @@ def test_rfm_to_csv_writes_every_list_in_one_csv(tmp_path):
     assert done.returncode == 0, done.stderr
     lists = pd.read_csv(out, encoding="utf-8-sig")
     assert list(lists.columns[:2]) == ["Customer ID", "Segment"]
-    assert len(lists) == 500 - 75  # every customer but the 75 who opted out
-    assert lists["Segment"].value_counts()["Champions"] == 75
+    assert len(lists) == 700 - 105  # every customer but the 105 who opted out
+    assert lists["Segment"].value_counts()["Champions"] == 98
 
 
 # --- notes before errors, actionable mapping advice (review item 5) --------------------------------
@@ -265,7 +265,7 @@ def test_identical_customers_get_the_relative_scores_note(capsys, tmp_path, name
     assert (f"  * {who} the same last order day, number of orders and spend, so those scores "
             "cannot tell them apart.") in err
     status, _, err = main(capsys, "rfm", str(SAMPLE), "--out", str(tmp_path / "y.xlsx"))
-    assert status == 0 and "cannot tell them apart" not in err  # 500 different customers: no note
+    assert status == 0 and "cannot tell them apart" not in err  # 700 different customers: no note
 
 
 # --- option checks and plain-word mapping errors (review item 12) ------------------------------------
@@ -378,7 +378,7 @@ def test_mapping_file_is_used_instead_of_the_proposal(capsys, tmp_path):
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(mapping, ensure_ascii=False), encoding="utf-8")
     _, err = _rfm_list(capsys, tmp_path, "--mapping", str(edited))
-    assert "orders_zh.csv: 5,844 rows read, 5,786 used, 58 excluded" in err
+    assert "orders_zh.csv: 7,223 rows read, 7,165 used, 58 excluded" in err
     assert "已取消" not in err
 
 
@@ -386,7 +386,7 @@ def test_merge_duplicates_joins_the_three_planted_pairs(capsys, tmp_path):
     separate, _ = _rfm_list(capsys, tmp_path)
     merged, err = _rfm_list(capsys, tmp_path, "--merge-duplicates")
     assert "  * 6 customer ids were merged into 3 customers." in err
-    assert (len(separate), len(merged)) == (425, 422)
+    assert (len(separate), len(merged)) == (595, 592)
     # planted pairs (truth.csv): C00054 = C00038 (opted out), C00295 = C00069, C00483 = C00116
     assert sorted(set(separate.index) - set(merged.index)) == ["C00054", "C00069", "C00483"]
     assert (separate.loc["C00116", "Orders"], merged.loc["C00116", "Orders"]) == ("4", "9")
