@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from crm_core.columns import label
 from crm_core.messages import Localized
 from crm_core.schema import DataError
 
@@ -122,7 +123,10 @@ class Condition:
         """True for the customers (rows of ``table``) who meet the condition."""
         del orders, as_of
         if self.field not in table.columns:
-            raise DataError("tag_unknown_field", field=self.field, fields=Localized.listing(_usable(table)))
+            usable = _usable(table)
+            raise DataError("tag_unknown_field", field=self.field, fields=Localized(
+                en=", ".join(f"{label(c, 'en')} ({c})" for c in usable),
+                zh="、".join(f"{label(c, 'zh')}（{c}）" for c in usable)))
         column = table[self.field]
         if column.empty:  # no customers: the empty table's columns have no type to check against
             return pd.Series(False, index=table.index, dtype=bool)

@@ -272,7 +272,7 @@ def test_each_bad_rule_is_refused_when_read(name, code, en, zh):
 
 @pytest.mark.parametrize(("name", "cause", "en"), [
     ("unknown_field.json", "tag_unknown_field", "The field vip_level is not a column of the customer table. "
-     "Choose one of: first_order_date, last_order_date,"),
+     "Choose one of: First order (first_order_date), Last order (last_order_date),"),
     ("number_op_on_text_field.json", "tag_op_needs_number", 'The field channel holds text, so ">=" cannot '
      "compare it. For text use one of: is, is_not, contains, in"),
     ("text_op_on_number_field.json", "tag_op_needs_text", 'The field monetary holds numbers or dates, so '
