@@ -29,9 +29,9 @@ def test_report_metrics_equal_crm_core(data_page, sample_loaded):
         en("customers"): f"{orders.loc[~orders['is_return'], 'customer_id'].nunique():,}",
     }
     # The sample's planted numbers (crm_core/sample.py): 58 lines without customer, 12 cancelled, 15 returns.
-    assert (shown[en("rows_read")], shown[en("rows_used")], shown[en("rows_excluded")]) == ("5,844", "5,774", "70")
-    assert shown[en("rows_returns")] == "15" and shown[en("customers")] == "500"
-    assert en("balance", read=5844, used=5774, excluded=70) in texts(data_page.caption)
+    assert (shown[en("rows_read")], shown[en("rows_used")], shown[en("rows_excluded")]) == ("7,223", "7,153", "70")
+    assert shown[en("rows_returns")] == "15" and shown[en("customers")] == "700"
+    assert en("balance", read=7223, used=7153, excluded=70) in texts(data_page.caption)
 
 
 def test_exclusions_table_lists_localized_reasons(data_page, sample_loaded):
@@ -52,7 +52,7 @@ def test_exclusion_reasons_in_chinese(sample_upload):
     assert dict(zip(table[zh("reason")], table[zh("rows")], strict=True)) == {
         "缺少客户编号": 58, "订单状态为 已取消": 12,
     }
-    assert metrics(at)[zh("rows_read")] == "5,844"
+    assert metrics(at)[zh("rows_read")] == "7,223"
     assert zh("report") in texts(at.main.subheader)
 
 
@@ -94,7 +94,7 @@ def test_unmapping_status_keeps_cancelled_rows(data_page, sample_bytes, sample_l
     expected = pipeline.load(sample_bytes, "orders_zh.csv", mapping=without_status).result.report
     assert expected.rows_used == sample_loaded.result.report.rows_used + 12
     shown = metrics(at)
-    assert shown[en("rows_used")] == f"{expected.rows_used:,}" == "5,786"
+    assert shown[en("rows_used")] == f"{expected.rows_used:,}" == "7,165"
     assert shown[en("rows_excluded")] == "58"
     reasons = frame_with(at, en("reason")).value
     assert dict(zip(reasons[en("reason")], reasons[en("rows")], strict=True)) == {"no customer id": 58}
@@ -120,7 +120,7 @@ def test_merging_duplicates_reduces_customers_by_the_planted_pairs(data_page):
     widget(data_page.toggle, en("merge_dups")).set_value(True)
     data_page.button(key="FormSubmitter:clean_form-Apply").click()
     at = rerun(data_page)
-    assert metrics(at)[en("customers")] == "497"
+    assert metrics(at)[en("customers")] == "697"
     assert render("note_duplicates_merged", "en", ids=6, groups=3) in texts(at.info) + texts(at.warning)
 
 

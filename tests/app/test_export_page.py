@@ -48,10 +48,10 @@ def test_segments_default_to_every_non_empty_segment(export_page, sample_scored)
 
 
 def test_opted_out_customers_are_left_out_by_default(export_page, sample_scored, opted_out_ids):
-    assert len(opted_out_ids) == 75
+    assert len(opted_out_ids) == 105
     assert set(sample_scored["customer_id"]) >= opted_out_ids
-    assert texts(export_page.info) == [en("opted_out_left_out", n=75)]
-    assert en("export_summary", lists=11, rows=500 - 75) in texts(export_page.caption)
+    assert texts(export_page.info) == [en("opted_out_left_out", n=105)]
+    assert en("export_summary", lists=11, rows=700 - 105) in texts(export_page.caption)
 
 
 def test_left_out_count_follows_the_chosen_segments(export_page, sample_scored, opted_out_ids):
@@ -59,7 +59,7 @@ def test_left_out_count_follows_the_chosen_segments(export_page, sample_scored, 
     at = rerun(export_page)
     rest = sample_scored[sample_scored["segment"] != "champions"]
     expected = len(set(rest["customer_id"]) & opted_out_ids)
-    assert 0 < expected < 75
+    assert 0 < expected < 105
     assert texts(at.info) == [en("opted_out_left_out", n=expected)]
     assert en("export_summary", lists=10, rows=len(rest) - expected) in texts(at.caption)
 
@@ -68,7 +68,7 @@ def test_including_opted_out_customers(export_page):
     widget(export_page.toggle, en("include_opted_out")).set_value(True)
     at = rerun(export_page)
     assert not at.info
-    assert en("export_summary", lists=11, rows=500) in texts(at.caption)
+    assert en("export_summary", lists=11, rows=700) in texts(at.caption)
 
 
 def test_no_segment_chosen_asks_for_one(export_page):
@@ -97,7 +97,7 @@ def test_download_button_and_preview_match_the_workbook(export_page, sample_scor
         assert rows[0][0] == id_label
         ids[name] = [row[0] for row in rows[1:]]
     listed = [i for sheet in ids.values() for i in sheet]
-    assert len(listed) == len(set(listed)) == 500 - 75
+    assert len(listed) == len(set(listed)) == 700 - 105
     assert not set(listed) & opted_out_ids
     # The page previews the first list: the same customers in the same order.
     preview = export_page.dataframe[0].value
@@ -118,7 +118,7 @@ def test_export_page_in_chinese(sample_upload, sample_scored):
     segments = widget(at.multiselect, zh("export_segments"))
     assert segments.options == [SCHEME.name(s, "zh") for s in non_empty(sample_scored)]
     assert segments.options[0] == "冠军客户"
-    assert texts(at.info) == ["已排除 75 位退订营销的客户。"]
+    assert texts(at.info) == ["已排除 105 位退订营销的客户。"]
     assert [b.label for b in at.main.download_button] == ["下载 Excel"]
     assert list(at.dataframe[0].value.columns[:2]) == [export.column_label("customer_id", "zh"),
                                                        export.column_label("segment_name", "zh")]

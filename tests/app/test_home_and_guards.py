@@ -49,7 +49,7 @@ def test_home_sample_button_loads_the_sample_and_opens_the_data_page():
     rerun(at)
     assert texts(at.title) == [en("data_title")]
     assert loaded(at).file_id == "sample"
-    assert metrics(at)[en("rows_read")] == "5,844"
+    assert metrics(at)[en("rows_read")] == "7,223"
 
 
 def test_data_page_sample_button_loads_the_sample():
@@ -58,5 +58,5 @@ def test_data_page_sample_button_loads_the_sample():
     rerun(at)
     # The English session gets the English demo file (same orders as the Chinese one).
     assert loaded(at).name == "orders_en.xlsx"
-    assert metrics(at)[en("customers")] == "500"
+    assert metrics(at)[en("customers")] == "700"
     assert en("ready") in texts(at.success)
