@@ -182,7 +182,7 @@ def test_sample_follows_the_language(lang, name):
     at = rerun(at)
     assert loaded(at).name == name
     label = (en if lang == "en" else zh)("customers")
-    assert metrics(at)[label] == "500"
+    assert metrics(at)[label] == "700"
 
 
 # --- currency ------------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_moving_the_analysis_date_back_updates_the_counts(sample_upload, sample_
     at = rerun(at)
     result = sample_loaded.result
     expected = len(customers.customer_table(result.orders, result.customers, as_of=date(2025, 7, 1)))
-    assert expected < 500
+    assert expected < 700
     assert metrics(at)[en("kpi_customers")] == f"{expected:,}"
     digest, as_of, count = at.session_state[state.SCORED_COUNT]
     assert (as_of, count) == (date(2025, 7, 1), expected)

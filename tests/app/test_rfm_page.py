@@ -38,10 +38,10 @@ def sample_table(sample_loaded):
 
 def test_kpis_equal_crm_core(rfm_page, sample_table, sample_scored):
     scored = rfm.score_rfm(sample_table, rfm.RfmParams())
-    assert len(scored) == len(sample_scored) == 500
+    assert len(scored) == len(sample_scored) == 700
     shown = metrics(rfm_page)
-    assert shown[en("kpi_customers")] == f"{len(scored):,}" == "500"
-    assert shown[en("kpi_revenue")] == money_text(float(scored["monetary"].sum()), "¥") == "¥1,253,301"
+    assert shown[en("kpi_customers")] == f"{len(scored):,}" == "700"
+    assert shown[en("kpi_revenue")] == money_text(float(scored["monetary"].sum()), "¥") == "¥1,489,595"
     assert shown[en("kpi_orders")] == f"{int(scored['frequency'].sum()):,}"
     assert shown[en("kpi_pareto")] == f"{rfm.pareto_share(scored):.0%}"
     assert texts(rfm_page.title) == [en("rfm_title")]
@@ -61,7 +61,7 @@ def test_summary_has_one_row_per_non_empty_segment(rfm_page, sample_scored):
     assert segment_names(summary) == present(sample_scored, scheme)
     counts = sample_scored["segment"].value_counts()
     assert list(summary["customers"]) == [counts[s] for s in scheme.segments() if s in counts.index]
-    assert summary["customers"].sum() == 500
+    assert summary["customers"].sum() == 700
 
 
 def test_threshold_scoring_shows_the_editor_prefilled_with_quintiles(rfm_page, sample_table):
@@ -75,7 +75,7 @@ def test_threshold_scoring_shows_the_editor_prefilled_with_quintiles(rfm_page, s
     assert list(editor.loc[en("recency_days")]) == list(expected.recency)
     assert list(editor.loc[en("monetary_min")]) == list(expected.monetary)[::-1]
     # The quintile cut-offs as thresholds: every customer is still scored.
-    assert metrics(at)[en("kpi_customers")] == "500"
+    assert metrics(at)[en("kpi_customers")] == "700"
     assert at.session_state["rfm_params"].method == "threshold"
     assert at.session_state["rfm_params"].thresholds == expected
 
@@ -88,7 +88,7 @@ def test_four_tier_scheme_shows_four_tier_names(rfm_page, sample_table):
     summary = frame_with(at, "customer_share").value
     assert segment_names(summary) == present(expected, scheme)
     assert set(segment_names(summary)) <= {scheme.name(k, "en") for k in scheme.segments()}
-    assert len(scheme.segments()) == 4 and summary["customers"].sum() == 500
+    assert len(scheme.segments()) == 4 and summary["customers"].sum() == 700
     assert not set(segment_names(summary)) & {rfm.SCHEMES["11"].name(k, "en") for k in rfm.SCHEMES["11"].segments()}
 
 
@@ -103,7 +103,7 @@ def test_chart_views(rfm_page, view, count, field):
     shown = charts(at)
     assert len(shown) == count
     assert f'"field": "{field}"' in shown[0].proto.spec
-    assert metrics(at)[en("kpi_customers")] == "500"
+    assert metrics(at)[en("kpi_customers")] == "700"
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_chinese_labels(chinese_page, sample_scored):
     at = chinese_page
     assert texts(at.title) == [zh("rfm_title")]
     assert list(metrics(at)) == [zh("kpi_customers"), zh("kpi_revenue"), zh("kpi_orders"), zh("kpi_pareto")]
-    assert metrics(at)[zh("kpi_customers")] == "500"
+    assert metrics(at)[zh("kpi_customers")] == "700"
     assert texts(at.main.subheader) == [zh("summary"), zh("charts")]
     assert widget(at.radio, zh("method")).options == [zh("method_quantile"), zh("method_threshold")]
     summary = frame_with(at, "customer_share")
@@ -202,5 +202,5 @@ def test_segment_profiles_show_what_each_segment_buys(sample_upload):
     at = open_app(RFM, upload=sample_upload)
     profiles = next(d.value for d in at.dataframe if "category_mix" in d.value.columns)
     assert profiles["segment_name"].tolist()[0] == "Champions"
-    assert profiles["customers"].sum() == 500
+    assert profiles["customers"].sum() == 700
     assert all(isinstance(v, str) and "%" in v for v in profiles["category_mix"])

@@ -125,8 +125,8 @@ def test_two_monthly_files_and_a_customer_file_through_the_uploaders(sample_byte
     assert loaded(at).name == "h1.csv + h2.csv"
     assert "10 lines were in more than one file (h2.csv: 10 lines also in h1.csv); each was counted once." in texts(
         at.caption)
-    assert "5,854 read = 5,774 used + 80 excluded" in texts(at.caption)
-    assert at.main.metric[1].value == "5,774"  # rows used: exactly the one file's
+    assert "7,233 read = 7,153 used + 80 excluded" in texts(at.caption)
+    assert at.main.metric[1].value == "7,153"  # rows used: exactly the one file's
     at.file_uploader(key="customer_file_upload_0").set_value(
         ("customers_zh.csv", (SAMPLE.parent / "customers_zh.csv").read_bytes(), "text/csv"))
     at = rerun(at)
@@ -165,10 +165,10 @@ def test_a_customer_file_that_cannot_be_joined_is_explained_and_the_orders_still
     assert loaded(at, "customers").name == "customers_no_id.csv"
     assert any(m.startswith("Customer file **customers_no_id.csv** is not joined yet") for m in texts(at.markdown))
     assert any("customers_no_id.csv" in e for e in texts(at.error))
-    assert at.main.metric[4].value == "500"  # the orders alone are analysed
+    assert at.main.metric[4].value == "700"  # the orders alone are analysed
     at.switch_page(RFM)
     at = rerun(at)
-    assert not at.error and at.main.metric[0].value == "500"
+    assert not at.error and at.main.metric[0].value == "700"
 
 
 def test_the_customer_file_mapping_can_be_changed_and_is_saved_with_the_analysis(downloads, sample_upload):
@@ -202,7 +202,7 @@ def test_an_unreadable_customer_file_blocks_nothing_and_remove_removes_it(sample
     at = rerun(at)
     assert "The file customers.csv is empty. Export it again from your system and upload the new file." in texts(
         at.error)
-    assert at.main.metric[4].value == "500"  # the orders are analysed alone
+    assert at.main.metric[4].value == "700"  # the orders are analysed alone
     at.button(key="remove_customer_file").click()
     at = rerun(at)
     assert loaded(at, "customers") is None

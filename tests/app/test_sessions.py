@@ -24,10 +24,10 @@ def test_two_sessions_show_only_their_own_numbers(sample_upload):
     rerun(small)
     for _ in range(2):  # each after the other has run, twice
         rerun(sample)
-        assert metrics(sample)[en("rows_read")] == "5,844" and metrics(sample)[en("customers")] == "500"
+        assert metrics(sample)[en("rows_read")] == "7,223" and metrics(sample)[en("customers")] == "700"
         rerun(small)
         assert metrics(small)[en("rows_read")] == "6" and metrics(small)[en("customers")] == "3"
-    for at, customers in ((sample, "500"), (small, "3")):
+    for at, customers in ((sample, "700"), (small, "3")):
         at.switch_page(RFM)
         rerun(at)
         assert metrics(at)[en("kpi_customers")] == customers
@@ -43,8 +43,8 @@ def test_same_file_in_two_sessions_keeps_settings_apart(sample_upload):
     ignoring.button(key="FormSubmitter:clean_form-Apply").click()
     rerun(ignoring)
     rerun(netting)
-    assert metrics(ignoring)[en("rows_used")] == "5,759"
-    assert metrics(netting)[en("rows_used")] == "5,774"
+    assert metrics(ignoring)[en("rows_used")] == "7,138"
+    assert metrics(netting)[en("rows_used")] == "7,153"
 
 
 class _SessionProxy(MutableMapping):
@@ -84,7 +84,7 @@ def clear_my_data(at, monkeypatch):
 
 def test_clear_data_forgets_the_file_and_its_settings(sample_upload, monkeypatch):
     at = open_app(RFM, upload=sample_upload)
-    assert metrics(at)[en("kpi_customers")] == "500"
+    assert metrics(at)[en("kpi_customers")] == "700"
     assert {state.DATASETS, state.SUMMARY, state.RFM_PARAMS, state.AS_OF, state.SCOPE} <= set(at.session_state)
     clear_my_data(at, monkeypatch)
     # The filters name the data's own channels and cities: they go with it.
@@ -122,7 +122,7 @@ def test_sidebar_sample_on_the_data_page_replaces_the_uploaded_file(monkeypatch)
     assert loaded(at).file_id == "sample"
     rerun(at)  # the rerun the sidebar button asks for
     assert loaded(at).name == "orders_en.xlsx", "the uploader's file replaced the sample again"
-    assert metrics(at)[en("rows_read")] == "5,844"
+    assert metrics(at)[en("rows_read")] == "7,223"
 
 
 def test_a_session_with_another_file_in_state_reads_that_file():

@@ -37,7 +37,7 @@ def test_pages_read_the_shared_results_without_changing_them(sample_upload):
     before, raw_before, facts_before = copy.deepcopy(frames(shared)), raw.frame.copy(deep=True), dict(shared.facts)
 
     at = open_app(DATA, upload=sample_upload)
-    assert metrics(at)[en("rows_read")] == "5,844" and metrics(at)[en("customers")] == "500"
+    assert metrics(at)[en("rows_read")] == "7,223" and metrics(at)[en("customers")] == "700"
     at.switch_page(RFM)
     rerun(at)
     method = next(r for r in at.radio if r.label == en("method"))
@@ -56,14 +56,14 @@ def test_pages_read_the_shared_results_without_changing_them(sample_upload):
         else:
             pd.testing.assert_frame_equal(frame, before[name], obj=name)
     pd.testing.assert_frame_equal(raw.frame, raw_before)
-    assert shared.facts == facts_before and facts_before["customers"] == 500 and facts_before["rows_used"] == 5774
+    assert shared.facts == facts_before and facts_before["customers"] == 700 and facts_before["rows_used"] == 7153
 
 
 def test_different_files_get_different_shared_objects(sample_upload):
     small = make_upload("three_customers.csv", (APP_FIXTURES / "three_customers.csv").read_bytes())
     sample_result, small_result = cached.prepared(key_of(sample_upload)), cached.prepared(key_of(small))
     assert sample_result is not small_result
-    assert sample_result.facts["customers"] == 500 and small_result.facts["customers"] == 3
+    assert sample_result.facts["customers"] == 700 and small_result.facts["customers"] == 3
     # The same bytes under another key object (another session) find the same entry.
     again = make_upload("three_customers.csv", (APP_FIXTURES / "three_customers.csv").read_bytes())
     assert cached.prepared(key_of(again)) is small_result

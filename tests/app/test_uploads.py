@@ -106,7 +106,7 @@ def test_date_order_of_one_file_is_not_forced_on_the_next():
 
 def test_uploading_a_new_file_replaces_the_sample(sample_upload):
     at = open_app(DATA, upload=sample_upload)
-    assert metrics(at)[en("rows_read")] == "5,844"
+    assert metrics(at)[en("rows_read")] == "7,223"
     upload(at, APP_FIXTURES / "three_customers.csv")
     assert loaded(at).name == "three_customers.csv"
     assert metrics(at)[en("rows_read")] == "6" and metrics(at)[en("customers")] == "3"
