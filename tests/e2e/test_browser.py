@@ -75,8 +75,8 @@ def expected() -> Expected:
 def test_expected_numbers_are_the_sample_facts():
     # Pins the sample itself, so a changed generator shows up here and not as a puzzling browser failure.
     e = expected()
-    assert (e.rows_read, e.rows_used, e.rows_excluded, e.rows_returns, e.customers) == (5844, 5774, 70, 15, 500)
-    assert e.orders == 3392 and round(e.revenue, 2) == 1253301.30
+    assert (e.rows_read, e.rows_used, e.rows_excluded, e.rows_returns, e.customers) == (7223, 7153, 70, 15, 700)
+    assert e.orders == 4528 and round(e.revenue, 2) == 1489595.20
     assert e.sheets_zh[0] == "冠军客户" and len(e.sheets_zh) == 11
 
 
