@@ -37,12 +37,12 @@ from crm_core import cli, export, pipeline
 from crm_core.messages import render
 from crm_core.schema import DataError
 from crm_core.segment import clusters as cl
-from crm_core.segment import lifecycle, rfm, tags
+from crm_core.segment import lifecycle, profile360, rfm, tags
 from crm_core.segment.combined import ClusterChoice, SegmentChoices, segmented_table, with_group_names
 from crm_core.settings import AnalysisSettings
 
 __all__ = ["CUSTOMER_COLUMNS", "SHEETS", "about_rows", "add_parser", "cmd_segment", "customers_sheet",
-           "describe_item", "profiles_path", "profiles_sheet", "rule_words", "workbook_id"]
+           "profiles_path", "profiles_sheet", "workbook_id"]
 
 # The Customers sheet, in order; the tag columns come after "tags".  Columns the data lacks are left out.
 CUSTOMER_COLUMNS = (
@@ -80,14 +80,6 @@ _TEXTS = {
     "how_suggested": ("k suggested", "k 为建议值"),
     "stages_line": ("Lifecycle stages:", "生命周期阶段："),
     "clusters_line": ("Clusters:", "客户群："),
-    "and": (" and ", " 且 "), "or": (" or ", " 或 "),
-    "op": ({">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠", "is": "is", "is_not": "is not",
-            "contains": "contains", "in": "is one of"},
-           {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠", "is": "为", "is_not": "不为",
-            "contains": "包含", "in": "属于"}),
-    "bought": ("bought the {match} {item} in at least {n} orders", "购买{match}“{item}”至少 {n} 次"),
-    "within": (" in the last {days} days", "最近 {days} 天内"),
-    "match": ({"product": "product", "category": "category"}, {"product": "商品", "category": "品类"}),
 }
 
 
@@ -179,34 +171,6 @@ def profiles_sheet(clusters: cl.Clusters, lang: str) -> tuple[pd.DataFrame, expo
     return frame, replace(formats, money=formats.money + means, percent=formats.percent + shares)
 
 
-def describe_item(item: tags.Item, lang: str) -> str:
-    """A condition of a tag rule in words ("Total spend ≥ 1000", "bought the category Snacks in at least 3
-    orders in the last 90 days"); a group in brackets."""
-    if isinstance(item, tags.Group):
-        inner = _t(item.combine, lang).join(describe_item(i, lang) for i in item.conditions)
-        return f"（{inner}）" if lang == "zh" else f"({inner})"
-    if isinstance(item, tags.Bought):
-        match = _TEXTS["match"][1 if lang == "zh" else 0][item.match]
-        words = _t("bought", lang, match=match, item=item.product_or_category, n=item.at_least)
-        if item.within_days is None:
-            return words
-        within = _t("within", lang, days=item.within_days)
-        return within + words if lang == "zh" else words + within
-    op = _TEXTS["op"][1 if lang == "zh" else 0][item.op]
-    value = (tags.SEPARATORS["zh" if lang == "zh" else "en"].join(item.value) if isinstance(item.value, tuple)
-             else item.value)
-    if isinstance(value, str) and item.op in tags.TEXT_OPS:
-        value = f"“{value}”"
-        if lang == "zh":  # 渠道为“线上”: no spaces between Chinese words
-            return f"{export.column_label(item.field, lang)}{op}{value}"
-    return f"{export.column_label(item.field, lang)} {op} {value}"
-
-
-def rule_words(rule: tags.TagRule, lang: str) -> str:
-    """A tag rule's conditions in words, joined by its and/or."""
-    return _t(rule.combine, lang).join(describe_item(item, lang) for item in rule.conditions)
-
-
 def about_rows(base: export.Provenance, *, clusters: cl.Clusters, how: str, top: int, choices: SegmentChoices,
                currency: str, lang: str) -> list[tuple[str, str]]:
     """The block under the profiles: the rows ``rfm`` writes (files, dates, window, filters, scoring, segment
@@ -220,7 +184,8 @@ def about_rows(base: export.Provenance, *, clusters: cl.Clusters, how: str, top:
     rows += [(_t("k_label", lang), k_text), (_t("features", lang), ("、" if lang == "zh" else ", ").join(names)),
              (_t("windows", lang), _t("windows_text", lang, new_days=w.new_days, active_days=w.active_days,
                                        churn_days=w.churn_days))]
-    rows += [(_t("tag", lang, name=rule.name(lang)), rule_words(rule, lang)) for rule in choices.tags] or [
+    rows += [(_t("tag", lang, name=rule.name(lang)), profile360.rule_words(rule, lang, currency=currency))
+             for rule in choices.tags] or [
         (_t("no_tags", lang), _t("none", lang))]
     rows.append((_t("currency", lang), currency or _t("no_currency", lang)))
     return rows

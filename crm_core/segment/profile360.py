@@ -25,7 +25,7 @@ from crm_core.segment import clusters as cl
 from crm_core.segment import lifecycle, rfm, tags
 
 __all__ = ["GroupReason", "CustomerProfile", "TagReason", "customer_profile", "describe", "find_customers",
-           "phone_digits", "stage_reason", "tag_reasons", "value_text"]
+           "phone_digits", "rule_words", "stage_reason", "tag_reasons", "value_text"]
 
 # Rank of each way a row can match a query (lower first): an exact id or phone beats a part of a name.
 _RANKS = {"id": 0, "phone": 1, "email": 2, "id_prefix": 3, "name": 4, "phone_end": 5, "email_part": 6}
@@ -120,7 +120,7 @@ _OPS = {
 }
 _WORDS = {
     "en": {"and": " and ", "or": " or ", "group": "({})", "this": " (this customer: {})", "none": "no value",
-           "in": "{}", "quote": "{}",
+           "in": "{}", "quote": "“{}”",
            "product": "the product {item}", "category": "the category {item}",
            "bought": "bought {what} in at least {n} order{s}", "within": " in the last {days} days",
            "count": " (this customer: {n} order{s})"},
@@ -181,6 +181,12 @@ def describe(item: tags.Item, lang: str = "en", *, currency: str = "¥") -> str:
     if lang == "zh" and item.op in tags.TEXT_OPS:  # 渠道为“线上”: Chinese puts no spaces between words
         return f"{label}{op}{value}"
     return f"{label} {op} {value}"
+
+
+def rule_words(rule: tags.TagRule, lang: str = "en", *, currency: str = "¥") -> str:
+    """A tag rule's conditions in words (:func:`describe`), joined by its and/or: "Total spend ≥ ¥1,000 and
+    bought the category 奶粉 in at least 3 orders in the last 90 days"."""
+    return _WORDS[_lang(lang)][rule.combine].join(describe(item, lang, currency=currency) for item in rule.conditions)
 
 
 def _bought_orders(item: tags.Bought, customer_orders: pd.DataFrame, as_of: date) -> int:

@@ -137,7 +137,7 @@ def test_profiles_sheet_has_k_rows_and_says_what_produced_it(k4, independent):
     assert about["Order files"] == "orders_en.xlsx"
     assert about["Analysis date"] == independent["as_of"].isoformat()
     assert about["Clusters (k)"] == "4 (given with --k)"
-    assert about["Tag: Big spender"] == "Total spend ≥ 3000"
+    assert about["Tag: Big spender"] == "Total spend ≥ ¥3,000"
     assert about["Tag: Coffee regular"] == ("bought the category Coffee & Tea in at least 3 orders in the last 180 "
                                             "days and (Channel is “Retail Store” or Orders > 5)")
     assert about["Lifecycle windows"].startswith("new: first order at most 90 days ago")
@@ -206,7 +206,7 @@ def test_chinese_output_has_chinese_headers_and_summary(tmp_path, settings_file,
     assert "平均购买次数" in profiles.columns
     about = about_block(out, "客户群画像")
     assert about["客户群数量（k）"] == "4（由 --k 指定）"
-    assert about["标签：大客户"] == "消费总额 ≥ 3000"
+    assert about["标签：大客户"] == "消费总额 ≥ ¥3,000"
     assert stdout.splitlines()[0] == f"共 {len(independent['table']):,} 位客户，分为 4 个客户群（k 为指定值）"
     assert "生命周期阶段：" in stdout
     for english in ("customers", "clusters", "Wrote", "given"):
