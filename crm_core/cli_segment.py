@@ -61,8 +61,8 @@ _TEXTS = {
     "k_label": ("Clusters (k)", "客户群数量（k）"),
     "k_given": ("{k} (given with --k)", "{k}（由 --k 指定）"),
     "k_saved": ("{k} (from the settings file)", "{k}（来自分析设置文件）"),
-    "k_suggested": ("{k} (suggested: the best-separated k from 2 to {top})",
-                    "{k}（建议值：2 到 {top} 之间分得最清楚的 k）"),
+    "k_suggested": ("{k} (suggested: the elbow of the inertia curve for k from 2 to {top})",
+                    "{k}（建议值：k 取 2 到 {top} 时簇内平方和曲线的肘部）"),
     "features": ("Cluster features", "聚类特征"),
     "windows": ("Lifecycle windows", "生命周期窗口"),
     "windows_text": ("new: first order at most {new_days} days ago; active: last order at most {active_days} days "

@@ -41,8 +41,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "clu_use_suggested": ("Use the suggested k = {k}", "改用建议值 k = {k}"),
     "clu_guidance_title": ("How many clusters? The guidance", "分成几个群？参考指标"),
     "clu_suggested_sentence": (
-        "Suggested: **k = {k}**, the highest silhouette, i.e. the best-separated clusters.",
-        "建议 **k = {k}**：轮廓系数最高，即各群之间区分得最清楚。",
+        "Suggested: **k = {k}**, the elbow of the inertia curve: beyond it, more clusters explain little more. "
+        "Check its silhouette: the higher, the better separated the clusters.",
+        "建议 **k = {k}**：簇内平方和曲线的“肘部”，再增加群数带来的解释力已很有限。同时参考轮廓系数：越高，各群区分越清楚。",
     ),
     "clu_guidance_help": (
         "Silhouette (−1 to 1): how much closer customers are to their own cluster than to the next one; higher "

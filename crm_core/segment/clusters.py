@@ -394,7 +394,24 @@ def k_guidance(table: pd.DataFrame, ks=range(2, 11), features: ClusterFeatures =
 
 
 def suggested_k(guidance: pd.DataFrame) -> int:
-    """The k with the highest silhouette (the best-separated clusters); ties go to the smaller k, which is
-    easier to act on.  Inertia always falls as k grows, so it is shown for reading the elbow, not for choosing."""
-    best = guidance["silhouette"].max()
-    return int(guidance.loc[guidance["silhouette"] >= best - 1e-12, "k"].min())
+    """The elbow of the inertia curve: the k after which more clusters stop paying off.
+
+    Kneedle (Satopää et al., 2011): inertia and k are scaled to 0..1 over the range tried, and the suggested k
+    is the one lying furthest below the straight line from the first point to the last (ties: the smaller k).
+    Highest silhouette alone tends to pick k = 2 whenever one feature splits customers in two (new customers
+    against the rest), which tells a marketer little; the elbow finds the groups that each take a real share of
+    the spread (the demo's four planted behaviours, Online Retail's five).  The silhouette stays on the chart to
+    show how well separated each k is.  With fewer than three k, no inertia or no bend in the curve, the k with
+    the highest silhouette is suggested instead (ties: the smaller k).
+    """
+    frame = guidance.sort_values("k")
+    if "inertia" in frame.columns and len(frame) >= 3:
+        k = frame["k"].to_numpy(dtype=float)
+        inertia = frame["inertia"].to_numpy(dtype=float)
+        spread = inertia[0] - inertia[-1]
+        if spread > 0:
+            below = 1 - (k - k[0]) / (k[-1] - k[0]) - (inertia - inertia[-1]) / spread
+            if below.max() > 1e-9:
+                return int(k[np.flatnonzero(below >= below.max() - 1e-12)[0]])
+    best = frame["silhouette"].max()
+    return int(frame.loc[frame["silhouette"] >= best - 1e-12, "k"].min())

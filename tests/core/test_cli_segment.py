@@ -289,4 +289,4 @@ def test_without_k_the_suggested_k_is_the_apps(tmp_path):
     assert table_of(out, "Customers").set_index("Customer ID")["Cluster key"].to_dict() == app["cluster"].to_dict()
     assert stdout.splitlines()[0].endswith(f"in {fitted.k} clusters (k suggested)")
     assert about_block(out, "Cluster profiles")["Clusters (k)"] == (
-        f"{fitted.k} (suggested: the best-separated k from 2 to 10)")
+        f"{fitted.k} (suggested: the elbow of the inertia curve for k from 2 to 10)")

@@ -167,7 +167,23 @@ def test_silhouettes_match_scikit_learn_and_sampling_is_seeded():
 
 
 def test_ties_in_silhouette_go_to_the_smaller_k():
+    # Without inertia (or with fewer than three k) the highest silhouette decides.
     assert cl.suggested_k(pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.5, 0.7, 0.7]})) == 3
+    assert cl.suggested_k(pd.DataFrame({"k": [2, 3], "inertia": [10.0, 5.0], "silhouette": [0.6, 0.4]})) == 2
+
+
+def test_the_suggested_k_is_the_elbow_by_hand():
+    # k 2..6 scaled to 0, .25, .5, .75, 1; inertia 100, 40, 20, 15, 12 scaled by (y - 12) / 88 to 1, .318, .091,
+    # .034, 0.  Below the line from (0, 1) to (1, 0): 1 - x - y = 0, .432, .409, .216, 0: the elbow is k = 3,
+    # although k = 2 has the best silhouette.
+    guidance = pd.DataFrame({"k": [2, 3, 4, 5, 6], "inertia": [100.0, 40.0, 20.0, 15.0, 12.0],
+                             "silhouette": [0.9, 0.5, 0.4, 0.3, 0.2]})
+    assert cl.suggested_k(guidance) == 3
+    # A straight line has no elbow: the silhouette decides.
+    straight = guidance.assign(inertia=[50.0, 40.0, 30.0, 20.0, 10.0])
+    assert cl.suggested_k(straight) == 2
+    # Rows in any order.
+    assert cl.suggested_k(guidance.iloc[::-1]) == 3
 
 
 @pytest.mark.parametrize("k", [1, 13, 0, 2.5, True])
