@@ -8,18 +8,21 @@ Starts the app on a free local port, drives Debian's Chromium through Playwright
 package; Playwright's own browser download is not needed) and writes ``<page>_<lang>.png``:
 home, data, rfm, export (whole pages) and rfm_heatmap,
 rfm_editor, rfm_table, data_customers (the sample's customer file joined), rfm_scope (the window and filters
-with the sidebar's saved-analysis box) (one screen each), for ``en`` and ``zh``. Each PNG shows the whole page
+with the sidebar's saved-analysis box) (one screen each), and the pages of the other segmentations: clusters,
+lifecycle, customer360, campaign (whole pages), for ``en`` and ``zh``. Each PNG shows the whole page
 when that stays under ``--max-kb``, else the first screen only.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT))
 from server import CHROMIUM_ARGS, IDLE_JS, start_server, stop_server  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}
@@ -39,6 +42,11 @@ TEXT = {
            "customers": "客户文件（可选）", "add_customers": "加入示例客户文件"},
 }
 SHOTS = ("home", "data", "rfm", "export")
+# The pages of issue 12: (file name, sidebar label per language).
+SEGMENT_PAGES = (("clusters", {"en": "Clusters", "zh": "客户聚类"}),
+                 ("lifecycle", {"en": "Lifecycle & cohorts", "zh": "生命周期与同期群"}),
+                 ("customer360", {"en": "Customer 360", "zh": "客户360画像"}),
+                 ("campaign", {"en": "Campaign builder", "zh": "营销活动名单"}))
 SAMPLE_FILES = {"en": "orders_en.xlsx", "zh": "orders_zh.csv"}  # "Load sample data" follows the language
 MAX_HEIGHT = 4000
 CONTENT_HEIGHT_JS = """() => Math.max(...[...document.querySelectorAll(
@@ -56,6 +64,38 @@ def settle(page, text: str) -> None:
 def go(page, label: str, title: str) -> None:
     page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=label).click()
     settle(page, title)
+
+
+def go_to(page, label: str) -> None:
+    """Open the page ``label`` from the sidebar and wait until its run has ended and its charts are drawn."""
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=label).click()
+    page.wait_for_timeout(500)
+    page.locator("h1").first.wait_for(state="visible")
+    page.wait_for_function(IDLE_JS)
+    page.wait_for_timeout(1500)
+
+
+def open_profile(page, customer: str = "C00001") -> None:
+    """Customer 360 with one of the sample's loyal customers looked up."""
+    box = page.locator('[data-testid="stTextInputRootElement"] input').first
+    box.fill(customer)
+    box.press("Enter")
+    page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
+    page.wait_for_function(IDLE_JS)
+    page.wait_for_timeout(1500)
+
+
+def pick_champions(page, lang: str) -> None:
+    """The campaign builder with its first condition set to the RFM segment Champions."""
+    from crm_core.segment import rfm
+
+    name = rfm.RfmParams().scheme.name("champions", lang)
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name=re.compile("^" + re.escape(name))).first.click()
+    page.keyboard.press("Escape")
+    page.locator('[data-testid="stDownloadButton"]').first.wait_for(state="visible")
+    page.wait_for_function(IDLE_JS)
+    page.wait_for_timeout(1500)
 
 
 def shoot(page, path: Path, *, max_kb: int) -> None:
@@ -145,6 +185,13 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
         customer_file(page, lang, out)
         go(page, text["nav"][2], text["titles"][2])
         scope_and_saved(page, lang, out)
+        for shot, labels in SEGMENT_PAGES:
+            go_to(page, labels[lang])
+            if shot == "customer360":
+                open_profile(page)
+            elif shot == "campaign":
+                pick_champions(page, lang)
+            shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
     finally:
         context.close()
 
