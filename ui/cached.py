@@ -347,7 +347,6 @@ def warm_up() -> None:
             pipeline.currency_of(loaded.raw, loaded.mapping)
         except DataError:  # the lines are made up to be valid; a change that breaks them only loses the warm-up
             pass
-        import sklearn.cluster  # noqa: F401 - K-means (Clusters, Customer 360, Campaign builder): ~2 s to import
 
     threading.Thread(target=run, name="crm-warm-up", daemon=True).start()
 
