@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crm_core.basket._messages import BASKET_MESSAGES
 from crm_core.segment._messages import SEGMENT_MESSAGES
 
 
@@ -621,6 +622,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 # The segmentations beyond RFM keep their messages beside them (plain data: no import cycle).
 assert not set(SEGMENT_MESSAGES) & set(MESSAGES), "a message code is defined twice"
 MESSAGES.update(SEGMENT_MESSAGES)
+assert not set(BASKET_MESSAGES) & set(MESSAGES), "a message code is defined twice"
+MESSAGES.update(BASKET_MESSAGES)
 
 
 # Words that travel as parameters (e.g. the separator a reader found) and are shown in either language.
