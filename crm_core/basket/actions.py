@@ -53,12 +53,14 @@ def bundle_reason(have: Iterable[str], itemset: Iterable[str], missing: str, lan
     return f"Bought {_listed(have, 'en')} of the popular bundle {bundle_text(itemset)}, not yet {missing}"
 
 
-def offer_reason(antecedents: Iterable[str], item: str, confidence: float, lift: float, lang: str = "en") -> str:
-    """A rule-based offer in words: "63% of customers who bought A also bought C (3.1× the average)"."""
-    pct = f"{confidence * 100:.0f}%"
-    if lang == "zh":
-        return f"买了{_listed(antecedents, 'zh')}的顾客中有{pct}也买了{item}，是平均水平的{lift:.1f}倍"
-    return f"{pct} of customers who bought {_listed(antecedents, 'en')} also bought {item} ({lift:.1f}× the average)"
+def offer_reason(antecedents: Iterable[str], item: str, confidence: float, lift: float, lang: str = "en", *,
+                 by: str = "order") -> str:
+    """A rule-based offer in words, the rule's sentence (:func:`crm_core.basket.rules.rule_sentence`), e.g.
+    "63% of orders with A also had C, 3.1 times the average" (``by="customer"``: "of customers who bought")."""
+    from crm_core.basket.rules import rule_sentence
+
+    row = {"antecedents": tuple(antecedents), "consequents": (item,), "confidence": confidence, "lift": lift}
+    return rule_sentence(row, lang, by=by)
 
 
 # ------------------------------------------------------------------------------------- customer items
@@ -179,21 +181,22 @@ def _rule_matches(customer_items: CustomerItems, rules: pd.DataFrame) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def next_best_offers(customer_items: CustomerItems, rules: pd.DataFrame, *, n: int = 3,
-                     lang: str = "en") -> pd.DataFrame:
+def next_best_offers(customer_items: CustomerItems, rules: pd.DataFrame, *, n: int = 3, lang: str = "en",
+                     by: str = "order") -> pd.DataFrame:
     """The top ``n`` items per customer from the rules that match their history, items they have not bought.
 
     A rule matches when its antecedent is among the customer's items and its (single) consequent is not.
     Offers are ranked by confidence, then lift, then item name; an item offered by several rules keeps its
     best rule (then the shorter rule label).  Columns customer_id, rank (1..n), item, confidence, lift,
-    rule ("A + B → C") and reason (the rule in words, in ``lang``).  Customers without a matching rule
-    have no row.
+    rule ("A + B → C") and reason (the rule in words, in ``lang``; ``by`` says what the rules' baskets were,
+    "order" or "customer", see :func:`crm_core.basket.rules.rule_sentence`).  Customers without a matching
+    rule have no row.
     """
     matches = _rule_matches(customer_items, rules)
     if matches.empty:
         return pd.DataFrame(columns=list(OFFER_COLUMNS))
     best = _best_per_item(matches, n)
-    best["reason"] = [offer_reason(a, i, c, lf, lang) for a, i, c, lf
+    best["reason"] = [offer_reason(a, i, c, lf, lang, by=by) for a, i, c, lf
                       in zip(best["antecedents"], best["item"], best["confidence"], best["lift"], strict=True)]
     return best[list(OFFER_COLUMNS)].reset_index(drop=True)
 

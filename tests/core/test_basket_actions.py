@@ -117,8 +117,10 @@ def test_next_best_offers_by_hand(before):
     ]  # C1 has everything offered, C6 has E: no row
     c2 = offers.iloc[0]
     assert (c2["confidence"], c2["lift"]) == (0.5, 1.5)
-    assert c2["reason"] == "50% of customers who bought A and B also bought C (1.5× the average)"
-    zh = actions.next_best_offers(before, RULES, n=1, lang="zh")
+    assert c2["reason"] == "50% of orders with A and B also had C, 1.5 times the average"
+    by_customer = actions.next_best_offers(before, RULES, n=1, by="customer")
+    assert by_customer.iloc[0]["reason"] == "50% of customers who bought A and B also bought C, 1.5 times the average"
+    zh = actions.next_best_offers(before, RULES, n=1, lang="zh", by="customer")
     assert list(zh["item"]) == ["C", "E", "A", "C"]
     assert zh.iloc[2]["reason"] == "买了B的顾客中有67%也买了A，是平均水平的1.3倍"
     assert zh.iloc[0]["reason"] == "买了A、B的顾客中有50%也买了C，是平均水平的1.5倍"
