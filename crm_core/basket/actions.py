@@ -89,9 +89,14 @@ def customer_items(orders: pd.DataFrame, *, level: str = "product", as_of: date 
     if since is not None:
         keep &= orders["order_date"] >= pd.Timestamp(since)
     lines = orders.loc[keep, ["customer_id", level]].dropna()
-    lines = lines[lines[level].astype(str).str.strip() != ""]
-    grouped = lines.groupby("customer_id", sort=True)[level].agg(lambda s: frozenset(s.astype(str)))
-    return {str(c): items for c, items in grouped.items()}
+    pairs = pd.DataFrame({"customer": lines["customer_id"].astype(str).to_numpy(),
+                          "item": lines[level].astype(str).to_numpy()})
+    pairs = pairs[pairs["item"].str.strip() != ""].drop_duplicates()
+    codes, customers = pd.factorize(pairs["customer"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    values = pairs["item"].to_numpy()[order]
+    bounds = np.searchsorted(codes[order], np.arange(len(customers) + 1))
+    return {str(c): frozenset(values[bounds[k]:bounds[k + 1]]) for k, c in enumerate(customers)}
 
 
 # ---------------------------------------------------------------------------------- bundle completion
@@ -164,21 +169,33 @@ def _rule_matches(customer_items: CustomerItems, rules: pd.DataFrame) -> pd.Data
     needed = {i for a in rules["antecedents"] for i in a} | {c[0] for c in rules["consequents"]}
     customers, column, matrix = _incidence(customer_items, needed)
     who = np.asarray(customers, dtype=object)
-    parts = []
-    for ante, cons, conf, lift in zip(rules["antecedents"], rules["consequents"], rules["confidence"],
-                                      rules["lift"], strict=True):
-        item = cons[0]
-        mask = ~matrix[:, column[item]]
+    hits, which = [], []
+    for r, (ante, cons) in enumerate(zip(rules["antecedents"], rules["consequents"], strict=True)):
+        mask = ~matrix[:, column[cons[0]]]
         for a in ante:
             mask &= matrix[:, column[a]]
-        if mask.any():
-            hit = who[mask]
-            parts.append(pd.DataFrame({"customer_id": hit, "item": item, "confidence": float(conf),
-                                       "lift": float(lift), "rule": rule_text(ante, cons),
-                                       "antecedents": [tuple(ante)] * len(hit)}))
-    if not parts:
+        found = np.flatnonzero(mask)
+        hits.append(found)
+        which.append(np.full(len(found), r))
+    rows = np.concatenate(which) if which else np.zeros(0, dtype=int)
+    if not len(rows):
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)
+    labels = [rule_text(a, c) for a, c in zip(rules["antecedents"], rules["consequents"], strict=True)]
+    return pd.DataFrame({"customer_id": who[np.concatenate(hits)],
+                         "item": np.asarray([c[0] for c in rules["consequents"]], dtype=object)[rows],
+                         "confidence": rules["confidence"].to_numpy(dtype=float)[rows],
+                         "lift": rules["lift"].to_numpy(dtype=float)[rows],
+                         "rule": np.asarray(labels, dtype=object)[rows],
+                         "antecedents": _objects(rules["antecedents"])[rows]})
+
+
+def _objects(values: Iterable) -> np.ndarray:
+    """A 1-d object array of the values (tuples stay whole, whatever their lengths)."""
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
 
 
 def next_best_offers(customer_items: CustomerItems, rules: pd.DataFrame, *, n: int = 3, lang: str = "en",
