@@ -125,6 +125,9 @@ def test_next_best_offers_by_hand(before):
     assert zh.iloc[2]["reason"] == "买了B的顾客中有67%也买了A，是平均水平的1.3倍"
     assert zh.iloc[0]["reason"] == "买了A、B的顾客中有50%也买了C，是平均水平的1.5倍"
     assert actions.next_best_offers(before, RULES.iloc[0:0]).empty
+    only_pair = actions.next_best_offers(before, RULES.iloc[[2]])  # antecedents all of one length
+    assert list(zip(only_pair["customer_id"], only_pair["item"], strict=True)) == [("C2", "C")]
+    assert only_pair.iloc[0]["rule"] == "A + B → C"
 
 
 def test_popularity_offers_by_hand(before):
