@@ -10,9 +10,9 @@ BASKET_MESSAGES: dict[str, dict[str, str]] = {
               "{limit_mb:,.0f} MB): {items:,} items each in at least {min_count:,} of the {baskets:,} baskets. "
               "Raise the minimum support (e.g. to {suggested:.2%}), use the category level instead of products, or "
               "choose a shorter period.",
-        "zh": "在这里查找一起购买的商品大约需要 {need_mb:,.0f} MB 内存（上限 {limit_mb:,.0f} MB）：共 {items:,} 个商品，"
-              "每个至少出现在 {baskets:,} 个购物篮中的 {min_count:,} 个里。请提高最低支持度（例如到 {suggested:.2%}）、"
-              "改按品类而不是按商品分析，或选择更短的时间段。",
+        "zh": "在这里查找一起购买的商品大约需要 {need_mb:,.0f} MB 内存（上限 {limit_mb:,.0f} MB）："
+              "共 {items:,} 个商品，每个至少出现在 {baskets:,} 个购物篮中的 {min_count:,} 个里。"
+              "请提高最低支持度（例如到 {suggested:.2%}）、改按品类而不是按商品分析，或选择更短的时间段。",
     },
     "basket_bad_support": {
         "en": "The minimum support must be a share above 0 and at most 1 (e.g. 0.01 for 1%), not {value}.",
@@ -30,6 +30,7 @@ BASKET_MESSAGES: dict[str, dict[str, str]] = {
     "basket_none": {
         "en": "No basket is left to analyse ({lines:,} order lines used). Lower the minimum basket size, remove "
               "exclusions, or choose a longer period.",
-        "zh": "没有可分析的购物篮（使用了 {lines:,} 行订单）。请降低最小购物篮大小、减少排除的商品，或选择更长的时间段。",
+        "zh": "没有可分析的购物篮（使用了 {lines:,} 行订单）。"
+              "请降低最小购物篮大小、减少排除的商品，或选择更长的时间段。",
     },
 }

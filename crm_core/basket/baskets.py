@@ -96,11 +96,14 @@ class Baskets:
         """Vertical bitsets: row ``k`` is item ``columns[k]``'s baskets as bits (``uint64`` words, basket ``b`` at
         bit ``b % 64`` of word ``b // 64``); all items when ``columns`` is None."""
         sub = self.matrix if columns is None else self.matrix[:, np.asarray(columns, dtype=np.int64)]
-        dense = sub.T.toarray().astype(bool, copy=False)
+        sub = sub.tocsc()
         words = max((self.n + 63) // 64, 1)
-        padded = np.zeros((dense.shape[0], words * 64), dtype=bool)
-        padded[:, :self.n] = dense
-        return np.packbits(padded, axis=1, bitorder="little").view(np.uint64)
+        item = np.repeat(np.arange(sub.shape[1], dtype=np.int64), np.diff(sub.indptr))
+        basket = sub.indices.astype(np.int64)
+        # Each (item, basket) pair is one bit; a byte's bits are summed (distinct powers of two: a sum is an OR).
+        byte = np.bincount(item * (words * 8) + (basket >> 3), weights=np.left_shift(1, basket & 7),
+                           minlength=sub.shape[1] * words * 8)
+        return byte.astype(np.uint8).view(np.uint64).reshape(sub.shape[1], words)
 
     @classmethod
     def from_item_lists(cls, lists: Iterable[Iterable[str]], basket_ids: Sequence | None = None,
