@@ -8,7 +8,7 @@ from pathlib import Path
 import crm_core
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBPACKAGES = {"ingest", "segment", "export", "sample"}
+SUBPACKAGES = {"ingest", "segment", "export", "sample", "basket"}
 TOP_MODULES = {"schema", "messages", "customers", "pipeline", "cli", "cli_segment", "columns", "settings", "scope"}
 
 
