@@ -14,6 +14,21 @@ BASKET_MESSAGES: dict[str, dict[str, str]] = {
               "共 {items:,} 个商品，每个至少出现在 {baskets:,} 个购物篮中的 {min_count:,} 个里。"
               "请提高最低支持度（例如到 {suggested:.2%}）、改按品类而不是按商品分析，或选择更短的时间段。",
     },
+    "basket_too_many_itemsets": {
+        "en": "More than {limit:,} combinations of items reach the minimum support of {support:.2%}: too many to "
+              "mine quickly or to read. Raise the minimum support (e.g. to {suggested:.2%}), use the category level "
+              "instead of products, choose a shorter period, or limit the number of items per combination.",
+        "zh": "超过 {limit:,} 个商品组合达到了 {support:.2%} 的最低支持度，数量太多，既无法快速计算，也无法阅读。"
+              "请提高最低支持度（例如到 {suggested:.2%}）、改按品类而不是按商品分析、选择更短的时间段，"
+              "或限制每个组合的商品数。",
+    },
+    "basket_too_many_rules": {
+        "en": "The frequent itemsets would give {rules:,} candidate rules, more than the {limit:,} that can be "
+              "computed quickly. Raise the minimum support, use the category level instead of products, choose a "
+              "shorter period, or limit the number of items per rule.",
+        "zh": "这些频繁项集会产生 {rules:,} 条候选规则，超过了可快速计算的 {limit:,} 条。"
+              "请提高最低支持度、改按品类而不是按商品分析、选择更短的时间段，或限制每条规则的商品数。",
+    },
     "basket_bad_support": {
         "en": "The minimum support must be a share above 0 and at most 1 (e.g. 0.01 for 1%), not {value}.",
         "zh": "最低支持度应为大于 0、不超过 1 的比例（例如 0.01 表示 1%），而不是 {value}。",

@@ -14,15 +14,25 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from crm_core.schema import DataError
+
 RULE_COLUMNS = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction",
                 "antecedent_support", "consequent_support", "count"]
+MAX_RULES = 2_000_000  # candidate rules (2^k - 2 per itemset of k items): about 6 s of work at most
 EPS = 1e-12  # a share computed as a ratio compared with a threshold typed by a person (0.5 is 0.5)
 
 
 def association_rules(itemsets: pd.DataFrame, n_baskets: int, *, min_confidence: float = 0.0,
-                      min_lift: float | None = None) -> pd.DataFrame:
+                      min_lift: float | None = None, max_rules: int = MAX_RULES) -> pd.DataFrame:
     """Every rule A -> C with A and C non-empty, disjoint, A u C a frequent itemset and confidence >=
-    ``min_confidence`` (and lift >= ``min_lift`` when given); sorted by lift, then confidence, highest first."""
+    ``min_confidence`` (and lift >= ``min_lift`` when given); sorted by lift, then confidence, highest first.
+
+    Raises :class:`DataError` ``basket_too_many_rules`` when the itemsets give more than ``max_rules`` candidates.
+    """
+    lengths = itemsets["itemset"].map(len).to_numpy(dtype=np.int64) if len(itemsets) else np.zeros(0, np.int64)
+    candidates = int((2.0 ** lengths[lengths >= 2] - 2).sum())
+    if candidates > max_rules:
+        raise DataError("basket_too_many_rules", rules=candidates, limit=max_rules)
     counts: dict[tuple, int] = dict(zip(itemsets["itemset"], itemsets["count"].astype(int), strict=True))
     ante, cons, joint, ante_n, cons_n = [], [], [], [], []
     for itemset, count in counts.items():

@@ -191,6 +191,20 @@ def test_memory_estimate_and_refusal(six):
     assert caught.value.code == "basket_bad_support"
 
 
+def test_too_many_itemsets_or_rules_are_refused_with_what_to_change(six):
+    assert len(mining.frequent_itemsets(six, 0.3, max_itemsets=7)) == 7
+    with pytest.raises(DataError) as caught:
+        mining.frequent_itemsets(six, 0.3, max_itemsets=6)  # 3 items + 3 pairs fit; the triple is one too many
+    assert caught.value.code == "basket_too_many_itemsets"
+    assert "e.g. to 60.00%" in caught.value.text("en") and "例如到 60.00%" in caught.value.text("zh")
+    found = mining.frequent_itemsets(six, 0.3)
+    assert len(rules.association_rules(found, six.n, max_rules=12)) == 12  # 3 pairs x 2 + the triple's 6
+    with pytest.raises(DataError) as caught:
+        rules.association_rules(found, six.n, max_rules=11)
+    assert caught.value.code == "basket_too_many_rules"
+    assert "12 candidate rules" in caught.value.text("en") and "12 条候选规则" in caught.value.text("zh")
+
+
 def test_agrees_with_mlxtend_on_random_baskets():
     from mlxtend.frequent_patterns import apriori
     from mlxtend.frequent_patterns import association_rules as mlx_rules
