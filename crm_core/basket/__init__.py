@@ -1,5 +1,23 @@
 """Cross-selling: baskets (:mod:`.baskets`), frequent itemsets (:mod:`.mining`) and association rules (:mod:`.rules`).
 
-Import the modules themselves (``from crm_core.basket import baskets, mining, rules``): nothing is loaded here, so
-importing the package costs nothing.
+The names below are imported on first use (see :func:`crm_core.lazy_exports`): importing the package costs nothing.
 """
+
+from __future__ import annotations
+
+from crm_core import lazy_exports
+
+_HOME = {
+    "BasketOptions": "baskets",
+    "Baskets": "baskets",
+    "build_baskets": "baskets",
+    "frequent_itemsets": "mining",
+    "estimate_memory": "mining",
+    "min_count": "mining",
+    "association_rules": "rules",
+    "filter_rules": "rules",
+    "prune_redundant": "rules",
+    "rule_sentence": "rules",
+    "conviction_text": "rules",
+}
+__getattr__, __all__ = lazy_exports(__name__, _HOME)
