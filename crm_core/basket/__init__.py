@@ -1,4 +1,5 @@
-"""Cross-selling: baskets (:mod:`.baskets`), frequent itemsets (:mod:`.mining`) and association rules (:mod:`.rules`).
+"""Cross-selling: baskets (:mod:`.baskets`), frequent itemsets (:mod:`.mining`), association rules (:mod:`.rules`)
+and what to do with them (:mod:`.actions`: bundle completion, next-best offers, the hold-out check).
 
 The names below are imported on first use (see :func:`crm_core.lazy_exports`): importing the package costs nothing.
 """
@@ -19,5 +20,13 @@ _HOME = {
     "prune_redundant": "rules",
     "rule_sentence": "rules",
     "conviction_text": "rules",
+    "customer_items": "actions",
+    "bundle_candidates": "actions",
+    "bundle_completion": "actions",
+    "next_best_offers": "actions",
+    "popularity_offers": "actions",
+    "holdout_check": "actions",
+    "holdout_score": "actions",
+    "HoldoutResult": "actions",
 }
 __getattr__, __all__ = lazy_exports(__name__, _HOME)

@@ -19,6 +19,10 @@ import pandas as pd
 
 CustomerItems = Mapping[str, frozenset[str]]
 
+__all__ = ["BUNDLE_COLUMNS", "FLAG_COLUMNS", "OFFER_COLUMNS", "POPULAR_COLUMNS", "HoldoutResult", "bundle_candidates",
+           "bundle_completion", "bundle_reason", "bundle_text", "customer_items", "holdout_check", "holdout_score",
+           "item_popularity", "next_best_offers", "offer_reason", "popularity_offers", "rule_text"]
+
 BUNDLE_COLUMNS = ("customer_id", "missing_item", "bundle", "have", "reason")
 OFFER_COLUMNS = ("customer_id", "rank", "item", "confidence", "lift", "rule", "reason")
 POPULAR_COLUMNS = ("customer_id", "rank", "item", "customers")
