@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -110,4 +111,11 @@ def widget(widgets, label: str):
     """The widget among ``widgets`` whose label is ``label`` (most of the app's widgets have no key)."""
     found = [w for w in widgets if w.label == label]
     assert len(found) == 1, f"{len(found)} widgets labelled {label!r}"
+    return found[0]
+
+
+def by_key(widgets, pattern: str):
+    """The one widget whose key matches ``pattern`` (keys carry generation counters)."""
+    found = [w for w in widgets if w.key and re.fullmatch(pattern, w.key)]
+    assert len(found) == 1, f"{len(found)} widgets match {pattern!r}"
     return found[0]

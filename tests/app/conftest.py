@@ -1,9 +1,11 @@
 """Session-wide fixtures for the AppTest suite (helpers live in app_helpers.py)."""
 
 import pytest
+import streamlit as st
 from app_helpers import SAMPLE, make_upload
 
 from crm_core import pipeline
+from ui import cached
 from ui.state import Upload
 
 
@@ -27,3 +29,19 @@ def sample_loaded(sample_bytes) -> pipeline.Loaded:
 def sample_scored(sample_loaded):
     """RFM scores of the sample as the app computes them by default (quintiles, 11 segments)."""
     return pipeline.rfm_scores(sample_loaded.result)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every download the app draws, by key (or label), as the bytes the browser would save."""
+    offered: dict[str, bytes] = {}
+    original = st.download_button
+
+    def recording(label, data=None, *args, **kwargs):
+        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    cached.list_file.clear()  # the Export page's file is written once per choice: record this test's
+    yield offered
+    cached.list_file.clear()

@@ -13,8 +13,7 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit as st
-from app_helpers import SAMPLE, en, metrics, open_app, rerun, texts, zh
+from app_helpers import SAMPLE, by_key, en, metrics, open_app, rerun, texts, zh
 
 from crm_core import export
 from crm_core.customers import customer_table, default_as_of
@@ -46,25 +45,6 @@ def opted_out_ids() -> set[str]:
     return set(raw.loc[raw["是否同意营销"] == "否", "客户编号"].dropna())
 
 
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Every download the app draws, by key, as the bytes the browser would save."""
-    offered: dict[str, bytes] = {}
-    original = st.download_button
-
-    def recording(label, data=None, *args, **kwargs):
-        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    return offered
-
-
-def by_key(widgets, pattern: str):
-    """The one widget whose key matches ``pattern`` (keys carry generation counters)."""
-    found = [w for w in widgets if w.key and re.fullmatch(pattern, w.key)]
-    assert len(found) == 1, f"{len(found)} widgets match {pattern!r}"
-    return found[0]
 
 
 def choose(at, row: int, column: str, keys: list) -> None:

@@ -14,7 +14,6 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
 from app_helpers import ROOT, charts, en, frame_with, make_upload, metrics, open_app, rerun, widget, zh
 
 from crm_core import export, pipeline
@@ -43,19 +42,6 @@ def sample_table(sample_loaded):
     result = sample_loaded.result
     return customer_table(result.orders, result.customers, as_of=default_as_of(result.orders))
 
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Every download the page draws, by key, as the bytes the browser would save."""
-    offered: dict[str, bytes] = {}
-    original = st.download_button
-
-    def recording(label, data=None, *args, **kwargs):
-        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    return offered
 
 
 def stage_counts(table: pd.DataFrame, windows: LifecycleWindows) -> dict[str, str]:

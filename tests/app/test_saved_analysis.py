@@ -10,34 +10,16 @@ import io
 import json
 
 import openpyxl
-import pytest
-import streamlit as st
 from app_helpers import SAMPLE, en, loaded, open_app, rerun, texts, widget
 
 from crm_core import cli
 from crm_core.segment import rfm
 from crm_core.settings import AnalysisSettings, Scope
-from ui import cached
 
 RFM = "app_pages/rfm.py"
 EXPORT = "app_pages/export.py"
 DATA = "app_pages/data.py"
 
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Every download the app draws, by key (or label), as the bytes the browser would save."""
-    offered: dict[str, bytes] = {}
-    original = st.download_button
-
-    def recording(label, data=None, *args, **kwargs):
-        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    cached.list_file.clear()
-    yield offered
-    cached.list_file.clear()
 
 
 def cells(data: bytes) -> dict[str, list[tuple]]:

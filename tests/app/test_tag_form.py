@@ -6,11 +6,9 @@ the core's message; a tag is then a condition of the campaign.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-import streamlit as st
-from app_helpers import APP_FIXTURES, en, make_upload, metrics, open_app, rerun, texts
+from app_helpers import APP_FIXTURES, by_key, en, make_upload, metrics, open_app, rerun, texts
 
 from crm_core import pipeline
 from crm_core.customers import customer_table, default_as_of
@@ -36,23 +34,6 @@ def top_category(sample_loaded) -> str:
     return str(orders.loc[~orders["is_return"], "category"].value_counts().index[0])
 
 
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    offered: dict[str, bytes] = {}
-    original = st.download_button
-
-    def recording(label, data=None, *args, **kwargs):
-        offered[kwargs.get("key") or label] = data.encode("utf-8") if isinstance(data, str) else data
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", recording)
-    return offered
-
-
-def by_key(widgets, pattern: str):
-    found = [w for w in widgets if w.key and re.fullmatch(pattern, w.key)]
-    assert len(found) == 1, f"{len(found)} widgets match {pattern!r}"
-    return found[0]
 
 
 def counts(rules, sample) -> list[int]:
