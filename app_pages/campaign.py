@@ -18,7 +18,7 @@ from crm_core.schema import DataError
 from crm_core.segment import campaign as cmp
 from crm_core.segment.combined import with_group_names
 from crm_core.segment.lifecycle import Lifecycle
-from ui import cached, cached_segments, scope_form, segment_state, selection_form, state, tag_form
+from ui import cached_segments, scope_form, segment_state, selection_form, state, tag_form
 from ui.fmt import money_text
 from ui.i18n import lang, t
 from ui.list_download import list_download
@@ -57,9 +57,8 @@ with st.spinner(t("computing")):
         except DataError as again:
             st.error(again.text(language))
             state.stop()
-# The order lines the tags read (those inside the window and filters, as in the segmented table); the shared
-# cleaned lines when nothing is left out (no copy per rerun).
-orders = cached.cleaned(key).orders if scope.is_all else cached_segments.scoped_orders(key, as_of, scope)
+# The order lines the tags read (those inside the window and filters, as in the segmented table).
+orders = cached_segments.scoped_orders(key, as_of, scope)
 
 # --- 1. tags ----------------------------------------------------------------------------------------------------
 rules = choices.tags

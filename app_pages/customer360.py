@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from crm_core import columns as registry
-from crm_core import export, pipeline
+from crm_core import export
 from crm_core.schema import DataError
 from crm_core.segment import profile360
-from ui import cached, cached_segments, charts, scope_form, segment_state, state
+from ui import cached_segments, charts, scope_form, segment_state, state
 from ui.fmt import fit_height, money_text, table_config
 from ui.i18n import labels, lang, t
 
@@ -108,7 +108,7 @@ if picked not in matches.index:  # the matches changed under a remembered choice
 st.session_state[PICKED] = matches.loc[picked, "customer_id"]
 
 # --- the profile ---------------------------------------------------------------------------------------------
-orders = pipeline.in_scope(cached.cleaned(key), scope, as_of=as_of).orders
+orders = cached_segments.scoped_orders(key, as_of, scope)
 profile = profile360.customer_profile(
     table.loc[picked], orders, rfm_params=params, clusters=clusters, windows=choices.windows, tag_rules=choices.tags,
     as_of=as_of, lang=lang(), currency=currency)

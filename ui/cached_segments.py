@@ -33,9 +33,14 @@ def cluster_fit(key: DatasetKey, as_of: date, scope: Scope, choice: ClusterChoic
     return choice.named(cluster_cache.fit(key, as_of, scope, choice.features, choice.seed, k))
 
 
-@cached._cache(8)
 def scoped_orders(key: DatasetKey, as_of: date, scope: Scope) -> pd.DataFrame:
-    """The order lines inside the analysis window and filters (those the customer table is made of)."""
+    """The order lines inside the analysis window and filters (those the customer table is made of): the shared
+    cleaned lines themselves when nothing is left out (no copy per rerun), else a cached selection."""
+    return cached.cleaned(key).orders if scope.is_all else _scoped_orders(key, as_of, scope)
+
+
+@cached._cache(8)
+def _scoped_orders(key: DatasetKey, as_of: date, scope: Scope) -> pd.DataFrame:
     return pipeline.in_scope(cached.cleaned(key), scope, as_of=as_of).orders
 
 
@@ -71,4 +76,4 @@ def new_vs_returning(key: DatasetKey, as_of: date) -> pd.DataFrame:
     return cohorts.new_vs_returning(cached.cleaned(key).orders, as_of=as_of)
 
 
-CACHES = (scoped_orders, segmented, migration, cohort_table, new_vs_returning)
+CACHES = (_scoped_orders, segmented, migration, cohort_table, new_vs_returning)

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from crm_core import pipeline
 from crm_core.schema import DataError
 from crm_core.segment import cluster_inputs
 from crm_core.segment import clusters as cl
@@ -42,7 +41,9 @@ def _one_thread():
 
 def _orders(key: DatasetKey, as_of: date, scope: Scope) -> pd.DataFrame:
     """The order lines inside the analysis window and filters (those the customer table was made from)."""
-    return pipeline.in_scope(cached.cleaned(key), scope, as_of=as_of).orders
+    from ui import cached_segments  # it imports this module: read here
+
+    return cached_segments.scoped_orders(key, as_of, scope)
 
 
 @cached._cache(8)
