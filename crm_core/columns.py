@@ -11,6 +11,8 @@ mean      an average of days or orders (Excel ``#,##0.00``; shown with one decim
 count     a whole number of customers, orders, days or lines (Excel ``#,##0``; shown with thousands separators)
 score     an RFM score 1..5 (Excel ``#,##0``; shown as is)
 percent   a fraction 0..1 (Excel ``0.0%``, so 0.125 shows 12.5%; the app shows it times 100 with one decimal)
+ratio     a ratio such as a rule's lift (Excel ``0.00``; shown with two decimals)
+fine      a small difference of shares such as a rule's leverage (Excel ``0.0000``; shown with four decimals)
 date      a calendar day (Excel ``yyyy-mm-dd``; shown YYYY-MM-DD)
 text      short text;  long_text  sentences (shown in a wide column);  id  an identifier (text, never summed)
 flag      True/False
@@ -40,6 +42,8 @@ KINDS: dict[str, Kind] = {
     "count": Kind("#,##0", "localized"),
     "score": Kind("#,##0", "plain"),
     "percent": Kind("0.0%", "%.1f%%"),
+    "ratio": Kind("0.00", "%.2f"),
+    "fine": Kind("0.0000", "%.4f"),
     "date": Kind("yyyy-mm-dd", "date"),
     "text": Kind(None, "text"),
     "long_text": Kind(None, "long_text"),
@@ -168,6 +172,37 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("pc2", "Component 2", "主成分二", "mean"),
     # --- campaign builder (crm_core.segment.campaign) ---
     ("campaign_group", "Campaign group key", "活动分组代码", "id"),
+    # --- cross-selling: rules, offers and bundles (crm_core.basket) ---
+    ("antecedents", "If bought", "已购买（前项）", "text"),
+    ("consequents", "Then also", "也会购买（后项）", "text"),
+    ("support", "Support", "支持度", "percent"),
+    ("confidence", "Confidence", "置信度", "percent"),
+    ("lift", "Lift", "提升度", "ratio"),
+    ("leverage", "Leverage", "杠杆率", "fine"),
+    ("conviction", "Conviction", "确信度", "ratio"),
+    ("antecedent_support", "Support of the first part", "前项支持度", "percent"),
+    ("consequent_support", "Support of the second part", "后项支持度", "percent"),
+    ("baskets", "Baskets", "购物篮数", "count"),
+    ("itemset", "Items", "商品组合", "text"),
+    ("length", "Items in it", "商品数", "count"),
+    ("sentence", "In words", "规则说明", "long_text"),
+    ("item", "Item", "商品", "text"),
+    ("rank", "Rank", "排名", "count"),
+    ("offer_item", "Product to offer", "推荐商品", "text"),
+    ("offer_reason", "Why this product", "推荐依据", "long_text"),
+    ("offer_confidence", "Confidence of the offer", "推荐置信度", "percent"),
+    ("offer_lift", "Lift of the offer", "推荐提升度", "ratio"),
+    ("offer_rule", "Rule", "规则", "text"),
+    ("more_offers", "Also offer", "其他推荐", "long_text"),
+    ("bundle", "Bundle", "商品组合", "text"),
+    ("bundle_have", "Already bought", "已购买", "text"),
+    ("bundle_item", "Missing item of the bundle", "组合中所缺商品", "text"),
+    ("crosssell_list", "Cross-sell list key", "交叉销售名单代码", "id"),
+    ("offers", "Offers", "推荐数", "count"),
+    ("hits", "Bought later", "之后购买数", "count"),
+    ("hit_rate", "Hit rate", "命中率", "percent"),
+    ("popularity_hit_rate", "Hit rate of popular items", "热门商品命中率", "percent"),
+    ("beats_popularity", "Beats popularity", "优于热门推荐", "flag"),
     # --- names of every grouping on one row (crm_core.segment.combined) ---
     ("rfm_segment_name", "RFM segment", "RFM 分群", "text"),
     ("stage_name", "Lifecycle stage", "生命周期阶段", "text"),

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from crm_core.basket.crosssell import CrossSellChoice
 from crm_core.messages import Localized
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
 from crm_core.segment import rfm, schemes
@@ -118,6 +119,7 @@ class AnalysisSettings:
     clusters: ClusterChoice | None = ClusterChoice()
     lifecycle: LifecycleWindows = LifecycleWindows()
     campaign: Campaign | None = None
+    crosssell: CrossSellChoice = CrossSellChoice()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
@@ -168,6 +170,7 @@ class AnalysisSettings:
             "lifecycle": {"new_days": self.lifecycle.new_days, "active_days": self.lifecycle.active_days,
                           "churn_days": self.lifecycle.churn_days},
             "campaign": None if self.campaign is None else self.campaign.to_dict(),
+            "crosssell": self.crosssell.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -328,6 +331,7 @@ def _parse(data: dict) -> AnalysisSettings:
         clusters=_clusters(data["clusters"]) if "clusters" in data else ClusterChoice(),
         lifecycle=_lifecycle(_section(data, "lifecycle")),
         campaign=_campaign(data.get("campaign")),
+        crosssell=_crosssell(data.get("crosssell")),
     )
 
 
@@ -385,6 +389,18 @@ def _campaign(value: Any) -> Campaign | None:
     except (DataError, KeyError, TypeError, ValueError, AttributeError) as exc:
         detail = exc if isinstance(exc, DataError) else DataError("campaign_empty_selection")
         raise _usable("campaign", detail) from None
+
+
+def _crosssell(value: Any) -> CrossSellChoice:
+    """The saved cross-sell choice (:class:`crm_core.basket.crosssell.CrossSellChoice`); missing: the defaults."""
+    if value is None:
+        return CrossSellChoice()
+    if not isinstance(value, dict):
+        raise DataError("bad_settings", key="crosssell", expected=Localized(en="an object {…}", zh="对象 {…}"))
+    try:
+        return CrossSellChoice.from_dict(value)
+    except DataError as exc:
+        raise _usable("crosssell", exc) from None
 
 
 def _tags(value: Any) -> tuple[tag_rules.TagRule, ...]:
