@@ -33,6 +33,8 @@ _HOME = {
     "OfferList": "crosssell",
     "BundleList": "crosssell",
     "mine": "crosssell",
+    "mine_itemsets": "crosssell",
+    "mine_rules": "crosssell",
     "offer_rules": "crosssell",
     "items_of": "crosssell",
     "next_offers": "crosssell",

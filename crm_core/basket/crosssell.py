@@ -38,9 +38,10 @@ from crm_core.basket.rules import association_rules, filter_rules, prune_redunda
 from crm_core.messages import Localized
 from crm_core.schema import DataError
 
-__all__ = ["BUNDLE_LIST_COLUMNS", "LIST_COLUMN", "OFFER_KEY", "OFFER_LIST_COLUMNS", "BundleList", "CrossSellChoice",
-           "Mined", "OfferList", "bundle_offers", "bundles_to_complete", "holdout", "mine", "next_offers",
-           "items_of", "offer_rules", "offer_table", "bundle_table", "split_date", "with_offers"]
+__all__ = ["BUNDLE_LIST_COLUMNS", "BundleList", "CrossSellChoice", "LIST_COLUMN", "Mined", "OFFER_KEY",
+           "OFFER_LIST_COLUMNS", "OfferList", "bundle_offers", "bundle_table", "bundles_to_complete",
+           "holdout", "items_of", "mine", "mine_itemsets", "mine_rules", "next_offers", "offer_rules",
+           "offer_table", "split_date", "with_offers"]
 
 LIST_COLUMN = "crosssell_list"
 OFFER_KEY = "next_best_offer"
@@ -186,10 +187,20 @@ def mine(orders: pd.DataFrame, choice: CrossSellChoice, *, as_of: date) -> Mined
     Raises the core's DataError when no basket is left, when the mining would not fit in memory or would find too
     many itemsets or rules (each says what to change).
     """
+    baskets, itemsets = mine_itemsets(orders, choice, as_of=as_of)
+    return Mined(choice=choice, baskets=baskets, itemsets=itemsets, rules=mine_rules(baskets, itemsets, choice))
+
+
+def mine_itemsets(orders: pd.DataFrame, choice: CrossSellChoice, *, as_of: date) -> tuple[Baskets, pd.DataFrame]:
+    """The first, costly half of :func:`mine`: the baskets and their frequent itemsets (what the rules' confidence
+    does not change, so the app mines once and recomputes only the rules when she moves the confidence)."""
     baskets = build_baskets(orders, choice.basket_options(), as_of=as_of, since=choice.since(as_of))
-    itemsets = frequent_itemsets(baskets, choice.min_support, max_len=choice.max_len)
-    rules = association_rules(itemsets, baskets.n, min_confidence=choice.min_confidence)
-    return Mined(choice=choice, baskets=baskets, itemsets=itemsets, rules=rules)
+    return baskets, frequent_itemsets(baskets, choice.min_support, max_len=choice.max_len)
+
+
+def mine_rules(baskets: Baskets, itemsets: pd.DataFrame, choice: CrossSellChoice) -> pd.DataFrame:
+    """The second half of :func:`mine`: the rules of the itemsets at ``choice.min_confidence``."""
+    return association_rules(itemsets, baskets.n, min_confidence=choice.min_confidence)
 
 
 def offer_rules(rules: pd.DataFrame, choice: CrossSellChoice) -> pd.DataFrame:
