@@ -40,13 +40,14 @@ from crm_core.schema import DataError
 
 __all__ = ["BUNDLE_LIST_COLUMNS", "BundleList", "CrossSellChoice", "LIST_COLUMN", "Mined", "OFFER_KEY",
            "OFFER_LIST_COLUMNS", "OfferList", "bundle_offers", "bundle_table", "bundles_to_complete",
-           "holdout", "items_of", "mine", "mine_itemsets", "mine_rules", "next_offers", "offer_rules",
+           "flag_offers", "holdout", "items_of", "mine", "mine_itemsets", "mine_rules", "next_offers", "offer_rules",
            "offer_table", "split_date", "with_offers"]
 
 LIST_COLUMN = "crosssell_list"
 OFFER_KEY = "next_best_offer"
 # The default columns of the two lists (who, what to offer, why, then the customer's figures and contacts).
-OFFER_LIST_COLUMNS = ("customer_id", "offer_item", "offer_reason", "offer_confidence", "offer_lift", "more_offers",
+OFFER_LIST_COLUMNS = ("customer_id", "offer_item", "offer_reason", "offer_confidence", "offer_lift", "beats_popularity",
+                      "more_offers",
                       "rfm_segment_name", "recency_days", "frequency", "monetary", "last_order_date", "channel",
                       "name", "phone", "email", "city")
 BUNDLE_LIST_COLUMNS = ("customer_id", "offer_item", "bundle", "bundle_have", "offer_reason", "rfm_segment_name",
@@ -275,7 +276,8 @@ def _customers(customers: pd.DataFrame) -> pd.DataFrame:
 def offer_table(customers: pd.DataFrame, offers: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One row per customer with an offer: the customer table's row with the first offer (``offer_item``,
     ``offer_reason``, ``offer_confidence``, ``offer_lift``, ``offer_rule``), the other offers in words
-    (``more_offers``, "B (45%); C (30%)") and :data:`LIST_COLUMN` = :data:`OFFER_KEY`.  Customers not in
+    (``more_offers``, "B (45%); C (30%)"), the first offer's ``beats_popularity`` when ``offers`` has it
+    (:func:`flag_offers`) and :data:`LIST_COLUMN` = :data:`OFFER_KEY`.  Customers not in
     ``customers`` (outside the analysis filters) are left out."""
     frame = _customers(customers)
     if offers.empty:
@@ -294,6 +296,8 @@ def offer_table(customers: pd.DataFrame, offers: pd.DataFrame, lang: str = "en")
     joined["offer_lift"] = ids.map(first["lift"]).astype(float).to_numpy()
     joined["offer_rule"] = ids.map(first["rule"]).to_numpy()
     joined["more_offers"] = ids.map(more).fillna("").to_numpy()
+    if "beats_popularity" in first.columns:
+        joined["beats_popularity"] = ids.map(first["beats_popularity"]).to_numpy()
     joined[LIST_COLUMN] = OFFER_KEY
     return joined.reset_index(drop=True)
 
@@ -381,3 +385,15 @@ class BundleList:
         if field == "action":
             return "推荐所缺的那件商品，凑齐组合" if zh else "Offer the missing item to complete the bundle"
         return ""
+
+
+def flag_offers(offers: pd.DataFrame, checked: HoldoutResult | None) -> pd.DataFrame:
+    """``offers`` with ``beats_popularity``: whether the offer's rule (the same rule, fitted on the earlier
+    period) beat the popularity baseline in the hold-out check (:func:`holdout`); None when the check did not
+    test that rule (it did not exist then, or no customer with the offer bought afterwards)."""
+    if checked is None or checked.rules_flagged.empty or offers.empty:
+        return offers.assign(beats_popularity=pd.Series([None] * len(offers), index=offers.index, dtype=object))
+    verdict = {(r, i): bool(b) for r, i, b in zip(checked.rules_flagged["rule"], checked.rules_flagged["item"],
+                                                   checked.rules_flagged["beats_popularity"], strict=True)}
+    flags = [verdict.get((r, i)) for r, i in zip(offers["rule"], offers["item"], strict=True)]
+    return offers.assign(beats_popularity=pd.Series(flags, index=offers.index, dtype=object))

@@ -153,3 +153,50 @@ def rule_sentence(row: pd.Series | dict, lang: str = "en", *, by: str = "custome
     who = "{share} of orders with {a} also had {c}" if by == "order" else \
         "{share} of customers who bought {a} also bought {c}"
     return who.format(a=a, share=share, c=c) + f", {times} times the average"
+
+
+SORTS = ("lift", "confidence", "support", "leverage", "conviction", "count")
+
+
+def search_rules(rules: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The rules with ``text`` (case ignored) in one of their items, on either side; blank text: all rules."""
+    wanted = str(text or "").strip().casefold()
+    if not wanted or rules.empty:
+        return rules
+    hit = (rules["antecedents"] + rules["consequents"]).map(lambda tup: any(wanted in x.casefold() for x in tup))
+    return rules.loc[hit.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def sort_rules(rules: pd.DataFrame, by: str = "lift") -> pd.DataFrame:
+    """Rules sorted by measure ``by`` (one of :data:`SORTS`), highest first; ties by lift, confidence, support, then
+    the rule's items, so the order is the same on every run (an infinite conviction sorts first)."""
+    if by not in SORTS:
+        raise DataError("basket_bad_option", option="sort", value=by, choices=", ".join(SORTS))
+    if rules.empty:
+        return rules
+    keys = [by] + [c for c in ("lift", "confidence", "support") if c != by]
+    frame = rules.assign(_a=rules["antecedents"].map(" ".join), _c=rules["consequents"].map(" ".join))
+    frame = frame.sort_values(keys + ["_a", "_c"], ascending=[False] * len(keys) + [True, True], kind="mergesort")
+    return frame.drop(columns=["_a", "_c"]).reset_index(drop=True)
+
+
+def rules_table(rules: pd.DataFrame, lang: str = "en", *, by: str = "customer") -> pd.DataFrame:
+    """The rules for people: ``antecedents`` and ``consequents`` as "A + B", the measures, ``conviction`` as text
+    ("∞" when infinite, never inf or NaN), ``count`` (baskets with the whole rule) and ``sentence``, the rule in
+    words (:func:`rule_sentence`).  Columns: antecedents, consequents, support, confidence, lift, leverage,
+    conviction, count, sentence."""
+    if rules.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                             ("antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction",
+                              "count", "sentence")})
+    sentences = [rule_sentence({"antecedents": a, "consequents": c, "confidence": f, "lift": lf}, lang, by=by)
+                 for a, c, f, lf in zip(rules["antecedents"], rules["consequents"], rules["confidence"],
+                                        rules["lift"], strict=True)]
+    return pd.DataFrame({
+        "antecedents": rules["antecedents"].map(" + ".join).to_numpy(),
+        "consequents": rules["consequents"].map(" + ".join).to_numpy(),
+        "support": rules["support"].to_numpy(dtype=float), "confidence": rules["confidence"].to_numpy(dtype=float),
+        "lift": rules["lift"].to_numpy(dtype=float), "leverage": rules["leverage"].to_numpy(dtype=float),
+        "conviction": [conviction_text(v) for v in rules["conviction"]],
+        "count": rules["count"].to_numpy(dtype="int64"), "sentence": sentences,
+    })
