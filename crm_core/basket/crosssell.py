@@ -334,11 +334,17 @@ def with_offers(table: pd.DataFrame, offers: pd.DataFrame, completion: pd.DataFr
 class OfferList:
     """The next-best-offer list as a Segmentation: one group (:data:`OFFER_KEY`) on :data:`LIST_COLUMN`.
 
-    ``rules_words``: how the rules were made, in both languages (shown in the list's description)."""
+    ``rules_words``: how the rules were made, in both languages (shown in the list's description); ``choice``: the
+    cross-sell choice that made the offers (in the list id)."""
 
     n: int = 3
     rules_words: Localized = Localized(en="", zh="")
+    choice: CrossSellChoice | None = None
     key_column: str = field(default=LIST_COLUMN, init=False)
+
+    def fingerprint(self) -> dict:
+        """What decides the list besides the data, for its list id (``XS-…``): the cross-sell choice."""
+        return {"crosssell": None if self.choice is None else self.choice.to_dict(), "list": "offers", "n": self.n}
 
     def segments(self) -> tuple[str, ...]:
         return (OFFER_KEY,)
@@ -366,7 +372,13 @@ class BundleList:
     :data:`LIST_COLUMN`."""
 
     bundles: tuple[tuple[str, ...], ...] = ()
+    choice: CrossSellChoice | None = None
     key_column: str = field(default=LIST_COLUMN, init=False)
+
+    def fingerprint(self) -> dict:
+        """What decides the lists besides the data, for their list id (``XS-…``): the bundles and the choice."""
+        return {"crosssell": None if self.choice is None else self.choice.to_dict(), "list": "bundles",
+                "bundles": [list(b) for b in self.bundles]}
 
     def segments(self) -> tuple[str, ...]:
         return tuple(bundle_text(b) for b in self.bundles)

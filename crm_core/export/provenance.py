@@ -4,7 +4,7 @@ The list id is a fingerprint of the data and every choice that decides who is on
 SHA-256, the analysis date and window, the filters, the scoring, the segment map, the chosen groups and
 columns), so the app and the CLI give one list the same id, and any change of data or choice a new one.
 It starts with the analysis date, so people can read it: ``RFM-20251231-6F0C2A9B`` (``CMP-…`` for a campaign's
-target and control lists).
+target and control lists, ``XS-…`` for the cross-sell lists).
 """
 
 from __future__ import annotations
@@ -151,7 +151,9 @@ def list_id(digests: Sequence[str], *, as_of: date, first_day: date | None, scop
         "segmentation": request.segmentation.fingerprint() if hasattr(request.segmentation, "fingerprint") else None,
     }
     digest = hashlib.sha256(json.dumps(fingerprint, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    # A campaign's lists (target and control) say so: CMP-…; segment lists keep RFM-….
+    # A campaign's lists (target and control) say so: CMP-…; cross-sell lists XS-…; segment lists keep RFM-….
     own = fingerprint["segmentation"]
-    kind = "CMP" if isinstance(own, dict) and "campaign" in own else "RFM"
+    kind = "RFM"
+    if isinstance(own, dict):
+        kind = "CMP" if "campaign" in own else "XS" if "crosssell" in own else "RFM"
     return f"{kind}-{as_of:%Y%m%d}-{digest[:8].upper()}"
