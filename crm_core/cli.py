@@ -7,6 +7,8 @@
                            [--currency ¥|$|€|£|CNY|USD|EUR|GBP]
     python -m crm_core segment orders.csv [more.csv …] --out segments.xlsx [--k 2..12] [the rfm options]
                                                               # cluster, stage, tags per customer (cli_segment.py)
+    python -m crm_core rules orders.csv [more.csv …] --out rules.xlsx [--min-support S] [--min-confidence C] …
+                                                              # rules, next-best offers, bundles (cli_basket.py)
     python -m crm_core ingest orders.csv [more.csv …] --out clean.xlsx  # clean lines + excluded rows with reasons
     python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
@@ -392,6 +394,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm_core import cli_segment  # here: it reuses this module's helpers
 
     cli_segment.add_parser(sub, add_input, add_analysis)
+    from crm_core import cli_basket
+
+    cli_basket.add_parser(sub, add_input, add_analysis)
 
     p_ingest = sub.add_parser("ingest", help="clean order lines and the excluded rows with reasons")
     add_input(p_ingest)
