@@ -79,8 +79,8 @@ _TEXTS = {
     "found_line": ("{baskets:,} baskets (one per {by}), {itemsets:,} frequent itemsets, {rules:,} rules",
                    "{baskets:,} 个购物篮（按{by}），{itemsets:,} 个频繁项集，{rules:,} 条规则"),
     "offers_line": ("Next-best offers: {customers:,} customers", "下一最佳推荐：{customers:,} 位顾客"),
-    "bundles_line": ("Bundles to complete: {customers:,} customers, {bundles} bundles ({names})",
-                     "待补全组合：{customers:,} 位顾客，{bundles} 个组合（{names}）"),
+    "bundles_line": ("Bundles to complete ({bundles}: {names}): {customers:,} customers",
+                     "待补全组合（{bundles} 个：{names}）：{customers:,} 位顾客"),
     "no_bundles": ("Bundles to complete: no frequent bundle of two or more items",
                    "待补全组合：没有包含两件及以上商品的频繁组合"),
     "left_out": ("  ({customers:,} left out: opted out)", "  （{customers:,} 位已退订，未列入）"),
@@ -156,7 +156,12 @@ def choice_of(args: argparse.Namespace, saved: cs.CrossSellChoice) -> cs.CrossSe
     given = {"min_support": _share(args.min_support), "min_confidence": _confidence(args.min_confidence),
              "level": args.level, "max_len": args.max_len, "by": args.by, "offers": args.offers,
              "months": args.basket_months, "exclude": None if args.exclude is None else tuple(args.exclude)}
-    return replace(saved, **{k: v for k, v in given.items() if v is not None})
+    try:
+        return replace(saved, **{k: v for k, v in given.items() if v is not None})
+    except DataError as exc:  # the message names the value as typed ("150%", not 1.5)
+        if exc.code == "basket_bad_support" and args.min_support is not None:
+            raise DataError("basket_bad_support", value=args.min_support) from None
+        raise
 
 
 def _settings(args: argparse.Namespace) -> tuple[AnalysisSettings, cs.CrossSellChoice]:
