@@ -18,7 +18,7 @@ from crm_core.schema import DataError
 from crm_core.segment import campaign as cmp
 from crm_core.segment.combined import with_group_names
 from crm_core.segment.lifecycle import Lifecycle
-from ui import cached_segments, scope_form, segment_state, selection_form, state, tag_form
+from ui import cached_basket, cached_segments, scope_form, segment_state, selection_form, state, tag_form
 from ui.fmt import money_text
 from ui.i18n import lang, t
 from ui.list_download import list_download
@@ -57,6 +57,15 @@ with st.spinner(t("computing")):
         except DataError as again:
             st.error(again.text(language))
             state.stop()
+# The cross-sell offers, once she has made cross-sell choices (the Cross-sell page, or an opened analysis).
+crosssell = segment_state.crosssell() if segment_state.crosssell_seen() else None
+if crosssell is not None:
+    try:
+        with st.spinner(t("computing")):
+            table = cached_basket.with_offers(table, key, as_of, scope, crosssell, language)
+    except DataError as exc:
+        st.caption(t("cmp_no_crosssell", detail=exc.text(language)))
+        crosssell = None
 # The order lines the tags read (those inside the window and filters, as in the segmented table).
 orders = cached_segments.scoped_orders(key, as_of, scope)
 
@@ -131,7 +140,10 @@ channel = d2.text_input(t("cmp_channel"), value=start.channel.text(language), ke
                         placeholder=t("cmp_channel_placeholder"))
 description = st.text_area(t("cmp_description"), value=start.description.text(language), height=68,
                            key=f"cmp_description_{gen}_{language}")
-context = json.dumps(segment_state.segment_choices().fingerprint(), ensure_ascii=False, sort_keys=True)
+made_by = segment_state.segment_choices().fingerprint()
+if crosssell is not None and set(selection.columns()) & {"offer_item", "bundle_item"}:
+    made_by = {**made_by, "crosssell": crosssell.to_dict()}  # the offers decide who is selected: in the list id
+context = json.dumps(made_by, ensure_ascii=False, sort_keys=True)
 try:
     campaign = cmp.Campaign.of(
         Localized(en=name_en.strip(), zh=name_zh.strip()), selection, control_percent=percent, seed=seed,

@@ -375,9 +375,18 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> None:
         TEXT.update(table)
 
 
-from ui import i18n_campaign, i18n_clusters, i18n_customer360, i18n_lifecycle, i18n_segments  # noqa: E402
+from ui import (  # noqa: E402
+    i18n_basket_charts,
+    i18n_campaign,
+    i18n_clusters,
+    i18n_crosssell,
+    i18n_customer360,
+    i18n_lifecycle,
+    i18n_segments,
+)
 
-_merge(i18n_segments.TEXT, i18n_clusters.TEXT, i18n_lifecycle.TEXT, i18n_customer360.TEXT, i18n_campaign.TEXT)
+_merge(i18n_segments.TEXT, i18n_clusters.TEXT, i18n_lifecycle.TEXT, i18n_customer360.TEXT, i18n_campaign.TEXT,
+       i18n_crosssell.TEXT, i18n_basket_charts.TEXT)
 
 def lang() -> str:
     """The session's language code ("en" or "zh")."""

@@ -62,6 +62,7 @@ def current_settings(summary: dict | None = None) -> AnalysisSettings:
         lang=lang(),
         tags=segment_state.tag_rules(), clusters=segment_state.cluster_choice(),
         lifecycle=segment_state.lifecycle_windows(), campaign=segment_state.campaign(),
+        crosssell=segment_state.crosssell(),
     )
 
 
@@ -94,6 +95,7 @@ def apply_settings(settings: AnalysisSettings) -> None:
     segment_state.set_cluster_choice(settings.clusters)
     segment_state.set_lifecycle_windows(settings.lifecycle)
     segment_state.set_campaign(settings.campaign)
+    segment_state.set_crosssell(settings.crosssell)
     st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
     _new_customer_widgets()
     for key in _SETTING_WIDGETS:

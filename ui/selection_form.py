@@ -1,5 +1,5 @@
-"""The selection builder of the Campaign builder page: conditions on RFM segment, cluster, lifecycle stage and
-tags, combined with AND / OR, with one optional bracketed group ("(A or B) and C").
+"""The selection builder of the Campaign builder page: conditions on RFM segment, cluster, lifecycle stage,
+cross-sell offers and tags, combined with AND / OR, with one optional bracketed group ("(A or B) and C").
 
 The conditions being built are a draft in the session (:data:`DRAFT`, plain values), started from the saved
 campaign's selection (:func:`ui.segment_state.campaign`) and again whenever an analysis file is opened
@@ -37,7 +37,9 @@ class Grouping:
 
 def groupings(table: pd.DataFrame, segmentations: Mapping[str, Segmentation], rules: tuple[TagRule, ...],
               language: str) -> dict[str, Grouping]:
-    """The groupings ``table`` has: "segment", "cluster", "stage" (named by ``segmentations``) and one per tag."""
+    """The groupings ``table`` has: "segment", "cluster", "stage" (named by ``segmentations``), the cross-sell
+    offers ("offer_item": the first next-best offer, "bundle_item": the missing item of a bundle; see
+    :func:`crm_core.basket.crosssell.with_offers`) and one per tag."""
     found: dict[str, Grouping] = {}
     for column, label in (("segment", "cmp_by_segment"), ("cluster", "cmp_by_cluster"), ("stage", "cmp_by_stage")):
         scheme = segmentations.get(column)
@@ -49,6 +51,12 @@ def groupings(table: pd.DataFrame, segmentations: Mapping[str, Segmentation], ru
         names = {k: t("cmp_key_count", name=scheme.text(k, "name", language) or k, n=int(counts.get(k, 0)))
                  for k in keys}
         found[column] = Grouping(column, t(label), keys, names)
+    for column, label in (("offer_item", "cmp_by_offer"), ("bundle_item", "cmp_by_bundle")):
+        if column in table.columns and table[column].notna().any():
+            counts = table[column].dropna().astype("str").value_counts()
+            keys = tuple(sorted(counts.index, key=lambda k: (-int(counts[k]), k)))
+            names = {k: t("cmp_key_count", name=k, n=int(counts[k])) for k in keys}
+            found[column] = Grouping(column, t(label), keys, names)
     for position, rule in enumerate(rules, start=1):
         column = tag_column(rule, position)
         if column in table.columns:

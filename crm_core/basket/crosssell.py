@@ -295,7 +295,7 @@ def offer_table(customers: pd.DataFrame, offers: pd.DataFrame, lang: str = "en")
     joined["offer_confidence"] = ids.map(first["confidence"]).astype(float).to_numpy()
     joined["offer_lift"] = ids.map(first["lift"]).astype(float).to_numpy()
     joined["offer_rule"] = ids.map(first["rule"]).to_numpy()
-    joined["more_offers"] = ids.map(more).fillna("").to_numpy()
+    joined["more_offers"] = [m if isinstance(m, str) else "" for m in ids.map(more)]
     if "beats_popularity" in first.columns:
         joined["beats_popularity"] = ids.map(first["beats_popularity"]).to_numpy()
     joined[LIST_COLUMN] = OFFER_KEY
@@ -390,7 +390,7 @@ class BundleList:
         zh = lang == "zh"
         number = keys.index(key) + 1
         if field == "name":
-            return f"组合{number}：{key}" if zh else f"Bundle {number}: {key}"
+            return f"组合{number} · {key}" if zh else f"Bundle {number} · {key}"
         if field == "description":
             return f"买齐了组合 {key} 中除一件以外所有商品的顾客" if zh else \
                 f"Customers who bought all of {key} but one item"

@@ -40,6 +40,8 @@ _COLUMN_WORDS = {
     "segment": Localized(en="segment", zh="分群"),
     "cluster": Localized(en="cluster", zh="客户群"),
     "stage": Localized(en="lifecycle stage", zh="生命周期阶段"),
+    "offer_item": Localized(en="next-best offer", zh="下一最佳推荐"),
+    "bundle_item": Localized(en="missing item of a bundle", zh="组合中所缺商品"),
 }
 
 

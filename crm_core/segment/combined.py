@@ -25,7 +25,7 @@ __all__ = ["SEGMENT_LIST_COLUMNS", "ClusterChoice", "SegmentChoices", "segmented
 SEGMENT_LIST_COLUMNS = (
     "customer_id", "segment_name", "rfm_segment_name", "cluster_name", "stage_name", "tags", "recency_days",
     "frequency", "monetary", "avg_order_value", "last_order_date", "channel", "offer", "suggested_channel",
-    "reason", "name", "phone", "email", "city",
+    "reason", "offer_item", "offer_reason", "bundle_item", "bundle", "name", "phone", "email", "city",
 )
 
 
