@@ -102,25 +102,15 @@ def bundles_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.bundles.csv")
 
 
-def _share(text: str | None) -> float | None:
-    """A support typed on the command line: 0.01 or 1%; DataError ``basket_bad_support`` when not a number."""
+def _fraction(text: str | None, error: DataError) -> float | None:
+    """A share typed on the command line: 0.01 or 1%; ``error`` when it is not a number."""
     if text is None:
         return None
     raw = text.strip()
     try:
         return float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
-        raise DataError("basket_bad_support", value=text) from None
-
-
-def _confidence(text: str | None) -> float | None:
-    if text is None:
-        return None
-    raw = text.strip()
-    try:
-        return float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
-    except ValueError:
-        raise DataError("basket_bad_option", option="--min-confidence", value=text, choices="0..1") from None
+        raise error from None
 
 
 def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.ArgumentParser], None],
@@ -153,7 +143,10 @@ def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.Ar
 
 def choice_of(args: argparse.Namespace, saved: cs.CrossSellChoice) -> cs.CrossSellChoice:
     """The saved cross-sell choice with every option given on the command line on top (checked: DataError)."""
-    given = {"min_support": _share(args.min_support), "min_confidence": _confidence(args.min_confidence),
+    support = _fraction(args.min_support, DataError("basket_bad_support", value=args.min_support))
+    confidence = _fraction(args.min_confidence, DataError("basket_bad_option", option="--min-confidence",
+                                                          value=args.min_confidence, choices="0..1"))
+    given = {"min_support": support, "min_confidence": confidence,
              "level": args.level, "max_len": args.max_len, "by": args.by, "offers": args.offers,
              "months": args.basket_months, "exclude": None if args.exclude is None else tuple(args.exclude)}
     try:
@@ -169,7 +162,7 @@ def _settings(args: argparse.Namespace) -> tuple[AnalysisSettings, cs.CrossSellC
     as_segment = argparse.Namespace(**{**vars(args), "command": "segment"})
     settings = cli._settings(as_segment)
     args.lang = as_segment.lang
-    saved = cs.CrossSellChoice()
+    saved = cs.CrossSellChoice()  # cli._settings does not carry the saved cross-sell choice: read it here
     if getattr(args, "settings", None):
         path = Path(args.settings)
         saved = AnalysisSettings.from_json(path.read_bytes(), source=str(path)).crosssell

@@ -306,3 +306,11 @@ def test_too_many_itemsets(tmp_path, monkeypatch):
 def test_too_many_rules(tmp_path, monkeypatch):
     monkeypatch.setattr(cs, "association_rules", partial(rules.association_rules, max_rules=3))
     failed(["rules", FORMULA_FILE, "--out", tmp_path / "x.xlsx"], "more than the 3 that can be computed quickly")
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--min-confidence", "x", "The basket option --min-confidence cannot be x. Choose one of: 0..1."),
+    ("--offers", "11", "The basket option offers cannot be 11. Choose one of: 1..10."),
+])
+def test_bad_options_before_reading(tmp_path, option, value, message):
+    failed(["rules", tmp_path / "missing.csv", "--out", tmp_path / "x.xlsx", option, value], message)
