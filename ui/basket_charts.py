@@ -100,7 +100,7 @@ def rules_scatter(rules: pd.DataFrame, *, selected: int | None = None) -> alt.Ch
         layers.append(alt.Chart(ring).mark_point(size=420, strokeWidth=2.5, color=_SELECTED, filled=False).encode(
             x=x, y=y, tooltip=[alt.Tooltip("rule:N", title=t("bc_selected")), *tooltip[1:]]))
     chart = alt.layer(*layers).properties(height=420, title=_title(t("bc_scatter_title"), subtitle))
-    return _styled(chart.interactive() if len(layers) == 1 else chart)
+    return _styled(chart.interactive())  # zoom into the crowded corner of rare rules
 
 
 # ----------------------------------------------------------------------------------------------- item network
@@ -136,17 +136,21 @@ def network_layout(edges: list[tuple[str, str, float]], *, iterations: int = LAY
     # around it instead of piling onto it and onto each other's labels).
     degree = (weight > 0).sum(axis=1)
     pull = np.where(weight > 0, 0.5 + 0.5 * weight, 0.0) / np.sqrt(np.outer(degree, degree)).clip(min=1)
+    near = (REPULSION_RANGE * k) ** 2
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
     for step in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.maximum(np.linalg.norm(delta, axis=2), 1e-6)
-        # FR's repulsion k^2/d (only between near items, so separate groups are not pushed off the page),
-        # attraction d^2/k along the edges, and a weak pull to the centre.
-        force = np.where(dist < REPULSION_RANGE * k, k * k / dist, 0.0) - pull * dist * dist / k
-        np.fill_diagonal(force, 0.0)
-        move = (delta / dist[:, :, None] * force[:, :, None]).sum(axis=1) - GRAVITY * pos
-        length = np.maximum(np.linalg.norm(move, axis=1), 1e-12)
+        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+        d2 = np.maximum(dx * dx + dy * dy, 1e-12)
+        # FR's repulsion k^2/d (only between near items, so separate groups are not pushed off the page) and
+        # attraction d^2/k along the edges, each divided by d (it multiplies the unit vector dx/d, dy/d); a weak
+        # pull to the centre.  On the diagonal dx = dy = 0: no force of an item on itself.
+        coef = np.where(d2 < near, k * k / d2, 0.0) - pull * np.sqrt(d2) / k
+        mx, my = (dx * coef).sum(axis=1) - GRAVITY * x, (dy * coef).sum(axis=1) - GRAVITY * y
+        length = np.maximum(np.hypot(mx, my), 1e-12)
         temperature = 0.1 * (1 - step / iterations) + 1e-3
-        pos = pos + move / length[:, None] * np.minimum(length, temperature)[:, None]
+        scale = np.minimum(length, temperature) / length
+        x, y = x + mx * scale, y + my * scale
+    pos = np.column_stack([x, y])
     # Each axis stretched to [-1, 1] (the chart is wider than tall; a flat layout stays flat).
     low, high = pos.min(axis=0), pos.max(axis=0)
     span = high - low

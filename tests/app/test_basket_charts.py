@@ -221,6 +221,7 @@ def test_top_items_from_the_baskets(baskets):
     assert bars["encoding"]["y"]["sort"] == ["bread", "butter", "jam"]
     assert bars["encoding"]["x"]["axis"]["format"] == "%"
     assert spec["title"]["subtitle"] == "Top 3 of 4 items, 5 baskets"
+    assert message_of(spec_of(bc.top_items(Baskets.from_item_lists([])))) == TEXT["bc_no_items"][0]
 
 
 def test_top_items_from_counts_in_chinese(chinese):
