@@ -349,52 +349,6 @@ def test_tied_rules_keep_the_shorter_rule(orders, mined):
     assert offers.loc[offers["customer_id"] == "C4", "rule"].tolist() == ["A → C"]
 
 
-# ------------------------------------------------------------------------------------------------- bundles
-def test_bundles_to_complete_chosen_ones_while_frequent(mined):
-    chosen = cs.CrossSellChoice(bundles=[["C", "A", "B"], ["E", "D"], ["A", "D"]])
-    assert cs.bundles_to_complete(mined.itemsets, chosen) == (("A", "B", "C"), ("D", "E"))  # AD: once only
-    # None of the chosen ones frequent: the default (the one 3-item itemset here).
-    assert cs.bundles_to_complete(mined.itemsets, cs.CrossSellChoice(bundles=[["A", "D"]])) == (("A", "B", "C"),)
-    assert cs.bundles_to_complete(mined.itemsets, TINY) == (("A", "B", "C"),)
-
-
-def test_bundles_to_complete_default_prefers_three_items(orders):
-    itemsets = pd.DataFrame({"itemset": [("A", "B"), ("C", "D"), ("A", "B", "C"), ("B", "C", "D"), ("A", "C", "D"),
-                                         ("A", "B", "D"), ("A", "B", "C", "D"), ("E",)],
-                             "support": [0.6, 0.5, 0.2, 0.3, 0.1, 0.2, 0.1, 0.9]})
-    # 3+ items, most popular first (ties: the longer, then by name); pairs, however popular, only without any.
-    assert cs.bundles_to_complete(itemsets, TINY) == (("B", "C", "D"), ("A", "B", "C"), ("A", "B", "D"))
-    pairs = itemsets[itemsets["itemset"].map(len) <= 2]
-    assert cs.bundles_to_complete(pairs, TINY) == (("A", "B"), ("C", "D"))
-    assert cs.bundles_to_complete(itemsets.iloc[7:], TINY) == ()
-    # Mined with at most two items: the three most popular pairs (BC and DE tie at 2: BC first by name).
-    two = cs.mine(orders, replace(TINY, max_len=2), as_of=AS_OF)
-    assert cs.bundles_to_complete(two.itemsets, TINY) == (("A", "B"), ("A", "C"), ("B", "C"))
-
-
-def test_bundle_offers_by_hand(orders):
-    items = cs.items_of(orders, TINY, as_of=AS_OF)
-    table = cs.bundle_offers(items, [("A", "B", "C"), ("A", "B", "D")])
-    got = list(zip(table[cs.LIST_COLUMN], table["customer_id"], table["missing_item"], strict=True))
-    # ABC: C5 (A, C) misses B, C4 (A, B) misses C. ABD: C6 (B, D) misses A, C5 (A, D) B, C2 and C4 (A, B) D.
-    assert got == [("A + B + C", "C5", "B"), ("A + B + C", "C4", "C"),
-                   ("A + B + D", "C6", "A"), ("A + B + D", "C5", "B"), ("A + B + D", "C2", "D"),
-                   ("A + B + D", "C4", "D")]
-    assert (table["bundle"] == table[cs.LIST_COLUMN]).all()
-    assert table["customer_id"].value_counts()[["C4", "C5"]].tolist() == [2, 2]  # in both bundles
-    assert table.iloc[0]["reason"] == "Bought A and C of the popular bundle A + B + C, not yet B"
-    zh = cs.bundle_offers(items, [("A", "B", "C")], lang="zh")
-    assert zh.iloc[0]["reason"] == "已购买热门组合 A + B + C 中的 A、C，尚未购买 B" and zh.iloc[0]["have"] == "A、C"
-    pair = cs.bundle_offers(items, [("D", "E")])
-    assert list(zip(pair["customer_id"], pair["missing_item"], strict=True)) == [("C8", "D"), ("C1", "E"),
-                                                                                  ("C6", "E")]
-    five = cs.bundle_offers(items, [("A", "B", "C", "D", "E")])  # C1 misses E, C5 misses B
-    assert list(zip(five["customer_id"], five["missing_item"], strict=True)) == [("C5", "B"), ("C1", "E")]
-    none = cs.bundle_offers(items, [])
-    assert none.empty and list(none.columns) == ["customer_id", "missing_item", "bundle", "have", "reason",
-                                                 cs.LIST_COLUMN]
-
-
 # ------------------------------------------------------------------------------------------------- hold-out
 HOLDOUT = replace(TINY, months=None, holdout_months=1)
 
@@ -428,3 +382,23 @@ def test_holdout_ignores_excluded_items_bought_later(orders):
     with_bag = cs.holdout(more, HOLDOUT, as_of=AS_OF)
     # C4 (offered C) bought only the excluded bag after the split: nothing the analysis counts.
     assert (with_bag.customers, with_bag.hits, with_bag.baseline_hits) == (1, 0, 1)
+
+
+def test_flag_offers_from_the_holdout(orders, mined):
+    checked = cs.holdout(orders, HOLDOUT, as_of=AS_OF)
+    # The check scored one rule, AC -> B (C5): no hit, while the popularity offers to C5 (B, D) hit once.
+    flags = checked.rules_flagged
+    assert list(zip(flags["rule"], flags["item"], flags["hit_rate"], flags["popularity_hit_rate"],
+                    flags["beats_popularity"], strict=True)) == [("A + C → B", "B", 0.0, 0.5, False)]
+    scored = cs.flag_offers(checked.offers.drop(columns="bought"), checked)
+    assert scored["beats_popularity"].tolist() == [False]
+    offers = cs.next_offers(cs.items_of(orders, TINY, as_of=AS_OF), cs.offer_rules(mined.rules, TINY), TINY)
+    flagged = cs.flag_offers(offers, checked)
+    # Today's offers by the same rule and item get its verdict; offers by rules the check did not test, None.
+    expected = [False if (r, i) == ("A + C → B", "B") else None for r, i in zip(offers["rule"], offers["item"],
+                                                                                 strict=True)]
+    assert flagged["beats_popularity"].tolist() == expected and len(offers) == 8
+    assert flagged.drop(columns="beats_popularity").equals(offers)
+    assert set(cs.flag_offers(offers, None)["beats_popularity"]) == {None}
+    table = cs.offer_table(pd.DataFrame({"customer_id": ["C5", "C8"]}), flagged)
+    assert table["beats_popularity"].tolist() == [expected[2], None]  # C5's first offer, C8's first offer

@@ -10,6 +10,7 @@ C8 D (E → D, 100%), B (67%), C (50%).
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -299,6 +300,53 @@ def test_bundle_lists_through_build_lists(completion, lang, words):
     sheets, _ = _cells(pipeline.to_workbook(built))
     assert len(sheets) == 3 and len(set(s.casefold() for s in sheets)) == 3
     assert all(len(s) <= 31 and ":" not in s for s in sheets)
+
+
+# ------------------------------------------------------------------------------------------------- bundles
+def test_bundles_to_complete_chosen_ones_while_frequent(orders):
+    mined = cs.mine(orders, TINY, as_of=AS_OF)
+    chosen = cs.CrossSellChoice(bundles=[["C", "A", "B"], ["E", "D"], ["A", "D"]])
+    assert cs.bundles_to_complete(mined.itemsets, chosen) == (("A", "B", "C"), ("D", "E"))  # AD: once only
+    # None of the chosen ones frequent: the default (the one 3-item itemset here).
+    assert cs.bundles_to_complete(mined.itemsets, cs.CrossSellChoice(bundles=[["A", "D"]])) == (("A", "B", "C"),)
+    assert cs.bundles_to_complete(mined.itemsets, TINY) == (("A", "B", "C"),)
+
+
+def test_bundles_to_complete_default_prefers_three_items(orders):
+    itemsets = pd.DataFrame({"itemset": [("A", "B"), ("C", "D"), ("A", "B", "C"), ("B", "C", "D"), ("A", "C", "D"),
+                                         ("A", "B", "D"), ("A", "B", "C", "D"), ("E",)],
+                             "support": [0.6, 0.5, 0.2, 0.3, 0.1, 0.2, 0.1, 0.9]})
+    # 3+ items, most popular first (ties: the longer, then by name); pairs, however popular, only without any.
+    assert cs.bundles_to_complete(itemsets, TINY) == (("B", "C", "D"), ("A", "B", "C"), ("A", "B", "D"))
+    pairs = itemsets[itemsets["itemset"].map(len) <= 2]
+    assert cs.bundles_to_complete(pairs, TINY) == (("A", "B"), ("C", "D"))
+    assert cs.bundles_to_complete(itemsets.iloc[7:], TINY) == ()
+    # Mined with at most two items: the three most popular pairs (BC and DE tie at 2: BC first by name).
+    two = cs.mine(orders, replace(TINY, max_len=2), as_of=AS_OF)
+    assert cs.bundles_to_complete(two.itemsets, TINY) == (("A", "B"), ("A", "C"), ("B", "C"))
+
+
+def test_bundle_offers_by_hand(orders):
+    items = cs.items_of(orders, TINY, as_of=AS_OF)
+    table = cs.bundle_offers(items, [("A", "B", "C"), ("A", "B", "D")])
+    got = list(zip(table[cs.LIST_COLUMN], table["customer_id"], table["missing_item"], strict=True))
+    # ABC: C5 (A, C) misses B, C4 (A, B) misses C. ABD: C6 (B, D) misses A, C5 (A, D) B, C2 and C4 (A, B) D.
+    assert got == [("A + B + C", "C5", "B"), ("A + B + C", "C4", "C"),
+                   ("A + B + D", "C6", "A"), ("A + B + D", "C5", "B"), ("A + B + D", "C2", "D"),
+                   ("A + B + D", "C4", "D")]
+    assert (table["bundle"] == table[cs.LIST_COLUMN]).all()
+    assert table["customer_id"].value_counts()[["C4", "C5"]].tolist() == [2, 2]  # in both bundles
+    assert table.iloc[0]["reason"] == "Bought A and C of the popular bundle A + B + C, not yet B"
+    zh = cs.bundle_offers(items, [("A", "B", "C")], lang="zh")
+    assert zh.iloc[0]["reason"] == "已购买热门组合 A + B + C 中的 A、C，尚未购买 B" and zh.iloc[0]["have"] == "A、C"
+    pair = cs.bundle_offers(items, [("D", "E")])
+    assert list(zip(pair["customer_id"], pair["missing_item"], strict=True)) == [("C8", "D"), ("C1", "E"),
+                                                                                  ("C6", "E")]
+    five = cs.bundle_offers(items, [("A", "B", "C", "D", "E")])  # C1 misses E, C5 misses B
+    assert list(zip(five["customer_id"], five["missing_item"], strict=True)) == [("C5", "B"), ("C1", "E")]
+    none = cs.bundle_offers(items, [])
+    assert none.empty and list(none.columns) == ["customer_id", "missing_item", "bundle", "have", "reason",
+                                                 cs.LIST_COLUMN]
 
 
 # ------------------------------------------------------------------------------------ planted truth (sample)
