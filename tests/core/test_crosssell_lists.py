@@ -22,6 +22,8 @@ from crm_core import export, pipeline
 from crm_core.basket import crosssell as cs
 from crm_core.messages import Localized
 from crm_core.sample.catalog import BUNDLES
+from crm_core.scope import Scope
+from crm_core.segment import rfm
 from crm_core.segment.base import Segmentation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,6 +226,18 @@ def test_bundle_list_is_a_segmentation():
     assert bundles.text("A + B + C", "action", "zh") == "推荐所缺的那件商品，凑齐组合"
     assert bundles.text("A + B + C", "channel") == "" and bundles.text("D + E", "name") == ""
     assert hash(bundles) == hash(cs.BundleList(bundles=BUNDLES_ABX)) and cs.BundleList().segments() == ()
+
+
+def test_list_ids_carry_the_choice():
+    def list_id(segmentation) -> str:
+        return export.list_id(["ab" * 32], as_of=AS_OF, first_day=None, scope=Scope(), params=rfm.RfmParams(),
+                              request=export.ListRequest(segmentation))
+
+    first = list_id(cs.OfferList(n=3, choice=TINY))
+    assert first.startswith("XS-20250401-") and first == list_id(cs.OfferList(n=3, choice=replace(TINY)))
+    others = {list_id(cs.OfferList(n=3, choice=replace(TINY, min_lift=1.2))), list_id(cs.OfferList(n=2, choice=TINY)),
+              list_id(cs.BundleList(BUNDLES_ABX, choice=TINY)), list_id(cs.BundleList(BUNDLES_ABX[:1], choice=TINY))}
+    assert len(others) == 4 and first not in others and all(i.startswith("XS-") for i in others)
 
 
 # ------------------------------------------------------------------------------------------ the export path
