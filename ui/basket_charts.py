@@ -26,6 +26,7 @@ LAYOUT_ITERATIONS = 300
 LAYOUT_SEED = 0
 REPULSION_RANGE = 3.0  # items repel each other within this many ideal distances
 GRAVITY = 0.1
+HEIGHT = 440  # the scatter and the network side by side on the page
 _LIFT_SCALE = alt.Scale(scheme=alt.SchemeParams(name="viridis", extent=[0.9, 0.0]))  # dark: high lift; no pale end
 _SELECTED = "#cf222e"
 _BAR = "#1f6feb"
@@ -83,7 +84,8 @@ def rules_scatter(rules: pd.DataFrame, *, selected: int | None = None) -> alt.Ch
                alt.Tooltip("lift:Q", format=".2f", title=t("bc_lift")),
                alt.Tooltip("conviction:N", title=t("bc_conviction")),
                alt.Tooltip("count:Q", format=",", title=t("bc_baskets"))]
-    x = alt.X("support:Q", title=t("bc_support"), axis=alt.Axis(format="%"), scale=alt.Scale(zero=True))
+    widest = max(float(points["support"].max()), 1e-9) * 1.06  # room for the biggest circle on the right
+    x = alt.X("support:Q", title=t("bc_support"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, widest]))
     y = alt.Y("confidence:Q", title=t("bc_confidence"), axis=alt.Axis(format="%"),
               scale=alt.Scale(zero=False, domainMax=1, padding=8))
     dots = alt.Chart(points).mark_circle(opacity=0.75, stroke="white", strokeWidth=0.5).encode(
@@ -99,7 +101,7 @@ def rules_scatter(rules: pd.DataFrame, *, selected: int | None = None) -> alt.Ch
         ring = _rule_points(rules.loc[[selected]])
         layers.append(alt.Chart(ring).mark_point(size=420, strokeWidth=2.5, color=_SELECTED, filled=False).encode(
             x=x, y=y, tooltip=[alt.Tooltip("rule:N", title=t("bc_selected")), *tooltip[1:]]))
-    chart = alt.layer(*layers).properties(height=420, title=_title(t("bc_scatter_title"), subtitle))
+    chart = alt.layer(*layers).properties(height=HEIGHT, title=_title(t("bc_scatter_title"), subtitle))
     return _styled(chart.interactive())  # zoom into the crowded corner of rare rules
 
 
@@ -227,7 +229,7 @@ def item_network(rules: pd.DataFrame, *, top: int = 30) -> alt.Chart:
     text = {"dy": 18, "fontSize": 11, "baseline": "top"}
     halo = label.mark_text(**text, stroke="white", strokeWidth=3, strokeOpacity=0.9)  # readable over a line
     chart = alt.layer(edge_layer, node_layer, halo, label.mark_text(**text, color="#24292f")).properties(
-        height=520, title=_title(t("bc_network_title", n=len(best)), t("bc_network_subtitle")))
+        height=HEIGHT, title=_title(t("bc_network_title", n=len(best)), t("bc_network_subtitle")))
     return _styled(chart).configure_view(stroke=None)
 
 
