@@ -179,7 +179,7 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
                                 cleaning=cleaning, as_of=saved.as_of, scope=saved.scope, rfm=saved.rfm,
                                 scheme_base=saved.scheme_base, lists=saved.lists, currency=saved.currency,
                                 lang=args.lang)
-    if args.command not in ("rfm", "segment"):
+    if args.command not in ("rfm", "segment", "rules"):
         return settings
     scope = saved.scope
     start = _parse_date(args.start, "--from")
@@ -212,7 +212,7 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         read=read, mapping=mapping, customers_mapping=settings.customers_mapping, cleaning=cleaning,
         as_of=_given(_parse_date(args.as_of), saved.as_of), scope=scope, rfm=params, scheme_base=base, lists=lists,
         currency=saved.currency, lang=args.lang, tags=saved.tags, clusters=saved.clusters, lifecycle=saved.lifecycle,
-        campaign=saved.campaign,
+        campaign=saved.campaign, crosssell=saved.crosssell,
     )
 
 

@@ -158,15 +158,10 @@ def choice_of(args: argparse.Namespace, saved: cs.CrossSellChoice) -> cs.CrossSe
 
 
 def _settings(args: argparse.Namespace) -> tuple[AnalysisSettings, cs.CrossSellChoice]:
-    """The analysis settings as ``segment`` takes them (window, filters, contacts...) and the cross-sell choice."""
-    as_segment = argparse.Namespace(**{**vars(args), "command": "segment"})
-    settings = cli._settings(as_segment)
-    args.lang = as_segment.lang
-    saved = cs.CrossSellChoice()  # cli._settings does not carry the saved cross-sell choice: read it here
-    if getattr(args, "settings", None):
-        path = Path(args.settings)
-        saved = AnalysisSettings.from_json(path.read_bytes(), source=str(path)).crosssell
-    return settings, choice_of(args, saved)
+    """The analysis settings as ``rfm`` and ``segment`` take them (window, filters, contacts...) and the cross-sell
+    choice: the saved one with the options given here on top."""
+    settings = cli._settings(args)
+    return settings, choice_of(args, settings.crosssell)
 
 
 def rules_sheet(rules: pd.DataFrame, lang: str, *, by: str) -> pd.DataFrame:

@@ -193,6 +193,7 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("offer_confidence", "Confidence of the offer", "推荐置信度", "percent"),
     ("offer_lift", "Lift of the offer", "推荐提升度", "ratio"),
     ("offer_rule", "Rule", "规则", "text"),
+    ("rule", "Rule", "规则", "text"),
     ("more_offers", "Also offer", "其他推荐", "long_text"),
     ("bundle", "Bundle", "商品组合", "text"),
     ("bundle_have", "Already bought", "已购买", "text"),

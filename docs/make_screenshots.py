@@ -46,7 +46,12 @@ SHOTS = ("home", "data", "rfm", "export")
 SEGMENT_PAGES = (("clusters", {"en": "Clusters", "zh": "客户聚类"}),
                  ("lifecycle", {"en": "Lifecycle & cohorts", "zh": "生命周期与同期群"}),
                  ("customer360", {"en": "Customer 360", "zh": "客户360画像"}),
+                 ("crosssell", {"en": "Cross-sell", "zh": "交叉销售"}),
                  ("campaign", {"en": "Campaign builder", "zh": "营销活动名单"}))
+# The Cross-sell page's other tabs, each shot on its own: (file name, tab label per language).
+CROSSSELL_TABS = (("crosssell_charts", {"en": "📊 Charts", "zh": "📊 图表"}),
+                  ("crosssell_offers", {"en": "🎁 Next-best offers", "zh": "🎁 下一最佳推荐"}),
+                  ("crosssell_holdout", {"en": "✅ Hold-out check", "zh": "✅ 留出检验"}))
 SAMPLE_FILES = {"en": "orders_en.xlsx", "zh": "orders_zh.csv"}  # "Load sample data" follows the language
 MAX_HEIGHT = 4000
 CONTENT_HEIGHT_JS = """() => Math.max(...[...document.querySelectorAll(
@@ -192,6 +197,12 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
             elif shot == "campaign":
                 pick_champions(page, lang)
             shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
+            if shot == "crosssell":
+                for tab_shot, tab in CROSSSELL_TABS:
+                    page.get_by_role("tab", name=tab[lang]).click()
+                    page.wait_for_timeout(1500)
+                    page.wait_for_function(IDLE_JS)
+                    shoot(page, out / f"{tab_shot}_{lang}.png", max_kb=max_kb)
     finally:
         context.close()
 

@@ -124,8 +124,9 @@ def rule_filters(rules: pd.DataFrame, choice: cs.CrossSellChoice, gen: int) -> t
     return sort_rules(search_rules(kept, search), sort_by), prune, float(min_lift)
 
 
-_RULE_COLUMNS = ("antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
-                 "sentence")
+# The rule in words right after its measures a marketer reads first; the finer measures after it.
+_RULE_COLUMNS = ("antecedents", "consequents", "support", "confidence", "lift", "sentence", "leverage", "conviction",
+                 "count")
 
 
 def rules_section(shown: pd.DataFrame, all_rules: pd.DataFrame, choice: cs.CrossSellChoice, language: str,
@@ -138,7 +139,8 @@ def rules_section(shown: pd.DataFrame, all_rules: pd.DataFrame, choice: cs.Cross
         st.info(t("xs_no_rules"))
         return
     table = rules_table(shown.head(SHOWN), language, by=choice.by)
-    st.dataframe(percent_for_display(table), hide_index=True, width="stretch", height=fit_height(len(table)),
+    st.dataframe(percent_for_display(table[list(_RULE_COLUMNS)]), hide_index=True, width="stretch",
+                 height=fit_height(len(table)),
                  column_config={**table_config(_RULE_COLUMNS, currency),
                                 "conviction": st.column_config.TextColumn(t("xs_conviction_label"))})
     if len(shown) > SHOWN:
@@ -188,9 +190,17 @@ def holdout_section(key: DatasetKey, as_of: date, scope: Scope, choice: cs.Cross
     losing = int((~flags["beats_popularity"].astype(bool)).sum()) if len(flags) else 0
     st.markdown(t("xs_holdout_rules", n=len(flags), losing=losing))
     columns = ("rule", "item", "offers", "hits", "hit_rate", "popularity_hit_rate", "beats_popularity")
-    st.dataframe(percent_for_display(flags.head(SHOWN)), hide_index=True, width="stretch",
-                 height=fit_height(min(len(flags), SHOWN)), column_config=table_config(columns, "¥"))
+    shown = flags.head(SHOWN).assign(beats_popularity=flags["beats_popularity"].head(SHOWN).map(_verdict))
+    st.dataframe(percent_for_display(shown), hide_index=True, width="stretch",
+                 height=fit_height(min(len(flags), SHOWN)),
+                 column_config={**table_config(columns, "¥"),
+                                "beats_popularity": st.column_config.TextColumn(t("xs_checked_label"))})
     return checked
+
+
+def _verdict(value) -> str:
+    """A rule's hold-out verdict for people: ✅ beats popular items, ⚠️ does not, or "not tested"."""
+    return t("xs_untested") if value is None or value != value else "✅" if bool(value) else "⚠️"
 
 
 def bundle_section(completion: pd.DataFrame, chosen: tuple[tuple[str, ...], ...]) -> None:
@@ -226,8 +236,7 @@ def offers_section(offers: pd.DataFrame, choice: cs.CrossSellChoice) -> None:
     flagged = offers["beats_popularity"].map(lambda v: v is False)
     if flagged.any():
         st.warning(t("xs_offers_flagged", n=int(flagged.sum())))
-    table = offers.head(SHOWN).assign(beats_popularity=offers["beats_popularity"].head(SHOWN).map(
-        lambda v: t("xs_untested") if v is None else "✅" if v else "⚠️"))
+    table = offers.head(SHOWN).assign(beats_popularity=offers["beats_popularity"].head(SHOWN).map(_verdict))
     columns = ("customer_id", "rank", "item", "confidence", "lift", "reason", "beats_popularity")
     st.dataframe(percent_for_display(table[list(columns)]), hide_index=True, width="stretch",
                  height=fit_height(len(table)), column_config={**table_config(columns, "¥"),

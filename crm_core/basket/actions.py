@@ -223,9 +223,11 @@ def next_best_offers(customer_items: CustomerItems, rules: pd.DataFrame, *, n: i
 
 
 def _best_per_item(matches: pd.DataFrame, n: int) -> pd.DataFrame:
-    ordered = matches.sort_values(["customer_id", "confidence", "lift", "item", "rule"],
-                                  ascending=[True, False, False, True, True], kind="mergesort")
-    ordered = ordered.drop_duplicates(["customer_id", "item"], keep="first")
+    # Ties on confidence and lift: the more general rule (fewer antecedent items), then by label.
+    general = matches.assign(_size=matches["antecedents"].map(len))
+    ordered = general.sort_values(["customer_id", "confidence", "lift", "item", "_size", "rule"],
+                                  ascending=[True, False, False, True, True, True], kind="mergesort")
+    ordered = ordered.drop(columns="_size").drop_duplicates(["customer_id", "item"], keep="first")
     ordered = ordered.assign(rank=ordered.groupby("customer_id").cumcount() + 1)
     return ordered[ordered["rank"] <= n].reset_index(drop=True)
 

@@ -213,7 +213,11 @@ def offer_rules(rules: pd.DataFrame, choice: CrossSellChoice) -> pd.DataFrame:
 def items_of(orders: pd.DataFrame, choice: CrossSellChoice, *, as_of: date) -> dict[str, frozenset[str]]:
     """What each customer bought before ``as_of`` at the choice's level (returns left out, excluded items too):
     the history the offers are made from (all the customer's purchases in the analysis window)."""
-    found = customer_items(orders, level=choice.level, as_of=as_of)
+    return _without_excluded(customer_items(orders, level=choice.level, as_of=as_of), choice)
+
+
+def _without_excluded(found: dict[str, frozenset[str]], choice: CrossSellChoice) -> dict[str, frozenset[str]]:
+    """``found`` without the choice's excluded items (compared like the baskets: trimmed, case ignored)."""
     if not choice.exclude:
         return found
     dropped = {x.strip().casefold() for x in choice.exclude}
@@ -263,7 +267,7 @@ def holdout(orders: pd.DataFrame, choice: CrossSellChoice, *, as_of: date) -> Ho
     fitted = mine(orders, choice, as_of=split)
     rules = offer_rules(fitted.rules, choice)
     before = items_of(orders, choice, as_of=split)
-    after = customer_items(orders, level=choice.level, as_of=as_of, since=split)
+    after = _without_excluded(customer_items(orders, level=choice.level, as_of=as_of, since=split), choice)
     return holdout_score(rules, before, after, n=choice.offers)
 
 
@@ -281,7 +285,9 @@ def offer_table(customers: pd.DataFrame, offers: pd.DataFrame, lang: str = "en")
     ``customers`` (outside the analysis filters) are left out."""
     frame = _customers(customers)
     if offers.empty:
-        return frame.iloc[0:0].assign(**{LIST_COLUMN: pd.Series(dtype=object), "offer_item": pd.Series(dtype=object)})
+        blank = {c: pd.Series(dtype=object) for c in ("offer_item", "offer_reason", "offer_rule", "more_offers")}
+        numbers = {c: pd.Series(dtype=float) for c in ("offer_confidence", "offer_lift")}
+        return frame.iloc[0:0].assign(**blank, **numbers, **{LIST_COLUMN: pd.Series(dtype=object)})
     first = offers[offers["rank"] == 1].set_index("customer_id")
     sep = "；" if lang == "zh" else "; "
     rest = offers[offers["rank"] > 1]
@@ -305,9 +311,11 @@ def offer_table(customers: pd.DataFrame, offers: pd.DataFrame, lang: str = "en")
 def bundle_table(customers: pd.DataFrame, completion: pd.DataFrame) -> pd.DataFrame:
     """One row per customer and bundle to complete: the customer table's row with ``offer_item`` (the missing
     item), ``bundle``, ``bundle_have``, ``offer_reason`` and the bundle's key in :data:`LIST_COLUMN`."""
-    frame = _customers(customers)
+    added = ("offer_item", "bundle", "bundle_have", "offer_reason", LIST_COLUMN)
+    # A table that already holds these columns (the combined table of with_offers): the bundle's values win.
+    frame = _customers(customers).drop(columns=list(added), errors="ignore")
     if completion.empty:
-        return frame.iloc[0:0].assign(**{LIST_COLUMN: pd.Series(dtype=object), "offer_item": pd.Series(dtype=object)})
+        return frame.iloc[0:0].assign(**{c: pd.Series(dtype=object) for c in added})
     rows = completion.rename(columns={"missing_item": "offer_item", "have": "bundle_have", "reason": "offer_reason"})
     rows = rows.assign(customer_id=rows["customer_id"].astype(str))
     return frame.merge(rows, on="customer_id", how="inner").reset_index(drop=True)

@@ -340,8 +340,6 @@ def test_next_offers_by_hand(orders, pruned):
     assert cs.next_offers(items, pruned.iloc[0:0], TINY).empty
 
 
-@pytest.mark.xfail(strict=True, reason="next_best_offers keeps the longer rule A + B → C over A → C on a tie in "
-                                       "confidence and lift, though its docstring says the shorter rule wins")
 def test_tied_rules_keep_the_shorter_rule(orders, mined):
     # Without pruning, C4 (A, B) is offered C by A -> C and AB -> C, both confidence 1/2 and lift 1.25.
     items = cs.items_of(orders, TINY, as_of=AS_OF)
@@ -372,9 +370,6 @@ def test_holdout_by_hand(orders):
     assert cs.holdout(orders, replace(HOLDOUT, months=2), as_of=AS_OF).customers == 1
 
 
-@pytest.mark.xfail(strict=True, reason="holdout() leaves the excluded items out of the history and the offers but "
-                                       "not out of the later purchases: a carrier bag bought after the split "
-                                       "counts the customer, who can never be a hit")
 def test_holdout_ignores_excluded_items_bought_later(orders):
     bag = pd.DataFrame([{"customer_id": "C4", "order_id": "o12", "order_date": pd.Timestamp("2025-03-15"),
                          "product": "Bag", "category": "Z", "is_return": False, "quantity": 1, "amount": 0.5}])

@@ -120,8 +120,6 @@ def test_offer_table_without_offers(offers):
     assert {"customer_id", "monetary", cs.LIST_COLUMN, "offer_item"} <= set(empty.columns)
 
 
-@pytest.mark.xfail(strict=True, reason="offer_table without offers has only offer_item and the list key: "
-                                       "offer_reason, offer_confidence, offer_lift, offer_rule, more_offers missing")
 def test_offer_table_without_offers_has_every_offer_column(offers):
     full = cs.offer_table(CUSTOMERS, offers)
     assert set(cs.offer_table(CUSTOMERS, offers.iloc[0:0]).columns) == set(full.columns)
@@ -145,8 +143,6 @@ def test_bundle_table_by_hand(completion):
     assert empty.empty and {cs.LIST_COLUMN, "offer_item", "customer_id"} <= set(empty.columns)
 
 
-@pytest.mark.xfail(strict=True, reason="bundle_table merges on a table that may already hold offer_item / bundle "
-                                       "(the combined table of with_offers): pandas renames them offer_item_x/_y")
 def test_bundle_table_of_the_combined_table(offers, completion):
     combined = cs.with_offers(CUSTOMERS, offers, completion)
     table = cs.bundle_table(combined, completion)
