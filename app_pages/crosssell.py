@@ -123,70 +123,79 @@ for item, share in found.baskets.ubiquitous(crosssell_view.UBIQUITOUS):
         st.session_state["editor_gen"] = gen + 1
         st.rerun()
 
-# --- 3. rules, charts, bundles, offers, hold-out -------------------------------------------------------------------
-tab_rules, tab_charts, tab_bundles, tab_offers, tab_check = st.tabs(
-    [t("xs_tab_rules"), t("xs_tab_charts"), t("xs_tab_bundles"), t("xs_tab_offers"), t("xs_tab_holdout")])
+# --- 3. the rule filters (they decide the table, the charts and the offers) -------------------------------------
+st.markdown(f"##### {t('xs_filters')}")
+shown, prune, min_lift = crosssell_view.rule_filters(all_rules, choice, gen)
+update(min_lift=min_lift, prune=prune)
 
-with tab_rules:
-    shown, prune, min_lift = crosssell_view.rule_filters(all_rules, choice, gen)
-    update(min_lift=min_lift, prune=prune)
-    crosssell_view.rules_section(shown, all_rules, choice, language, currency, as_of)
+# --- 4. rules, charts, bundles, offers, hold-out: only the open tab runs ------------------------------------------
+names = [t("xs_tab_rules"), t("xs_tab_charts"), t("xs_tab_bundles"), t("xs_tab_offers"), t("xs_tab_holdout")]
+tab_rules, tab_charts, tab_bundles, tab_offers, tab_check = st.tabs(names, key=f"xs_tab_{language}",
+                                                                    on_change="rerun")
 
-with tab_charts:
-    if shown.empty:
-        st.info(t("xs_no_rules"))
-    c1, c2 = st.columns(2)
-    c1.altair_chart(basket_charts.rules_scatter(shown), width="stretch")
-    c2.altair_chart(basket_charts.item_network(shown, top=30), width="stretch")
-    c3, c4 = st.columns(2)
-    c3.altair_chart(basket_charts.top_items(found.baskets, top=15), width="stretch")
-    c4.altair_chart(basket_charts.top_pairs(found.itemsets, top=15), width="stretch")
+if tab_rules.open:
+    with tab_rules:
+        crosssell_view.rules_section(shown, all_rules, choice, language, currency, as_of)
 
-scored = cached.rfm_scores(key, as_of, params, scope)
-named = crosssell_view.with_segment_names(scored, params, language)
+if tab_charts.open:
+    with tab_charts:
+        if shown.empty:
+            st.info(t("xs_no_rules"))
+        c1, c2 = st.columns(2)
+        c1.altair_chart(basket_charts.rules_scatter(shown), width="stretch")
+        c2.altair_chart(basket_charts.item_network(shown, top=30), width="stretch")
+        c3, c4 = st.columns(2)
+        c3.altair_chart(basket_charts.top_items(found.baskets, top=15), width="stretch")
+        c4.altair_chart(basket_charts.top_pairs(found.itemsets, top=15), width="stretch")
 
-with tab_check:
-    months = st.slider(t("xs_holdout_months"), 1, 12, value=choice.holdout_months, key=f"xs_holdout_{gen}",
-                       help=t("xs_holdout_help"))
-    update(holdout_months=months)
-    checked = crosssell_view.holdout_section(key, as_of, scope, choice)
+if tab_check.open:
+    with tab_check:
+        months = st.slider(t("xs_holdout_months"), 1, 12, value=choice.holdout_months, key=f"xs_holdout_{gen}",
+                           help=t("xs_holdout_help"))
+        update(holdout_months=months)
+        crosssell_view.holdout_section(key, as_of, scope, choice)
 
-with tab_bundles:
-    # Keyed on what was mined: other baskets or thresholds start again from their own default bundles.
-    mined_token = zlib.crc32(repr(cached_basket.itemset_part(choice)).encode())
-    candidates = bundle_candidates(found.itemsets, min_len=2, top=30)
-    offered = [tuple(sorted(s)) for s in candidates["itemset"]]
-    default = list(cs.bundles_to_complete(found.itemsets, choice))
-    offered = list(dict.fromkeys(default + offered))
-    support_of = dict(zip(map(lambda s: tuple(sorted(s)), found.itemsets["itemset"]), found.itemsets["support"],
-                          strict=True)) if len(found.itemsets) else {}
-    picked = st.multiselect(t("xs_bundles_pick"), offered, default=default, key=f"xs_bundles_{gen}_{mined_token}",
-                            format_func=labels(offered, lambda b: t("xs_bundle_option", bundle=bundle_text(b),
-                                                                     share=support_of.get(b, 0.0))),
-                            help=t("xs_bundles_help"), placeholder=t("xs_bundles_placeholder"))
-    update(bundles=tuple(tuple(b) for b in picked) if picked != default or choice.bundles else ())
-    chosen = tuple(tuple(b) for b in picked)
-    if not chosen:
-        st.info(t("xs_no_bundles"))
-    else:
-        completion = cached_basket.bundles(key, as_of, scope, choice, chosen, language)
-        crosssell_view.bundle_section(completion, chosen)
-        if len(completion):
-            st.markdown(f"##### {t('xs_bundle_list')}")
-            list_download(cs.bundle_table(named, completion), cs.BundleList(chosen, choice=choice), key=key, up=up,
-                          as_of=as_of, scope=scope, file_stem="bundle_completion", widget_key="xs_bundle_list",
-                          columns=cs.BUNDLE_LIST_COLUMNS, preview=False)
+if tab_bundles.open:
+    with tab_bundles:
+        # Keyed on what was mined: other baskets or thresholds start again from their own default bundles.
+        mined_token = zlib.crc32(repr(cached_basket.itemset_part(choice)).encode())
+        candidates = bundle_candidates(found.itemsets, min_len=2, top=30)
+        default = list(cs.bundles_to_complete(found.itemsets, choice))
+        offered = list(dict.fromkeys(default + [tuple(sorted(s)) for s in candidates["itemset"]]))
+        support_of = dict(zip([tuple(sorted(s)) for s in found.itemsets["itemset"]], found.itemsets["support"],
+                              strict=True))
+        picked = st.multiselect(t("xs_bundles_pick"), offered, default=default,
+                                key=f"xs_bundles_{gen}_{mined_token}", help=t("xs_bundles_help"),
+                                format_func=labels(offered, lambda b: t("xs_bundle_option", bundle=bundle_text(b),
+                                                                         share=support_of.get(b, 0.0))),
+                                placeholder=t("xs_bundles_placeholder"))
+        update(bundles=tuple(tuple(b) for b in picked) if picked != default or choice.bundles else ())
+        chosen = tuple(tuple(b) for b in picked)
+        if not chosen:
+            st.info(t("xs_no_bundles"))
+        else:
+            completion = cached_basket.bundles(key, as_of, scope, choice, chosen, language)
+            crosssell_view.bundle_section(completion, chosen)
+            if len(completion):
+                st.markdown(f"##### {t('xs_bundle_list')}")
+                named = crosssell_view.with_segment_names(cached.rfm_scores(key, as_of, params, scope), params,
+                                                          language)
+                list_download(cs.bundle_table(named, completion), cs.BundleList(chosen, choice=choice), key=key,
+                              up=up, as_of=as_of, scope=scope, file_stem="bundle_completion",
+                              widget_key="xs_bundle_list", columns=cs.BUNDLE_LIST_COLUMNS, preview=False)
 
-with tab_offers:
-    n = st.slider(t("xs_offers_n"), 1, cs.MAX_OFFERS, value=choice.offers, key=f"xs_offers_n_{gen}",
-                  help=t("xs_offers_n_help"))
-    update(offers=n)
-    offers = cs.flag_offers(cached_basket.offers(key, as_of, scope, choice, language), checked)
-    crosssell_view.offers_section(offers, choice)
-    if len(offers):
-        st.markdown(f"##### {t('xs_offer_list')}")
-        words = crosssell_view.rules_words(choice)
-        offer_list = cs.OfferList(n=choice.offers, rules_words=words, choice=choice)
-        list_download(cs.offer_table(named, offers, language), offer_list, key=key, up=up, as_of=as_of,
-                      scope=scope, file_stem="next_best_offers", widget_key="xs_offer_list",
-                      columns=cs.OFFER_LIST_COLUMNS, preview=False)
+if tab_offers.open:
+    with tab_offers:
+        n = st.slider(t("xs_offers_n"), 1, cs.MAX_OFFERS, value=choice.offers, key=f"xs_offers_n_{gen}",
+                      help=t("xs_offers_n_help"))
+        update(offers=n)
+        checked = crosssell_view.quiet_holdout(key, as_of, scope, choice)
+        offers = cs.flag_offers(cached_basket.offers(key, as_of, scope, choice, language), checked)
+        crosssell_view.offers_section(offers, choice)
+        if len(offers):
+            st.markdown(f"##### {t('xs_offer_list')}")
+            named = crosssell_view.with_segment_names(cached.rfm_scores(key, as_of, params, scope), params, language)
+            offer_list = cs.OfferList(n=choice.offers, rules_words=crosssell_view.rules_words(choice), choice=choice)
+            list_download(cs.offer_table(named, offers, language), offer_list, key=key, up=up, as_of=as_of,
+                          scope=scope, file_stem="next_best_offers", widget_key="xs_offer_list",
+                          columns=cs.OFFER_LIST_COLUMNS, preview=False)

@@ -25,8 +25,8 @@ from ui.fmt import fit_height, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
 __all__ = ["UBIQUITOUS", "basket_facts", "basket_words", "bundle_section", "has_category", "holdout_section",
-           "item_names", "offers_section", "percent_text", "rule_filters", "rules_section", "rules_words",
-           "scoped_orders", "support_steps", "with_segment_names"]
+           "item_names", "offers_section", "percent_text", "quiet_holdout", "rule_filters", "rules_section",
+           "rules_words", "scoped_orders", "support_steps", "with_segment_names"]
 
 UBIQUITOUS = 0.3  # an item in this share of the baskets or more is pointed out
 SHOWN = 1_000  # rows of a table drawn on the page (the download holds them all)
@@ -145,10 +145,13 @@ def rules_section(shown: pd.DataFrame, all_rules: pd.DataFrame, choice: cs.Cross
                                 "conviction": st.column_config.TextColumn(t("xs_conviction_label"))})
     if len(shown) > SHOWN:
         st.caption(t("xs_first_rows", n=SHOWN))
-    full = rules_table(shown, language, by=choice.by)
-    sheet = full.rename(columns=lambda c: _label(c, language))
-    data = to_excel_bytes({t("xs_sheet_rules"): sheet}, formats=registry_formats())
-    st.download_button(t("xs_download_rules"), data=data, file_name=f"rules_{as_of:%Y%m%d}.xlsx",
+    sheet_name = t("xs_sheet_rules")
+
+    def workbook() -> bytes:  # written when she clicks, not on every rerun
+        sheet = rules_table(shown, language, by=choice.by).rename(columns=lambda c: _label(c, language))
+        return to_excel_bytes({sheet_name: sheet}, formats=registry_formats())
+
+    st.download_button(t("xs_download_rules"), data=workbook, file_name=f"rules_{as_of:%Y%m%d}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="xs_download_rules", icon="⬇️")
 
@@ -201,6 +204,15 @@ def holdout_section(key: DatasetKey, as_of: date, scope: Scope, choice: cs.Cross
 def _verdict(value) -> str:
     """A rule's hold-out verdict for people: ✅ beats popular items, ⚠️ does not, or "not tested"."""
     return t("xs_untested") if value is None or value != value else "✅" if bool(value) else "⚠️"
+
+
+def quiet_holdout(key: DatasetKey, as_of: date, scope: Scope, choice: cs.CrossSellChoice):
+    """The hold-out check for the offers' flags (with a spinner), or None when it cannot run."""
+    try:
+        with st.spinner(t("xs_holdout_running")):
+            return cached_basket.holdout(key, as_of, scope, choice)
+    except DataError:
+        return None
 
 
 def bundle_section(completion: pd.DataFrame, chosen: tuple[tuple[str, ...], ...]) -> None:

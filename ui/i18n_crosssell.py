@@ -69,6 +69,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "**{item}** 出现在 {share:.0%} 的购物篮中：它会出现在很多规则里，却说明不了顾客偏好，建议排除。"),
     "xs_leave_out": ("Leave it out", "排除该商品"),
     # tabs
+    "xs_filters": ("Which rules", "筛选规则"),
     "xs_tab_rules": ("📋 Rules", "📋 关联规则"),
     "xs_tab_charts": ("📊 Charts", "📊 图表"),
     "xs_tab_bundles": ("🧩 Bundle completion", "🧩 凑齐组合"),

@@ -52,6 +52,12 @@ def sheets(data: bytes) -> dict[str, pd.DataFrame]:
     return found
 
 
+def open_tab(at, label_key: str, lang: str = "en"):
+    """Open a tab of the page (only the open tab runs) and run again."""
+    at.session_state[f"xs_tab_{lang}"] = (zh if lang == "zh" else en)(label_key)
+    return rerun(at)
+
+
 def list_ids(at) -> list[str]:
     return [re.search(r"\*\*(\S+)\*\*", c).group(1) for c in texts(at.caption) if c.startswith("List ID")]
 
@@ -80,11 +86,13 @@ def bags_without_the_bag(bags):
 
 
 def test_offers_and_bundle_lists_of_the_hand_made_file(bags, downloads):
-    at = bags_without_the_bag(bags)
-    shown = metrics(at)
-    assert shown[en("xs_offer_customers")] == "6"
+    at = open_tab(bags_without_the_bag(bags), "xs_tab_offers")
+    assert metrics(at)[en("xs_offer_customers")] == "6"
+    ids = list_ids(at)
     # Bundle completion: the only 3-item bundle Tea + Cups + Kettle; C1 and C2 miss the kettle.
-    assert shown[en("xs_bundle_customers")] == "2"
+    open_tab(at, "xs_tab_bundles")
+    assert metrics(at)[en("xs_bundle_customers")] == "2"
+    ids += list_ids(at)
     offers = sheets(downloads["xs_offer_list_download"])
     first = offers["Next-best offers"].set_index("Customer ID")["Product to offer"].to_dict()
     assert first == {"C1": "Kettle", "C2": "Kettle", "C4": "Cups", "C5": "Tea", "C7": "Cups", "C8": "Cups"}
@@ -94,7 +102,6 @@ def test_offers_and_bundle_lists_of_the_hand_made_file(bags, downloads):
     sheet = bundles["Bundle 1 · Cups + Kettle + Tea"]
     assert sorted(sheet["Customer ID"]) == ["C1", "C2"] and set(sheet["Product to offer"]) == {"Kettle"}
     # Both lists carry a cross-sell list id, written on their Summary sheet too.
-    ids = list_ids(at)
     assert len(ids) == 2 and all(i.startswith("XS-20240622-") for i in ids) and ids[0] != ids[1]
     assert "Summary" in bundles and "Summary" in offers
 
@@ -126,7 +133,7 @@ def test_rules_table_filters_search_and_sentences(bags):
 
 
 def test_holdout_without_earlier_buyers_says_so(bags):
-    at = bags_without_the_bag(bags)
+    at = open_tab(bags_without_the_bag(bags), "xs_tab_holdout")
     assert en("xs_holdout_nobody") in texts(at.main.info)
 
 
@@ -149,8 +156,9 @@ def test_sample_figures_equal_crm_core(sample_upload, sample_orders):
     assert en("xs_rules_count", shown=len(mined.rules), total=len(mined.rules)) in " ".join(texts(at.caption))
     items = cs.items_of(sample_orders, choice, as_of=as_of)
     offers = cs.next_offers(items, cs.offer_rules(mined.rules, choice), choice)
-    assert shown[en("xs_offer_customers")] == f"{offers['customer_id'].nunique():,}"
+    assert metrics(open_tab(at, "xs_tab_offers"))[en("xs_offer_customers")] == f"{offers['customer_id'].nunique():,}"
     checked = cs.holdout(sample_orders, choice, as_of=as_of)
+    shown = metrics(open_tab(at, "xs_tab_holdout"))
     assert shown[en("xs_holdout_customers")] == f"{checked.customers:,}"
     assert shown[en("xs_holdout_rate", n=3)] == f"{checked.hit_rate:.1%}"
     assert shown[en("xs_holdout_baseline", n=3)] == f"{checked.baseline_hit_rate:.1%}"
@@ -171,7 +179,7 @@ def test_support_slider_mines_again(sample_upload, sample_orders):
 
 
 def test_planted_bundles_are_the_default_and_their_buyers_listed(sample_upload, sample_orders, downloads):
-    at = open_app(PAGE, upload=sample_upload)
+    at = open_tab(open_app(PAGE, upload=sample_upload), "xs_tab_bundles")
     truth = pd.read_csv(SAMPLE.parent / "truth.csv", encoding="utf-8-sig", dtype=str)
     planted = truth.dropna(subset=["cross_sell_product"]).set_index("customer_id")["cross_sell_product"]
     picked = by_key(at.main.multiselect, r"xs_bundles_\d+_\d+").value
