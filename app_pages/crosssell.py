@@ -141,12 +141,13 @@ if tab_charts.open:
     with tab_charts:
         if shown.empty:
             st.info(t("xs_no_rules"))
+        items_chart, pairs_chart, supports = cached_basket.fixed_charts(key, as_of, scope, choice, language)
         c1, c2 = st.columns(2)
-        c1.altair_chart(basket_charts.rules_scatter(shown), width="stretch")
-        c2.altair_chart(basket_charts.item_network(shown, top=30), width="stretch")
+        c1.vega_lite_chart(spec=basket_charts.scatter_spec(shown), width="stretch")
+        c2.vega_lite_chart(spec=cached_basket.network_spec(shown, supports, language), width="stretch")
         c3, c4 = st.columns(2)
-        c3.altair_chart(basket_charts.top_items(found.baskets, top=15), width="stretch")
-        c4.altair_chart(basket_charts.top_pairs(found.itemsets, top=15), width="stretch")
+        c3.vega_lite_chart(spec=items_chart, width="stretch")
+        c4.vega_lite_chart(spec=pairs_chart, width="stretch")
 
 if tab_check.open:
     with tab_check:

@@ -9,6 +9,9 @@ an analysis figure.  Vega-Lite data is JSON, which cannot hold an infinite numbe
 
 from __future__ import annotations
 
+import functools
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -16,9 +19,9 @@ import pandas as pd
 from crm_core.basket.actions import bundle_text, rule_text
 from crm_core.basket.rules import conviction_text
 from ui.charts import _styled
-from ui.i18n import t
+from ui.i18n import lang, t
 
-__all__ = ["MAX_POINTS", "item_network", "network_layout", "rules_scatter", "top_items", "top_pairs"]
+__all__ = ["MAX_POINTS", "item_network", "network_layout", "rules_scatter", "scatter_spec", "top_items", "top_pairs"]
 
 MAX_POINTS = 5_000  # rules drawn in the scatter (those with the highest lift); the browser stays quick
 LABEL_CHARS = 18  # item names longer than this are cut in the network (the tooltip has the full name)
@@ -73,11 +76,7 @@ def rules_scatter(rules: pd.DataFrame, *, selected: int | None = None) -> alt.Ch
     """
     if rules is None or rules.empty:
         return _message(t("bc_no_rules"))
-    total = len(rules)
-    shown = rules if total <= MAX_POINTS else rules.sort_values("lift", ascending=False, kind="stable").head(MAX_POINTS)
-    points = _rule_points(shown)
-    subtitle = t("bc_scatter_subtitle") if total <= MAX_POINTS else t("bc_scatter_capped", shown=MAX_POINTS,
-                                                                         total=total)
+    points, subtitle = _scatter_points(rules)
     tooltip = [alt.Tooltip("rule:N", title=t("bc_rule")),
                alt.Tooltip("support:Q", format=".2%", title=t("bc_support")),
                alt.Tooltip("confidence:Q", format=".1%", title=t("bc_confidence")),
@@ -103,6 +102,40 @@ def rules_scatter(rules: pd.DataFrame, *, selected: int | None = None) -> alt.Ch
             x=x, y=y, tooltip=[alt.Tooltip("rule:N", title=t("bc_selected")), *tooltip[1:]]))
     chart = alt.layer(*layers).properties(height=HEIGHT, title=_title(t("bc_scatter_title"), subtitle))
     return _styled(chart.interactive())  # zoom into the crowded corner of rare rules
+
+
+def _scatter_points(rules: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The points drawn (at most :data:`MAX_POINTS`, the highest lift) and the scatter's subtitle."""
+    total = len(rules)
+    shown = rules if total <= MAX_POINTS else rules.sort_values("lift", ascending=False, kind="stable").head(MAX_POINTS)
+    subtitle = t("bc_scatter_subtitle") if total <= MAX_POINTS else t("bc_scatter_capped", shown=MAX_POINTS,
+                                                                         total=total)
+    return _rule_points(shown), subtitle
+
+
+@functools.lru_cache(maxsize=16)
+def _scatter_template(language: str, subtitle: str) -> str:
+    """The scatter's Vega-Lite spec for ``language`` around one dummy point, as JSON text (built by Altair once)."""
+    dummy = pd.DataFrame({"antecedents": [("a",)], "consequents": [("b",)], "support": [0.1], "confidence": [0.5],
+                          "lift": [1.0], "conviction": [1.0], "count": [1]})
+    spec = rules_scatter(dummy).to_dict()
+    spec["title"]["subtitle"] = subtitle
+    return json.dumps(spec, ensure_ascii=False)
+
+
+def scatter_spec(rules: pd.DataFrame) -> dict:
+    """:func:`rules_scatter` as a Vega-Lite spec (for ``st.vega_lite_chart``), built without Altair on each call:
+    the chart around the points is made once per language and subtitle, then only its data and x range change.
+    On the page this keeps a slider change quick with thousands of rules."""
+    if rules is None or rules.empty:
+        return _message(t("bc_no_rules")).to_dict()
+    points, subtitle = _scatter_points(rules)
+    spec = json.loads(_scatter_template(lang(), subtitle))
+    name = spec["data"]["name"]
+    spec["datasets"] = {name: points.to_dict("records")}
+    widest = max(float(points["support"].max()), 1e-9) * 1.06
+    spec["layer"][0]["encoding"]["x"]["scale"]["domain"] = [0, widest]
+    return spec
 
 
 # ----------------------------------------------------------------------------------------------- item network
@@ -187,12 +220,13 @@ def _pair_edges(rules: pd.DataFrame) -> pd.DataFrame:
                                                                     confidence=("confidence", "max"))
 
 
-def item_network(rules: pd.DataFrame, *, top: int = 30) -> alt.Chart:
+def item_network(rules: pd.DataFrame, *, top: int = 30, supports: dict[str, float] | None = None) -> alt.Chart:
     """The items of the ``top`` rules with the highest lift, linked by a line per item pair of a rule.
 
     A circle per item (bigger when linked to more items, its name below, cut to :data:`LABEL_CHARS` characters),
     a line per pair of items (an antecedent item and a consequent item of one of the rules; thicker and darker with
-    the pair's highest lift).  Positions from :func:`network_layout`.  No rule: a chart with a sentence.
+    the pair's highest lift).  Positions from :func:`network_layout`.  ``supports``: each item's support (default:
+    read from the rules whose one side is that item alone).  No rule: a chart with a sentence.
     """
     if rules is None or rules.empty:
         return _message(t("bc_no_rules"))
@@ -200,7 +234,7 @@ def item_network(rules: pd.DataFrame, *, top: int = 30) -> alt.Chart:
     pairs = _pair_edges(best)
     lift = _finite(pairs["lift"])
     layout = network_layout(list(zip(pairs["a"], pairs["b"], lift, strict=True))).set_index("item")
-    supports = _item_supports(rules)
+    supports = _item_supports(rules) if supports is None else supports
     degree = pd.concat([pairs["a"], pairs["b"]]).value_counts()
     nodes = layout.reset_index().assign(
         label=lambda f: f["item"].map(_short),

@@ -26,7 +26,8 @@ from crm_core.settings import Scope
 from ui import cached, cached_segments
 from ui.cached import DatasetKey
 
-__all__ = ["CACHES", "Found", "bundles", "holdout", "itemsets", "items", "offers", "rules", "with_offers"]
+__all__ = ["CACHES", "Found", "bundles", "fixed_charts", "holdout", "itemsets", "items", "network_spec", "offers",
+           "rules", "with_offers"]
 
 _DEFAULT = cs.CrossSellChoice()
 
@@ -128,4 +129,47 @@ def with_offers(table: pd.DataFrame, key: DatasetKey, as_of: date, scope: Scope,
                                                                                lang), lang)
 
 
-CACHES = (_itemsets, _rules, _items, _offers, bundles, _holdout)
+# --- chart specs: what does not change with the rule filters is drawn once ------------------------------------------
+@cached._cache(8)
+def _fixed_charts(key: DatasetKey, as_of: date, scope: Scope, part: cs.CrossSellChoice, lang: str) -> tuple:
+    from ui import basket_charts
+
+    found = _itemsets(key, as_of, scope, part)
+    singles = found.itemsets[found.itemsets["length"] == 1]
+    supports = {str(s[0]): float(v) for s, v in zip(singles["itemset"], singles["support"], strict=True)}
+    return (basket_charts.top_items(found.baskets, top=15).to_dict(),
+            basket_charts.top_pairs(found.itemsets, top=15).to_dict(), supports)
+
+
+def fixed_charts(key: DatasetKey, as_of: date, scope: Scope, choice: cs.CrossSellChoice,
+                 lang: str) -> tuple[dict, dict, dict[str, float]]:
+    """The top items and top pairs charts (Vega-Lite specs) and each item's support, for the mined baskets."""
+    return _fixed_charts(key, as_of, scope, itemset_part(choice), lang)
+
+
+_NETWORK_COLUMNS = ("antecedents", "consequents", "lift", "confidence")
+
+
+@cached._cache(16)
+def _network(best: tuple, supports: tuple, lang: str) -> dict:
+    from ui import basket_charts
+
+    rules = pd.DataFrame(list(best), columns=list(_NETWORK_COLUMNS))
+    return basket_charts.item_network(rules, top=len(rules), supports=dict(supports)).to_dict()
+
+
+def network_spec(rules: pd.DataFrame, supports: dict[str, float], lang: str, *, top: int = 30) -> dict:
+    """The item network of the ``top`` rules with the highest lift (Vega-Lite spec), drawn again only when those
+    rules change (a higher lift floor seldom changes them)."""
+    from ui import basket_charts
+
+    if rules.empty:
+        return basket_charts.item_network(rules).to_dict()
+    best = rules.sort_values(["lift", "confidence"], ascending=False, kind="stable").head(top)
+    rows = tuple(zip(best["antecedents"], best["consequents"], best["lift"].astype(float),
+                     best["confidence"].astype(float), strict=True))
+    items = {i for side in (best["antecedents"], best["consequents"]) for tup in side for i in tup}
+    return _network(rows, tuple(sorted((i, supports[i]) for i in items if i in supports)), lang)
+
+
+CACHES = (_itemsets, _rules, _items, _offers, bundles, _holdout, _fixed_charts, _network)
