@@ -18,8 +18,9 @@ import pandas as pd
 
 from crm_core.basket.actions import bundle_text, rule_text
 from crm_core.basket.rules import conviction_text
+from ui import i18n
 from ui.charts import _styled
-from ui.i18n import lang, t
+from ui.i18n import t
 
 __all__ = ["MAX_POINTS", "item_network", "network_layout", "rules_scatter", "scatter_spec", "top_items", "top_pairs"]
 
@@ -130,7 +131,7 @@ def scatter_spec(rules: pd.DataFrame) -> dict:
     if rules is None or rules.empty:
         return _message(t("bc_no_rules")).to_dict()
     points, subtitle = _scatter_points(rules)
-    spec = json.loads(_scatter_template(lang(), subtitle))
+    spec = json.loads(_scatter_template(i18n.lang(), subtitle))
     name = spec["data"]["name"]
     spec["datasets"] = {name: points.to_dict("records")}
     widest = max(float(points["support"].max()), 1e-9) * 1.06

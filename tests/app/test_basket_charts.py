@@ -245,3 +245,19 @@ def test_top_pairs(itemsets):
     singles = itemsets.loc[itemsets["length"] == 1]
     assert message_of(spec_of(bc.top_pairs(singles))) == TEXT["bc_no_pairs"][0]
     assert message_of(spec_of(bc.top_pairs(itemsets.iloc[:0]))) == TEXT["bc_no_pairs"][0]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_scatter_spec_is_the_altair_chart_with_the_data_swapped(rules, monkeypatch, language):
+    """The page's fast spec draws what rules_scatter draws: same points, x range, titles; the template is reused."""
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    altair_spec = spec_of(bc.rules_scatter(rules))
+    fast = bc.scatter_spec(rules)
+    json.dumps(fast, allow_nan=False)
+    (dots,) = layers(fast)
+    assert rows(fast, dots) == rows(altair_spec, layers(altair_spec)[0])
+    assert dots["encoding"] == layers(altair_spec)[0]["encoding"]
+    assert fast["title"] == altair_spec["title"] and fast["config"] == altair_spec["config"]
+    fewer = bc.scatter_spec(rules[rules["lift"] > 1])
+    assert len(rows(fewer, layers(fewer)[0])) == int((rules["lift"] > 1).sum()) < len(rules)
+    assert message_of(bc.scatter_spec(rules.iloc[0:0])) == (i18n.TEXT["bc_no_rules"][1 if language == "zh" else 0])
