@@ -17,7 +17,7 @@ from crm_core import columns as registry
 from crm_core import export
 from crm_core.schema import DataError
 from crm_core.segment import profile360
-from ui import cached_segments, charts, scope_form, segment_state, state
+from ui import cached_segments, charts, crosssell_view, scope_form, segment_state, state
 from ui.fmt import fit_height, money_text, table_config
 from ui.i18n import labels, lang, t
 
@@ -246,11 +246,13 @@ with st.expander(t("c360_order_lines", n=len(profile.lines))):
     st.dataframe(lines.iloc[::-1], hide_index=True, width="stretch", column_config=config,
                  height=fit_height(len(lines)))
 
-# --- placeholders for later features -------------------------------------------------------------------------
+# --- predictions (later features) and the next-best offers ---------------------------------------------------
 st.subheader(t("c360_predictions"))
-for column, name, content in zip(st.columns(3), ("c360_churn_risk", "c360_lifetime_value", "c360_recommended"),
-                                 (profile.churn_risk, profile.lifetime_value, profile.recommended_products),
-                                 strict=True):
+columns = st.columns(3)
+for column, name, content in zip(columns[:2], ("c360_churn_risk", "c360_lifetime_value"),
+                                 (profile.churn_risk, profile.lifetime_value), strict=True):
     column.metric(t(name), "–" if content is None else str(content), border=True)
     if content is None:
         column.caption(t("c360_not_yet"))
+with columns[2].container(border=True):  # the customer's next-best offers (the Cross-sell page's rules)
+    crosssell_view.customer_offers(key, as_of, scope, str(st.session_state[PICKED]))

@@ -24,9 +24,9 @@ from ui.cached import DatasetKey
 from ui.fmt import fit_height, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
-__all__ = ["UBIQUITOUS", "basket_facts", "basket_words", "bundle_section", "has_category", "holdout_section",
-           "item_names", "offers_section", "percent_text", "quiet_holdout", "rule_filters", "rules_section",
-           "rules_words", "scoped_orders", "support_steps", "with_segment_names"]
+__all__ = ["UBIQUITOUS", "basket_facts", "basket_words", "bundle_section", "customer_offers", "has_category",
+           "holdout_section", "item_names", "offers_section", "percent_text", "quiet_holdout", "rule_filters",
+           "rules_section", "rules_words", "scoped_orders", "support_steps", "with_segment_names"]
 
 UBIQUITOUS = 0.3  # an item in this share of the baskets or more is pointed out
 SHOWN = 1_000  # rows of a table drawn on the page (the download holds them all)
@@ -213,6 +213,26 @@ def quiet_holdout(key: DatasetKey, as_of: date, scope: Scope, choice: cs.CrossSe
             return cached_basket.holdout(key, as_of, scope, choice)
     except DataError:
         return None
+
+
+def customer_offers(key: DatasetKey, as_of: date, scope: Scope, customer_id: str) -> None:
+    """One customer's next-best offers with their reasons (Customer 360), from the session's cross-sell choice."""
+    from ui import segment_state
+
+    st.markdown(f"**{t('c360_recommended')}**")
+    choice = segment_state.crosssell()
+    try:
+        offers = cached_basket.offers(key, as_of, scope, choice, lang())
+    except DataError as exc:
+        st.caption(t("xs_c360_unavailable", detail=exc.text(lang())))
+        return
+    mine = offers[offers["customer_id"].astype(str) == customer_id]
+    if mine.empty:
+        st.caption(t("xs_c360_none"))
+        return
+    for row in mine.itertuples(index=False):
+        st.markdown(f"{row.rank}. **{row.item}** — {row.reason}")
+    st.caption(t("xs_c360_source", words=rules_words(choice).text(lang())))
 
 
 def bundle_section(completion: pd.DataFrame, chosen: tuple[tuple[str, ...], ...]) -> None:

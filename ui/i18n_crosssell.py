@@ -140,6 +140,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "xs_reason_label": ("Why", "推荐理由"),
     "xs_checked_label": ("Beats popularity", "优于热门推荐"),
     "xs_offer_list": ("Download the next-best-offer list", "下载下一最佳推荐名单"),
+    # Customer 360
+    "xs_c360_none": ("No rule matches this customer's purchases: no offer.",
+                     "没有规则与该顾客的购买记录相符，暂无推荐。"),
+    "xs_c360_unavailable": ("No offers: {detail}", "暂无推荐：{detail}"),
+    "xs_c360_source": ("From the rules of the Cross-sell page ({words}).", "依据“交叉销售”页的规则（{words}）。"),
     # hold-out
     "xs_holdout_months": ("Months held out", "留出月数"),
     "xs_holdout_help": ("The rules are found on the purchases before this period, then their offers are compared "

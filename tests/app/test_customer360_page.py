@@ -199,3 +199,30 @@ def test_a_file_without_contacts_has_no_masking_caption():
     assert en("c360_masked") not in captions and en("c360_unmasked") not in captions
     assert metrics(at)[export.column_label("frequency", "en")] == f"{int(row['frequency']):,}"
     assert row["recency_days"] == 1 and en("c360_one_day_ago") in captions
+
+
+def test_a_planted_bundle_buyer_is_offered_the_missing_product_with_its_reason(files, sample_bytes):
+    """The Recommended products box lists the customer's next-best offers of the Cross-sell page's rules."""
+    import pandas as pd
+
+    from crm_core.basket import crosssell as cs
+
+    orders = pipeline.join_customer_file(pipeline.load(sample_bytes, SAMPLE.name), CUSTOMERS.read_bytes(),
+                                         CUSTOMERS.name).result.orders
+    as_of = default_as_of(orders)
+    choice = cs.CrossSellChoice()
+    offers = cs.next_offers(cs.items_of(orders, choice, as_of=as_of),
+                            cs.offer_rules(cs.mine(orders, choice, as_of=as_of).rules, choice), choice)
+    truth = pd.read_csv(SAMPLE.parent / "truth.csv", encoding="utf-8-sig", dtype=str)
+    planted = truth.dropna(subset=["cross_sell_product"]).set_index("customer_id")["cross_sell_product"]
+    firsts = offers[offers["rank"] == 1].set_index("customer_id")
+    customer = next(c for c, item in planted.items() if c in firsts.index and firsts.loc[c, "item"] == item)
+    at = search(files, customer)
+    mine = offers[offers["customer_id"] == customer]
+    markdown = texts(at.main.markdown)
+    for row in mine.itertuples(index=False):
+        assert f"{row.rank}. **{row.item}** — {row.reason}" in markdown
+    assert f"1. **{planted[customer]}** — " in " ".join(markdown)
+    # A customer no rule matches is told so.
+    nobody = sorted(set(orders["customer_id"]) - set(offers["customer_id"]))[0]
+    assert en("xs_c360_none") in texts(search(files, nobody).main.caption)
