@@ -221,3 +221,18 @@ def test_campaign_builder_selects_customers_offered_a_product(sample_upload, sam
     assert metrics(at)[en("cmp_selected")] == f"{int(firsts[top]):,}"
     kept = at.session_state["campaign"]
     assert '"crosssell"' in kept.context
+
+
+def test_a_mining_refusal_is_explained_not_raised(bags, monkeypatch):
+    """When the mining would not fit in memory the core refuses with what to change; the page shows it."""
+    from crm_core.basket import mining
+
+    def refuse(baskets, min_support, max_len=None, **kwargs):
+        raise mining._too_big(baskets, min_support, need=4_000 * 2**20, max_bytes=mining.MAX_BYTES)
+
+    monkeypatch.setattr(cs, "frequent_itemsets", refuse)
+    at = open_app(PAGE, upload=bags)
+    at.session_state[CROSSSELL] = cs.CrossSellChoice(min_support=0.0005)  # a choice no other test has mined
+    rerun(at)
+    errors = texts(at.main.error)
+    assert len(errors) == 1 and "Raise the minimum support" in errors[0] and "4,000 MB" in errors[0]
