@@ -74,7 +74,7 @@ with st.expander(t("xs_baskets", words=crosssell_view.basket_words(choice)), ico
                                    key=f"xs_min_size_{gen}", help=t("xs_min_size_help"))
         max_size = s2.number_input(t("xs_max_size"), min_value=0, max_value=1000, value=choice.max_size or 0,
                                    key=f"xs_max_size_{gen}", help=t("xs_max_size_help"))
-        known = crosssell_view.item_names(orders, choice.level)
+        known = cached_basket.item_names(key, as_of, scope, choice.level)
         options = list(dict.fromkeys(list(choice.exclude) + known))
         exclude = st.multiselect(t("xs_exclude"), options, default=list(choice.exclude), key=f"xs_exclude_{gen}",
                                  accept_new_options=True, placeholder=t("xs_exclude_placeholder"),

@@ -26,8 +26,8 @@ from crm_core.settings import Scope
 from ui import cached, cached_segments
 from ui.cached import DatasetKey
 
-__all__ = ["CACHES", "Found", "bundles", "fixed_charts", "holdout", "itemsets", "items", "network_spec", "offers",
-           "rules", "with_offers"]
+__all__ = ["CACHES", "Found", "bundles", "fixed_charts", "holdout", "item_names", "itemsets", "items", "network_spec",
+           "offers", "rules", "with_offers"]
 
 _DEFAULT = cs.CrossSellChoice()
 
@@ -74,6 +74,15 @@ def _rules(key: DatasetKey, as_of: date, scope: Scope, part: cs.CrossSellChoice)
 def rules(key: DatasetKey, as_of: date, scope: Scope, choice: cs.CrossSellChoice) -> pd.DataFrame:
     """All rules at the choice's support and confidence (shared, read-only)."""
     return _rules(key, as_of, scope, rule_part(choice))
+
+
+@cached._cache(8)
+def item_names(key: DatasetKey, as_of: date, scope: Scope, level: str) -> list[str]:
+    """The item labels at ``level`` in the analysis window, most frequent first (for the exclusion list)."""
+    orders = cached_segments.scoped_orders(key, as_of, scope)
+    if level not in orders.columns:
+        return []
+    return [str(x) for x in orders[level].dropna().astype(str).value_counts().index]
 
 
 @cached._shared(4)
@@ -172,4 +181,4 @@ def network_spec(rules: pd.DataFrame, supports: dict[str, float], lang: str, *, 
     return _network(rows, tuple(sorted((i, supports[i]) for i in items if i in supports)), lang)
 
 
-CACHES = (_itemsets, _rules, _items, _offers, bundles, _holdout, _fixed_charts, _network)
+CACHES = (item_names, _itemsets, _rules, _items, _offers, bundles, _holdout, _fixed_charts, _network)

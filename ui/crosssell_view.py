@@ -25,7 +25,7 @@ from ui.fmt import fit_height, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 
 __all__ = ["UBIQUITOUS", "basket_facts", "basket_words", "bundle_section", "customer_offers", "has_category",
-           "holdout_section", "item_names", "offers_section", "percent_text", "quiet_holdout", "rule_filters",
+           "holdout_section", "offers_section", "percent_text", "quiet_holdout", "rule_filters",
            "rules_section", "rules_words", "scoped_orders", "support_steps", "with_segment_names"]
 
 UBIQUITOUS = 0.3  # an item in this share of the baskets or more is pointed out
@@ -39,13 +39,6 @@ def scoped_orders(key: DatasetKey, as_of: date, scope: Scope) -> pd.DataFrame:
 
 def has_category(orders: pd.DataFrame) -> bool:
     return "category" in orders.columns and bool(orders["category"].notna().any())
-
-
-def item_names(orders: pd.DataFrame, level: str) -> list[str]:
-    """The item labels of the orders at ``level``, most frequent first (for the exclusion list)."""
-    if level not in orders.columns:
-        return []
-    return [str(x) for x in orders[level].dropna().astype(str).value_counts().index]
 
 
 def percent_text(share: float) -> str:

@@ -233,6 +233,27 @@ def test_a_mining_refusal_is_explained_not_raised(bags, monkeypatch):
     monkeypatch.setattr(cs, "frequent_itemsets", refuse)
     at = open_app(PAGE, upload=bags)
     at.session_state[CROSSSELL] = cs.CrossSellChoice(min_support=0.0005)  # a choice no other test has mined
+    at.session_state["editor_gen"] = 1  # new widgets, started from the choice (as "Open analysis" does)
     rerun(at)
     errors = texts(at.main.error)
     assert len(errors) == 1 and "Raise the minimum support" in errors[0] and "4,000 MB" in errors[0]
+
+
+def test_the_choice_is_saved_with_the_analysis_and_opening_it_restores_it(sample_upload, downloads):
+    import json
+
+    at = open_app(PAGE, upload=sample_upload)
+    by_key(at.main.select_slider, r"xs_support_\d+").set_value(0.02)
+    by_key(at.main.number_input, r"xs_min_lift_\d+").set_value(2.0)
+    rerun(at)
+    analysis = downloads["save_analysis"]
+    saved = json.loads(analysis)["crosssell"]
+    assert (saved["min_support"], saved["min_lift"], saved["offers"]) == (0.02, 2.0, 3)
+    fresh = open_app("app_pages/data.py", upload=sample_upload)
+    fresh.file_uploader(key="open_analysis").set_value(("march.json", analysis, "application/json"))
+    rerun(fresh)
+    fresh.switch_page(PAGE)
+    rerun(fresh)
+    assert fresh.session_state[CROSSSELL] == cs.CrossSellChoice(min_support=0.02, min_lift=2.0)
+    assert by_key(fresh.main.select_slider, r"xs_support_\d+").value == 0.02
+    assert by_key(fresh.main.number_input, r"xs_min_lift_\d+").value == 2.0

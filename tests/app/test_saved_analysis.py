@@ -135,7 +135,8 @@ def test_saved_json_is_small_and_has_no_data(downloads, sample_upload):
     assert len(text) < 6_000
     data = json.loads(text)
     assert set(data) == {"kind", "version", "read", "mapping", "customers_mapping", "cleaning", "as_of", "window",
-                         "filters", "rfm", "lists", "currency", "lang", "tags", "clusters", "lifecycle", "campaign"}
+                         "filters", "rfm", "lists", "currency", "lang", "tags", "clusters", "lifecycle", "campaign",
+                         "crosssell"}
     assert "C00001" not in text  # no customer id, no order line
 
 
