@@ -84,6 +84,5 @@ TEXT: dict[str, tuple[str, str]] = {
     "c360_churn_risk": ("Churn risk", "流失风险"),
     "c360_lifetime_value": ("Lifetime value", "客户终身价值"),
     "c360_recommended": ("Recommended products", "推荐商品"),
-    "c360_not_yet": ("not computed yet — coming with the prediction / cross-sell features",
-                     "尚未计算——将随预测 / 交叉销售功能推出"),
+    "c360_not_yet": ("not computed yet — coming with the prediction features", "尚未计算——将随预测功能推出"),
 }
