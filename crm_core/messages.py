@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from crm_core.basket._messages import BASKET_MESSAGES
+from crm_core.predict._messages import PREDICT_MESSAGES
 from crm_core.segment._messages import SEGMENT_MESSAGES
 
 
@@ -624,6 +625,8 @@ assert not set(SEGMENT_MESSAGES) & set(MESSAGES), "a message code is defined twi
 MESSAGES.update(SEGMENT_MESSAGES)
 assert not set(BASKET_MESSAGES) & set(MESSAGES), "a message code is defined twice"
 MESSAGES.update(BASKET_MESSAGES)
+assert not set(PREDICT_MESSAGES) & set(MESSAGES), "a message code is defined twice"
+MESSAGES.update(PREDICT_MESSAGES)
 
 
 # Words that travel as parameters (e.g. the separator a reader found) and are shown in either language.
