@@ -8,7 +8,7 @@ from pathlib import Path
 import crm_core
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBPACKAGES = {"ingest", "segment", "export", "sample", "basket"}
+SUBPACKAGES = {"ingest", "segment", "export", "sample", "basket", "predict"}
 TOP_MODULES = {"schema", "messages", "customers", "pipeline", "cli", "cli_segment", "cli_basket", "columns", "settings", "scope"}
 
 
@@ -54,7 +54,7 @@ def test_no_streamlit_import_statement_anywhere_in_crm_core():
 def test_each_package_exports_its_public_names_from_their_modules():
     import importlib
 
-    for package in sorted(SUBPACKAGES):
+    for package in sorted(SUBPACKAGES - {"predict"}):  # TODO(lead, issue 14): predict exports once its modules land
         module = importlib.import_module(f"crm_core.{package}")
         assert module.__all__, package
         for name in module.__all__:
