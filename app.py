@@ -22,6 +22,9 @@ navigation = st.navigation(
         st.Page("app_pages/lifecycle.py", title=t("nav_lifecycle"), icon="🔄"),
         st.Page("app_pages/customer360.py", title=t("nav_customer360"), icon="👤"),
         st.Page("app_pages/crosssell.py", title=t("nav_crosssell"), icon="🛒"),
+        st.Page("app_pages/churn.py", title=t("nav_churn"), icon="🚨"),
+        st.Page("app_pages/response.py", title=t("nav_response"), icon="📬"),
+        st.Page("app_pages/clv.py", title=t("nav_clv"), icon="💎"),
         st.Page("app_pages/campaign.py", title=t("nav_campaign"), icon="📣"),
         st.Page("app_pages/export.py", title=t("nav_export"), icon="📥"),
     ]

@@ -379,14 +379,16 @@ from ui import (  # noqa: E402
     i18n_basket_charts,
     i18n_campaign,
     i18n_clusters,
+    i18n_clv,
     i18n_crosssell,
     i18n_customer360,
     i18n_lifecycle,
+    i18n_predict,
     i18n_segments,
 )
 
 _merge(i18n_segments.TEXT, i18n_clusters.TEXT, i18n_lifecycle.TEXT, i18n_customer360.TEXT, i18n_campaign.TEXT,
-       i18n_crosssell.TEXT, i18n_basket_charts.TEXT)
+       i18n_crosssell.TEXT, i18n_basket_charts.TEXT, i18n_predict.TEXT, i18n_clv.TEXT)
 
 def lang() -> str:
     """The session's language code ("en" or "zh")."""

@@ -31,11 +31,12 @@ READER_FIXTURES = ROOT / "tests" / "data" / "readers"
 TIMEOUT_MS = 30_000  # one page run; the first (uncached) read of the sample takes a few seconds
 
 NAV = {"en": ("Start", "Data", "RFM segments", "Export lists"), "zh": ("开始", "数据导入", "RFM 分群", "导出名单")}
-# The whole sidebar navigation, in its order (the pages of issues 12 and 13 sit between RFM and Export).
+# The whole sidebar navigation, in its order (the pages of issues 12-14 sit between RFM and Export).
 ALL_NAV = {
     "en": ("Start", "Data", "RFM segments", "Clusters", "Lifecycle & cohorts", "Customer 360", "Cross-sell",
-           "Campaign builder", "Export lists"),
-    "zh": ("开始", "数据导入", "RFM 分群", "客户聚类", "生命周期与同期群", "客户360画像", "交叉销售", "营销活动名单",
+           "Churn risk", "Campaign response", "Lifetime value", "Campaign builder", "Export lists"),
+    "zh": ("开始", "数据导入", "RFM 分群", "客户聚类", "生命周期与同期群", "客户360画像", "交叉销售", "流失预警",
+           "营销响应预测", "客户终身价值", "营销活动名单",
            "导出名单"),
 }
 TITLES = {
