@@ -164,7 +164,8 @@ def order_features(orders: pd.DataFrame, customers: pd.DataFrame | None = None, 
     if trend_days < 1 or max_levels < 1:
         raise ValueError("trend_days and max_levels must be at least 1")
     cutoff = pd.Timestamp(as_of)
-    before = orders.loc[(orders["order_date"] < cutoff).to_numpy()]
+    inside = (orders["order_date"] < cutoff).to_numpy()
+    before = orders if inside.all() else orders.loc[inside]  # no copy when every line is before the cutoff
     table = customer_table(before, None, as_of=as_of)
     if table.empty:
         first = orders.loc[~orders["is_return"].to_numpy(dtype=bool), "order_date"].min()
@@ -172,18 +173,25 @@ def order_features(orders: pd.DataFrame, customers: pd.DataFrame | None = None, 
                         first=pd.Timestamp(first).date() if pd.notna(first) else "-")
     ids = pd.Index(table["customer_id"].astype("str"), name="customer_id")
     n = len(ids)
-    rows = ids.get_indexer(before["customer_id"].astype("str"))
-    purchase = (rows >= 0) & ~before["is_return"].to_numpy(dtype=bool)
-    lines = before.loc[purchase]
-    rows = rows[purchase]
-    amount = lines["amount"].to_numpy(dtype="float64")
-    stamps = lines["order_date"]
+    # Each line's row in the table: ids are factorized once (sorted, as the customer table does), then the
+    # few distinct ids are looked up, not the text of every line.
+    codes, uniques = pd.factorize(before["customer_id"], sort=True)
+    position = ids.get_indexer(pd.Index(np.asarray(uniques, dtype=object)).astype("str"))
+    line_rows = np.where(codes >= 0, position[np.maximum(codes, 0)], -1)
+    purchase = (line_rows >= 0) & ~before["is_return"].to_numpy(dtype=bool)
+    rows = line_rows[purchase]
+    amount = before["amount"].to_numpy(dtype="float64")[purchase]
+    stamps = before["order_date"]
 
     recent_start = cutoff - pd.Timedelta(days=trend_days)
     prior_start = recent_start - pd.Timedelta(days=trend_days)
-    recent = (stamps >= recent_start).to_numpy()
-    prior = ((stamps >= prior_start) & (stamps < recent_start)).to_numpy()
-    order_codes = pd.factorize(lines["order_id"])[0].astype(np.int64)
+    recent_line = (stamps >= recent_start).to_numpy() & purchase
+    prior_line = ((stamps >= prior_start) & (stamps < recent_start)).to_numpy() & purchase
+    windows = recent_line | prior_line
+    recent, prior = recent_line[purchase], prior_line[purchase]
+    # Orders are numbered only on the lines of the two windows (far fewer than all lines).
+    order_codes = np.zeros(len(rows), dtype=np.int64)
+    order_codes[windows[purchase]] = pd.factorize(before["order_id"][windows])[0]
     gross = table["gross_sales"].to_numpy(dtype="float64")
     returned = -table["returns_value"].to_numpy(dtype="float64")
     columns: dict[str, np.ndarray] = {
@@ -199,8 +207,9 @@ def order_features(orders: pd.DataFrame, customers: pd.DataFrame | None = None, 
     columns["spend_prior"] = np.bincount(rows[prior], weights=amount[prior], minlength=n)
     columns["trend"] = columns["orders_recent"] - columns["orders_prior"]
     for source, prefix in SHARE_PREFIXES.items():
-        if source in lines.columns:
-            columns.update(_shares(lines[source], rows, amount, gross, n, prefix=prefix, max_levels=max_levels))
+        if source in before.columns:
+            columns.update(_shares(before[source][purchase], rows, amount, gross, n, prefix=prefix,
+                                   max_levels=max_levels))
     features = pd.DataFrame(columns, index=ids)
     attributes = _attributes(customers, ids)
     if attributes is not None:
@@ -219,24 +228,31 @@ def _distinct_orders(rows: np.ndarray, order_codes: np.ndarray, n: int) -> np.nd
 
 def _shares(values: pd.Series, rows: np.ndarray, amount: np.ndarray, gross: np.ndarray, n: int, *, prefix: str,
             max_levels: int) -> dict[str, np.ndarray]:
-    """``<prefix>:<value>`` spend shares of the ``max_levels`` values with the most spend, and ``:other``."""
-    text = values.astype("str").where(values.notna())
-    spend = pd.Series(amount, index=values.index).groupby(text.to_numpy(), dropna=True).sum()
-    if len(spend) < 2:
+    """``<prefix>:<value>`` spend shares of the ``max_levels`` values with the most spend, and ``:other``.
+
+    ``values`` are the purchase lines' values (one per entry of ``rows`` / ``amount``).  One weighted bincount
+    over (customer, value) pairs gives every share at once.
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = [str(u) for u in uniques]
+    known = codes >= 0
+    spend = np.bincount(codes[known], weights=amount[known], minlength=len(uniques))
+    if len(uniques) < 2:
         return {}
-    ranked = sorted(spend.items(), key=lambda item: (-item[1], item[0]))
-    top = [value for value, _ in ranked[:max_levels]]
-    cells = text.to_numpy(dtype=object)
+    ranked = sorted(range(len(uniques)), key=lambda k: (-spend[k], uniques[k]))
+    top = ranked[:max_levels]
+    slot = np.full(len(uniques) + 1, -1, dtype=np.int64)  # value code -> column 0..len(top)-1; the last: missing
+    slot[top] = np.arange(len(top))
+    line_slot = slot[codes]  # code -1 (missing) reads the last entry, -1
+    named_line = line_slot >= 0
+    width = len(top)
+    on = np.bincount(rows[named_line] * width + line_slot[named_line], weights=amount[named_line],
+                     minlength=n * width).reshape(n, width)
     positive = gross > 0
-    out: dict[str, np.ndarray] = {}
-    named = np.zeros(n)
-    for value in top:
-        on = np.bincount(rows, weights=np.where(cells == value, amount, 0.0), minlength=n)
-        share = np.clip(np.divide(on, gross, out=np.zeros(n), where=positive), 0.0, 1.0)
-        out[f"{prefix}:{value}"] = share
-        named += share
-    if len(ranked) > max_levels or values.isna().any():
-        out[f"{prefix}:{OTHER}"] = np.where(positive, np.clip(1.0 - named, 0.0, 1.0), 0.0)
+    shares = np.clip(np.divide(on, gross[:, None], out=np.zeros_like(on), where=positive[:, None]), 0.0, 1.0)
+    out = {f"{prefix}:{uniques[k]}": shares[:, j] for j, k in enumerate(top)}
+    if len(uniques) > max_levels or not known.all():
+        out[f"{prefix}:{OTHER}"] = np.where(positive, np.clip(1.0 - shares.sum(axis=1), 0.0, 1.0), 0.0)
     return out
 
 

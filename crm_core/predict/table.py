@@ -248,7 +248,11 @@ def response_dataset(results: pd.DataFrame, orders: pd.DataFrame, customers: pd.
         raise DataError("predict_no_results_with_history", customers=len(responded), as_of=as_of)
     if (~known).sum():
         dropped.append((f"{int((~known).sum())} customers", "no_history"))
-    y = parse_target(responded[known].rename_axis("customer_id"), column=responded_col).sort_index()
+    y = responded[known].rename_axis("customer_id").sort_index()
+    if y.nunique() < 2:  # named by a cell of the file ("否"), not by True/False
+        cells = rows.loc[answered.index]
+        shown = cells.loc[cells["_customer"].isin(y.index), responded_col].iloc[0]
+        raise DataError("predict_target_one_class", column=responded_col, value=str(shown).strip())
     return LabelledData(X=features.loc[y.index], y=y.rename(str(responded_col)), dropped=tuple(dropped))
 
 

@@ -155,6 +155,11 @@ def test_campaign_results_errors():
         response_dataset(results, tiny_orders(), as_of=date(2025, 1, 5), customer_col="会员ID",
                          responded_col="是否响应")
     assert raised.value.code == "predict_no_customers_before_cutoff"
+    no_answer = results.assign(是否响应="否")
+    with pytest.raises(DataError) as raised:
+        response_dataset(no_answer, tiny_orders(), as_of=date(2025, 4, 1), customer_col="会员ID",
+                         responded_col="是否响应")
+    assert raised.value.code == "predict_target_one_class" and raised.value.params["value"] == "否"
     nobody = results.assign(是否联系="否")
     with pytest.raises(DataError, match="contacted"):
         response_dataset(nobody, tiny_orders(), as_of=date(2025, 4, 1), customer_col="会员ID",
