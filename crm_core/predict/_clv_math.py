@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import optimize, special
 
 __all__ = ["BgNbdParams", "GammaGammaParams", "bgnbd_log_likelihood", "expected_order_value", "expected_purchases",
@@ -63,6 +64,11 @@ class GammaGammaParams:
         return {"p": self.p, "q": self.q, "v": self.v}
 
 
+def _dot(a, b) -> float:
+    """Sum of a * b without BLAS: BLAS threads spin badly on a busy machine for vectors this short."""
+    return float(np.multiply(a, b).sum())
+
+
 def _arrays(*values):
     return np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in values))
 
@@ -93,32 +99,64 @@ def bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T) -> np.ndarray:
     return _bgnbd_terms(r, alpha, a, b, x, t_x, T)[0]
 
 
-def _bgnbd_objective(logs, x, t_x, T, w, total_w):
+class _ByX:
+    """Rows (weighted) with their repeat-purchase counts grouped: terms that depend on x only (gamma functions)
+    are computed once per distinct x and summed with that x's total weight."""
+
+    def __init__(self, x: np.ndarray, w: np.ndarray) -> None:
+        self.values, self.index = np.unique(x, return_inverse=True)
+        self.weight = np.bincount(self.index, weights=w, minlength=len(self.values))
+
+
+def _bgnbd_objective(logs, data):
+    """Minus the mean log-likelihood and its gradient in the log-parameters (data: :func:`_bgnbd_data`)."""
     r, alpha, a, b = np.exp(logs)
-    ll, share_alive, share_dropped = _bgnbd_terms(r, alpha, a, b, x, t_x, T)
-    repeat = x > 0
-    ln_alive, ln_dropped = np.log(alpha + T), np.log(alpha + t_x)
-    d_r = special.digamma(r + x) - special.digamma(r) + np.log(alpha) - share_alive * ln_alive \
-        - share_dropped * ln_dropped
-    d_alpha = r / alpha - (r + x) * (share_alive / (alpha + T) + share_dropped / (alpha + t_x))
-    psi_abx = special.digamma(a + b + x)
-    d_a = special.digamma(a + b) - psi_abx + share_dropped / a
-    d_b = special.digamma(b + x) - psi_abx - special.digamma(b) + special.digamma(a + b) \
-        - np.where(repeat, share_dropped / np.where(repeat, b + x - 1, 1.0), 0.0)
-    grad = np.array([w @ d_r * r, w @ d_alpha * alpha, w @ d_a * a, w @ d_b * b])
-    value = w @ ll
-    if not np.isfinite(value):
-        return 1e10, np.zeros(4)
+    by_x, x, t_x, T, w, total_w, repeat = data
+    ux, wx = by_x.values, by_x.weight
+    with np.errstate(all="ignore"):
+        head = special.gammaln(r + ux) - special.gammaln(r) + special.betaln(a, b + ux) - special.betaln(a, b)
+        ln_alive, ln_dropped = np.log(alpha + T), np.log(alpha + t_x)
+        # log(b + x - 1) is only needed where x > 0; x = 0 rows take log(1) there and are masked out below
+        ln_bx1 = np.log(np.where(ux > 0, b + ux - 1, 1.0))[by_x.index]
+        alive = -(r + x) * ln_alive
+        dropped = np.where(repeat, np.log(a) - ln_bx1 - (r + x) * ln_dropped, -np.inf)
+        both = np.logaddexp(alive, dropped)
+        value = _dot(wx, head) + total_w * r * np.log(alpha) + _dot(w, both)
+        if not np.isfinite(value):
+            return 1e10, np.zeros(4)
+        share_alive, share_dropped = np.exp(alive - both), np.exp(dropped - both)
+        wa, wd = w * share_alive, w * share_dropped
+        psi_abx = special.digamma(a + b + ux)
+        d_r = _dot(wx, special.digamma(r + ux) - special.digamma(r)) + total_w * np.log(alpha) \
+            - _dot(wa, ln_alive) - _dot(wd, ln_dropped)
+        d_alpha = total_w * r / alpha - _dot(wa, (r + x) / (alpha + T)) - _dot(wd, (r + x) / (alpha + t_x))
+        d_a = _dot(wx, special.digamma(a + b) - psi_abx) + wd.sum() / a
+        d_b = _dot(wx, special.digamma(b + ux) - psi_abx - special.digamma(b) + special.digamma(a + b)) \
+            - _dot(wd, np.where(repeat, np.exp(-ln_bx1), 0.0))
+    grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
     return -value / total_w, -grad / total_w
 
 
 def _aggregate(*columns):
-    """Identical rows merged: the distinct rows (one array per column) and how many customers each stands for."""
-    stacked = np.column_stack(columns)
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    if len(unique) > 0.8 * len(stacked):  # hardly any repeats: sorting bought nothing, keep the rows as they are
-        return [np.asarray(c, dtype="float64") for c in columns], np.ones(len(stacked))
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype("float64")
+    """Identical rows merged (hashing, no sort): the distinct rows (one array per column) and their counts."""
+    frame = pd.DataFrame({f"c{i}": np.asarray(c, dtype="float64") for i, c in enumerate(columns)})
+    counts = frame.groupby(list(frame.columns), sort=False).size()
+    if len(counts) > 0.9 * len(frame):  # hardly any repeats: keep the rows as they are
+        return [frame[c].to_numpy() for c in frame.columns], np.ones(len(frame))
+    keys = counts.index.to_frame(index=False)
+    return [keys[c].to_numpy(dtype="float64") for c in keys.columns], counts.to_numpy(dtype="float64")
+
+
+def _bgnbd_data(x, t_x, T):
+    """What :func:`_bgnbd_objective` reads: the distinct rows, their weights and the per-x grouping."""
+    (ux, ut, uT), w = _aggregate(x, t_x, T)
+    return _ByX(ux, w), ux, ut, uT, w, float(w.sum()), ux > 0
+
+
+def _gg_data(x, m):
+    """What :func:`_gg_objective` reads, with the sums that do not depend on the parameters."""
+    (ux, um), w = _aggregate(x, m)
+    return _ByX(ux, w), ux, um, w, float(w.sum()), _dot(w, ux * (np.log(um) + np.log(ux))), _dot(w, np.log(um))
 
 
 def _minimise(objective, start, args):
@@ -135,11 +173,11 @@ def fit_bgnbd_arrays(x, t_x, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> BgNbdParams:
     x, t_x, T = _arrays(x, t_x, T)
     if len(x) == 0:
         raise FitError("no customers")
-    (ux, ut, uT), w = _aggregate(x, t_x, T)
-    total = float(w.sum())
+    data = _bgnbd_data(x, t_x, T)
+    total = data[5]
     start = np.asarray(start, dtype="float64")
     start[1] = max(start[1], float(np.mean(T)) / 10 or 1.0)  # alpha lives on the time scale of T
-    found = _minimise(_bgnbd_objective, start, (ux, ut, uT, w, total))
+    found = _minimise(_bgnbd_objective, start, (data,))
     r, alpha, a, b = (float(v) for v in np.exp(found.x))
     return BgNbdParams(r=r, alpha=alpha, a=a, b=b, log_likelihood=-float(found.fun) * total, customers=len(x))
 
@@ -190,18 +228,24 @@ def gamma_gamma_log_likelihood(p, q, v, x, m) -> np.ndarray:
         + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + m * x)
 
 
-def _gg_objective(logs, x, m, w, total_w):
+def _gg_objective(logs, data):
+    """Minus the mean log-likelihood and its gradient in the log-parameters (data: see fit_gamma_gamma_arrays)."""
     p, q, v = np.exp(logs)
-    px = p * x
-    value = w @ gamma_gamma_log_likelihood(p, q, v, x, m)
-    if not np.isfinite(value):
-        return 1e10, np.zeros(3)
-    psi = special.digamma(px + q)
-    ln_vmx = np.log(v + m * x)
-    d_p = x * (psi - special.digamma(px) + np.log(m) + np.log(x) - ln_vmx)
-    d_q = psi - special.digamma(q) + np.log(v) - ln_vmx
-    d_v = q / v - (px + q) / (v + m * x)
-    grad = np.array([w @ d_p * p, w @ d_q * q, w @ d_v * v])
+    by_x, x, m, w, total_w, sum_x_logs, sum_log_m = data
+    ux, wx = by_x.values, by_x.weight
+    with np.errstate(all="ignore"):
+        pux = p * ux
+        ln_vmx = np.log(v + m * x)
+        px = p * x
+        value = _dot(wx, special.gammaln(pux + q) - special.gammaln(pux)) \
+            - total_w * (special.gammaln(q) - q * np.log(v)) + p * sum_x_logs - sum_log_m - _dot(w, (px + q) * ln_vmx)
+        if not np.isfinite(value):
+            return 1e10, np.zeros(3)
+        psi = special.digamma(pux + q)
+        d_p = _dot(wx, ux * (psi - special.digamma(pux))) + sum_x_logs - _dot(w, x * ln_vmx)
+        d_q = _dot(wx, psi) - total_w * (special.digamma(q) - np.log(v)) - _dot(w, ln_vmx)
+        d_v = total_w * q / v - _dot(w, (px + q) / (v + m * x))
+    grad = np.array([d_p * p, d_q * q, d_v * v])
     return -value / total_w, -grad / total_w
 
 
@@ -210,11 +254,11 @@ def fit_gamma_gamma_arrays(x, m, *, start=(1.0, 1.0, 1.0)) -> GammaGammaParams:
     x, m = _arrays(x, m)
     if len(x) == 0:
         raise FitError("no repeat customers")
-    (ux, um), w = _aggregate(x, m)
-    total = float(w.sum())
+    data = _gg_data(x, m)
+    total = data[4]
     start = np.asarray(start, dtype="float64")
     start[2] = max(start[2], float(np.mean(m)))  # v lives on the money scale
-    found = _minimise(_gg_objective, start, (ux, um, w, total))
+    found = _minimise(_gg_objective, start, (data,))
     p, q, v = (float(val) for val in np.exp(found.x))
     return GammaGammaParams(p=p, q=q, v=v, log_likelihood=-float(found.fun) * total, customers=len(x))
 
@@ -229,3 +273,40 @@ def expected_order_value(gg: GammaGammaParams, x, m) -> np.ndarray:
     if gg.q <= 1:
         return np.full(x.shape, np.nan)
     return gg.p * (gg.v + x * np.clip(m, 0.0, None)) / (gg.p * x + gg.q - 1)
+
+
+def simulate(n: int, bgnbd: BgNbdParams, gg: GammaGammaParams | None = None, *, T_min: float, T_max: float,
+             resolution: float = 0.0, seed: int = 0) -> dict[str, np.ndarray]:
+    """Customers drawn from the BG/NBD (+ Gamma-Gamma) process itself, for tests and benchmarks.
+
+    Each customer is observed for T ~ Uniform(T_min, T_max) units after the first purchase; purchases come at rate
+    lambda ~ Gamma(r, rate alpha) while alive; after each repeat purchase the customer drops out with chance
+    p ~ Beta(a, b).  With ``gg`` the mean value of the repeat purchases is drawn too: nu ~ Gamma(q, rate v), the
+    mean of x purchases ~ Gamma(p x, rate nu x).  ``resolution`` > 0 floors times to its multiples (1/7 = whole
+    days in weeks), as a summary from dated orders would.  Returns arrays x, t_x, T (and m).
+    """
+    rng = np.random.default_rng(seed)
+    T = rng.uniform(T_min, T_max, n)
+    rate = rng.gamma(bgnbd.r, 1.0 / bgnbd.alpha, n)
+    drop = rng.beta(bgnbd.a, bgnbd.b, n)
+    x = np.zeros(n)
+    t_x = np.zeros(n)
+    now = np.zeros(n)
+    active = np.arange(n)
+    while len(active):
+        now[active] += rng.exponential(1.0, len(active)) / rate[active]
+        bought = active[now[active] <= T[active]]
+        x[bought] += 1
+        t_x[bought] = now[bought]
+        active = bought[rng.uniform(size=len(bought)) >= drop[bought]]
+    if resolution > 0:
+        T = np.floor(T / resolution) * resolution
+        t_x = np.minimum(np.floor(t_x / resolution) * resolution, T)
+    out = {"x": x, "t_x": t_x, "T": T}
+    if gg is not None:
+        nu = rng.gamma(gg.q, 1.0 / gg.v, n)
+        repeat = x > 0
+        m = np.zeros(n)
+        m[repeat] = rng.gamma(gg.p * x[repeat], 1.0 / (nu[repeat] * x[repeat]))
+        out["m"] = m
+    return out
