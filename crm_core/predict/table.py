@@ -30,6 +30,8 @@ NUMERIC_SHARE = 0.95  # a column is numeric when this share of its non-empty cel
 # Text that differs in (nearly) every row is a name, an id or free text: no model learns from it.  Below
 # UNIQUE_MIN_ROWS non-empty cells a column of distinct values may still be a real category.
 UNIQUE_MIN_ROWS = 10
+# Text with more distinct values than this, and more than one per two rows, is free text too (comments, names).
+MANY_VALUES = 100
 # Headers of a customer-id column, best first, compared after normalize_header: the ingest's own synonyms
 # (客户编号, 会员ID, customer id...) plus the short forms of customer tables.
 ID_WORDS: tuple[str, ...] = ("customer id", "customerid", "client id", "clientid", "cust id", "custid", "member id",
@@ -75,8 +77,16 @@ def _blank_to_missing(values: pd.Series) -> pd.Series:
     return text.where(values.notna() & (text != ""))
 
 
+# Row counters: unique numbers that say where a row is, not who the customer is.
+ROW_WORDS = frozenset({"row", "row number", "rownumber", "row no", "index", "no", "序号", "行号", "编号"})
+
+
 def _id_like(header: str) -> bool:
-    return header in ID_WORDS or header.endswith(" id") or header.endswith("编号")
+    return (header in ID_WORDS or header in ROW_WORDS or header.endswith(" id") or header.endswith("编号")
+            or header.endswith("id") and header[:-2].isalpha() and header.isascii() and header[:-2] in _ID_STEMS)
+
+
+_ID_STEMS = frozenset({"customer", "client", "cust", "member", "user", "account", "row", "record"})
 
 
 def guess_id_column(frame: pd.DataFrame) -> str | None:
@@ -123,7 +133,8 @@ def _typed(values: pd.Series) -> tuple[pd.Series | None, str | None]:
     distinct = present.nunique()
     if distinct < 2:
         return None, "constant"
-    if len(present) >= UNIQUE_MIN_ROWS and distinct == len(present):
+    if (len(present) >= UNIQUE_MIN_ROWS and distinct == len(present)) or (
+            distinct > MANY_VALUES and distinct > len(present) / 2):
         return None, "unique_text"
     return text.astype("str"), None
 

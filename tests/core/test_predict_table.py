@@ -77,6 +77,20 @@ def test_excluded_columns_and_rows_numbered_without_an_id(labelled):
     assert list(data.X.columns) == ["城市", "消费"]
 
 
+def test_row_counters_id_headers_and_free_text_are_not_features():
+    n = 300
+    frame = pd.DataFrame({
+        "RowNumber": [str(i) for i in range(1, n + 1)], "CustomerId": [str(15_000_000 + i) for i in range(n)],
+        "Surname": [f"name{i % 150}" for i in range(n)],  # 150 distinct of 300: free text
+        "Geography": ["France", "Spain", "Germany"] * 100, "Balance": [str(i * 10.5) for i in range(n)],
+        "Exited": ["1", "0", "0"] * 100,
+    }, dtype="str")
+    data = table_dataset(frame, target="Exited")
+    assert list(data.X.columns) == ["Geography", "Balance"]
+    assert data.dropped == (("RowNumber", "id"), ("CustomerId", "id"), ("Surname", "unique_text"))
+    assert data.y.sum() == 100
+
+
 def test_table_errors_name_the_column():
     frame = _raw(FIXTURES / "customers_labelled.csv")
     with pytest.raises(DataError) as raised:
