@@ -81,7 +81,7 @@ def test_row_counters_id_headers_and_free_text_are_not_features():
     n = 300
     frame = pd.DataFrame({
         "RowNumber": [str(i) for i in range(1, n + 1)], "CustomerId": [str(15_000_000 + i) for i in range(n)],
-        "Surname": [f"name{i % 150}" for i in range(n)],  # 150 distinct of 300: free text
+        "Surname": [f"name{i % 200}" for i in range(n)],  # 200 distinct of 300: free text
         "Geography": ["France", "Spain", "Germany"] * 100, "Balance": [str(i * 10.5) for i in range(n)],
         "Exited": ["1", "0", "0"] * 100,
     }, dtype="str")
