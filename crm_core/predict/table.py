@@ -267,6 +267,7 @@ def response_dataset(results: pd.DataFrame, orders: pd.DataFrame, customers: pd.
     return LabelledData(X=features.loc[y.index], y=y.rename(str(responded_col)), dropped=tuple(dropped))
 
 
+_DATE_WORDS = ("date", "time", "day", "日期", "时间")
 _ROLE_WORDS = {
     "customer": Localized(en="customer", zh="客户"),
     "contacted": Localized(en="contacted", zh="是否联系"),
@@ -294,7 +295,10 @@ def propose_result_columns(columns: Iterable[object]) -> dict[str, str | None]:
                     return name
         for word in words:
             for name in free:
-                if len(word) > 1 and (word in headers[name].split() if word.isascii() else word in headers[name]):
+                header = headers[name]
+                if any(w in header for w in _DATE_WORDS):  # "sent date" says when, not whether
+                    continue
+                if len(word) > 1 and (word in header.split() if word.isascii() else word in header):
                     return name
         return None
 

@@ -128,6 +128,10 @@ def test_altering_lines_after_the_cutoff_changes_no_feature(features):
     for changed in (altered, pd.concat([orders, extra], ignore_index=True), orders[~after],
                     orders[~after | (orders["customer_id"] == "A")]):
         pd.testing.assert_frame_equal(order_features(changed, CUSTOMERS, as_of=AS_OF, trend_days=30), features)
+    # the check can fail: the same change one day before the cutoff does change the features
+    earlier = orders.assign(order_date=orders["order_date"].where(~after, pd.Timestamp("2025-03-31")))
+    with pytest.raises(AssertionError):
+        pd.testing.assert_frame_equal(order_features(earlier, CUSTOMERS, as_of=AS_OF, trend_days=30), features)
 
 
 def test_altering_the_samples_lines_after_the_cutoff_changes_no_feature():

@@ -140,6 +140,10 @@ def test_an_id_header_with_repeated_values_is_not_the_id():
                                                     "responded": "converted"}),
     (["客户", "响应"], {"customer": "客户", "contacted": None, "responded": "响应"}),
     (["a", "b"], {"customer": None, "contacted": None, "responded": None}),
+    (["客户编号", "活动名称", "发送日期", "渠道", "是否联系", "是否响应", "是否核销"],  # the sample's campaign
+     {"customer": "客户编号", "contacted": "是否联系", "responded": "是否响应"}),
+    (["customer_id", "sent_date", "response_flag"], {"customer": "customer_id", "contacted": None,
+                                                     "responded": "response_flag"}),
 ])
 def test_propose_result_columns(columns, expected):
     assert propose_result_columns(columns) == expected
