@@ -213,6 +213,21 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("channel_share", "Share of spend via channel", "渠道消费占比", "percent"),
     ("channel_share_other", "Share of spend via other channels", "其他渠道消费占比", "percent"),
     ("signup_days", "Days since signup", "注册至今天数", "count"),
+    # --- prediction: churn risk, campaign response, lifetime value (crm_core.predict) ---
+    ("churn_risk", "Churn risk", "流失风险", "percent"),
+    ("value_at_risk", "Value at risk", "风险价值", "money"),
+    ("customer_value", "Customer value", "客户价值", "money"),
+    ("churn_reasons", "Why at risk", "流失风险原因", "long_text"),
+    ("churn_decile", "Churn risk decile", "流失风险十分位", "text"),
+    ("response_propensity", "Response propensity", "响应概率", "percent"),
+    ("response_decile", "Response decile", "响应概率十分位", "text"),
+    ("clv", "Lifetime value", "客户终身价值", "money"),
+    ("clv_decile", "Lifetime value decile", "终身价值十分位", "text"),
+    ("prob_alive", "Chance still active", "仍活跃概率", "percent"),
+    ("expected_purchases", "Expected purchases", "预计购买次数", "mean"),
+    ("expected_order_value", "Expected order value", "预计客单价", "money"),
+    ("quadrant", "Value and risk group", "价值与风险象限", "text"),
+    ("retention_list", "Retention list key", "挽留名单代码", "id"),
 )
 
 REGISTRY: dict[str, Column] = {

@@ -1,0 +1,218 @@
+"""Model scores where the segments are: deciles as Segmentations, scores as customer-table fields, the retention
+list through the export path.
+
+:class:`ScoreDeciles` groups customers into ten equal tenths of a score (D1 = the highest churn risk, response
+propensity or lifetime value), each named and advised in both languages, so the summaries, charts, the campaign
+builder and :func:`crm_core.pipeline.build_lists` take them like any other grouping.  :func:`with_scores` adds the
+scores and their deciles to a customer table (customer 360, campaign builder).  :class:`RetentionList` and
+:func:`retention_table` send a retention list (:func:`crm_core.predict.churn.retention_list`) through
+:func:`crm_core.pipeline.build_lists`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crm_core.schema import DataError
+
+__all__ = ["DECILES", "RETENTION_KEY", "RETENTION_LIST_COLUMNS", "RetentionList", "SCORE_KINDS", "ScoreDeciles",
+           "deciles", "retention_table", "with_scores"]
+
+SCORE_KINDS = ("churn", "response", "clv")
+DECILES = tuple(f"D{n}" for n in range(1, 11))
+RETENTION_COLUMN = "retention_list"
+RETENTION_KEY = "retention"
+# The default columns of a retention list: who, how much is at risk and why, then the customer's figures, contacts.
+RETENTION_LIST_COLUMNS = ("customer_id", "churn_risk", "value_at_risk", "customer_value", "churn_reasons",
+                          "recency_days", "frequency", "monetary", "last_order_date", "channel", "name", "phone",
+                          "email", "city")
+
+# What the score is, in each language: (English, Chinese).
+_SCORE_WORDS = {"churn": ("churn risk", "流失风险"), "response": ("response propensity", "响应概率"),
+                "clv": ("lifetime value", "终身价值")}
+# Advice per kind for the top, middle and bottom deciles (D1-D2, D3-D5, D6-D10): (action, channel), each (en, zh).
+_ADVICE = {
+    "churn": (
+        (("Contact them personally now with a retention offer; they are the most likely to leave",
+          "立即一对一联系并给予挽留优惠：他们最可能流失"), ("Phone or personal message", "电话或专属消息")),
+        (("Remind them with a light-touch offer before they drift away", "在流失前用轻量优惠提醒他们回购"),
+         ("SMS or WeChat", "短信或微信")),
+        (("Low risk: no retention spend needed; keep the usual communication", "风险较低：无需挽留投入，保持日常沟通"),
+         ("", "")),
+    ),
+    "response": (
+        (("Include them in the next campaign: the most likely to respond", "纳入下一次活动：他们最可能响应"),
+         ("The campaign's channel", "活动渠道")),
+        (("Include them when the budget allows", "预算允许时纳入活动"), ("Low-cost channels", "低成本渠道")),
+        (("Leave them out: contacting them is likely to cost more than it returns", "不纳入：联系成本可能高于回报"),
+         ("", "")),
+    ),
+    "clv": (
+        (("Look after them first: VIP service, early access, personal thanks",
+          "优先维护：贵宾服务、抢先体验、专属感谢"), ("Personal contact", "一对一联系")),
+        (("Grow them: cross-sell and loyalty rewards", "培养提升：交叉销售与会员奖励"),
+         ("WeChat or e-mail", "微信或邮件")),
+        (("Serve them through low-cost channels", "通过低成本渠道服务"), ("Mass channels", "群发渠道")),
+    ),
+}
+
+
+def _band(n: int) -> int:
+    return 0 if n <= 2 else 1 if n <= 5 else 2
+
+
+@dataclass(frozen=True)
+class ScoreDeciles:
+    """Ten equal groups of a model score as a :class:`crm_core.segment.base.Segmentation`.
+
+    ``kind`` is "churn", "response" or "clv"; the key column is ``f"{kind}_decile"`` (filled by
+    :func:`with_scores`), keys "D1".."D10", D1 the highest tenth.  ``choice`` (optional, e.g. the
+    :class:`crm_core.predict.churn.ChurnChoice` that made the scores) goes into the list id.
+    """
+
+    kind: str = "churn"
+    choice: Any = None
+    key_column: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in SCORE_KINDS:
+            raise DataError("flow_bad_option", option="kind", value=self.kind, choices=", ".join(SCORE_KINDS))
+        object.__setattr__(self, "key_column", f"{self.kind}_decile")
+
+    def fingerprint(self) -> dict:
+        """What decides the groups besides the data, for the list id."""
+        choice = None if self.choice is None or not hasattr(self.choice, "to_dict") else self.choice.to_dict()
+        return {"scores": self.kind, "groups": "deciles", "choice": choice}
+
+    def segments(self) -> tuple[str, ...]:
+        return DECILES
+
+    def text(self, key: str, field: str, lang: str = "en") -> str:
+        if key not in DECILES:
+            return ""
+        n, zh = int(key[1:]), lang == "zh"
+        en_word, zh_word = _SCORE_WORDS[self.kind]
+        if field == "name":
+            if n == 1:
+                return f"D1 · {zh_word}最高的 10%" if zh else f"D1 · highest {en_word} (top 10%)"
+            if n == 10:
+                return f"D10 · {zh_word}最低的 10%" if zh else f"D10 · lowest {en_word} (bottom 10%)"
+            return f"D{n} · {zh_word}第 {n} 个十分位" if zh else f"D{n} · {en_word}, tenth {n} of 10"
+        if field == "description":
+            low, high = (n - 1) * 10, n * 10
+            return (f"按{zh_word}从高到低排序，排名前 {low}%–{high}% 的客户" if zh else
+                    f"Customers ranked {low}–{high}% from the top by {en_word}")
+        action, channel = _ADVICE[self.kind][_band(n)]
+        if field == "action":
+            return action[1] if zh else action[0]
+        if field == "channel":
+            return channel[1] if zh else channel[0]
+        return ""
+
+
+def deciles(values: pd.Series) -> pd.Series:
+    """"D1".."D10" per value (D1 = the highest tenth; equal-sized groups, ties in the order given,
+    :func:`crm_core.predict.targeting.decile_of`); missing values get no decile (None)."""
+    from crm_core.predict.targeting import decile_of
+
+    values = pd.Series(values, dtype=float)
+    known = values.dropna()
+    out = pd.Series(None, index=values.index, dtype=object)
+    if len(known):
+        out.loc[known.index] = [f"D{int(d)}" for d in decile_of(known.to_numpy())]
+    return out
+
+
+def _by_id(values: pd.Series) -> pd.Series:
+    values = pd.Series(values)
+    values.index = values.index.astype(str)
+    return values
+
+
+def with_scores(table: pd.DataFrame, *, churn=None, response=None, clv=None) -> pd.DataFrame:
+    """``table`` (a customer table, customer_id as column or index) with the model scores as fields.
+
+    Adds, for the results given: ``churn_risk`` and ``churn_decile`` (from ``churn.scores["p"]``),
+    ``response_propensity`` and ``response_decile`` (``response.scores["p"]``), ``clv``, ``clv_decile`` and
+    ``prob_alive`` (``clv.table``).  Deciles are ranked over everyone the model scored (so a filtered table keeps
+    each customer's decile); customers the model did not score get blanks.  ``table`` is not changed.
+    """
+    ids = (table["customer_id"] if "customer_id" in table.columns else table.index.to_series()).astype(str)
+    added: dict[str, np.ndarray] = {}
+    for prefix, column, values in (("churn", "churn_risk", None if churn is None else churn.scores["p"]),
+                                   ("response", "response_propensity",
+                                    None if response is None else response.scores["p"]),
+                                   ("clv", "clv", None if clv is None else clv.table["clv"])):
+        if values is None:
+            continue
+        values = _by_id(values.astype(float))
+        added[column] = ids.map(values).astype(float).to_numpy()
+        added[f"{prefix}_decile"] = ids.map(deciles(values)).to_numpy(dtype=object)
+    if clv is not None and "prob_alive" in clv.table.columns:
+        added["prob_alive"] = ids.map(_by_id(clv.table["prob_alive"].astype(float))).astype(float).to_numpy()
+    return table.assign(**added)
+
+
+@dataclass(frozen=True)
+class RetentionList:
+    """A retention list (:func:`crm_core.predict.churn.retention_list`) as a one-group Segmentation on
+    ``retention_list`` (key :data:`RETENTION_KEY`), for :func:`crm_core.pipeline.build_lists`.
+
+    ``threshold``, ``model`` (a :data:`crm_core.predict.models.MODEL_NAMES` name) and ``horizon_days`` are said
+    in the list's description; ``choice`` (the ChurnChoice) goes into the list id.  ``sort_column`` is the order
+    the list should keep (value at risk).
+    """
+
+    threshold: float = 0.7
+    model: str = ""
+    horizon_days: int | None = None
+    choice: Any = None
+    key_column: str = field(default=RETENTION_COLUMN, init=False)
+    sort_column: str = field(default="value_at_risk", init=False)
+
+    def fingerprint(self) -> dict:
+        choice = None if self.choice is None or not hasattr(self.choice, "to_dict") else self.choice.to_dict()
+        return {"scores": "churn", "groups": "retention", "threshold": self.threshold, "model": self.model,
+                "horizon_days": self.horizon_days, "choice": choice}
+
+    def segments(self) -> tuple[str, ...]:
+        return (RETENTION_KEY,)
+
+    def text(self, key: str, field: str, lang: str = "en") -> str:
+        if key != RETENTION_KEY:
+            return ""
+        zh = lang == "zh"
+        if field == "name":
+            return "挽留名单" if zh else "Retention list"
+        if field == "description":
+            from crm_core.predict.models import MODEL_LABELS
+
+            model = MODEL_LABELS[self.model].text(lang) if self.model in MODEL_LABELS else self.model
+            if zh:
+                horizon = f"，未来 {self.horizon_days} 天内不再购买" if self.horizon_days else ""
+                return f"流失风险不低于 {self.threshold:.0%} 的客户（模型：{model}{horizon}），按风险价值从高到低排序"
+            horizon = f", no purchase in the next {self.horizon_days} days" if self.horizon_days else ""
+            return (f"Customers with a churn risk of {self.threshold:.0%} or more (model: {model}{horizon}), "
+                    "most value at risk first")
+        if field == "action":
+            return ("从风险价值最高的客户开始联系，参考“流失风险原因”给予挽留优惠" if zh else
+                    "Contact them from the most value at risk down, with a retention offer suited to “Why at risk”")
+        if field == "channel":
+            return "电话或专属消息" if zh else "Phone or personal message"
+        return ""
+
+
+def retention_table(customers: pd.DataFrame, retention: pd.DataFrame) -> pd.DataFrame:
+    """The customer table's rows of the customers on ``retention`` (:func:`crm_core.predict.churn.retention_list`),
+    in its order, with its columns and the key column ``retention_list`` = :data:`RETENTION_KEY`: what
+    :func:`crm_core.pipeline.build_lists` takes with a :class:`RetentionList`."""
+    frame = customers.reset_index() if "customer_id" not in customers.columns else customers
+    frame = frame.assign(customer_id=frame["customer_id"].astype(str))
+    listed = retention.assign(customer_id=retention["customer_id"].astype(str))
+    frame = frame.drop(columns=[c for c in listed.columns if c != "customer_id" and c in frame.columns])
+    joined = listed.merge(frame, on="customer_id", how="inner", sort=False)
+    return joined.assign(**{RETENTION_COLUMN: RETENTION_KEY}).reset_index(drop=True)
