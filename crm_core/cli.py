@@ -9,6 +9,14 @@
                                                               # cluster, stage, tags per customer (cli_segment.py)
     python -m crm_core rules orders.csv [more.csv …] --out rules.xlsx [--min-support S] [--min-confidence C] …
                                                               # rules, next-best offers, bundles (cli_basket.py)
+    python -m crm_core churn orders.csv [more.csv …] --out churn.xlsx [--cutoff D --horizon DAYS] [--threshold 0.7] …
+    python -m crm_core churn customers.csv --target Churn --out churn.xlsx [--exclude COL …]
+                                                              # models compared, retention list (cli_predict.py)
+    python -m crm_core response orders.csv --results campaign.csv --out response.xlsx [--cost-per-contact C] …
+    python -m crm_core response customers.csv --target y --exclude duration --out response.xlsx
+                                                              # propensity list, targeting, best K (cli_predict.py)
+    python -m crm_core clv orders.csv --out clv.xlsx [--as-of 1997-10-01] [--method auto|model|formula] …
+                                                              # BG/NBD + Gamma-Gamma parameters, CLV per customer
     python -m crm_core ingest orders.csv [more.csv …] --out clean.xlsx  # clean lines + excluded rows with reasons
     python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
@@ -37,6 +45,7 @@ import math
 import sys
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -47,6 +56,7 @@ from crm_core.segment import rfm
 from crm_core.settings import AnalysisSettings, ListSettings, Scope
 
 OUT_SUFFIXES = (".xlsx", ".csv")
+PREDICT_COMMANDS = ("churn", "response", "clv")  # crm_core.cli_predict
 # --currency: the four signs the reasons text knows, or their ISO codes (a full-width ￥ is the yen sign).
 CURRENCIES = {"¥": "¥", "$": "$", "€": "€", "£": "£", "CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -179,6 +189,9 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
                                 cleaning=cleaning, as_of=saved.as_of, scope=saved.scope, rfm=saved.rfm,
                                 scheme_base=saved.scheme_base, lists=saved.lists, currency=saved.currency,
                                 lang=args.lang)
+    if args.command in PREDICT_COMMANDS:  # the saved churn/response/clv choices stay (cli_predict puts flags on top)
+        return replace(saved, read=read, mapping=mapping, cleaning=cleaning, lang=args.lang,
+                       as_of=_given(_parse_date(args.as_of), saved.as_of))
     if args.command not in ("rfm", "segment", "rules"):
         return settings
     scope = saved.scope
@@ -397,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
     from crm_core import cli_basket
 
     cli_basket.add_parser(sub, add_input, add_analysis)
+    from crm_core import cli_predict
+
+    cli_predict.add_parser(sub, add_input, add_analysis)
 
     p_ingest = sub.add_parser("ingest", help="clean order lines and the excluded rows with reasons")
     add_input(p_ingest)

@@ -9,7 +9,8 @@ import crm_core
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBPACKAGES = {"ingest", "segment", "export", "sample", "basket", "predict"}
-TOP_MODULES = {"schema", "messages", "customers", "pipeline", "cli", "cli_segment", "cli_basket", "columns", "settings", "scope"}
+TOP_MODULES = {"schema", "messages", "customers", "pipeline", "cli", "cli_segment", "cli_basket", "cli_predict",
+               "columns", "settings", "scope"}
 
 
 def all_modules() -> list[str]:

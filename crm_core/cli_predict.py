@@ -1,0 +1,682 @@
+"""``python -m crm_core churn|response|clv``: churn risk, campaign response and lifetime value, for batch use.
+
+    python -m crm_core churn orders.csv [more.csv …] --out churn.xlsx|churn.csv [--cutoff 2025-10-01]
+                             [--horizon 90] [--threshold 0.7] [--rolling 3] [--customers customers.csv]
+    python -m crm_core churn customers.csv --target Churn [--id-column customerID] [--exclude COL …]
+                             [--value-column TotalCharges] --out churn.xlsx
+    python -m crm_core response orders.csv --results campaign.csv [--campaign-date 2025-11-01]
+                                [--customer-col C] [--contacted-col C] [--responded-col C] --out response.xlsx
+    python -m crm_core response bank.csv --target y --exclude duration --out response.xlsx
+        churn and response: [--model best|logistic|forest|boosting] [--folds 5] [--seed 0]
+        response: [--cost-per-contact 1] [--margin 20]
+    python -m crm_core clv orders.csv --out clv.xlsx|clv.csv [--as-of 1997-10-01] [--horizon-months 12]
+                           [--discount 0.10] [--margin 0.30] [--method auto|model|formula] [--expected-years 3]
+    all: --settings analysis.json, --customers, --sheet, --mapping, --returns, --date-order, --merge-duplicates,
+         --as-of, --include-contact, --no-mask, --lang en|zh
+
+``churn`` and ``response`` print the cross-validated ROC AUC of every model compared (best first), the model used,
+then (churn) precision and recall at the threshold, or (response) the best number of customers to contact, and
+the warnings (a column that predicts the outcome almost alone, a column known only after the contact).  The
+workbook holds the list (churn: the retention list, customers with a risk at or above the threshold by value at
+risk; response: every customer by propensity, the best K marked), the gains table by decile, the models
+compared, the permutation importance and a Summary; ``--out x.csv`` writes the list to ``x.csv`` and the other
+tables to ``x.gains.csv``, ``x.models.csv``, ``x.importance.csv`` (response also ``x.targeting.csv``).  ``clv``
+prints the fitted parameters by name (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma) and the number of repeat
+customers, or why the formula was used; it writes the CLV per customer and a Parameters sheet
+(``x.parameters.csv``).
+
+The choices are the saved analysis's (``--settings``: its churn, response and clv choices) with each option given
+here on top; the computation is the pages' (:mod:`crm_core.predict`).  Lists go through the export path
+(:func:`crm_core.export.campaign_list`: opted-out customers left out, contacts only with ``--include-contact``,
+masked unless ``--no-mask``; text that looks like a formula stays text).  Errors follow :mod:`crm_core.cli`: the
+app's message, status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from crm_core import cli, export, pipeline
+from crm_core.messages import Localized, render
+from crm_core.schema import DataError
+
+__all__ = ["add_parser", "cmd_churn", "cmd_clv", "cmd_response", "side_path"]
+
+MODELS = ("logistic", "forest", "boosting")  # = crm_core.predict.models.MODEL_NAMES (not imported: a fast --help)
+
+# What this command prints and writes besides the shared messages, in both languages.
+_TEXTS = {
+    "table_read": ("{name}: {rows:,} rows, {columns} columns", "{name}：{rows:,} 行，{columns} 列"),
+    "compared": ("Models compared (cross-validated ROC AUC, best first):", "模型比较（交叉验证 ROC AUC，从高到低）："),
+    "model_line": ("  {rank}. {model}: {auc:.3f} (± {std:.3f}, {seconds:.1f} s)",
+                   "  {rank}. {model}：{auc:.3f}（± {std:.3f}，{seconds:.1f} 秒）"),
+    "used_best": ("Model used: {model} (the best), ROC AUC {auc:.3f}", "采用模型：{model}（最佳），ROC AUC {auc:.3f}"),
+    "used_chosen": ("Model used: {model} (chosen), ROC AUC {auc:.3f}", "采用模型：{model}（指定），ROC AUC {auc:.3f}"),
+    "labels_orders": ("Churned = no purchase in the {horizon} days from {cutoff}; features from before {cutoff}",
+                      "流失 = 自 {cutoff} 起 {horizon} 天内没有购买；特征只取 {cutoff} 之前的数据"),
+    "labels_table": ("Outcome: column {target} ({positives:,} of {customers:,} yes, {rate:.1%})",
+                     "结果列：{target}（{customers:,} 位中 {positives:,} 位为“是”，{rate:.1%}）"),
+    "evaluated": ("Evaluated on {customers:,} customers, {positives:,} churned ({rate:.1%})",
+                  "评估客户 {customers:,} 位，其中流失 {positives:,} 位（{rate:.1%}）"),
+    "evaluated_response": ("Evaluated on {customers:,} customers, {positives:,} responded ({rate:.1%})",
+                           "评估客户 {customers:,} 位，其中响应 {positives:,} 位（{rate:.1%}）"),
+    "at_threshold": ("At threshold {threshold:.2f}: precision {precision:.1%}, recall {recall:.1%} ({flagged:,} "
+                     "flagged, {hits:,} of them churned, of {positives:,} churners)",
+                     "阈值 {threshold:.2f}：命中率 {precision:.1%}，查全率 {recall:.1%}"
+                     "（标记 {flagged:,} 位，其中 {hits:,} 位流失；流失客户共 {positives:,} 位）"),
+    "warning": ("Warning: {text}", "警告：{text}"),
+    "progress": ("  fitting {model}: {done}/{total}", "  正在训练{model}：{done}/{total}"),
+    "opted_out_note": ("{customers:,} customers who opted out of marketing are left out of this list.",
+                       "有 {customers:,} 位已退订营销的客户未列入本名单。"),
+    "s_choice": ("Choices", "选项"),
+    "not_used": ("Not used:", "未使用："),
+    "list_churn": ("Retention list: {customers:,} customers with a churn risk of {threshold:.0%} or more, by value at "
+                   "risk", "挽留名单：流失风险不低于 {threshold:.0%} 的客户 {customers:,} 位，按风险价值排序"),
+    "left_out": ("  ({customers:,} left out: opted out)", "  （{customers:,} 位已退订，未列入）"),
+    "best_k": ("Best K: contact the top {k:,} of {n:,} customers ({share:.0%}): {responders:,.0f} expected responders "
+               "({rate:.1%}, at random {random:,.0f}), expected profit {profit:,.2f}",
+               "最佳联系人数：联系得分最高的 {k:,} 位（共 {n:,} 位，{share:.0%}）：预计响应 {responders:,.0f} 位"
+               "（{rate:.1%}，随机联系为 {random:,.0f} 位），预计利润 {profit:,.2f}"),
+    "list_response": ("Propensity list: {customers:,} customers, highest propensity first",
+                      "响应名单：{customers:,} 位客户，按响应概率从高到低"),
+    "results_columns": ("Campaign results columns: customer = {customer}, contacted = {contacted}, responded = "
+                        "{responded} (change with --customer-col, --contacted-col, --responded-col)",
+                        "活动结果列：客户 = {customer}，是否联系 = {contacted}，是否响应 = {responded}（可用 "
+                        "--customer-col、--contacted-col、--responded-col 更改）"),
+    "none": ("none", "无"),
+    "bgnbd": ("BG/NBD (purchases, time in units of {unit:g} days): r = {r:.6g}, alpha = {alpha:.6g}, a = {a:.6g}, "
+              "b = {b:.6g} (log-likelihood {ll:,.2f}, {customers:,} customers)",
+              "BG/NBD（购买次数，时间单位 {unit:g} 天）：r = {r:.6g}，alpha = {alpha:.6g}，a = {a:.6g}，b = {b:.6g}"
+              "（对数似然 {ll:,.2f}，{customers:,} 位客户）"),
+    "gg": ("Gamma-Gamma (order value): p = {p:.6g}, q = {q:.6g}, gamma = {gamma:.6g} (log-likelihood {ll:,.2f}, "
+           "{customers:,} repeat customers)",
+           "Gamma-Gamma（客单价）：p = {p:.6g}，q = {q:.6g}，gamma = {gamma:.6g}（对数似然 {ll:,.2f}，"
+           "{customers:,} 位回购客户）"),
+    "repeat": ("Repeat customers: {repeat:,} of {customers:,}", "回购客户：{customers:,} 位中 {repeat:,} 位"),
+    "formula": ("Formula CLV: average order value × purchases per year × {years:g} years × margin {margin:.0%}",
+                "公式终身价值：平均订单金额 × 每年购买次数 × {years:g} 年 × 毛利率 {margin:.0%}"),
+    "formula_chosen": ("The formula was chosen (--method formula).", "已选择用公式计算（--method formula）。"),
+    "clv_total": ("Lifetime value over {months} months (discount {discount:.0%} a year, margin {margin:.0%}): "
+                  "{customers:,} customers, total {total:,.2f}, mean {mean:,.2f}",
+                  "未来 {months} 个月的终身价值（年折现率 {discount:.0%}，毛利率 {margin:.0%}）：{customers:,} 位客户，"
+                  "合计 {total:,.2f}，平均 {mean:,.2f}"),
+    # sheets and headers
+    "sheet_list_churn": ("Retention list", "挽留名单"), "sheet_list_response": ("Propensity list", "响应名单"),
+    "sheet_clv": ("Lifetime value", "终身价值"), "sheet_gains": ("Gains", "增益表"),
+    "sheet_models": ("Models", "模型比较"),
+    "sheet_importance": ("Importance", "特征重要性"), "sheet_targeting": ("Targeting", "目标客户选择"),
+    "sheet_parameters": ("Parameters", "模型参数"), "sheet_summary": ("Summary", "概览"),
+    "h_item": ("Item", "项目"), "h_value": ("Value", "值"), "h_model": ("Model", "模型"),
+    "h_auc": ("ROC AUC", "ROC AUC"),
+    "h_auc_std": ("ROC AUC spread (±)", "ROC AUC 波动（±）"), "h_seconds": ("Seconds", "耗时（秒）"),
+    "h_used": ("Used", "采用"), "h_feature": ("Feature", "特征"), "h_importance": ("Importance (fall in ROC AUC)",
+                                                                             "重要性（ROC AUC 下降）"),
+    "h_std": ("Spread (±)", "波动（±）"), "h_decile": ("Decile (1 = highest scores)", "十分位（1 = 得分最高）"),
+    "h_customers": ("Customers", "客户数"), "h_positives_churn": ("Churned", "流失人数"),
+    "h_positives_response": ("Responded", "响应人数"), "h_rate_churn": ("Churn rate", "流失率"),
+    "h_rate_response": ("Response rate", "响应率"), "h_lift": ("Lift", "提升度"),
+    "h_cum_share_customers": ("Share of customers (cumulative)", "累计客户占比"),
+    "h_cum_share_positives": ("Share of outcomes found (gain)", "累计捕获占比（增益）"),
+    "h_cum_lift": ("Cumulative lift", "累计提升度"), "h_rank": ("Rank", "排名"), "h_contact": ("Contact (best K)",
+                                                                                          "联系（最佳人数内）"),
+    "h_contacted": ("Customers contacted (top K)", "联系人数（前 K 位）"), "h_share": ("Share contacted", "联系占比"),
+    "h_expected_responders": ("Expected responders", "预计响应人数"), "h_response_rate": ("Response rate", "响应率"),
+    "h_random_responders": ("Responders at random", "随机联系的响应人数"), "h_profit": ("Expected profit", "预计利润"),
+    "h_random_profit": ("Profit at random", "随机联系的利润"), "h_parameter": ("Parameter", "参数"),
+    "h_meaning": ("Meaning", "含义"), "yes": ("yes", "是"), "no": ("no", "否"), "method": ("clv method", "计算方法"),
+"s_files": ("Files", "文件"), "s_generated": ("Generated", "生成时间"),
+    "s_as_of": ("Analysis date", "分析日期"), "s_labels": ("Outcome", "结果定义"), "s_evaluated": ("Evaluated", "评估"),
+    "s_model": ("Model", "模型"), "s_threshold": ("At the threshold", "阈值下"), "s_list": ("List", "名单"),
+    "s_best_k": ("Best K", "最佳联系人数"), "s_warnings": ("Warnings", "警告"), "s_not_used": ("Not used", "未使用"),
+    "s_formula": ("Formula", "公式"), "s_models": ("Models", "模型"), "s_repeat": ("Repeat customers", "回购客户"),
+    "m_r": ("shape of the purchase rates across customers", "客户购买率分布的形状参数"),
+    "m_alpha": ("scale of the purchase rates (per time unit)", "购买率分布的尺度参数（按时间单位）"),
+    "m_a": ("shape a of the drop-out probabilities", "流失概率分布的参数 a"),
+    "m_b": ("shape b of the drop-out probabilities", "流失概率分布的参数 b"),
+    "m_p": ("shape of each customer's order values", "每位客户客单价分布的形状参数"),
+    "m_q": ("shape of the mean order values across customers", "客户平均客单价分布的形状参数"),
+    "m_gamma": ("scale of the mean order values across customers", "客户平均客单价分布的尺度参数"),
+    "m_ll": ("log-likelihood at the fit", "拟合的对数似然"), "m_customers": ("customers fitted", "参与拟合的客户数"),
+}
+
+
+def _t(key: str, lang: str, **params: object) -> str:
+    text = _TEXTS[key][1 if lang == "zh" else 0]
+    return text.format(**params) if params else text
+
+
+def side_path(out: Path, name: str) -> Path:
+    """Where ``--out x.csv`` writes a side table: ``x.<name>.csv`` next to it."""
+    return out.with_name(f"{out.stem}.{name}.csv")
+
+
+# ------------------------------------------------------------------------------------------------- options
+_SHARE = Localized(en="a number from 0 to 1, e.g. 0.7 or 70%", zh="0 到 1 之间的数，例如 0.7 或 70%")
+_POSITIVE = Localized(en="a number of 0 or more", zh="不小于 0 的数")
+_WHOLE = Localized(en="a whole number of 1 or more", zh="不小于 1 的整数")
+_MODELS = Localized(en="best, logistic, forest or boosting", zh="best、logistic、forest 或 boosting")
+
+
+def _number(text: str | None, option: str, choices: Localized, *, whole: bool = False, share: bool = False,
+            low: float = 0.0, high: float | None = None) -> float | int | None:
+    """An option's number as typed (``share``: 0.7 or 70%), checked against [low, high]; DataError otherwise."""
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        value: float = float(raw[:-1]) / 100 if share and raw.endswith("%") else float(raw)
+        if whole:
+            if value != int(value):
+                raise ValueError(raw)
+            value = int(value)
+    except (ValueError, OverflowError):
+        raise DataError("flow_bad_option", option=option, value=text, choices=choices) from None
+    if not (low <= value and (high is None or value <= high)):
+        raise DataError("flow_bad_option", option=option, value=text, choices=choices)
+    return value
+
+
+def _given(saved: object, given: dict[str, object]) -> object:
+    """``saved`` (a frozen choice) with every option given (not None) on top; its own checks apply."""
+    return replace(saved, **{k: v for k, v in given.items() if v is not None})
+
+
+def _model(args: argparse.Namespace) -> dict[str, object]:
+    """The model options common to churn and response (``--model best``: the best of the comparison)."""
+    return {"folds": _number(args.folds, "--folds", Localized(en="a whole number of 2 or more",
+                                                               zh="不小于 2 的整数"), whole=True, low=2),
+            "seed": _number(args.seed, "--seed", _POSITIVE, whole=True)}
+
+
+def _with_model(choice: object, args: argparse.Namespace) -> object:
+    if args.model is None:
+        return choice
+    if args.model != "best" and args.model not in MODELS:
+        raise DataError("flow_bad_option", option="--model", value=args.model, choices=_MODELS)
+    return replace(choice, model=None if args.model == "best" else args.model)
+
+
+def churn_choice(args: argparse.Namespace, saved: object) -> object:
+    """The saved :class:`crm_core.predict.churn.ChurnChoice` with the options given here on top."""
+    given = {"target": args.target, "id_column": args.id_column, "exclude": _tuple(args.exclude),
+             "cutoff": cli._parse_date(args.cutoff, "--cutoff"),
+             "horizon_days": _number(args.horizon, "--horizon", _WHOLE, whole=True, low=1),
+             "threshold": _number(args.threshold, "--threshold", _SHARE, share=True, high=1.0),
+             "rolling": _number(args.rolling, "--rolling", _POSITIVE, whole=True), **_model(args)}
+    if args.target is not None:
+        given["source"] = "table"
+    elif args.cutoff is not None or args.horizon is not None:
+        given["source"] = "orders"
+    return _with_model(_given(saved, given), args)
+
+
+def response_choice(args: argparse.Namespace, saved: object) -> object:
+    """The saved :class:`crm_core.predict.response.ResponseChoice` with the options given here on top."""
+    given = {"target": args.target, "id_column": args.id_column, "exclude": _tuple(args.exclude),
+             "customer_col": args.customer_col, "contacted_col": args.contacted_col,
+             "responded_col": args.responded_col, "campaign_date": cli._parse_date(args.campaign_date,
+                                                                                   "--campaign-date"),
+             "cost_per_contact": _number(args.cost_per_contact, "--cost-per-contact", _POSITIVE),
+             "margin_per_response": _number(args.margin, "--margin", _POSITIVE), **_model(args)}
+    if args.target is not None:
+        given["source"] = "table"
+    elif args.results is not None:
+        given["source"] = "results"
+    return _with_model(_given(saved, given), args)
+
+
+def clv_choice(args: argparse.Namespace, saved: object) -> object:
+    """The saved :class:`crm_core.predict.clv.ClvChoice` with the options given here on top."""
+    return _given(saved, {
+        "method": args.method,
+        "horizon_months": _number(args.horizon_months, "--horizon-months", _WHOLE, whole=True, low=1),
+        "discount_yearly": _number(args.discount, "--discount", _SHARE, share=True, high=1.0),
+        "margin": _number(args.margin, "--margin", _SHARE, share=True, high=1.0),
+        "expected_years": _number(args.expected_years, "--expected-years", _POSITIVE),
+        "min_repeat_customers": _number(args.min_repeat, "--min-repeat", _POSITIVE, whole=True)})
+
+
+def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
+
+
+def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.ArgumentParser], None],
+               add_analysis: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
+    """Register ``churn``, ``response`` and ``clv`` with the input options ``rfm`` takes (``add_analysis``'s
+    window, filters and segment maps do not apply to predictions: the options that do are added here)."""
+    saved = " (default: the saved analysis's, else {})"
+
+    def common(p: argparse.ArgumentParser, *, as_of: str) -> None:
+        add_input(p)
+        p.add_argument("--as-of", help=as_of)
+        p.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
+        p.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
+
+    def learning(p: argparse.ArgumentParser, kind: str) -> None:
+        p.add_argument("--target", help=f"the {kind} column of a customer table (INPUT is then that table)")
+        p.add_argument("--id-column", help="with --target: the customer id column (default: guessed, else rows)")
+        p.add_argument("--exclude", action="extend", nargs="+", default=None, metavar="COLUMN",
+                       help="with --target: columns left out of the model (e.g. duration)")
+        p.add_argument("--model", default=None, help="best|logistic|forest|boosting" + saved.format("best"))
+        p.add_argument("--folds", default=None, help="cross-validation folds" + saved.format(5))
+        p.add_argument("--seed", default=None, help="random seed" + saved.format(0))
+
+    p = sub.add_parser("churn", help="churn risk: models compared, retention list, gains, importance -> Excel or CSV")
+    common(p, as_of="scoring date YYYY-MM-DD for order data (default: the day after the last order)")
+    learning(p, "churn")
+    p.add_argument("--cutoff", help="orders: labels from the purchases after this date YYYY-MM-DD "
+                                    "(default: the last day possible with the horizon)")
+    p.add_argument("--horizon", default=None, help="orders: days after the cutoff a customer must buy in"
+                   + saved.format(90))
+    p.add_argument("--rolling", default=None, help="orders: earlier cutoffs the models are tested on"
+                   + saved.format(3))
+    p.add_argument("--threshold", default=None, help="risk from which a customer is listed, e.g. 0.7 or 70%%"
+                   + saved.format(0.7))
+    p.add_argument("--value-column", help="with --target: numeric column holding the customer value")
+    p.set_defaults(func=cmd_churn)
+
+    p = sub.add_parser("response", help="campaign response: models compared, propensity list, targeting, best K")
+    common(p, as_of="scoring date YYYY-MM-DD for order data (default: the day after the last order)")
+    learning(p, "response")
+    p.add_argument("--results", help="a past campaign's results file: customer, contacted, responded")
+    p.add_argument("--customer-col", help="column of the results holding the customer id (default: proposed)")
+    p.add_argument("--contacted-col", help="column of the results saying contacted yes/no (default: proposed)")
+    p.add_argument("--responded-col", help="column of the results saying responded yes/no (default: proposed)")
+    p.add_argument("--campaign-date", help="day the campaign went out, YYYY-MM-DD")
+    p.add_argument("--cost-per-contact", default=None, help="cost of one contact" + saved.format(1))
+    p.add_argument("--margin", default=None, help="margin earned per response" + saved.format(20))
+    p.set_defaults(func=cmd_response)
+
+    p = sub.add_parser("clv", help="customer lifetime value: BG/NBD + Gamma-Gamma (or the formula) per customer")
+    common(p, as_of="end of the observation period YYYY-MM-DD: the first day NOT observed "
+                    "(default: the day after the last order)")
+    p.add_argument("--method", choices=("auto", "model", "formula"), default=None, help=saved.format("auto"))
+    p.add_argument("--horizon-months", default=None, help="months of future value" + saved.format(12))
+    p.add_argument("--discount", default=None, help="yearly discount rate, e.g. 0.1 or 10%%" + saved.format(0.1))
+    p.add_argument("--margin", default=None, help="margin on sales, e.g. 0.3 or 30%%" + saved.format(0.3))
+    p.add_argument("--expected-years", default=None, help="formula: years a customer stays" + saved.format(3))
+    p.add_argument("--min-repeat", default=None, help="auto: repeat customers the model needs, else the formula"
+                   + saved.format(100))
+    p.set_defaults(func=cmd_clv)
+
+
+# --------------------------------------------------------------------------------------------------- reading
+def _read_table(args: argparse.Namespace, settings: object) -> pd.DataFrame:
+    """INPUT read as a customer table (``--target``): the text of every cell, blanks missing, as the page has it."""
+    files = [(Path(name).name, Path(name).read_bytes()) for name in args.input]
+    args.sources = tuple((name, pipeline.digest(data)) for name, data in files)
+    raw = pipeline.read_many(files, settings.read)
+    for note in raw.notes:
+        cli._say_note(note, args.lang)
+    print(_t("table_read", args.lang, name=", ".join(n for n, _ in files), rows=len(raw.frame),
+             columns=raw.frame.shape[1]), file=sys.stderr)
+    return raw.frame
+
+
+def _options(args: argparse.Namespace, settings: object, *, opted_out: bool = False) -> export.ListOptions:
+    lists = settings.lists
+    return export.ListOptions(include_contact=bool(cli._given(args.include_contact, lists.include_contact)),
+                              mask_personal=False if args.no_mask else lists.mask_personal,
+                              include_opted_out=opted_out, lang=args.lang)
+
+
+def _with_contacts(rows: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:
+    """``rows`` (customer_id column or index) with the customers' name, phone, e-mail and opt-out flag."""
+    if "customer_id" not in rows.columns:
+        rows = rows.rename_axis("customer_id").reset_index()
+    if customers is None or customers.empty:
+        return rows
+    if "customer_id" not in customers.columns:
+        customers = customers.rename_axis("customer_id").reset_index()
+    wanted = [c for c in ("customer_id", *export.CONTACT_COLUMNS, "opted_out") if c in customers.columns
+              and (c == "customer_id" or c not in rows.columns)]
+    extra = customers.loc[:, wanted].drop_duplicates("customer_id")
+    return rows.merge(extra.assign(customer_id=extra["customer_id"].astype("str")), how="left", on="customer_id")
+
+
+# ---------------------------------------------------------------------------------------------- churn, response
+def _print_models(prediction: object, chosen: str | None, lang: str) -> float:
+    """The comparison (best first) and the model used; returns its ROC AUC."""
+    from crm_core.predict.models import MODEL_LABELS
+
+    print(_t("compared", lang))
+    comparison = prediction.comparison.reset_index(drop=True)
+    for rank, row in enumerate(comparison.itertuples(index=False), start=1):
+        print(_t("model_line", lang, rank=rank, model=MODEL_LABELS[row.model].text(lang), auc=row.auc,
+                 std=row.auc_std, seconds=row.seconds))
+    used = comparison[comparison["model"] == prediction.model_name]
+    auc = float(used["auc"].iloc[0]) if len(used) else float("nan")
+    print(_t("used_chosen" if chosen else "used_best", lang, model=MODEL_LABELS[prediction.model_name].text(lang),
+             auc=auc))
+    return auc
+
+
+def _warnings(prediction: object, lang: str) -> list[str]:
+    codes = {"near_perfect": "predict_leak_near_perfect", "after_contact": "predict_leak_after_contact"}
+    return [render(codes.get(row.reason, "predict_leak_near_perfect"), lang, feature=_feature(row.feature, lang),
+                   auc=row.auc_alone) for row in prediction.warnings.itertuples(index=False)]
+
+
+def _dropped(prediction: object, lang: str) -> list[str]:
+    from crm_core.predict.table import dropped_text
+
+    return [dropped_text(str(column), reason, lang) for column, reason in prediction.dropped]
+
+
+def _feature(name: str, lang: str) -> str:
+    from crm_core.predict.features import feature_label
+
+    return feature_label(str(name), lang)
+
+
+def _model_sheets(prediction: object, lang: str, kind: str) -> dict[str, pd.DataFrame]:
+    """Gains by decile, the models compared, the permutation importance (localized headers)."""
+    from crm_core.predict.metrics import gains_table
+    from crm_core.predict.models import MODEL_LABELS
+
+    evaluation = prediction.evaluation
+    gains = gains_table(evaluation["y"].astype(bool), evaluation["p"].astype(float))
+    headers = {c: _t(f"h_{c}_{kind}" if c in ("positives", "rate") else f"h_{c}", lang) for c in gains.columns}
+    gains = gains.rename(columns=headers)
+    comparison = prediction.comparison.reset_index(drop=True)
+    models = pd.DataFrame({
+        _t("h_model", lang): [MODEL_LABELS[m].text(lang) for m in comparison["model"]],
+        _t("h_auc", lang): comparison["auc"].to_numpy(), _t("h_auc_std", lang): comparison["auc_std"].to_numpy(),
+        _t("h_seconds", lang): comparison["seconds"].to_numpy(),
+        _t("h_used", lang): [_t("yes" if m == prediction.model_name else "no", lang) for m in comparison["model"]]})
+    importance = prediction.importance.reset_index(drop=True)
+    importance = pd.DataFrame({_t("h_feature", lang): [_feature(f, lang) for f in importance["feature"]],
+                               _t("h_importance", lang): importance["importance"].to_numpy(),
+                               _t("h_std", lang): importance["std"].to_numpy()})
+    return {"gains": gains, "models": models, "importance": importance}
+
+
+def _formats(lang: str) -> export.ColumnFormat:
+    formats = export.registry_formats()
+    percent = tuple(_t(k, lang) for k in ("h_rate_churn", "h_rate_response", "h_cum_share_customers",
+                                          "h_cum_share_positives", "h_share", "h_response_rate"))
+    integer = tuple(_t(k, lang) for k in ("h_customers", "h_positives_churn", "h_positives_response", "h_rank",
+                                          "h_contacted"))
+    money = tuple(_t(k, lang) for k in ("h_profit", "h_random_profit"))
+    return replace(formats, percent=formats.percent + percent, integer=formats.integer + integer,
+                   money=formats.money + money)
+
+
+def _summary(rows: list[tuple[str, str]], lang: str) -> pd.DataFrame:
+    return pd.DataFrame({_t("h_item", lang): [label for label, _ in rows],
+                         _t("h_value", lang): [text for _, text in rows]})
+
+
+def _header_rows(args: argparse.Namespace, choice: object, lang: str) -> list[tuple[str, str]]:
+    """Files, time written and the choice used (as saved in an analysis file), for the Summary sheet."""
+    files = ", ".join(name for name, _ in getattr(args, "sources", ()))
+    return [(_t("s_files", lang), files), (_t("s_generated", lang), cli.generated_at().isoformat(sep=" ")),
+            (_t("s_choice", lang), json.dumps(choice.to_dict(), ensure_ascii=False))]
+
+
+def _progress(lang: str) -> Callable[[int, int, str], None]:
+    """Each fitted fold on stderr: the comparison of three models can take a while on a large file."""
+    from crm_core.predict.models import MODEL_LABELS
+
+    def show(done: int, total: int, model: str) -> None:
+        print(_t("progress", lang, model=MODEL_LABELS[model].text(lang), done=done, total=total), file=sys.stderr)
+
+    return show
+
+
+def _write(out: Path, listed: pd.DataFrame, sheets: dict[str, pd.DataFrame], lang: str, *, list_key: str,
+           note: str | None = None) -> list[Path]:
+    """The list first, then ``sheets`` (key -> frame) in one workbook; or x.csv + x.<key>.csv."""
+    if out.suffix.lower() == ".csv":
+        out.write_bytes(export.to_csv_bytes(listed))
+        written = [out]
+        for key, frame in sheets.items():
+            path = side_path(out, key)
+            path.write_bytes(export.to_csv_bytes(frame))
+            written.append(path)
+        return written
+    named = {_t(list_key, lang): listed, **{_t(f"sheet_{key}", lang): frame for key, frame in sheets.items()}}
+    notes = {_t(list_key, lang): note} if note else None
+    out.write_bytes(export.to_excel_bytes(named, formats=_formats(lang), title_notes=notes))
+    return [out]
+
+
+def _learn(args: argparse.Namespace, kind: str) -> tuple[object, object, object, pd.DataFrame | None]:
+    """Options checked, data read, the flow run: (settings, choice, prediction, customers or None)."""
+    from crm_core.predict import churn, response
+
+    out = cli._check_out(args.out)
+    args.out_path = out
+    settings = cli._settings(args)
+    if kind == "churn":
+        choice = churn_choice(args, getattr(settings, "churn", None) or churn.ChurnChoice())
+    else:
+        choice = response_choice(args, getattr(settings, "response", None) or response.ResponseChoice())
+    if choice.source == "table":
+        frame = _read_table(args, settings)
+        if choice.target is None:  # the flow guesses it from the headers: say which column was read
+            from crm_core.predict.labels import guess_target
+
+            choice = replace(choice, target=guess_target(list(frame.columns), kind) or None)
+        run = churn.run_churn if kind == "churn" else response.run_response
+        return settings, choice, run(None, choice=choice, table=frame, progress=_progress(args.lang)), None
+    loaded = cli._load(args, settings)
+    result = loaded.result
+    if kind == "churn":
+        prediction = churn.run_churn(result.orders, result.customers, choice=choice, as_of=settings.as_of,
+                                      progress=_progress(args.lang))
+        return settings, choice, prediction, result.customers
+    results = None
+    if args.results:
+        path = Path(args.results)
+        results = pipeline.read(path.read_bytes(), path.name).frame
+        _print_result_columns(results, choice, args.lang)
+    prediction = response.run_response(result.orders, result.customers, choice=choice, results=results,
+                                       as_of=settings.as_of, progress=_progress(args.lang))
+    return settings, choice, prediction, result.customers
+
+
+def _print_result_columns(results: pd.DataFrame, choice: object, lang: str) -> None:
+    from crm_core.predict.table import propose_result_columns
+
+    proposed = propose_result_columns(list(results.columns))
+    used = {role: getattr(choice, f"{role}_col") or proposed.get(role) or _t("none", lang)
+            for role in ("customer", "contacted", "responded")}
+    print(_t("results_columns", lang, **used), file=sys.stderr)
+
+
+def _print_checks(prediction: object, lang: str) -> list[str]:
+    warnings = _warnings(prediction, lang)
+    for text in warnings:
+        print(_t("warning", lang, text=text))
+    dropped = _dropped(prediction, lang)
+    if dropped:
+        print(_t("not_used", lang))
+        for text in dropped:
+            print(f"  - {text}")
+    return warnings + dropped
+
+
+def _labels_text(prediction: object, choice: object, lang: str) -> str:
+    evaluation = prediction.evaluation
+    positives, customers = int(evaluation["y"].sum()), len(evaluation)
+    if choice.source == "table":
+        return _t("labels_table", lang, target=choice.target, positives=positives, customers=customers,
+                  rate=positives / max(customers, 1))
+    if prediction.kind == "churn":
+        return _t("labels_orders", lang, horizon=choice.horizon_days, cutoff=prediction.cutoff)
+    return ""
+
+
+def cmd_churn(args: argparse.Namespace) -> int:
+    from crm_core.predict import churn
+    from crm_core.predict.metrics import threshold_metrics
+
+    settings, choice, prediction, customers = _learn(args, "churn")
+    lang, out = args.lang, args.out_path
+    labels = _labels_text(prediction, choice, lang)
+    print(labels)
+    evaluation = prediction.evaluation
+    positives = int(evaluation["y"].sum())
+    print(_t("evaluated", lang, customers=len(evaluation), positives=positives,
+             rate=positives / max(len(evaluation), 1)))
+    auc = _print_models(prediction, choice.model, lang)
+    measured = threshold_metrics(evaluation["y"].astype(bool), evaluation["p"].astype(float), choice.threshold)
+    at = _t("at_threshold", lang, threshold=choice.threshold, precision=measured["precision"],
+            recall=measured["recall"], flagged=int(measured["flagged"]), hits=int(measured["true_positives"]),
+            positives=int(measured["positives"]))
+    print(at)
+    checks = _print_checks(prediction, lang)
+    value = _value(args, prediction)
+    rows = churn.retention_list(prediction, value, threshold=choice.threshold, lang=lang)
+    columns = ("customer_id", *export.CONTACT_COLUMNS, "churn_risk", "customer_value", "value_at_risk",
+               "churn_reasons")
+    built = export.campaign_list(_with_contacts(rows, customers), columns=columns, options=_options(args, settings))
+    print(_t("list_churn", lang, customers=built.rows, threshold=choice.threshold))
+    if built.opted_out_excluded:
+        print(_t("left_out", lang, customers=built.opted_out_excluded))
+    summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
+               (_t("s_labels", lang), labels),
+               (_t("s_evaluated", lang), _t("evaluated", lang, customers=len(evaluation), positives=positives,
+                                            rate=positives / max(len(evaluation), 1))),
+               (_t("s_model", lang), f"{prediction.model_name} (ROC AUC {auc:.3f})"),
+               (_t("s_threshold", lang), at), (_t("s_list", lang), _t("list_churn", lang, customers=built.rows,
+                                                                      threshold=choice.threshold)),
+               *((_t("s_warnings", lang), text) for text in checks)]
+    sheets = {**_model_sheets(prediction, lang, "churn"), "summary": _summary(summary, lang)}
+    note = _t("opted_out_note", lang, customers=built.opted_out_excluded) if built.opted_out_excluded \
+        else None
+    for path in _write(out, built.frame, sheets, lang, list_key="sheet_list_churn", note=note):
+        print(render("cli_wrote", lang, path=path))
+    return 0
+
+
+def _value(args: argparse.Namespace, prediction: object) -> pd.Series | None:
+    """``--value-column``: a numeric column of the table (a feature of the scores) as the customer value."""
+    name = getattr(args, "value_column", None)
+    if name is None:
+        return None
+    scores = prediction.scores
+    numeric = [c for c in scores.columns if c != "p" and pd.api.types.is_numeric_dtype(scores[c])]
+    if name not in numeric:
+        raise DataError("flow_bad_option", option="--value-column", value=name, choices=Localized.listing(numeric))
+    return scores[name].astype(float)
+
+
+def cmd_response(args: argparse.Namespace) -> int:
+    from crm_core.predict import response
+    from crm_core.predict.targeting import best_k, decile_of
+
+    settings, choice, prediction, customers = _learn(args, "response")
+    lang, out = args.lang, args.out_path
+    labels = _labels_text(prediction, choice, lang)
+    if labels:
+        print(labels)
+    evaluation = prediction.evaluation
+    positives = int(evaluation["y"].sum())
+    evaluated = _t("evaluated_response", lang, customers=len(evaluation), positives=positives,
+                   rate=positives / max(len(evaluation), 1))
+    print(evaluated)
+    auc = _print_models(prediction, choice.model, lang)
+    checks = _print_checks(prediction, lang)
+    targeting = response.response_targeting(prediction, choice)
+    best = best_k(targeting)
+    k = int(best["contacted"])
+    scores = prediction.scores["p"].astype(float).sort_values(ascending=False, kind="stable")
+    best_text = _t("best_k", lang, k=k, n=len(scores), share=k / max(len(scores), 1),
+                   responders=float(best["expected_responders"]), rate=float(best["response_rate"]),
+                   random=float(best["random_responders"]), profit=float(best["profit"]))
+    print(best_text)
+    ranked = pd.DataFrame({"customer_id": scores.index.astype("str"), "response_propensity": scores.to_numpy(),
+                           "response_decile": [f"D{d}" for d in decile_of(scores.to_numpy())],
+                           "rank": range(1, len(scores) + 1)})
+    ranked = ranked.assign(contact=[_t("yes" if r <= k else "no", lang) for r in ranked["rank"]])
+    columns = ("customer_id", *export.CONTACT_COLUMNS, "rank", "response_propensity", "response_decile", "contact")
+    built = export.campaign_list(_with_contacts(ranked, customers), columns=columns, options=_options(args, settings))
+    listed = built.frame.rename(columns={"rank": _t("h_rank", lang), "contact": _t("h_contact", lang)})
+    print(_t("list_response", lang, customers=built.rows))
+    if built.opted_out_excluded:
+        print(_t("left_out", lang, customers=built.opted_out_excluded))
+    table = targeting.rename(columns={c: _t(f"h_{c}", lang) for c in targeting.columns if f"h_{c}" in _TEXTS})
+    summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
+               *(((_t("s_labels", lang), labels),) if labels else ()), (_t("s_evaluated", lang), evaluated),
+               (_t("s_model", lang), f"{prediction.model_name} (ROC AUC {auc:.3f})"),
+               (_t("s_best_k", lang), best_text), (_t("s_list", lang), _t("list_response", lang, customers=built.rows)),
+               *((_t("s_warnings", lang), text) for text in checks)]
+    sheets = {**_model_sheets(prediction, lang, "response"), "targeting": table, "summary": _summary(summary, lang)}
+    note = _t("opted_out_note", lang, customers=built.opted_out_excluded) if built.opted_out_excluded \
+        else None
+    for path in _write(out, listed, sheets, lang, list_key="sheet_list_response", note=note):
+        print(render("cli_wrote", lang, path=path))
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------- clv
+def cmd_clv(args: argparse.Namespace) -> int:
+    from crm_core.predict import clv
+
+    out = cli._check_out(args.out)
+    settings = cli._settings(args)
+    choice = clv_choice(args, getattr(settings, "clv", None) or clv.ClvChoice())
+    lang = args.lang
+    loaded = cli._load(args, settings)
+    orders = loaded.result.orders
+    as_of = settings.as_of or pipeline.default_as_of(orders)
+    result = clv.run_clv(orders, as_of=as_of, choice=choice)
+    lines, parameters = _clv_parameters(result, choice, lang)
+    for line in lines:
+        print(line)
+    table = result.table.sort_values("clv", ascending=False, kind="stable")
+    total, mean = float(table["clv"].sum()), float(table["clv"].mean()) if len(table) else 0.0
+    totals = _t("clv_total", lang, months=choice.horizon_months, discount=choice.discount_yearly,
+                margin=choice.margin, customers=len(table), total=total, mean=mean)
+    print(totals)
+    columns = ("customer_id", *export.CONTACT_COLUMNS, "prob_alive", "expected_purchases", "expected_order_value",
+               "clv")
+    built = export.campaign_list(_with_contacts(table.drop(columns=["method"], errors="ignore"),
+                                                loaded.result.customers),
+                                 columns=columns, options=_options(args, settings, opted_out=True))
+    summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), as_of.isoformat()),
+               *((_t("s_models", lang), line) for line in lines), (_t("s_list", lang), totals)]
+    sheets = {"parameters": parameters, "summary": _summary(summary, lang)}
+    for path in _write(out, built.frame, sheets, lang, list_key="sheet_clv"):
+        print(render("cli_wrote", lang, path=path))
+    return 0
+
+
+def _clv_parameters(result: object, choice: object, lang: str) -> tuple[list[str], pd.DataFrame]:
+    """The lines printed (parameters by name, repeat customers or why the formula) and the Parameters sheet."""
+    lines: list[str] = []
+    rows: list[tuple[str, str, float, str]] = []
+    fit = result.bgnbd
+    if fit is not None:
+        lines.append(_t("bgnbd", lang, unit=choice.unit_days, r=fit.r, alpha=fit.alpha, a=fit.a, b=fit.b,
+                        ll=fit.log_likelihood, customers=fit.customers))
+        rows += [("BG/NBD", name, float(getattr(fit, name)), _t(f"m_{name}", lang))
+                 for name in ("r", "alpha", "a", "b")]
+        rows += [("BG/NBD", "log_likelihood", float(fit.log_likelihood), _t("m_ll", lang)),
+                 ("BG/NBD", "customers", float(fit.customers), _t("m_customers", lang))]
+    spend = result.gamma_gamma
+    if spend is not None:
+        lines.append(_t("gg", lang, p=spend.p, q=spend.q, gamma=spend.v, ll=spend.log_likelihood,
+                        customers=spend.customers))
+        rows += [("Gamma-Gamma", name, float(value), _t(f"m_{name}", lang))
+                 for name, value in (("p", spend.p), ("q", spend.q), ("gamma", spend.v))]
+        rows += [("Gamma-Gamma", "log_likelihood", float(spend.log_likelihood), _t("m_ll", lang)),
+                 ("Gamma-Gamma", "customers", float(spend.customers), _t("m_customers", lang))]
+    customers = len(result.table)
+    lines.append(_t("repeat", lang, repeat=result.repeat_customers, customers=customers))
+    if result.method == "formula":
+        why = render(result.note, lang, repeat=result.repeat_customers, minimum=choice.min_repeat_customers) \
+            if result.note else _t("formula_chosen", lang)
+        lines += [why, _t("formula", lang, years=choice.expected_years, margin=choice.margin)]
+    sheet = pd.DataFrame(rows, columns=[_t("h_model", lang), _t("h_parameter", lang), _t("h_value", lang),
+                                        _t("h_meaning", lang)])
+    return lines, sheet
