@@ -73,9 +73,10 @@ if tab_list.open:
         if valued.empty:
             st.info(t("clv_list_nobody"))
         else:
-            n = st.number_input(t("clv_list_n"), min_value=1, max_value=len(valued), value=min(100, len(valued)),
-                                step=10, key=f"clv_list_n_{gen}", help=t("clv_list_n_help"))
+            n = st.columns([1, 2])[0].number_input(t("clv_list_n"), min_value=1, max_value=len(valued),
+                                                   value=min(100, len(valued)), step=10, key=f"clv_list_n_{gen}",
+                                                   help=t("clv_list_n_help"))
             list_download(clv_view.list_table(valued, int(n)),
                           clv_view.TopClvList(int(n), choice=choice, method=result.method), key=key, up=up,
                           as_of=as_of, scope=scope, file_stem="top_lifetime_value", widget_key="clv_list",
-                          columns=clv_view.LIST_COLUMNS)
+                          columns=clv_view.LIST_COLUMNS, preview=False)

@@ -162,7 +162,7 @@ def backtest_chart(table: pd.DataFrame) -> alt.Chart:
                alt.Tooltip("purchases:Q", format=".2f", title=t("clv_backtest_purchases")),
                alt.Tooltip("customers:Q", format=",", title=t("clv_axis_customers"))]
     lines = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=60)).encode(
-        x=x, y=y, color=color, strokeDash=alt.StrokeDash("series:N", legend=None,
+        x=x, y=y, color=color, strokeDash=alt.StrokeDash("series:N", title=t("clv_backtest_series"),
                                                          scale=alt.Scale(domain=[predicted, actual],
                                                                          range=[[6, 3], [1, 0]])),
         tooltip=tooltip)

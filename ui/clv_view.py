@@ -132,8 +132,8 @@ def headline(result: ClvResult, choice: ClvChoice, currency: str) -> None:
     cells[2].metric(t("clv_average"), money_text(float(values.mean()) if len(values) else 0.0, currency))
     if result.method == "model":
         cells[3].metric(t("clv_alive_median"), f"{float(table['prob_alive'].median()):.0%}")
-        cells[4].metric(t("clv_expected_total", months=choice.horizon_months),
-                        f"{float(table['expected_purchases'].sum()):,.0f}")
+        cells[4].metric(t("clv_expected_total"), f"{float(table['expected_purchases'].sum()):,.0f}",
+                        help=t("clv_expected_total_help", months=choice.horizon_months))
     st.caption(t("clv_method_used", method=t(f"clv_method_{result.method}")))
 
 
@@ -151,11 +151,10 @@ def parameter_table(params, rows, unit: str) -> pd.DataFrame:
 
 
 def _parameter_frame(frame: pd.DataFrame) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch", height=fit_height(len(frame)),
-                 column_config={"parameter": st.column_config.TextColumn(t("clv_param"), width="small"),
-                                "value": st.column_config.NumberColumn(t("clv_param_value"), format="%.4f",
-                                                                       width="small"),
-                                "meaning": st.column_config.TextColumn(t("clv_param_meaning"), width="large")})
+    """The parameters as a table whose sentences wrap (a data grid would cut them)."""
+    shown = frame.rename(columns={"parameter": t("clv_param"), "value": t("clv_param_value"),
+                                  "meaning": t("clv_param_meaning")})
+    st.table(shown.style.format({t("clv_param_value"): "{:,.4f}"}), hide_index=True, border="horizontal")
 
 
 def parameters_section(result: ClvResult, choice: ClvChoice) -> None:
@@ -264,7 +263,7 @@ def backtest_section(key: DatasetKey, as_of: date, scope: Scope, choice: ClvChoi
     first = cached_clv.first_day(key, as_of, scope)
     default = default_calibration_end(as_of, first)
     latest = as_of - timedelta(days=1)
-    end = st.date_input(t("clv_calibration_end"), value=default, min_value=first + timedelta(days=1),
+    end = st.columns([1, 2])[0].date_input(t("clv_calibration_end"), value=default, min_value=first + timedelta(days=1),
                         max_value=latest,
                         key=f"clv_calibration_{gen}", help=t("clv_calibration_help"), format="YYYY-MM-DD")
     end = end or default

@@ -63,7 +63,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "clv_total": ("Total lifetime value", "终身价值合计"),
     "clv_average": ("Average per customer", "人均终身价值"),
     "clv_alive_median": ("Median chance still active", "仍活跃概率中位数"),
-    "clv_expected_total": ("Purchases expected ({months} months)", "预计购买次数（{months} 个月）"),
+    "clv_expected_total": ("Expected purchases", "预计购买次数"),
+    "clv_expected_total_help": ("Purchases all these customers are expected to make in the next {months} months.",
+                                "这些客户在未来 {months} 个月内预计的购买次数合计。"),
     "clv_method_used": ("Computed with: **{method}**", "计算方法：**{method}**"),
     # parameters
     "clv_parameters": ("Fitted model parameters", "模型拟合参数"),
@@ -129,9 +131,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "clv_chart_grid_purchases": ("Purchases expected in the next {months} months, by history",
                                  "按购买历史划分的未来 {months} 个月预计购买次数"),
     "clv_chart_grid_alive": ("Chance still active, by history", "按购买历史划分的仍活跃概率"),
-    "clv_chart_grid_sub": ("For a customer first seen {T:g} {unit} ago: repeat purchases against when the last one "
-                           "was",
-                           "以 {T:g} {unit}前首次购买的客户为例：复购次数与最近一次购买时间"),
+    "clv_chart_grid_sub": ("A customer first seen {T:g} {unit} ago", "以 {T:g} {unit}前首次购买的客户为例"),
     "clv_grid_what": ("Heat map shows", "热力图显示"),
     "clv_grid_purchases": ("Expected purchases", "预计购买次数"),
     "clv_grid_alive": ("Chance still active", "仍活跃概率"),

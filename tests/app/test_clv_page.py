@@ -77,6 +77,12 @@ def frame_of(at: AppTest, column: str, *, which: int = 0) -> pd.DataFrame:
     return found[which]
 
 
+def parameters(at: AppTest, which: int) -> dict[str, float]:
+    """Symbol -> value of the ``which``-th table of fitted parameters (0: BG/NBD, 1: Gamma-Gamma)."""
+    table = at.main.table[which].value
+    return dict(zip(table[en("clv_param")], table[en("clv_param_value")].astype(float), strict=True))
+
+
 def chart_text(at: AppTest) -> str:
     """Every chart's Vega-Lite spec as text (non-ASCII letters as themselves)."""
     return " ".join(json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in charts(at))
@@ -97,14 +103,13 @@ def test_sample_fits_and_shows_the_parameters_of_crm_core(sample_upload, fitted)
     at = open_app(PAGE, upload=sample_upload)
     assert fitted.method == "model" and fitted.note is None
     assert not texts(at.main.warning)
-    bgnbd = frame_of(at, "parameter", which=0).set_index("parameter")["value"]
-    gamma = frame_of(at, "parameter", which=1).set_index("parameter")["value"]
+    bgnbd, gamma = (parameters(at, which) for which in (0, 1))
     expected = {"r": fitted.bgnbd.r, "α": fitted.bgnbd.alpha, "a": fitted.bgnbd.a, "b": fitted.bgnbd.b}
-    assert bgnbd.to_dict() == pytest.approx(expected, rel=1e-9)
+    assert bgnbd == pytest.approx(expected, rel=1e-9)
     expected = {"p": fitted.gamma_gamma.p, "q": fitted.gamma_gamma.q, "γ": fitted.gamma_gamma.v}
-    assert gamma.to_dict() == pytest.approx(expected, rel=1e-9)
-    meanings = frame_of(at, "parameter")["meaning"]
-    assert meanings.str.len().gt(30).all()  # each parameter said in words
+    assert gamma == pytest.approx(expected, rel=1e-9)
+    meanings = pd.concat([table.value[en("clv_param_meaning")] for table in at.main.table])
+    assert len(meanings) == 7 and meanings.str.len().gt(30).all()  # each parameter said in words
     shown = metrics(at)
     table = fitted.table
     assert shown[en("clv_customers")] == f"{len(table):,}"
@@ -133,6 +138,12 @@ def test_a_display_option_never_fits_again(sample_upload, monkeypatch):
     monkeypatch.setattr(clv, "run_clv", lambda *a, **k: calls.append(1) or original(*a, **k))
     at = open_tab(open_app(PAGE, upload=sample_upload), "clv_tab_charts")
     fits = len(calls)
+    # The charts, labelled: chance alive, the frequency/recency heat map, the value's spread.
+    assert len(charts(at)) == 3
+    joined = chart_text(at)
+    for key in ("clv_chart_alive", "clv_chart_value", "clv_axis_frequency"):
+        assert en(key) in joined
+    assert en("clv_chart_grid_purchases", months=12) in joined
     by_key(at.main.segmented_control, r"clv_grid_what_\d+").set_value("alive")
     rerun(at)
     open_tab(at, "clv_tab_list")
@@ -145,15 +156,6 @@ def test_a_display_option_never_fits_again(sample_upload, monkeypatch):
     rerun(at)
     assert at.session_state[CLV_CHOICE].margin == pytest.approx(0.40)
     assert len(calls) == fits + 1
-
-
-def test_charts_are_labelled_and_drawn(sample_upload, fitted):
-    at = fresh(sample_upload, tab="clv_tab_charts")
-    assert len(charts(at)) == 3
-    joined = chart_text(at)
-    for key in ("clv_chart_alive", "clv_chart_value", "clv_axis_frequency"):
-        assert en(key) in joined
-    assert en("clv_chart_grid_purchases", months=12) in joined
 
 
 # ------------------------------------------------------------------------------------------------ the formula
@@ -198,7 +200,7 @@ def test_short_window_falls_back_to_the_formula(sample_upload, sample_loaded, as
     assert 0 < repeat < 100
     assert texts(at.main.warning) == [render("clv_too_few_repeat", "en", repeat=repeat, minimum=100)]
     assert en("clv_method_used", method=en("clv_method_formula")) in texts(at.main.caption)
-    assert not [d for d in at.main.dataframe if "parameter" in d.value.columns]
+    assert not at.main.table  # no parameters: no model
     expected = clv.run_clv(window, as_of=as_of, choice=clv.ClvChoice())
     assert expected.method == "formula" and expected.note == "clv_too_few_repeat"
     shown = frame_of(at, "clv").set_index("customer_id")["clv"]
@@ -256,19 +258,16 @@ def test_every_label_in_both_languages():
             assert english.strip() and re.search(r"[\u4e00-\u9fff]", chinese), key
 
 
-@pytest.mark.parametrize("tab", ["clv_tab_customers", "clv_tab_charts", "clv_tab_backtest", "clv_tab_list"])
-def test_chinese_page(sample_upload, fitted, tab):
-    at = fresh(sample_upload, lang="zh", tab=tab)
+def test_chinese_page(sample_upload, fitted):
+    at = fresh(sample_upload, lang="zh")
     assert zh("clv_parameters") in " ".join(texts(at.main.markdown))
     assert metrics(at)[zh("clv_customers")] == f"{len(fitted.table):,}"
-    if tab == "clv_tab_charts":
-        joined = chart_text(at)
-        assert zh("clv_chart_alive") in joined and zh("clv_axis_frequency") in joined
-    if tab == "clv_tab_backtest":
-        assert zh("clv_backtest_chart") in chart_text(at)
-    if tab == "clv_tab_list":
-        assert [c for c in texts(at.caption) if re.match(r"清单编号 \*\*\S+-\d{8}-[0-9A-F]{8}\*\*", c)]
-
+    assert [t for t in at.main.table if zh("clv_param_meaning") in t.value.columns]
+    joined = chart_text(open_tab(at, "clv_tab_charts", "zh"))
+    assert zh("clv_chart_alive") in joined and zh("clv_axis_frequency") in joined
+    assert zh("clv_backtest_chart") in chart_text(open_tab(at, "clv_tab_backtest", "zh"))
+    open_tab(at, "clv_tab_list", "zh")
+    assert [c for c in texts(at.caption) if re.match(r"清单编号 \*\*\S+-\d{8}-[0-9A-F]{8}\*\*", c)]
 
 
 # ------------------------------------------------------------------------- the charts on hand-made tables
