@@ -4,7 +4,9 @@ The file holds every choice that shapes the lists: how the export is read, the c
 customer file), the cleaning options, the analysis date and window, the filters, the RFM method, thresholds,
 frequency basis and segment map, the list options, the currency, the tag rules (key "tags", see
 :mod:`crm_core.segment.tags`), the cluster choice (k, features, seed, names), the lifecycle windows and the
-campaign of the campaign builder (selection, control group).  It never holds data.
+campaign of the campaign builder (selection, control group), the cross-sell choice and the prediction choices
+(keys "churn", "response", "clv": :class:`crm_core.predict.churn.ChurnChoice`,
+:class:`crm_core.predict.response.ResponseChoice`, :class:`crm_core.predict.clv.ClvChoice`).  It never holds data.
 
 Dates that should move with next month's export are stored as rules, not days: ``as_of`` null means "the day
 after the last order", and a window of ``months`` counts back from the analysis date.  A fixed ``from`` date or
@@ -15,14 +17,16 @@ DataError that names the key and says what it should hold.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from crm_core.basket.crosssell import CrossSellChoice
 from crm_core.messages import Localized
+from crm_core.predict.churn import ChurnChoice
+from crm_core.predict.response import ResponseChoice
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, ReadOptions
 from crm_core.segment import rfm, schemes
 from crm_core.segment import tags as tag_rules
@@ -30,6 +34,9 @@ from crm_core.segment.campaign import Campaign
 from crm_core.segment.clusters import ClusterFeatures
 from crm_core.segment.combined import ClusterChoice, SegmentChoices
 from crm_core.segment.lifecycle import LifecycleWindows
+
+if TYPE_CHECKING:
+    from crm_core.predict.clv import ClvChoice
 
 __all__ = ["KIND", "VERSION", "AnalysisSettings", "ListSettings", "Scope"]
 
@@ -120,6 +127,9 @@ class AnalysisSettings:
     lifecycle: LifecycleWindows = LifecycleWindows()
     campaign: Campaign | None = None
     crosssell: CrossSellChoice = CrossSellChoice()
+    churn: ChurnChoice = ChurnChoice()
+    response: ResponseChoice = ResponseChoice()
+    clv: ClvChoice = field(default_factory=lambda: _clv_choice()())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
@@ -171,6 +181,9 @@ class AnalysisSettings:
                           "churn_days": self.lifecycle.churn_days},
             "campaign": None if self.campaign is None else self.campaign.to_dict(),
             "crosssell": self.crosssell.to_dict(),
+            "churn": self.churn.to_dict(),
+            "response": self.response.to_dict(),
+            "clv": self.clv.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -204,6 +217,7 @@ _EXPECTED = {
     "scheme": Localized(en="a 5 × 5 grid of segment keys and a list of [key, English name, Chinese name]",
                         zh="5 × 5 的分群键网格，以及 [键, 英文名, 中文名] 列表"),
     "number": Localized(en="a whole number, or null", zh="整数，或 null"),
+    "decimal": Localized(en="a number, or null", zh="数字，或 null"),
     "text": Localized(en="a text, or null", zh="文字，或 null"),
     "tags": Localized(en="a list of tag rules", zh="标签规则列表"),
     "tag": Localized(en="a usable tag rule ({detail})", zh="可用的标签规则（{detail}）"),
@@ -332,6 +346,9 @@ def _parse(data: dict) -> AnalysisSettings:
         lifecycle=_lifecycle(_section(data, "lifecycle")),
         campaign=_campaign(data.get("campaign")),
         crosssell=_crosssell(data.get("crosssell")),
+        churn=_prediction_choice(data.get("churn"), "churn", ChurnChoice),
+        response=_prediction_choice(data.get("response"), "response", ResponseChoice),
+        clv=_prediction_choice(data.get("clv"), "clv", _clv_choice()),
     )
 
 
@@ -401,6 +418,37 @@ def _crosssell(value: Any) -> CrossSellChoice:
         return CrossSellChoice.from_dict(value)
     except DataError as exc:
         raise _usable("crosssell", exc) from None
+
+
+def _clv_choice() -> type:
+    """:class:`crm_core.predict.clv.ClvChoice`, imported on first use (its module loads scipy)."""
+    from crm_core.predict.clv import ClvChoice
+
+    return ClvChoice
+
+
+def _prediction_choice(value: Any, key: str, kind: type) -> Any:
+    """A saved prediction choice (``churn``, ``response``, ``clv``): missing means the defaults; a value of the
+    wrong type, or one the choice refuses, is named ``key.option``."""
+    if value is None:
+        return kind()
+    if not isinstance(value, dict):
+        raise DataError("bad_settings", key=key, expected=Localized(en="an object {…}", zh="对象 {…}"))
+    for name, default in kind().to_dict().items():
+        given = value.get(name)
+        if given is None or isinstance(default, bool):
+            continue
+        if isinstance(default, int | float) and (isinstance(given, bool) or not isinstance(given, int | float)):
+            raise _bad(f"{key}.{name}", "decimal" if isinstance(default, float) else "number")
+        if isinstance(default, int) and not isinstance(default, bool) and isinstance(given, float):
+            raise _bad(f"{key}.{name}", "number")
+    try:
+        return kind.from_dict(value)
+    except DataError as exc:
+        option = exc.params.get("option") or exc.params.get("name")
+        raise _usable(f"{key}.{option}" if option else key, exc) from None
+    except (TypeError, ValueError):
+        raise _bad(key, "usable", detail=json.dumps(value, ensure_ascii=False)) from None
 
 
 def _tags(value: Any) -> tuple[tag_rules.TagRule, ...]:

@@ -15,6 +15,9 @@
 Every metric (ROC AUC, precision/recall, gains, calibration) reads :attr:`Prediction.evaluation`: the y and p of
 customers the model was not trained on.  :func:`retention_list` and :func:`risk_value_quadrants` turn the scores
 into the list a marketer acts on.
+
+The choices are read by :mod:`crm_core.settings`, which every command imports, so scikit-learn (:mod:`.models`,
+:mod:`.metrics`, :mod:`.explain`) is imported only by the functions that train or explain a model.
 """
 
 from __future__ import annotations
@@ -22,16 +25,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from crm_core.messages import Localized
-from crm_core.predict import explain, features, labels, models
+from crm_core.predict import features, labels
 from crm_core.predict import table as tables
-from crm_core.predict.models import MODEL_NAMES, ModelChoice
 from crm_core.schema import DataError
+
+if TYPE_CHECKING:
+    from crm_core.predict.models import ModelChoice
 
 __all__ = ["ChurnChoice", "MIN_CLASS", "MIN_CUSTOMERS", "Prediction", "QUADRANTS", "RETENTION_COLUMNS",
            "risk_value_quadrants", "retention_list", "run_churn"]
@@ -42,6 +47,8 @@ MIN_TEST_CLASS = 5  # customers of each outcome a rolling test period needs (an 
 MAX_FOLDS = 10
 RETENTION_COLUMNS = ("customer_id", "churn_risk", "customer_value", "value_at_risk", "churn_reasons")
 
+# = models.MODEL_NAMES (a test checks it); kept here so that the choices load without scikit-learn.
+MODEL_NAMES: tuple[str, ...] = ("logistic", "forest", "boosting")
 KIND_WORDS = {"churn": Localized(en="churn", zh="流失"), "response": Localized(en="response", zh="响应")}
 OUTCOME_WORDS = {
     "churn": (Localized(en="stayed", zh="未流失"), Localized(en="churned", zh="流失")),
@@ -76,6 +83,8 @@ def _check_common(choice: Any) -> None:
 
 def model_choice(choice: Any) -> ModelChoice:
     """The models to compare (the chosen one always among them), the folds and the seed of a choice."""
+    from crm_core.predict.models import ModelChoice
+
     names = choice.models if choice.model is None or choice.model in choice.models else (*choice.models, choice.model)
     return ModelChoice(models=names, folds=choice.folds, seed=choice.seed)
 
@@ -261,6 +270,9 @@ def learn_stratified(X: pd.DataFrame, y: pd.Series, *, kind: str, model: str | N
     The scores are the out-of-fold probabilities with the features; the permutation importance is measured on
     the first fold's held-out customers by the model fitted on the other folds.
     """
+    from crm_core.predict import explain, models
+    from crm_core.predict.metrics import permutation_importance_table
+
     y = pd.Series(np.asarray(y, dtype=bool), index=X.index, name="y")
     comparison = models.compare_models(X, y, choice=model_choice, progress=progress)
     name = choose(comparison, model)
@@ -268,8 +280,6 @@ def learn_stratified(X: pd.DataFrame, y: pd.Series, *, kind: str, model: str | N
     p = models.out_of_fold(X, y, name, choice=model_choice, splits=splits)
     train, test = splits[0]
     held = models.fit_model(X.iloc[train], y.iloc[train], name, seed=model_choice.seed)
-    from crm_core.predict.metrics import permutation_importance_table
-
     importance = permutation_importance_table(held, X.iloc[test], y.iloc[test], seed=model_choice.seed)
     fitted = models.fit_model(X, y, name, seed=model_choice.seed)
     evaluation = pd.DataFrame({"y": y, "p": p.astype(float)}, index=X.index)
@@ -376,6 +386,9 @@ def _can_split(train: pd.Series, test: pd.Series) -> bool:
 
 
 def _churn_from_orders(orders, customers, choice: ChurnChoice, as_of: date | None, progress) -> Prediction:
+    from crm_core.predict import explain, models
+    from crm_core.predict.metrics import permutation_importance_table
+
     end = labels.observed_end(orders)
     as_of = as_of or end
     known = orders[orders["order_date"] < pd.Timestamp(as_of)] if as_of < end else orders
@@ -414,8 +427,6 @@ def _churn_from_orders(orders, customers, choice: ChurnChoice, as_of: date | Non
     held = models.fit_model(stacked_X.iloc[train], stacked_y.iloc[train], name, seed=choice.seed)
     held_p = models.predict_proba(held, latest_X)
     evaluation = pd.DataFrame({"y": latest_y, "p": held_p.astype(float)}, index=latest_X.index)
-    from crm_core.predict.metrics import permutation_importance_table
-
     importance = permutation_importance_table(held, latest_X, latest_y, seed=choice.seed)
 
     fitted = models.fit_model(latest_X, latest_y, name, seed=choice.seed)
@@ -478,6 +489,8 @@ def retention_list(prediction: Prediction, value: pd.Series | None = None, *, th
                               na_position="last", kind="stable").reset_index(drop=True)
     words = pd.Series("", index=frame.index, dtype=object)
     if reasons and len(frame) and prediction.features:
+        from crm_core.predict import explain
+
         feats = prediction.feature_frame()
         said = explain.reasons(prediction.model, feats.loc[frame["customer_id"]], lang=lang, reference=feats)
         words = pd.Series(np.asarray(said, dtype=object), index=frame.index)

@@ -19,16 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from crm_core.messages import Localized
-from crm_core.predict import features, labels, models
+from crm_core.predict import features, labels
 from crm_core.predict import table as tables
 from crm_core.predict.churn import (
     KIND_WORDS,
     MIN_CLASS,
+    MODEL_NAMES,
     Prediction,
     _check_common,
     _option,
@@ -38,8 +39,10 @@ from crm_core.predict.churn import (
     learn_stratified,
     model_choice,
 )
-from crm_core.predict.models import MODEL_NAMES, ModelChoice
 from crm_core.schema import DataError
+
+if TYPE_CHECKING:
+    from crm_core.predict.models import ModelChoice
 
 __all__ = ["ResponseChoice", "response_targeting", "run_response"]
 
@@ -193,6 +196,8 @@ def _result_columns(results: pd.DataFrame, choice: ResponseChoice) -> tuple[str,
 
 
 def _from_results(orders, customers, results, choice: ResponseChoice, as_of: date | None, progress) -> Prediction:
+    from crm_core.predict import models
+
     if choice.campaign_date is None:
         raise DataError("flow_no_campaign_date")
     customer, contacted, responded = _result_columns(results, choice)
