@@ -23,7 +23,7 @@ from scipy import optimize, special
 
 __all__ = ["BgNbdParams", "GammaGammaParams", "bgnbd_log_likelihood", "expected_order_value", "expected_purchases",
            "expected_purchases_new", "fit_bgnbd_arrays", "fit_gamma_gamma_arrays", "gamma_gamma_log_likelihood",
-           "prob_alive"]
+           "prob_alive", "purchases_if_alive", "simulate"]
 
 _LOG_BOUND = 15.0  # log-parameters are kept in [-15, 15]: e^15 = 3.3 million, far outside any sensible fit
 
@@ -200,11 +200,20 @@ def expected_purchases(params: BgNbdParams, t, x, t_x, T) -> np.ndarray:
     the bracket into ``1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)``, which stays finite for any x.
     """
     t, x, t_x, T = _arrays(t, x, t_x, T)
+    return purchases_if_alive(params, t, x, T) * prob_alive(params, x, t_x, T)
+
+
+def purchases_if_alive(params: BgNbdParams, t, x, T) -> np.ndarray:
+    """Expected purchases in the next ``t`` units of a customer still alive at T: eq. 10 without P(alive).
+
+    It does not depend on t_x, so :func:`crm_core.predict.clv.discounted_clv` computes it once per distinct (x, T).
+    """
+    t, x, T = _arrays(t, x, T)
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     z = t / (alpha + T + t)
     c = a + b + x - 1
     bracket = 1.0 - np.power(1.0 - z, a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
-    return c / (a - 1) * bracket * prob_alive(params, x, t_x, T)
+    return c / (a - 1) * bracket
 
 
 def expected_purchases_new(params: BgNbdParams, t) -> np.ndarray:

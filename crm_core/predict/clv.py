@@ -33,6 +33,7 @@ from crm_core.predict._clv_math import (
     fit_gamma_gamma_arrays,
     gamma_gamma_log_likelihood,
     prob_alive,
+    purchases_if_alive,
 )
 from crm_core.schema import DataError
 
@@ -259,13 +260,15 @@ def discounted_clv(bgnbd: BgNbdParams, value, summary: pd.DataFrame, *, horizon_
     """
     x, t_x, T = (summary[c].to_numpy(dtype="float64") for c in ("frequency", "recency", "T"))
     monthly = (1.0 + discount_yearly) ** (1.0 / 12.0) - 1.0
-    total = np.zeros(len(summary))
-    before = np.zeros(len(summary))
+    # E[purchases by t] = purchases_if_alive(t; x, T) x P(alive): the first factor once per distinct (x, T)
+    keys, rows = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
+    total = np.zeros(len(keys))
+    before = np.zeros(len(keys))
     for k in range(1, horizon_months + 1):
-        now = expected_purchases(bgnbd, k * DAYS_PER_MONTH / unit_days, x, t_x, T)
+        now = purchases_if_alive(bgnbd, k * DAYS_PER_MONTH / unit_days, keys[:, 0], keys[:, 1])
         total += (now - before) / (1.0 + monthly) ** k
         before = now
-    return margin * np.asarray(value, dtype="float64") * total
+    return margin * np.asarray(value, dtype="float64") * total[rows.ravel()] * prob_alive(bgnbd, x, t_x, T)
 
 
 @dataclass(frozen=True, eq=False)
