@@ -203,13 +203,18 @@ def expected_purchases(params: BgNbdParams, t, x, t_x, T) -> np.ndarray:
     return purchases_if_alive(params, t, x, T) * prob_alive(params, x, t_x, T)
 
 
+def _off_one(a: float) -> float:
+    """a moved off 1 by 1e-7 at most: the closed forms divide by a - 1 (their limit at a = 1 is finite)."""
+    return a if abs(a - 1.0) > 1e-7 else 1.0 + 1e-7
+
+
 def purchases_if_alive(params: BgNbdParams, t, x, T) -> np.ndarray:
     """Expected purchases in the next ``t`` units of a customer still alive at T: eq. 10 without P(alive).
 
     It does not depend on t_x, so :func:`crm_core.predict.clv.discounted_clv` computes it once per distinct (x, T).
     """
     t, x, T = _arrays(t, x, T)
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    r, alpha, a, b = params.r, params.alpha, _off_one(params.a), params.b
     z = t / (alpha + T + t)
     c = a + b + x - 1
     bracket = 1.0 - np.power(1.0 - z, a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
@@ -219,7 +224,7 @@ def purchases_if_alive(params: BgNbdParams, t, x, T) -> np.ndarray:
 def expected_purchases_new(params: BgNbdParams, t) -> np.ndarray:
     """E[X(t)]: expected purchases of a new customer in the ``t`` time units after the first (FHL 2005, eq. 7)."""
     t = np.asarray(t, dtype="float64")
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    r, alpha, a, b = params.r, params.alpha, _off_one(params.a), params.b
     z = t / (alpha + t)
     # Euler's transformation again: (alpha/(alpha+t))^r 2F1(r, b; a+b-1; z) = (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b-1; z)
     return (a + b - 1) / (a - 1) * (1.0 - np.power(1.0 - z, a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z))

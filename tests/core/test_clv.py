@@ -99,6 +99,17 @@ def test_a_new_customer_is_a_customer_observed_for_no_time():
     assert clv.expected_purchases_new(BG, t) == pytest.approx(eq7, rel=1e-9)
 
 
+def test_closed_forms_stay_finite():
+    heavy = clv.expected_purchases(BG, 52.0, [300, 2000], [77.0, 78.0], [78.0, 78.0])
+    assert np.all(np.isfinite(heavy)) and heavy[1] > heavy[0] > 100  # at 2000 purchases in 78 weeks: > 1000 a year
+    near_one = clv.BgNbdParams(r=0.5, alpha=2.0, a=1.0, b=2.5, log_likelihood=0, customers=0)
+    both = [clv.BgNbdParams(r=0.5, alpha=2.0, a=a, b=2.5, log_likelihood=0, customers=0) for a in (0.999, 1.001)]
+    got = clv.expected_purchases(near_one, 10.0, 2, 3.0, 5.0)
+    assert np.isfinite(got) and got == pytest.approx(np.mean([clv.expected_purchases(p, 10.0, 2, 3.0, 5.0)
+                                                              for p in both]), rel=1e-3)
+    assert np.isfinite(clv.expected_purchases_new(near_one, 10.0))
+
+
 def test_expected_order_value_by_hand():
     # p (v + x m) / (p x + q - 1): x = 3, m = 20 -> 2 (10 + 60) / (6 + 2) = 17.5; x = 0 -> p v / (q - 1) = 10
     assert clv.expected_order_value(GG, [3, 0], [20.0, 0.0]) == pytest.approx([17.5, 10.0])
