@@ -155,14 +155,15 @@ def backtest_chart(table: pd.DataFrame) -> alt.Chart:
     ], ignore_index=True)
     x = alt.X("group:O", sort=order, title=t("clv_backtest_group"), axis=alt.Axis(labelAngle=0))
     y = alt.Y("purchases:Q", title=t("clv_backtest_purchases"))
-    color = alt.Color("series:N", title=t("clv_backtest_series"),
+    legend = alt.Legend(orient="top", title=None)  # one legend (colour and dash), above: the plot keeps its height
+    color = alt.Color("series:N", legend=legend,
                       scale=alt.Scale(domain=[predicted, actual], range=[_PREDICTED, _ACTUAL]))
     tooltip = [alt.Tooltip("group:O", title=t("clv_backtest_group")),
                alt.Tooltip("series:N", title=t("clv_backtest_series")),
                alt.Tooltip("purchases:Q", format=".2f", title=t("clv_backtest_purchases")),
                alt.Tooltip("customers:Q", format=",", title=t("clv_axis_customers"))]
     lines = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=60)).encode(
-        x=x, y=y, color=color, strokeDash=alt.StrokeDash("series:N", title=t("clv_backtest_series"),
+        x=x, y=y, color=color, strokeDash=alt.StrokeDash("series:N", legend=legend,
                                                          scale=alt.Scale(domain=[predicted, actual],
                                                                          range=[[6, 3], [1, 0]])),
         tooltip=tooltip)
