@@ -250,22 +250,25 @@ def charts_section(key: DatasetKey, as_of: date, scope: Scope, choice: ClvChoice
 
 # ------------------------------------------------------------------------------------------------ back-test
 def default_calibration_end(as_of: date, first: date) -> date:
-    """Three months before the analysis date (at least a month after the first order, and before the analysis
-    date)."""
+    """Three months before the analysis date; in a window shorter than four months, its middle."""
     end = (pd.Timestamp(as_of) - pd.DateOffset(months=3)).date()
-    earliest = min((pd.Timestamp(first) + pd.DateOffset(months=1)).date(), as_of - timedelta(days=1))
-    return max(end, earliest)
+    if end > first + timedelta(days=30):
+        return end
+    return first + timedelta(days=max((as_of - first).days // 2, 1))
 
 
 def backtest_section(key: DatasetKey, as_of: date, scope: Scope, choice: ClvChoice, gen: int) -> None:
     """The hold-out back-test: the model fitted up to the calibration end she picks, its forecast per frequency
     group against the purchases really made up to the analysis date."""
     first = cached_clv.first_day(key, as_of, scope)
-    default = default_calibration_end(as_of, first)
-    latest = as_of - timedelta(days=1)
-    end = st.columns([1, 2])[0].date_input(t("clv_calibration_end"), value=default, min_value=first + timedelta(days=1),
-                        max_value=latest,
-                        key=f"clv_calibration_{gen}", help=t("clv_calibration_help"), format="YYYY-MM-DD")
+    earliest, latest = first + timedelta(days=1), as_of - timedelta(days=1)
+    if earliest > latest:
+        st.info(t("clv_backtest_impossible", detail=t("clv_backtest_too_short")))
+        return
+    default = min(max(default_calibration_end(as_of, first), earliest), latest)
+    end = st.columns([1, 2])[0].date_input(t("clv_calibration_end"), value=default, min_value=earliest,
+                                           max_value=latest, key=f"clv_calibration_{gen}",
+                                           help=t("clv_calibration_help"), format="YYYY-MM-DD")
     end = end or default
     st.caption(t("clv_backtest_intro", start=f"{end:%Y-%m-%d}", end=f"{latest:%Y-%m-%d}"))
     try:

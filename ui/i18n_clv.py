@@ -158,6 +158,8 @@ TEXT: dict[str, tuple[str, str]] = {
                              "模型只学习这一天之前的购买，并预测从这一天到分析日期之间的购买。"),
     "clv_backtest_running": ("Fitting on the calibration period…", "正在用校准期数据拟合…"),
     "clv_backtest_impossible": ("The back-test cannot run: {detail}", "无法进行回测：{detail}"),
+    "clv_backtest_too_short": ("the orders cover too few days to hold some back. Widen the analysis window.",
+                               "订单覆盖的天数太少，无法留出一部分用于检验。请扩大分析期间。"),
     "clv_backtest_chart": ("Predicted against actual purchases in the hold-out period",
                            "留出期内预测购买次数与实际购买次数对比"),
     "clv_backtest_sub": ("Mean purchases per customer, by repeat purchases before the calibration end",

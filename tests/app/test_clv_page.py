@@ -205,6 +205,13 @@ def test_short_window_falls_back_to_the_formula(sample_upload, sample_loaded, as
     assert expected.method == "formula" and expected.note == "clv_too_few_repeat"
     shown = frame_of(at, "clv").set_index("customer_id")["clv"]
     assert shown.to_numpy() == pytest.approx(expected.table["clv"].loc[shown.index].astype(float).to_numpy())
+    # A window shorter than four months is back-tested from its middle.
+    open_tab(at, "clv_tab_backtest")
+    first = window["order_date"].min().date()
+    middle = first + timedelta(days=(as_of - first).days // 2)
+    assert by_key(at.main.date_input, r"clv_calibration_\d+").value == middle
+    backtested = clv.backtest(window, calibration_end=middle, holdout_end=as_of)
+    assert list(frame_of(at, "predicted")["customers"]) == list(backtested["customers"])
 
 
 # ------------------------------------------------------------------------------------------------- back-test
