@@ -214,8 +214,8 @@ def test_short_window_falls_back_to_the_formula(sample_upload, sample_loaded, as
     assert list(frame_of(at, "predicted")["customers"]) == list(backtested["customers"])
 
 
-# ------------------------------------------------------------------------------------------------- back-test
-def test_backtest_table_equals_crm_core(sample_upload, orders, as_of):
+# ---------------------------------------------------------------------------------------- back-test, list
+def test_backtest_and_the_top_customers_workbook(sample_upload, sample_loaded, orders, as_of, fitted, downloads):
     at = fresh(sample_upload, tab="clv_tab_backtest")
     end = (pd.Timestamp(as_of) - pd.DateOffset(months=3)).date()
     assert by_key(at.main.date_input, r"clv_calibration_\d+").value == end
@@ -231,11 +231,8 @@ def test_backtest_table_equals_crm_core(sample_upload, orders, as_of):
     rerun(at)
     expected = clv.backtest(orders, calibration_end=later, holdout_end=as_of)
     assert frame_of(at, "predicted")["actual"].to_numpy() == pytest.approx(expected["actual"].to_numpy())
-
-
-# ------------------------------------------------------------------------------------------------- the list
-def test_top_customers_workbook(sample_upload, sample_loaded, fitted, as_of, downloads):
-    at = fresh(sample_upload, tab="clv_tab_list")
+    # The list of the most valuable customers, through the export path.
+    open_tab(at, "clv_tab_list")
     by_key(at.main.number_input, r"clv_list_n_\d+").set_value(40)
     rerun(at)
     book = sheets(downloads["clv_list_download"])
@@ -255,8 +252,9 @@ def test_top_customers_workbook(sample_upload, sample_loaded, fitted, as_of, dow
 def test_every_label_in_both_languages():
     used = set()
     for name in FILES:
-        used |= set(re.findall(r"\bt\(\s*f?\"(clv_[a-z_{}.]+)\"", (ROOT / name).read_text(encoding="utf-8")))
+        used |= set(re.findall(r"\b(?:t|_text)\(\s*f?\"(clv_[a-z_{}.]+)\"", (ROOT / name).read_text(encoding="utf-8")))
     used = {u for u in used if "{" not in u}
+    assert len(used) > 60  # the search finds the page's labels
     used |= {f"clv_method_{m}" for m in ("auto", "model", "formula")} | {"clv_grid_purchases", "clv_grid_alive"}
     missing = sorted(u for u in used if u not in TEXT)
     assert not missing
