@@ -44,6 +44,13 @@ the truth records ``future_orders`` and ``churned_in_future`` (no purchase in
 the window), so churn and response models can be checked against what happened
 rather than against "recency > 120 days", which any model recovers.
 
+The past campaign (:mod:`crm_core.sample.campaign`): :attr:`SampleData.campaign` holds the results of a
+campaign sent ``SampleSpec.campaign_days`` days before the analysis date to part of the customers who had
+bought by then (written to campaign_results_en.csv and campaign_results_zh.csv); who responded follows a
+planted chance set by their behaviour before the send date, which the truth records
+(``campaign_response_chance``, with ``campaign_contacted`` and ``campaign_responded``).  Its own random
+stream, so no order line, id, customer or master row changes.
+
 Run ``python -m crm_core.sample.generator sample_data/`` to rewrite the sample files.
 """
 
@@ -60,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from crm_core.sample import behaviour as sample_behaviour
+from crm_core.sample import campaign as sample_campaign
 from crm_core.sample import files as sample_files
 from crm_core.sample import future as sample_future
 from crm_core.sample import master as sample_master
@@ -111,6 +119,10 @@ class SampleSpec:
     # customers "K00001"... in the planted behaviour clusters (crm_core.sample.behaviour), added after the core
     # ones (n_customers); 0 leaves the stream out
     n_cluster_customers: int = 200
+    # the past campaign (crm_core.sample.campaign): sent this many days before as_of, to each consenting customer
+    # who bought before it with this chance
+    campaign_days: int = 60
+    campaign_share: float = 0.7
 
     def __post_init__(self) -> None:
         shares = dict(self.group_shares)
@@ -121,6 +133,8 @@ class SampleSpec:
         if self.n_customers < 50 or self.seed < 0 or self.future_days < 1 or self.n_cluster_customers < 0:
             raise ValueError("n_customers must be at least 50, seed and n_cluster_customers non-negative and "
                              "future_days at least 1")
+        if not (1 <= self.campaign_days <= self.span_days and 0 < self.campaign_share <= 1):
+            raise ValueError("campaign_days must be 1 to span_days and campaign_share in (0, 1]")
 
     @property
     def span_days(self) -> int:
@@ -130,6 +144,11 @@ class SampleSpec:
     def as_of(self) -> date:
         """The analysis date: the day after the last possible order."""
         return self.end + timedelta(days=1)
+
+    @property
+    def campaign_date(self) -> date:
+        """The day the past campaign went out: ``campaign_days`` before :attr:`as_of`."""
+        return self.as_of - timedelta(days=self.campaign_days)
 
 
 @dataclass(frozen=True)
@@ -146,13 +165,17 @@ class SampleData:
         never bought, or missing), future_orders (purchase orders in the future period), churned_in_future (no
         purchase in the future period), behaviour_cluster (missing for the core customers), expected_stage
         (lifecycle stage with the default windows, where the planting fixes it; see
-        :func:`crm_core.sample.truth.derive_truth`).
+        :func:`crm_core.sample.truth.derive_truth`), campaign_contacted, campaign_responded (missing for
+        customers the past campaign did not go to), campaign_response_chance (the planted chance; see
+        :mod:`crm_core.sample.campaign`).
     planted : counts of every planted quirk (see :func:`crm_core.sample.truth.planted_counts`).
     future : order lines (columns of ``orders``, all completed purchases) dated after the analysis date, in
         the ``spec.future_days`` days from it; ids in a series of their own.
     master : the customer master file (:class:`crm_core.sample.master.CustomerMaster`): the customers as the
         shop's membership system lists them, with planted cases (respelled ids, customers who never ordered,
         later opt-outs, moved cities, empty cells, repeated ids, rows without an id).
+    campaign : the past campaign's results (:func:`crm_core.sample.campaign.campaign_results`): customer_id,
+        campaign, sent_date, channel, contacted, responded, coupon_redeemed (the last leaks the response).
     """
 
     orders: pd.DataFrame
@@ -161,6 +184,7 @@ class SampleData:
     planted: Mapping[str, int]
     future: pd.DataFrame
     master: sample_master.CustomerMaster
+    campaign: pd.DataFrame
 
 
 def _rng(spec: SampleSpec, step: str) -> np.random.Generator:
@@ -327,7 +351,11 @@ def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
         orders, future, customers, master = _add_behaviour_clusters(spec, members, orders, future, customers, master)
     truth = sample_truth.derive_truth(orders, groups, cross_sell, duplicate_of, future, as_of=spec.as_of,
                                       behaviour=members)
-    return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future, master)
+    plan = sample_campaign.plant_campaign(orders, customers, _rng(spec, "campaign"), sent=spec.campaign_date,
+                                          share=spec.campaign_share)
+    truth = sample_campaign.with_campaign_truth(truth, plan)
+    return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future, master,
+                      sample_campaign.campaign_results(plan, sent=spec.campaign_date))
 
 
 def _merged(orders: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
@@ -357,8 +385,8 @@ def _add_behaviour_clusters(spec: SampleSpec, members: pd.DataFrame, orders: pd.
 
 def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
                        max_bytes: int | None = MAX_FILES_BYTES) -> list[Path]:
-    """Write orders_zh.csv, orders_en.xlsx, orders_future_zh.csv, truth.csv, customers_zh.csv and
-    customers_en.csv into ``directory``; return their paths.
+    """Write orders_zh.csv, orders_en.xlsx, orders_future_zh.csv, truth.csv, customers_zh.csv,
+    customers_en.csv, campaign_results_en.csv and campaign_results_zh.csv into ``directory``; return their paths.
 
     orders_zh.csv: UTF-8 with BOM, Chinese headers, order lines joined with the
     customer's attributes (one complete upload, like a shop export).
@@ -367,8 +395,9 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
     orders_future_zh.csv: :attr:`SampleData.future` written like orders_zh.csv (the next months' export).
     truth.csv: :attr:`SampleData.truth`.
     customers_zh.csv / customers_en.csv: the customer master (:attr:`SampleData.master`, see
-    :mod:`crm_core.sample.master`) under a membership system's Chinese / English headers.  The bytes depend
-    only on ``spec``.
+    :mod:`crm_core.sample.master`) under a membership system's Chinese / English headers.
+    campaign_results_en.csv / campaign_results_zh.csv: :attr:`SampleData.campaign` in English / Chinese (see
+    :mod:`crm_core.sample.campaign`).  The bytes depend only on ``spec``.
 
     Raises
     ------
@@ -385,6 +414,8 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
         "truth.csv": sample_files.truth_csv_bytes(data.truth),
         "customers_zh.csv": sample_master.master_zh_csv_bytes(data.master),
         "customers_en.csv": sample_master.master_en_csv_bytes(data.master),
+        "campaign_results_en.csv": sample_campaign.results_en_csv_bytes(data.campaign),
+        "campaign_results_zh.csv": sample_campaign.results_zh_csv_bytes(data.campaign),
     }
     total = sum(len(b) for b in contents.values())
     if max_bytes is not None and total > max_bytes:

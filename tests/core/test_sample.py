@@ -68,7 +68,8 @@ def test_file_bytes_depend_only_on_the_spec(tmp_path, files):
     first = write_sample_files(tmp_path / "a", small)
     second = write_sample_files(tmp_path / "b", small)
     assert [p.name for p in first] == ["orders_zh.csv", "orders_en.xlsx", "orders_future_zh.csv", "truth.csv",
-                                       "customers_zh.csv", "customers_en.csv"]
+                                       "customers_zh.csv", "customers_en.csv", "campaign_results_en.csv",
+                                       "campaign_results_zh.csv"]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
     assert first[0].read_bytes() != files[0].read_bytes()
 
@@ -323,7 +324,8 @@ def test_truth_file_matches_the_truth(files, data):
     truth = pd.read_csv(files[3], encoding="utf-8-sig", dtype={"churned": bool, "bundle_buyer": bool})
     assert list(truth.columns) == ["customer_id", "group", "churned", "bundle_buyer", "duplicate_of",
                                    "cross_sell_product", "future_orders", "churned_in_future", "behaviour_cluster",
-                                   "expected_stage"]
+                                   "expected_stage", "campaign_contacted", "campaign_responded",
+                                   "campaign_response_chance"]
     assert truth["churned"].tolist() == data.truth["churned"].tolist()
     assert truth["churned_in_future"].tolist() == data.truth["churned_in_future"].tolist()
     assert truth["future_orders"].tolist() == data.truth["future_orders"].tolist()
@@ -334,6 +336,7 @@ def test_truth_file_matches_the_truth(files, data):
 
 def test_command_line_writes_the_files(tmp_path, capsys):
     main([str(tmp_path), "--customers", "60", "--seed", "1"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["customers_en.csv", "customers_zh.csv", "orders_en.xlsx",
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign_results_en.csv", "campaign_results_zh.csv",
+                                                          "customers_en.csv", "customers_zh.csv", "orders_en.xlsx",
                                                           "orders_future_zh.csv", "orders_zh.csv", "truth.csv"]
     assert "orders_zh.csv" in capsys.readouterr().out
