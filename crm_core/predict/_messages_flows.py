@@ -31,10 +31,10 @@ FLOW_MESSAGES: dict[str, dict[str, str]] = {
     },
     "flow_no_rolling": {
         "en": "There is too little history before the cutoff {cutoff} to test the model on a later period: the "
-              "earlier cutoffs (from {earliest}) do not have {needed} customers of each kind. Use a shorter horizon (now "
-              "{horizon} days), a later cutoff, or upload more months of orders.",
-        "zh": "截止日 {cutoff} 之前的历史太短，无法用后一时期检验模型：更早的截止日（自 {earliest} 起）没有每类各 {needed} 位"
-              "客户。请缩短观察期（现为 {horizon} 天）、推后截止日，或上传更多月份的订单。",
+              "earlier cutoffs (from {earliest}) do not have {needed} customers of each kind. Use a shorter "
+              "horizon (now {horizon} days), a later cutoff, or upload more months of orders.",
+        "zh": "截止日 {cutoff} 之前的历史太短，无法用后一时期检验模型：更早的截止日（自 {earliest} 起）"
+              "没有每类各 {needed} 位客户。请缩短观察期（现为 {horizon} 天）、推后截止日，或上传更多月份的订单。",
     },
     "flow_no_results": {
         "en": "Learning who responds needs the results of a past campaign (who was contacted, who responded): "

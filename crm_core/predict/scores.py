@@ -20,7 +20,7 @@ import pandas as pd
 from crm_core.schema import DataError
 
 __all__ = ["DECILES", "RETENTION_KEY", "RETENTION_LIST_COLUMNS", "RetentionList", "SCORE_KINDS", "ScoreDeciles",
-           "deciles", "retention_table", "with_scores"]
+           "deciles", "retention_list_columns", "retention_table", "with_scores"]
 
 SCORE_KINDS = ("churn", "response", "clv")
 DECILES = tuple(f"D{n}" for n in range(1, 11))
@@ -120,11 +120,12 @@ def deciles(values: pd.Series) -> pd.Series:
     from crm_core.predict.targeting import decile_of
 
     values = pd.Series(values, dtype=float)
-    known = values.dropna()
-    out = pd.Series(None, index=values.index, dtype=object)
-    if len(known):
-        out.loc[known.index] = [f"D{int(d)}" for d in decile_of(known.to_numpy())]
-    return out
+    known = values.notna().to_numpy()
+    out: list[str | None] = [None] * len(values)
+    if known.any():
+        for position, d in zip(known.nonzero()[0], decile_of(values.to_numpy()[known]), strict=True):
+            out[position] = f"D{int(d)}"
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _by_id(values: pd.Series) -> pd.Series:
@@ -151,7 +152,8 @@ def with_scores(table: pd.DataFrame, *, churn=None, response=None, clv=None) -> 
             continue
         values = _by_id(values.astype(float))
         added[column] = ids.map(values).astype(float).to_numpy()
-        added[f"{prefix}_decile"] = ids.map(deciles(values)).to_numpy(dtype=object)
+        decile = ids.map(deciles(values))
+        added[f"{prefix}_decile"] = decile.astype(object).where(decile.notna(), None).to_numpy(dtype=object)
     if clv is not None and "prob_alive" in clv.table.columns:
         added["prob_alive"] = ids.map(_by_id(clv.table["prob_alive"].astype(float))).astype(float).to_numpy()
     return table.assign(**added)
@@ -204,6 +206,11 @@ class RetentionList:
         if field == "channel":
             return "电话或专属消息" if zh else "Phone or personal message"
         return ""
+
+
+def retention_list_columns(table: pd.DataFrame) -> tuple[str, ...]:
+    """The default columns of a retention list (:data:`RETENTION_LIST_COLUMNS`) that ``table`` can fill."""
+    return tuple(c for c in RETENTION_LIST_COLUMNS if c in table.columns)
 
 
 def retention_table(customers: pd.DataFrame, retention: pd.DataFrame) -> pd.DataFrame:
