@@ -26,6 +26,12 @@ st.title(t("nav_clv"))
 st.caption(t("clv_intro") + " " + t("segments_scope_note", date=f"{as_of:%Y-%m-%d}",
                                      scope=scope_form.summary_text(scope, as_of)))
 
+
+def show_error(exc: DataError) -> None:
+    st.error(exc.text(language))
+    state.stop()
+
+
 # --- 1. the method and its settings -------------------------------------------------------------------------------
 choice = clv_state.clv_choice()
 chosen = clv_view.settings_form(choice, currency, gen)
@@ -41,8 +47,7 @@ with st.status(t("clv_fitting"), expanded=False) as box:
         fitted = cached_clv.run(key, as_of, scope, choice)
     except DataError as exc:
         box.update(label=t("clv_failed"), state="error", expanded=True)
-        st.error(exc.text(language))
-        state.stop()
+        show_error(exc)
     box.update(label=clv_view.fit_words(fitted.result, fitted.seconds), state="complete")
 result = fitted.result
 warning = clv_view.note_text(result, choice)
@@ -69,7 +74,10 @@ if tab_backtest.open:
 
 if tab_list.open:
     with tab_list:
-        valued = cached_clv.valued_customers(key, as_of, scope, choice, params, language)
+        try:
+            valued = cached_clv.valued_customers(key, as_of, scope, choice, params, language)
+        except DataError as exc:
+            show_error(exc)
         if valued.empty:
             st.info(t("clv_list_nobody"))
         else:

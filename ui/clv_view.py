@@ -86,7 +86,7 @@ def settings_form(choice: ClvChoice, currency: str, gen: int) -> ClvChoice:
                                            step=0.5, placeholder=t("clv_own_value"), key=f"clv_per_year_{gen}",
                                            help=_explained("purchases_per_year"))
                 st.caption(t("clv_per_year_help"))
-                years = st.number_input(t("clv_years"), min_value=0.5, max_value=30.0, step=0.5,
+                years = st.number_input(t("clv_years"), min_value=0.5, max_value=30.0, step=0.5, format="%.1f",
                                         value=float(choice.expected_years), key=f"clv_years_{gen}",
                                         help=_explained("expected_years"))
                 st.caption(t("clv_years_help"))
@@ -159,10 +159,9 @@ def _parameter_frame(frame: pd.DataFrame) -> None:
 
 def parameters_section(result: ClvResult, choice: ClvChoice) -> None:
     """The fitted BG/NBD (r, α, a, b) and Gamma-Gamma (p, q, γ) parameters with what each means."""
-    st.markdown(f"##### {t('clv_parameters')}")
     if result.bgnbd is None and result.gamma_gamma is None:
-        st.caption(t("clv_no_params"))
-        return
+        return  # the formula: nothing was fitted (the caption under the figures says so)
+    st.markdown(f"##### {t('clv_parameters')}")
     unit = t("clv_unit_week") if choice.unit_days == 7 else t("clv_unit_days", n=choice.unit_days)
     left, right = st.columns(2, gap="large")
     if result.bgnbd is not None:

@@ -97,8 +97,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "clv_unit_week": ("week", "周"),
     "clv_unit_days": ("{n:g} days", "{n:g} 天"),
     "clv_loglik": ("Log-likelihood {value:,.1f}", "对数似然 {value:,.1f}"),
-    "clv_no_params": ("No model parameters: the values come from the formula.",
-                      "没有模型参数：数值由公式计算。"),
     # tabs
     "clv_tab_customers": ("📋 Customers", "📋 客户明细"),
     "clv_tab_charts": ("📊 Charts", "📊 图表"),
