@@ -21,9 +21,13 @@ from ui import cached
 from ui.i18n import lang, t
 
 # The session's data sets by kind: "orders" (one export, or several combined) and "customers" (the optional
-# customer file); campaign results and touchpoints will be kinds too.
+# customer file); the prediction pages' tables: "churn_table" (a customer table with a churn column),
+# "campaign_results" (a past campaign's customer / contacted / responded) and "response_table" (a customer table
+# with a response column); touchpoints will be a kind too.
 DATASETS = "datasets"
-KINDS = ("orders", "customers")
+KINDS = ("orders", "customers", "churn_table", "campaign_results", "response_table")
+# The kinds read as a plain table by the prediction pages (no mapping, no cleaning: crm_core.predict reads them).
+TABLE_KINDS = ("churn_table", "campaign_results", "response_table")
 READ_OPTIONS = "read_options"
 MAPPING = "mapping"
 INGEST_OPTIONS = "ingest_options"
@@ -247,6 +251,36 @@ def load_sample_customers() -> None:
     """The sample's customer file (membership list with planted cases) in the session's language."""
     path = SAMPLE_CUSTOMER_FILES.get(lang(), SAMPLE_CUSTOMER_FILES["en"])
     set_customer_file(path.name, path.read_bytes(), file_id="sample")
+
+
+def set_table(kind: str, name: str, data: bytes, *, file_id: str = "") -> None:
+    """Make ``data`` the session's table of ``kind`` (one of :data:`TABLE_KINDS`), replacing any earlier one."""
+    if kind not in TABLE_KINDS:
+        raise ValueError(f"not a table kind: {kind!r}")
+    datasets()[kind] = make_upload([(name, data)], file_id=file_id)
+
+
+def remove_table(kind: str) -> None:
+    datasets().pop(kind, None)
+
+
+# The demo campaign's results (customers of the sample, contacted, responded), in the session's language.
+SAMPLE_CAMPAIGN_FILES = {"en": _SAMPLES / "campaign_results_en.csv", "zh": _SAMPLES / "campaign_results_zh.csv"}
+
+
+def sample_campaign_file() -> Path | None:
+    """The demo campaign results for the session's language, or None when the sample has none."""
+    path = SAMPLE_CAMPAIGN_FILES.get(lang(), SAMPLE_CAMPAIGN_FILES["en"])
+    return path if path.exists() else None
+
+
+def load_sample_campaign_results() -> bool:
+    """The demo campaign results become the session's campaign results (False when the file is missing)."""
+    path = sample_campaign_file()
+    if path is None:
+        return False
+    set_table("campaign_results", path.name, path.read_bytes(), file_id="sample")
+    return True
 
 
 def load_sample() -> None:

@@ -1,0 +1,190 @@
+"""Churn page: the figures equal crm_core's on the same data, the threshold slider sets the retention list without
+training again, the list downloads through the export path, and the page reads in both languages.
+
+Two sources: the sample's orders (labels from the orders, expected values computed by crm_core on the same file,
+never hard-coded) and a small Telco-like table (tests/data/app_predict/telco_small.csv: 240 customers, seeded,
+46 churned, churn planted on month-to-month contracts and short tenure; a blank TotalCharges in three rows, as in
+Telco), used without any orders loaded.  Choices use few test periods / folds to stay fast.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from app_helpers import APP, ROOT, SAMPLE, TIMEOUT, by_key, en, make_upload, metrics, rerun, texts, zh
+from streamlit.testing.v1 import AppTest
+
+from crm_core.predict.churn import ChurnChoice, run_churn
+from crm_core.predict.models import MODEL_LABELS
+from ui.predict_state import CHURN
+from ui.state import DATASETS
+
+PAGE = "app_pages/churn.py"
+TELCO = ROOT / "tests" / "data" / "app_predict" / "telco_small.csv"
+ORDERS_CHOICE = ChurnChoice(rolling=1)
+TABLE_CHOICE = ChurnChoice(source="table", folds=3)
+
+
+def open_page(*, lang: str = "en", datasets: dict | None = None, choice: ChurnChoice | None = None) -> AppTest:
+    """The Churn page in a fresh session with ``datasets`` (kind -> Upload) and ``choice`` set before its first
+    run."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    if datasets:
+        at.session_state[DATASETS] = dict(datasets)
+    if choice is not None:
+        at.session_state[CHURN] = choice
+    at.switch_page(PAGE)
+    return rerun(at)
+
+
+def sheets(data: bytes) -> dict[str, pd.DataFrame]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    found = {}
+    for name in book.sheetnames:
+        rows = list(book[name].iter_rows(values_only=True))
+        end = next((i for i, r in enumerate(rows) if all(c is None for c in r)), len(rows))
+        found[name] = pd.DataFrame(rows[1:end], columns=rows[0]) if rows else pd.DataFrame()
+    return found
+
+
+def comparison_frame(at: AppTest) -> pd.DataFrame:
+    found = [d.value for d in at.main.dataframe if "auc_std" in d.value.columns]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def sample_prediction(sample_loaded):
+    result = sample_loaded.result
+    return run_churn(result.orders, result.customers, choice=ORDERS_CHOICE)
+
+
+@pytest.fixture(scope="module")
+def telco():
+    return make_upload(TELCO.name, TELCO.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def telco_prediction():
+    frame = pd.read_csv(TELCO, dtype=str, keep_default_na=False).replace("", None)
+    return run_churn(None, choice=TABLE_CHOICE, table=frame)
+
+
+def opted_out_ids() -> set[str]:
+    raw = pd.read_csv(SAMPLE, dtype=str, encoding="utf-8-sig")
+    return set(raw.loc[raw["是否同意营销"] == "否", "客户编号"])
+
+
+# ------------------------------------------------------------------------------------------------------ guards
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_orders_source_without_data_points_to_the_upload_and_the_table_source(lang):
+    at = open_page(lang=lang)
+    text = en if lang == "en" else zh
+    assert texts(at.info) == [text("upload_first")]
+    assert [link.label for link in at.main.page_link] == [text("go_to_upload")]
+    assert text("pr_churn_table_hint") in texts(at.main.caption)
+
+
+def test_table_source_without_a_table_asks_for_one():
+    at = open_page(choice=ChurnChoice(source="table"))
+    assert texts(at.info) == [en("pr_churn_table_first")]
+    assert len(at.main.file_uploader) == 1 and at.main.file_uploader[0].label == en("pr_churn_table")
+
+
+# ------------------------------------------------------------------------------------------------- the sample
+def test_sample_trains_compares_three_models_and_the_threshold_sets_the_list(sample_upload, sample_prediction,
+                                                                            downloads, monkeypatch):
+    from ui import cached_predict
+
+    calls = []
+    real = cached_predict.run_churn
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs["choice"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cached_predict, "run_churn", counting)
+    cached_predict._churn.clear()
+    at = open_page(datasets={"orders": sample_upload}, choice=ORDERS_CHOICE)
+    assert len(calls) == 1
+    # The three models' cross-validated AUCs are crm_core's, best first.
+    shown = comparison_frame(at)
+    expected = sample_prediction.comparison
+    assert len(shown) == 3
+    assert list(shown["auc"]) == pytest.approx(list(expected["auc"].round(3)), abs=1e-9)
+    assert list(shown["model"]) == [MODEL_LABELS[m].en for m in expected["model"]]
+    # Well above chance on the held-out period.
+    assert expected["auc"].iloc[0] > 0.7
+    p = sample_prediction.scores["p"]
+    assert metrics(at)[en("pr_listed")] == f"{int((p >= 0.7).sum()):,}"
+    # The slider changes the list, not the models.
+    by_key(at.main.slider, "churn_threshold").set_value(50)
+    rerun(at)
+    flagged = set(p.index[p >= 0.5].astype(str))
+    assert metrics(at)[en("pr_listed")] == f"{len(flagged):,}"
+    assert at.session_state[CHURN].threshold == 0.5
+    assert len(calls) == 1
+    # The list downloads through the export path: the flagged customers who did not opt out.
+    book = sheets(downloads["churn_list_download"])
+    listed = book["Retention list"]
+    assert set(listed["Customer ID"]) == flagged - opted_out_ids()
+    assert "Summary" in book
+    risks = listed.set_index("Customer ID")["Churn risk"]
+    assert all(risks[c] == pytest.approx(p[c], abs=1e-6) for c in risks.index)
+
+
+def test_choosing_another_model_trains_it(sample_upload, sample_prediction):
+    at = open_page(datasets={"orders": sample_upload}, choice=ORDERS_CHOICE)
+    other = [m for m in sample_prediction.comparison["model"] if m != sample_prediction.model_name][0]
+    by_key(at.main.selectbox, "churn_model").set_value(other)
+    rerun(at)
+    assert at.session_state[CHURN].model == other
+
+
+def test_chinese_page(sample_upload):
+    at = open_page(lang="zh", datasets={"orders": sample_upload}, choice=ORDERS_CHOICE)
+    assert texts(at.title) == [zh("nav_churn")]
+    shown = metrics(at)
+    assert {zh("pr_auc"), zh("pr_precision"), zh("pr_recall"), zh("pr_listed")} <= set(shown)
+    assert len(comparison_frame(at)) == 3
+
+
+# ------------------------------------------------------------------------------------------- a customer table
+def test_telco_like_table_without_orders(telco, telco_prediction, downloads):
+    at = open_page(datasets={"churn_table": telco}, choice=TABLE_CHOICE)
+    # The churn and id columns are guessed from the headers.
+    assert by_key(at.main.selectbox, "churn_target").value == "Churn"
+    assert by_key(at.main.selectbox, "churn_id_column").value == "customerID"
+    shown = comparison_frame(at)
+    assert list(shown["auc"]) == pytest.approx(list(telco_prediction.comparison["auc"].round(3)), abs=1e-9)
+    p = telco_prediction.scores["p"]
+    assert metrics(at)[en("pr_listed")] == f"{int((p >= 0.7).sum()):,}"
+    by_key(at.main.slider, "churn_threshold").set_value(30)
+    rerun(at)
+    flagged = set(p.index[p >= 0.3].astype(str))
+    assert metrics(at)[en("pr_listed")] == f"{len(flagged):,}"
+    listed = sheets(downloads["churn_list_download"])["Retention list"]
+    assert set(listed["Customer ID"].astype(str)) == flagged
+
+
+def test_excluding_a_column_trains_without_it(telco):
+    at = open_page(datasets={"churn_table": telco}, choice=TABLE_CHOICE)
+    by_key(at.main.multiselect, "churn_exclude").set_value(["Contract"])
+    form_submit = [b for b in at.main.button if b.label == en("pr_train")]
+    assert len(form_submit) == 1
+    form_submit[0].click()
+    rerun(at)
+    assert at.session_state[CHURN].exclude == ("Contract",)
+    assert any("Contract" in text for text in texts(at.main.markdown))
+
+
+def test_fixture_is_what_the_docstring_says():
+    frame = pd.read_csv(TELCO, dtype=str, keep_default_na=False)
+    assert len(frame) == 240 and (frame["Churn"] == "Yes").sum() == 46
+    assert (frame["TotalCharges"] == " ").sum() == 3
+    assert Path(TELCO).exists()
