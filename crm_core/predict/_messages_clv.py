@@ -39,4 +39,11 @@ CLV_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "回测要求校准期结束日（{calibration_end}）早于验证期结束日（{holdout_end}），且都在订单日期范围内"
               "（{first} 至 {last}）。请在该范围内选择日期。",
     },
+    "clv_backtest_fit_failed": {
+        "en": "The purchase model could not be fitted on the orders before {calibration_end} ({customers} customers, "
+              "{repeat} of them bought more than once), so there is no backtest. Choose a later calibration end, "
+              "so that more customers have bought twice before it.",
+        "zh": "无法用 {calibration_end} 之前的订单拟合购买模型（{customers} 位客户，其中 {repeat} 位购买过不止一次），"
+              "因此无法回测。请选择更晚的校准期结束日，让更多客户在此之前有过复购。",
+    },
 }

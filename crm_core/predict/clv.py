@@ -37,11 +37,11 @@ from crm_core.predict._clv_math import (
 )
 from crm_core.schema import DataError
 
-__all__ = ["CLV_COLUMNS", "FORMULA_INPUTS", "PARAMETER_LABELS", "SUMMARY_COLUMNS", "BgNbdParams", "ClvChoice",
-           "ClvResult", "GammaGammaParams", "backtest", "bgnbd_log_likelihood", "clv_summary", "discounted_clv",
-           "expected_order_value", "expected_purchases", "expected_purchases_new", "fit_bgnbd", "fit_gamma_gamma",
-           "formula_clv", "formula_inputs", "frequency_recency_grid", "gamma_gamma_log_likelihood", "prob_alive",
-           "run_clv"]
+__all__ = ["CLV_COLUMNS", "DAYS_PER_MONTH", "FORMULA_INPUTS", "METHODS", "PARAMETER_LABELS", "SUMMARY_COLUMNS",
+           "BgNbdParams", "ClvChoice", "ClvResult", "FitError", "GammaGammaParams", "backtest", "bgnbd_log_likelihood",
+           "clv_summary", "discounted_clv", "expected_order_value", "expected_purchases", "expected_purchases_new",
+           "fit_bgnbd", "fit_gamma_gamma", "formula_clv", "formula_inputs", "frequency_recency_grid",
+           "gamma_gamma_log_likelihood", "prob_alive", "run_clv"]
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value", "first_purchase")
 CLV_COLUMNS = ("prob_alive", "expected_purchases", "expected_order_value", "clv", "method")
@@ -350,6 +350,8 @@ def backtest(orders: pd.DataFrame, *, calibration_end: date, holdout_end: date, 
     ``holdout_end`` (exclusive), per group of repeat purchases in the calibration period.
 
     Actual purchases count purchase days in [calibration_end, holdout_end) of the calibration customers.
+    DataError "clv_backtest_dates" (dates outside the orders or in the wrong order) and "clv_backtest_fit_failed"
+    (no maximum-likelihood fit on the calibration period, e.g. nobody bought twice before it).
 
     Returns
     -------
@@ -363,8 +365,15 @@ def backtest(orders: pd.DataFrame, *, calibration_end: date, holdout_end: date, 
         raise DataError("clv_backtest_dates", calibration_end=calibration_end, holdout_end=holdout_end,
                         first=first, last=last)
     summary = clv_summary(orders, as_of=calibration_end, unit_days=unit_days)
-    with np.errstate(all="ignore"):
-        params = fit_bgnbd(summary)
+    repeat = int((summary["frequency"] > 0).sum())
+    try:
+        if repeat == 0:
+            raise FitError("no repeat purchase before the calibration end")
+        with np.errstate(all="ignore"):
+            params = fit_bgnbd(summary)
+    except FitError:
+        raise DataError("clv_backtest_fit_failed", calibration_end=calibration_end, repeat=repeat,
+                        customers=len(summary)) from None
     length = (holdout_end - calibration_end).days / unit_days
     # T ends on the last observed day; purchases on the hold-out's days fall at T + 1 day ... T + length.
     predicted = expected_purchases(params, length, summary["frequency"], summary["recency"], summary["T"])

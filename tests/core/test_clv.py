@@ -244,6 +244,17 @@ def test_grid_for_the_charts():
 
 
 # ------------------------------------------------------------------------------------------------ backtest
+def test_backtest_refuses_what_it_cannot_do():
+    with pytest.raises(DataError) as err:
+        clv.backtest(TINY, calibration_end=date(2025, 1, 20), holdout_end=date(2025, 1, 10))
+    assert err.value.code == "clv_backtest_dates"
+    once = _orders([(f"c{i}", f"2025-01-{i + 1:02d}", 10.0) for i in range(20)] + [("c0", "2025-02-10", 5.0)])
+    with pytest.raises(DataError) as err:  # nobody bought twice before the calibration end
+        clv.backtest(once, calibration_end=date(2025, 2, 1), holdout_end=date(2025, 3, 1))
+    assert err.value.code == "clv_backtest_fit_failed"
+    assert "20 customers" in render(err.value.code, "en", **err.value.params)
+
+
 @pytest.fixture(scope="module")
 def sample_orders():
     from crm_core import pipeline
