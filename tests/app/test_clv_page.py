@@ -56,8 +56,10 @@ def open_tab(at: AppTest, label_key: str, lang: str = "en") -> AppTest:
     return rerun(at)
 
 
-def fresh(upload, *, lang: str = "en", tab: str | None = None, scope: Scope | None = None) -> AppTest:
-    """A first run of the page with the tab (and the window) chosen before it (Chinese pages: see app_helpers)."""
+def fresh(upload, *, lang: str = "en", tab: str | None = None, scope: Scope | None = None,
+          choice: clv.ClvChoice | None = None) -> AppTest:
+    """A first run of the page with the tab, the window and the choice set before it (Chinese pages: see
+    app_helpers)."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
     at.session_state[DATASETS] = {"orders": upload}
@@ -65,6 +67,8 @@ def fresh(upload, *, lang: str = "en", tab: str | None = None, scope: Scope | No
         at.session_state[f"clv_tab_{lang}"] = (zh if lang == "zh" else en)(tab)
     if scope is not None:
         at.session_state[SCOPE] = scope
+    if choice is not None:
+        at.session_state[CLV_CHOICE] = choice
     at.switch_page(PAGE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -263,10 +267,20 @@ def test_every_label_in_both_languages():
             assert english.strip() and re.search(r"[\u4e00-\u9fff]", chinese), key
 
 
-def test_chinese_page(sample_upload, fitted):
-    at = fresh(sample_upload, lang="zh")
+def test_chinese_page_from_a_saved_choice(sample_upload, orders, as_of, fitted):
+    # The session's choice (as an opened analysis leaves it) fills the settings and decides the values.
+    choice = clv.ClvChoice(horizon_months=6, margin=0.5, discount_yearly=0.05)
+    at = fresh(sample_upload, lang="zh", choice=choice)
+    assert by_key(at.main.number_input, r"clv_horizon_\d+").value == 6
+    assert by_key(at.main.slider, r"clv_margin_\d+").value == 50
+    assert by_key(at.main.slider, r"clv_discount_\d+").value == 5
+    assert at.main.expander[0].label == zh("clv_settings", words=zh("clv_words_model", method=zh("clv_method_auto"),
+                                                                      months=6, discount=0.05, margin=0.5))
+    expected = clv.run_clv(orders, as_of=as_of, choice=choice)
+    shown = metrics(at)
+    assert shown[zh("clv_customers")] == f"{len(fitted.table):,}"
+    assert shown[zh("clv_total")] == money_text(float(expected.table["clv"].sum()), "¥")
     assert zh("clv_parameters") in " ".join(texts(at.main.markdown))
-    assert metrics(at)[zh("clv_customers")] == f"{len(fitted.table):,}"
     assert [t for t in at.main.table if zh("clv_param_meaning") in t.value.columns]
     joined = chart_text(open_tab(at, "clv_tab_charts", "zh"))
     assert zh("clv_chart_alive") in joined and zh("clv_axis_frequency") in joined
