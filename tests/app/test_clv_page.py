@@ -23,9 +23,10 @@ from crm_core import pipeline
 from crm_core.customers import default_as_of
 from crm_core.messages import render
 from crm_core.predict import clv
+from crm_core.schema import ReadOptions
 from crm_core.scope import in_scope
 from crm_core.settings import Scope
-from ui import clv_charts
+from ui import cached, cached_clv, clv_charts
 from ui.clv_state import CLV_CHOICE
 from ui.fmt import money_text
 from ui.i18n import TEXT
@@ -136,7 +137,7 @@ def test_sample_fits_and_shows_the_parameters_of_crm_core(sample_upload, fitted)
     assert tenths["share"].sum() == pytest.approx(100.0)
 
 
-def test_a_display_option_never_fits_again(sample_upload, monkeypatch):
+def test_a_display_option_never_fits_again(sample_upload, orders, as_of, monkeypatch):
     calls = []
     original = clv.run_clv
     monkeypatch.setattr(clv, "run_clv", lambda *a, **k: calls.append(1) or original(*a, **k))
@@ -154,6 +155,11 @@ def test_a_display_option_never_fits_again(sample_upload, monkeypatch):
     by_key(at.main.number_input, r"clv_list_n_\d+").set_value(20)
     rerun(at)
     assert len(calls) == fits
+    # The fit is shared read-only: after every tab it is the very object built, unchanged.
+    file_key = cached.DatasetKey(sample_upload.digest, sample_upload.data, sample_upload.name, ReadOptions())
+    shared = cached_clv.run(file_key.with_mapping(cached.proposed_mapping(file_key)), as_of, Scope(), clv.ClvChoice())
+    assert len(calls) == fits  # a hit: the page's entry
+    pd.testing.assert_frame_equal(shared.result.table, original(orders, as_of=as_of).table)
     # The settings do: a new margin is a new fit.
     by_key(at.main.slider, r"clv_margin_\d+").set_value(40)
     at.main.button[0].click()
