@@ -14,7 +14,8 @@
 
 Every metric (ROC AUC, precision/recall, gains, calibration) reads :attr:`Prediction.evaluation`: the y and p of
 customers the model was not trained on.  :func:`retention_list` and :func:`risk_value_quadrants` turn the scores
-into the list a marketer acts on.
+into the list a marketer acts on (they live in :mod:`.scores` with the other uses of scores, and are
+imported here).
 
 The choices are read by :mod:`crm_core.settings`, which every command imports, so scikit-learn (:mod:`.models`,
 :mod:`.metrics`, :mod:`.explain`) is imported only by the functions that train or explain a model.
@@ -33,6 +34,7 @@ import pandas as pd
 from crm_core.messages import Localized
 from crm_core.predict import features, labels
 from crm_core.predict import table as tables
+from crm_core.predict.scores import QUADRANTS, RETENTION_COLUMNS, retention_list, risk_value_quadrants
 from crm_core.schema import DataError
 
 if TYPE_CHECKING:
@@ -45,7 +47,6 @@ MIN_CUSTOMERS = 30  # fewer customers than this: no model is worth showing
 MIN_CLASS = 10  # customers of each outcome needed to train
 MIN_TEST_CLASS = 5  # customers of each outcome a rolling test period needs (an AUC on fewer means little)
 MAX_FOLDS = 10
-RETENTION_COLUMNS = ("customer_id", "churn_risk", "customer_value", "value_at_risk", "churn_reasons")
 
 # = models.MODEL_NAMES (a test checks it); kept here so that the choices load without scikit-learn.
 MODEL_NAMES: tuple[str, ...] = ("logistic", "forest", "boosting")
@@ -53,12 +54,6 @@ KIND_WORDS = {"churn": Localized(en="churn", zh="流失"), "response": Localized
 OUTCOME_WORDS = {
     "churn": (Localized(en="stayed", zh="未流失"), Localized(en="churned", zh="流失")),
     "response": (Localized(en="did not respond", zh="未响应"), Localized(en="responded", zh="响应")),
-}
-QUADRANTS: dict[str, Localized] = {
-    "high_value_high_risk": Localized(en="High value, high risk: keep them", zh="高价值、高风险：重点挽留"),
-    "high_value_low_risk": Localized(en="High value, low risk: look after them", zh="高价值、低风险：用心维护"),
-    "low_value_high_risk": Localized(en="Low value, high risk: low-cost win-back", zh="低价值、高风险：低成本挽回"),
-    "low_value_low_risk": Localized(en="Low value, low risk: business as usual", zh="低价值、低风险：常规维护"),
 }
 
 
@@ -437,85 +432,3 @@ def _churn_from_orders(orders, customers, choice: ChurnChoice, as_of: date | Non
                       scores=scores, importance=importance, warnings=explain.leakage_warnings(latest_X, latest_y),
                       cutoff=cutoff, as_of=as_of, features=tuple(columns),
                       cutoffs=tuple(c for c, _, _ in periods))
-
-
-# --------------------------------------------------------------------------------------- lists
-def _value(prediction: Prediction, value: pd.Series | None) -> pd.Series:
-    index = prediction.scores.index
-    if value is None:
-        if "monetary" in prediction.scores.columns:
-            return prediction.scores["monetary"].astype(float)
-        return pd.Series(1.0, index=index)
-    value = pd.Series(value)
-    value.index = value.index.astype(str)
-    return value.astype(float).reindex(index)
-
-
-def retention_list(prediction: Prediction, value: pd.Series | None = None, *, threshold: float, lang: str = "en",
-                   reasons: bool = True) -> pd.DataFrame:
-    """The customers to keep: churn risk at least ``threshold``, most value at risk first.
-
-    Parameters
-    ----------
-    prediction : Prediction
-        A churn prediction (:func:`run_churn`).
-    value : Series or None
-        Each customer's value (index customer_id; e.g. CLV); None: the scores' ``monetary`` (spend before the
-        analysis date), or 1 when the scores have none (then the list is sorted by risk).
-    threshold : float
-        Risk from which a customer is listed (0..1).
-    lang : {"en", "zh"}
-        Language of ``churn_reasons``.
-    reasons : bool
-        False leaves ``churn_reasons`` blank (cheaper, e.g. for counting).
-
-    Returns
-    -------
-    DataFrame
-        :data:`RETENTION_COLUMNS`: customer_id, churn_risk (p), customer_value, value_at_risk (risk x value, in
-        the value's unit), churn_reasons (the top features pushing the risk up, in words,
-        :func:`explain.reasons`); sorted by value_at_risk, highest first (ties: higher risk first; customers
-        without a value last).
-    """
-    if not 0 <= threshold <= 1:
-        raise _option("threshold", threshold, "0..1")
-    risk = prediction.scores["p"].astype(float)
-    worth = _value(prediction, value)
-    listed = risk >= threshold
-    frame = pd.DataFrame({"customer_id": risk.index[listed].astype(str), "churn_risk": risk[listed].to_numpy(),
-                          "customer_value": worth[listed].to_numpy()})
-    frame = frame.assign(value_at_risk=frame["churn_risk"] * frame["customer_value"])
-    frame = frame.sort_values(["value_at_risk", "churn_risk", "customer_id"], ascending=[False, False, True],
-                              na_position="last", kind="stable").reset_index(drop=True)
-    words = pd.Series("", index=frame.index, dtype=object)
-    if reasons and len(frame) and prediction.features:
-        from crm_core.predict import explain
-
-        feats = prediction.feature_frame()
-        said = explain.reasons(prediction.model, feats.loc[frame["customer_id"]], lang=lang, reference=feats)
-        words = pd.Series(np.asarray(said, dtype=object), index=frame.index)
-    return frame.assign(churn_reasons=words)[list(RETENTION_COLUMNS)]
-
-
-def risk_value_quadrants(prediction: Prediction, value: pd.Series, *, threshold: float,
-                         value_split: float | None = None) -> pd.DataFrame:
-    """Every scored customer in one of four groups: high/low value x high/low churn risk.
-
-    High risk: risk at least ``threshold``; high value: value at least ``value_split`` (default the median value
-    of the scored customers).  Customers without a value are left out.
-
-    Returns
-    -------
-    DataFrame
-        customer_id, churn_risk, customer_value, quadrant (a key of :data:`QUADRANTS`, e.g.
-        "high_value_high_risk"; its words in both languages are in :data:`QUADRANTS`).
-    """
-    risk = prediction.scores["p"].astype(float)
-    worth = _value(prediction, value)
-    frame = pd.DataFrame({"customer_id": risk.index.astype(str), "churn_risk": risk.to_numpy(),
-                          "customer_value": worth.to_numpy()}).dropna(subset=["customer_value"])
-    split = float(frame["customer_value"].median()) if value_split is None else float(value_split)
-    high_value = np.where(frame["customer_value"] >= split, "high_value", "low_value")
-    high_risk = np.where(frame["churn_risk"] >= threshold, "high_risk", "low_risk")
-    return frame.assign(quadrant=[f"{v}_{r}" for v, r in zip(high_value, high_risk, strict=True)]).reset_index(
-        drop=True)

@@ -4,9 +4,10 @@ list through the export path.
 :class:`ScoreDeciles` groups customers into ten equal tenths of a score (D1 = the highest churn risk, response
 propensity or lifetime value), each named and advised in both languages, so the summaries, charts, the campaign
 builder and :func:`crm_core.pipeline.build_lists` take them like any other grouping.  :func:`with_scores` adds the
-scores and their deciles to a customer table (customer 360, campaign builder).  :class:`RetentionList` and
-:func:`retention_table` send a retention list (:func:`crm_core.predict.churn.retention_list`) through
-:func:`crm_core.pipeline.build_lists`.
+scores and their deciles to a customer table (customer 360, campaign builder).  :func:`retention_list` (also
+``crm_core.predict.churn.retention_list``) gives the customers to keep, most value at risk first, with the reasons
+for their risk; :func:`risk_value_quadrants` puts every customer in a value x risk quadrant.  :class:`RetentionList`
+and :func:`retention_table` send a retention list through :func:`crm_core.pipeline.build_lists`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crm_core.messages import Localized
 from crm_core.schema import DataError
 
-__all__ = ["DECILES", "RETENTION_KEY", "RETENTION_LIST_COLUMNS", "RetentionList", "SCORE_KINDS", "ScoreDeciles",
+__all__ = ["DECILES", "QUADRANTS", "RETENTION_COLUMNS", "RETENTION_KEY", "RETENTION_LIST_COLUMNS", "RetentionList",
+           "SCORE_KINDS", "ScoreDeciles", "risk_value_quadrants", "retention_list",
            "deciles", "retention_list_columns", "retention_table", "with_scores"]
 
 SCORE_KINDS = ("churn", "response", "clv")
@@ -58,6 +61,15 @@ _ADVICE = {
          ("WeChat or e-mail", "微信或邮件")),
         (("Serve them through low-cost channels", "通过低成本渠道服务"), ("Mass channels", "群发渠道")),
     ),
+}
+
+
+RETENTION_COLUMNS = ("customer_id", "churn_risk", "customer_value", "value_at_risk", "churn_reasons")
+QUADRANTS: dict[str, Localized] = {
+    "high_value_high_risk": Localized(en="High value, high risk: keep them", zh="高价值、高风险：重点挽留"),
+    "high_value_low_risk": Localized(en="High value, low risk: look after them", zh="高价值、低风险：用心维护"),
+    "low_value_high_risk": Localized(en="Low value, high risk: low-cost win-back", zh="低价值、高风险：低成本挽回"),
+    "low_value_low_risk": Localized(en="Low value, low risk: business as usual", zh="低价值、低风险：常规维护"),
 }
 
 
@@ -223,3 +235,85 @@ def retention_table(customers: pd.DataFrame, retention: pd.DataFrame) -> pd.Data
     frame = frame.drop(columns=[c for c in listed.columns if c != "customer_id" and c in frame.columns])
     joined = listed.merge(frame, on="customer_id", how="inner", sort=False)
     return joined.assign(**{RETENTION_COLUMN: RETENTION_KEY}).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- the retention list and quadrants
+def _value(prediction, value: pd.Series | None) -> pd.Series:
+    index = prediction.scores.index
+    if value is None:
+        if "monetary" in prediction.scores.columns:
+            return prediction.scores["monetary"].astype(float)
+        return pd.Series(1.0, index=index)
+    value = pd.Series(value)
+    value.index = value.index.astype(str)
+    return value.astype(float).reindex(index)
+
+
+def retention_list(prediction, value: pd.Series | None = None, *, threshold: float, lang: str = "en",
+                   reasons: bool = True) -> pd.DataFrame:
+    """The customers to keep: churn risk at least ``threshold``, most value at risk first.
+
+    Parameters
+    ----------
+    prediction : Prediction
+        A churn prediction (:func:`crm_core.predict.churn.run_churn`).
+    value : Series or None
+        Each customer's value (index customer_id; e.g. CLV); None: the scores' ``monetary`` (spend before the
+        analysis date), or 1 when the scores have none (then the list is sorted by risk).
+    threshold : float
+        Risk from which a customer is listed (0..1).
+    lang : {"en", "zh"}
+        Language of ``churn_reasons``.
+    reasons : bool
+        False leaves ``churn_reasons`` blank (cheaper, e.g. for counting).
+
+    Returns
+    -------
+    DataFrame
+        :data:`RETENTION_COLUMNS`: customer_id, churn_risk (p), customer_value, value_at_risk (risk x value, in
+        the value's unit), churn_reasons (the top features pushing the risk up, in words,
+        :func:`crm_core.predict.explain.reasons`); sorted by value_at_risk, highest first (ties: higher risk
+        first; customers without a value last).
+    """
+    if not 0 <= threshold <= 1:
+        raise DataError("flow_bad_option", option="threshold", value=threshold, choices="0..1")
+    risk = prediction.scores["p"].astype(float)
+    worth = _value(prediction, value)
+    listed = risk >= threshold
+    frame = pd.DataFrame({"customer_id": risk.index[listed].astype(str), "churn_risk": risk[listed].to_numpy(),
+                          "customer_value": worth[listed].to_numpy()})
+    frame = frame.assign(value_at_risk=frame["churn_risk"] * frame["customer_value"])
+    frame = frame.sort_values(["value_at_risk", "churn_risk", "customer_id"], ascending=[False, False, True],
+                              na_position="last", kind="stable").reset_index(drop=True)
+    words = pd.Series("", index=frame.index, dtype=object)
+    if reasons and len(frame) and prediction.features:
+        from crm_core.predict import explain
+
+        feats = prediction.feature_frame()
+        said = explain.reasons(prediction.model, feats.loc[frame["customer_id"]], lang=lang, reference=feats)
+        words = pd.Series(np.asarray(said, dtype=object), index=frame.index)
+    return frame.assign(churn_reasons=words)[list(RETENTION_COLUMNS)]
+
+
+def risk_value_quadrants(prediction, value: pd.Series, *, threshold: float,
+                         value_split: float | None = None) -> pd.DataFrame:
+    """Every scored customer in one of four groups: high/low value x high/low churn risk.
+
+    High risk: risk at least ``threshold``; high value: value at least ``value_split`` (default the median value
+    of the scored customers).  Customers without a value are left out.
+
+    Returns
+    -------
+    DataFrame
+        customer_id, churn_risk, customer_value, quadrant (a key of :data:`QUADRANTS`, e.g.
+        "high_value_high_risk"; its words in both languages are in :data:`QUADRANTS`).
+    """
+    risk = prediction.scores["p"].astype(float)
+    worth = _value(prediction, value)
+    frame = pd.DataFrame({"customer_id": risk.index.astype(str), "churn_risk": risk.to_numpy(),
+                          "customer_value": worth.to_numpy()}).dropna(subset=["customer_value"])
+    split = float(frame["customer_value"].median()) if value_split is None else float(value_split)
+    high_value = np.where(frame["customer_value"] >= split, "high_value", "low_value")
+    high_risk = np.where(frame["churn_risk"] >= threshold, "high_risk", "low_risk")
+    return frame.assign(quadrant=[f"{v}_{r}" for v, r in zip(high_value, high_risk, strict=True)]).reset_index(
+        drop=True)
