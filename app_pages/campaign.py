@@ -18,7 +18,7 @@ from crm_core.schema import DataError
 from crm_core.segment import campaign as cmp
 from crm_core.segment.combined import with_group_names
 from crm_core.segment.lifecycle import Lifecycle
-from ui import cached_basket, cached_segments, scope_form, segment_state, selection_form, state, tag_form
+from ui import cached_basket, cached_segments, model_scores, scope_form, segment_state, selection_form, state, tag_form
 from ui.fmt import money_text
 from ui.i18n import lang, t
 from ui.list_download import list_download
@@ -66,6 +66,11 @@ if crosssell is not None:
     except DataError as exc:
         st.caption(t("cmp_no_crosssell", detail=exc.text(language)))
         crosssell = None
+# Churn risk, response propensity and lifetime value, once she has used their pages (or opened an analysis).
+scores = model_scores.model_scores(key, as_of, scope, language)
+for problem in scores.problems:
+    st.caption(t("cmp_no_scores", detail=problem))
+table = scores.add_to(table)
 # The order lines the tags read (those inside the window and filters, as in the segmented table).
 orders = cached_segments.scoped_orders(key, as_of, scope)
 
@@ -82,6 +87,7 @@ st.subheader(t("cmp_build"))
 segmentations = {"segment": params.scheme, "stage": Lifecycle(choices.windows)}
 if clusters is not None:
     segmentations["cluster"] = clusters
+segmentations.update(model_scores.segmentations(scores))
 offered = selection_form.groupings(table, segmentations, rules, language)
 saved = segment_state.campaign()
 selection = selection_form.selection_section(table, offered, None if saved is None else saved.selection)
@@ -143,6 +149,9 @@ description = st.text_area(t("cmp_description"), value=start.description.text(la
 made_by = segment_state.segment_choices().fingerprint()
 if crosssell is not None and set(selection.columns()) & {"offer_item", "bundle_item"}:
     made_by = {**made_by, "crosssell": crosssell.to_dict()}  # the offers decide who is selected: in the list id
+for kind, column in model_scores.DECILE_COLUMNS.items():  # so do the models' choices, when their deciles are used
+    if column in selection.columns():
+        made_by = {**made_by, kind: scores.choice_dict(kind)}
 context = json.dumps(made_by, ensure_ascii=False, sort_keys=True)
 try:
     campaign = cmp.Campaign.of(

@@ -292,8 +292,10 @@ def build_lists(scored: pd.DataFrame, request: export.ListRequest) -> export.Bui
     left_out: dict[str, int] = {}
     for key in chosen:
         members = enriched[enriched[key_column] == key]
-        if "monetary" in members.columns:
-            members = members.sort_values("monetary", ascending=False, kind="stable")
+        # A list keeps its own order when it has one (lifetime value, value at risk), else the biggest spenders first.
+        sort_by = getattr(segmentation, "sort_column", "monetary")
+        if sort_by in members.columns:
+            members = members.sort_values(sort_by, ascending=False, kind="stable")
         if members.empty:
             continue
         built = export.campaign_list(members, columns=columns, options=options)

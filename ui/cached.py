@@ -361,7 +361,15 @@ def clear_all() -> None:
     Streamlit cannot drop one entry, so this clears every session's cached results too: they are
     recomputed on their next run (correct, only slower once). Privacy wins over that cost.
     """
-    from ui import cached_basket, cached_segments, cluster_cache, cluster_charts  # they import this module: here
+    from ui import (  # they import this module: here
+        cached_basket,
+        cached_clv,
+        cached_predict,
+        cached_segments,
+        cluster_cache,
+        cluster_charts,
+    )
 
-    for fn in _CACHES + cached_segments.CACHES + cluster_cache.CACHES + cluster_charts.CACHES + cached_basket.CACHES:
+    for fn in (_CACHES + cached_segments.CACHES + cluster_cache.CACHES + cluster_charts.CACHES + cached_basket.CACHES
+               + cached_predict.CACHES + cached_clv.CACHES):
         fn.clear()

@@ -84,5 +84,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "c360_churn_risk": ("Churn risk", "流失风险"),
     "c360_lifetime_value": ("Lifetime value", "客户终身价值"),
     "c360_recommended": ("Recommended products", "推荐商品"),
-    "c360_not_yet": ("not computed yet — coming with the prediction features", "尚未计算——将随预测功能推出"),
+    "c360_not_yet": ("not computed yet: open its page to fit the model", "尚未计算：打开对应页面即可建立模型"),
+    "c360_not_scored": ("this customer has no score (no purchase before the model's date)",
+                        "该客户没有评分（模型日期之前没有购买）"),
+    "c360_response": ("Response propensity", "响应概率"),
+    "c360_prob_alive": ("probability still active: {p}", "仍活跃的概率：{p}"),
+    "c360_churn_why": ("Why: {reasons}", "原因：{reasons}"),
 }

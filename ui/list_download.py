@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
+from crm_core import columns as registry
 from crm_core import export, pipeline
 from crm_core.schema import DataError
 from crm_core.segment.base import Segmentation
@@ -82,6 +83,20 @@ def list_download(table: pd.DataFrame, segmentation: Segmentation, *, key: cache
     if preview and built.sheets:
         first = next(iter(built.sheets))
         st.markdown(f"###### {t('export_preview', name=first, rows=len(built.sheets[first]))}")
-        st.dataframe(built.sheets[first].head(50), hide_index=True, width="stretch",
+        shown = built.sheets[first].head(50)
+        # The registry's percent columns hold fractions; the app shows them times 100 (ui.fmt).
+        percent = [c for c in shown.columns if c in _percent_headers(chosen)]
+        shown = shown.assign(**{c: pd.to_numeric(shown[c], errors="coerce") * 100 for c in percent})
+        st.dataframe(shown, hide_index=True, width="stretch",
                      column_config=localized_table_config(chosen, state.currency()))
     return data, provenance.list_id
+
+
+def _percent_headers(columns) -> set[str]:
+    """The headers (in the session's language) of the percent columns among ``columns``."""
+    found = set()
+    for name in columns:
+        entry = registry.REGISTRY.get(name)
+        if entry is not None and entry.kind == "percent":
+            found.add(registry.label(name, lang()))
+    return found

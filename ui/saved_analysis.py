@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from crm_core.predict.churn import ChurnChoice
+from crm_core.predict.clv import ClvChoice
+from crm_core.predict.response import ResponseChoice
 from crm_core.segment import rfm
 from crm_core.settings import AnalysisSettings
-from ui import segment_state
+from ui import clv_state, predict_state, segment_state
 from ui.i18n import lang
 from ui.state import (
     _SETTING_WIDGETS,
@@ -63,6 +66,7 @@ def current_settings(summary: dict | None = None) -> AnalysisSettings:
         tags=segment_state.tag_rules(), clusters=segment_state.cluster_choice(),
         lifecycle=segment_state.lifecycle_windows(), campaign=segment_state.campaign(),
         crosssell=segment_state.crosssell(),
+        churn=predict_state.churn_choice(), response=predict_state.response_choice(), clv=clv_state.clv_choice(),
     )
 
 
@@ -96,6 +100,13 @@ def apply_settings(settings: AnalysisSettings) -> None:
     segment_state.set_lifecycle_windows(settings.lifecycle)
     segment_state.set_campaign(settings.campaign)
     segment_state.set_crosssell(settings.crosssell)
+    # The model choices: only those she changed (a default choice would make the other pages fit a model she never
+    # asked for, see ui.model_scores).
+    for chosen, default, keep in ((settings.churn, ChurnChoice(), predict_state.set_churn_choice),
+                                  (settings.response, ResponseChoice(), predict_state.set_response_choice),
+                                  (settings.clv, ClvChoice(), clv_state.set_clv_choice)):
+        if chosen != default:
+            keep(chosen)
     st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
     _new_customer_widgets()
     for key in _SETTING_WIDGETS:

@@ -37,11 +37,14 @@ class Grouping:
 
 def groupings(table: pd.DataFrame, segmentations: Mapping[str, Segmentation], rules: tuple[TagRule, ...],
               language: str) -> dict[str, Grouping]:
-    """The groupings ``table`` has: "segment", "cluster", "stage" (named by ``segmentations``), the cross-sell
+    """The groupings ``table`` has: "segment", "cluster", "stage" and the model score deciles "churn_decile",
+    "response_decile", "clv_decile" (named by ``segmentations``), the cross-sell
     offers ("offer_item": the first next-best offer, "bundle_item": the missing item of a bundle; see
     :func:`crm_core.basket.crosssell.with_offers`) and one per tag."""
     found: dict[str, Grouping] = {}
-    for column, label in (("segment", "cmp_by_segment"), ("cluster", "cmp_by_cluster"), ("stage", "cmp_by_stage")):
+    for column, label in (("segment", "cmp_by_segment"), ("cluster", "cmp_by_cluster"), ("stage", "cmp_by_stage"),
+                          ("churn_decile", "cmp_by_churn"), ("response_decile", "cmp_by_response"),
+                          ("clv_decile", "cmp_by_clv")):
         scheme = segmentations.get(column)
         if column not in table.columns or scheme is None:
             continue

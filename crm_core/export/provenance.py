@@ -151,9 +151,11 @@ def list_id(digests: Sequence[str], *, as_of: date, first_day: date | None, scop
         "segmentation": request.segmentation.fingerprint() if hasattr(request.segmentation, "fingerprint") else None,
     }
     digest = hashlib.sha256(json.dumps(fingerprint, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    # A campaign's lists (target and control) say so: CMP-…; cross-sell lists XS-…; segment lists keep RFM-….
+    # A campaign's lists (target and control) say so: CMP-…; cross-sell lists XS-…; lifetime value CLV-…, retention
+    # CHURN-…, response RESP-…; segment lists keep RFM-….
     own = fingerprint["segmentation"]
     kind = "RFM"
     if isinstance(own, dict):
-        kind = "CMP" if "campaign" in own else "XS" if "crosssell" in own else "RFM"
+        kind = ("CMP" if "campaign" in own else "XS" if "crosssell" in own else "CLV" if "clv" in own
+                else "CHURN" if "churn" in own else "RESP" if "response" in own else "RFM")
     return f"{kind}-{as_of:%Y%m%d}-{digest[:8].upper()}"

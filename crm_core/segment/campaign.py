@@ -42,6 +42,9 @@ _COLUMN_WORDS = {
     "stage": Localized(en="lifecycle stage", zh="生命周期阶段"),
     "offer_item": Localized(en="next-best offer", zh="下一最佳推荐"),
     "bundle_item": Localized(en="missing item of a bundle", zh="组合中所缺商品"),
+    "churn_decile": Localized(en="churn-risk decile", zh="流失风险十分位"),
+    "response_decile": Localized(en="response-propensity decile", zh="响应概率十分位"),
+    "clv_decile": Localized(en="lifetime-value decile", zh="终身价值十分位"),
 }
 
 

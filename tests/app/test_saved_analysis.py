@@ -136,7 +136,7 @@ def test_saved_json_is_small_and_has_no_data(downloads, sample_upload):
     data = json.loads(text)
     assert set(data) == {"kind", "version", "read", "mapping", "customers_mapping", "cleaning", "as_of", "window",
                          "filters", "rfm", "lists", "currency", "lang", "tags", "clusters", "lifecycle", "campaign",
-                         "crosssell"}
+                         "crosssell", "churn", "response", "clv"}
     assert "C00001" not in text  # no customer id, no order line
 
 
