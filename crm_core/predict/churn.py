@@ -360,8 +360,9 @@ def _orders_advice(choice: ChurnChoice) -> tuple[Localized, Localized, Localized
                   zh="请选择更晚的截止日，或上传更多月份的订单。"),
         Localized(en=f"Use a longer horizon (now {h} days), so more customers have time to buy again.",
                   zh=f"请延长观察期（现为 {h} 天），让更多客户有时间再次购买。"),
-        Localized(en=f"Use a shorter horizon (now {h} days): fewer customers buy again in a shorter period.",
-                  zh=f"请缩短观察期（现为 {h} 天）：观察期越短，再次购买的客户越少。"),
+        Localized(en=f"Use a shorter horizon (now {h} days): in a shorter period fewer customers buy again, so "
+                     "more count as churned.",
+                  zh=f"请缩短观察期（现为 {h} 天）：观察期越短，再次购买的客户越少，算作流失的客户就越多。"),
     )
 
 
