@@ -132,6 +132,17 @@ def test_lines_on_or_after_the_cutoff_change_no_training_feature_and_no_held_out
     assert not first.scores["p"].equals(second.scores["p"])  # the scores as of the analysis date use those lines
 
 
+def test_an_earlier_analysis_date_ignores_every_line_from_that_day_on(sample):
+    orders, customers = sample
+    as_of = date(2025, 12, 1)
+    choice = ChurnChoice(models=("logistic",), rolling=1)
+    full = run_churn(orders, customers, choice=choice, as_of=as_of)
+    cut = run_churn(orders[orders["order_date"] < pd.Timestamp(as_of)], customers, choice=choice, as_of=as_of)
+    assert full.cutoff == cut.cutoff == as_of - timedelta(days=90) and full.as_of == as_of
+    pd.testing.assert_frame_equal(full.evaluation, cut.evaluation)
+    pd.testing.assert_frame_equal(full.scores, cut.scores)
+
+
 def test_the_training_features_never_read_a_line_from_the_cutoff_on(sample):
     orders, customers = sample
     cutoff = date(2025, 10, 3)
