@@ -7,10 +7,11 @@
     python -m crm_core response orders.csv --results campaign.csv [--campaign-date 2025-11-01]
                                 [--customer-col C] [--contacted-col C] [--responded-col C] --out response.xlsx
     python -m crm_core response bank.csv --target y --exclude duration --out response.xlsx
-        churn and response: [--model best|logistic|forest|boosting] [--folds 5] [--seed 0]
+        churn and response: [--model best|logistic|forest|boosting] [--compare MODEL …] [--folds 5] [--seed 0]
         response: [--cost-per-contact 1] [--margin 20]
     python -m crm_core clv orders.csv --out clv.xlsx|clv.csv [--as-of 1997-10-01] [--horizon-months 12]
                            [--discount 0.10] [--margin 0.30] [--method auto|model|formula] [--expected-years 3]
+                           [--min-repeat 100]
     all: --settings analysis.json, --customers, --sheet, --mapping, --returns, --date-order, --merge-duplicates,
          --as-of, --include-contact, --no-mask, --lang en|zh
 
@@ -19,11 +20,17 @@ then (churn) precision and recall at the threshold, or (response) the best numbe
 the warnings (a column that predicts the outcome almost alone, a column known only after the contact).  The
 workbook holds the list (churn: the retention list, customers with a risk at or above the threshold by value at
 risk; response: every customer by propensity, the best K marked), the gains table by decile, the models
-compared, the permutation importance and a Summary; ``--out x.csv`` writes the list to ``x.csv`` and the other
-tables to ``x.gains.csv``, ``x.models.csv``, ``x.importance.csv`` (response also ``x.targeting.csv``).  ``clv``
-prints the fitted parameters by name (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma) and the number of repeat
-customers, or why the formula was used; it writes the CLV per customer and a Parameters sheet
-(``x.parameters.csv``).
+compared, the permutation importance, (response) the targeting table by K, and a Summary (files, time, the choice
+as saved in an analysis file, the figures printed); ``--out x.csv`` writes the list to ``x.csv`` and the other
+tables beside it: ``x.gains.csv``, ``x.models.csv``, ``x.importance.csv``, (``x.targeting.csv``,)
+``x.summary.csv``.  ``clv`` prints the fitted parameters by name (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma)
+and the number of repeat customers, or why the formula was used; it writes the CLV per customer (everyone: a value
+table, not a campaign list), a Parameters sheet and a Summary (``x.parameters.csv``, ``x.summary.csv``).
+
+A past campaign's results (``--results``) have their columns proposed (customer, contacted, responded; override
+with ``--customer-col``/``--contacted-col``/``--responded-col``) and, without ``--campaign-date``, the campaign
+date read from a date column that holds one day (as the Response page proposes it); both are said on stderr.  The
+best K is counted among the customers who may be contacted (opted-out customers left out).
 
 The choices are the saved analysis's (``--settings``: its churn, response and clv choices) with each option given
 here on top; the computation is the pages' (:mod:`crm_core.predict`).  Lists go through the export path
@@ -36,9 +43,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -91,6 +100,8 @@ _TEXTS = {
                         "活动结果列：客户 = {customer}，是否联系 = {contacted}，是否响应 = {responded}（可用 "
                         "--customer-col、--contacted-col、--responded-col 更改）"),
     "none": ("none", "无"),
+    "campaign_date": ("Campaign date: {date} (the date in column {column}; change with --campaign-date)",
+                      "活动日期：{date}（取自列 {column}；可用 --campaign-date 更改）"),
     "bgnbd": ("BG/NBD (purchases, time in units of {unit:g} days): r = {r:.6g}, alpha = {alpha:.6g}, a = {a:.6g}, "
               "b = {b:.6g} (log-likelihood {ll:,.2f}, {customers:,} customers)",
               "BG/NBD（购买次数，时间单位 {unit:g} 天）：r = {r:.6g}，alpha = {alpha:.6g}，a = {a:.6g}，b = {b:.6g}"
@@ -161,6 +172,8 @@ def side_path(out: Path, name: str) -> Path:
 _SHARE = Localized(en="a number from 0 to 1, e.g. 0.7 or 70%", zh="0 到 1 之间的数，例如 0.7 或 70%")
 _POSITIVE = Localized(en="a number of 0 or more", zh="不小于 0 的数")
 _WHOLE = Localized(en="a whole number of 1 or more", zh="不小于 1 的整数")
+_FOLDS = Localized(en="a whole number from 2 to 10", zh="2 到 10 之间的整数")
+_ROLLING = Localized(en="a whole number from 1 to 12", zh="1 到 12 之间的整数")
 _MODELS = Localized(en="best, logistic, forest or boosting", zh="best、logistic、forest 或 boosting")
 
 
@@ -178,7 +191,7 @@ def _number(text: str | None, option: str, choices: Localized, *, whole: bool = 
             value = int(value)
     except (ValueError, OverflowError):
         raise DataError("flow_bad_option", option=option, value=text, choices=choices) from None
-    if not (low <= value and (high is None or value <= high)):
+    if not (math.isfinite(value) and low <= value and (high is None or value <= high)):
         raise DataError("flow_bad_option", option=option, value=text, choices=choices)
     return value
 
@@ -190,12 +203,18 @@ def _given(saved: object, given: dict[str, object]) -> object:
 
 def _model(args: argparse.Namespace) -> dict[str, object]:
     """The model options common to churn and response (``--model best``: the best of the comparison)."""
-    return {"folds": _number(args.folds, "--folds", Localized(en="a whole number of 2 or more",
-                                                               zh="不小于 2 的整数"), whole=True, low=2),
+    return {"folds": _number(args.folds, "--folds", _FOLDS, whole=True, low=2, high=10),
             "seed": _number(args.seed, "--seed", _POSITIVE, whole=True)}
 
 
 def _with_model(choice: object, args: argparse.Namespace) -> object:
+    """``--compare`` (the models compared) and ``--model`` (the one used; ``best``: the best compared) on top."""
+    if args.compare is not None:
+        unknown = [name for name in args.compare if name not in MODELS]
+        if unknown:
+            raise DataError("flow_bad_option", option="--compare", value=unknown[0],
+                            choices=Localized.listing(MODELS))
+        choice = replace(choice, models=tuple(dict.fromkeys(args.compare)))
     if args.model is None:
         return choice
     if args.model != "best" and args.model not in MODELS:
@@ -209,7 +228,8 @@ def churn_choice(args: argparse.Namespace, saved: object) -> object:
              "cutoff": cli._parse_date(args.cutoff, "--cutoff"),
              "horizon_days": _number(args.horizon, "--horizon", _WHOLE, whole=True, low=1),
              "threshold": _number(args.threshold, "--threshold", _SHARE, share=True, high=1.0),
-             "rolling": _number(args.rolling, "--rolling", _POSITIVE, whole=True), **_model(args)}
+             "rolling": _number(args.rolling, "--rolling", _ROLLING, whole=True, low=1, high=12),
+             **_model(args)}
     if args.target is not None:
         given["source"] = "table"
     elif args.cutoff is not None or args.horizon is not None:
@@ -265,6 +285,8 @@ def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.Ar
         p.add_argument("--exclude", action="extend", nargs="+", default=None, metavar="COLUMN",
                        help="with --target: columns left out of the model (e.g. duration)")
         p.add_argument("--model", default=None, help="best|logistic|forest|boosting" + saved.format("best"))
+        p.add_argument("--compare", nargs="+", default=None, metavar="MODEL",
+                       help="the models compared: logistic forest boosting" + saved.format("all three"))
         p.add_argument("--folds", default=None, help="cross-validation folds" + saved.format(5))
         p.add_argument("--seed", default=None, help="random seed" + saved.format(0))
 
@@ -358,6 +380,12 @@ def _print_models(prediction: object, chosen: str | None, lang: str) -> float:
     return auc
 
 
+def _model_text(prediction: object, auc: float, lang: str) -> str:
+    from crm_core.predict.models import MODEL_LABELS
+
+    return f"{MODEL_LABELS[prediction.model_name].text(lang)} (ROC AUC {auc:.3f})"
+
+
 def _warnings(prediction: object, lang: str) -> list[str]:
     codes = {"near_perfect": "predict_leak_near_perfect", "after_contact": "predict_leak_after_contact"}
     return [render(codes.get(row.reason, "predict_leak_near_perfect"), lang, feature=_feature(row.feature, lang),
@@ -448,8 +476,9 @@ def _write(out: Path, listed: pd.DataFrame, sheets: dict[str, pd.DataFrame], lan
     return [out]
 
 
-def _learn(args: argparse.Namespace, kind: str) -> tuple[object, object, object, pd.DataFrame | None]:
-    """Options checked, data read, the flow run: (settings, choice, prediction, customers or None)."""
+def _learn(args: argparse.Namespace, kind: str) -> tuple:
+    """Options checked, data read, the flow run: (settings, choice, prediction, customers, orders); the last two
+    None for a customer table (``--target``)."""
     from crm_core.predict import churn, response
 
     out = cli._check_out(args.out)
@@ -466,21 +495,41 @@ def _learn(args: argparse.Namespace, kind: str) -> tuple[object, object, object,
 
             choice = replace(choice, target=guess_target(list(frame.columns), kind) or None)
         run = churn.run_churn if kind == "churn" else response.run_response
-        return settings, choice, run(None, choice=choice, table=frame, progress=_progress(args.lang)), None
+        return settings, choice, run(None, choice=choice, table=frame, progress=_progress(args.lang)), None, None
     loaded = cli._load(args, settings)
     result = loaded.result
     if kind == "churn":
         prediction = churn.run_churn(result.orders, result.customers, choice=choice, as_of=settings.as_of,
                                       progress=_progress(args.lang))
-        return settings, choice, prediction, result.customers
+        return settings, choice, prediction, result.customers, result.orders
     results = None
     if args.results:
         path = Path(args.results)
         results = pipeline.read(path.read_bytes(), path.name).frame
         _print_result_columns(results, choice, args.lang)
+        if choice.campaign_date is None:
+            found = _campaign_date(results)
+            if found is not None:
+                choice = replace(choice, campaign_date=found[1])
+                print(_t("campaign_date", args.lang, date=found[1], column=found[0]), file=sys.stderr)
     prediction = response.run_response(result.orders, result.customers, choice=choice, results=results,
                                        as_of=settings.as_of, progress=_progress(args.lang))
-    return settings, choice, prediction, result.customers
+    return settings, choice, prediction, result.customers, result.orders
+
+
+def _campaign_date(results: pd.DataFrame) -> tuple[str, date] | None:
+    """(column, day) when a date-like column of the results holds one day on at least 90% of its filled cells
+    (the day the campaign went out, as the Response page proposes it); else None (``--campaign-date`` says it)."""
+    for column in results.columns:
+        if not any(word in str(column).lower() for word in ("date", "time", "day", "日期", "时间")):
+            continue
+        values = results[column].dropna()
+        days = pd.to_datetime(values, errors="coerce", format="mixed").dropna()
+        if len(values) and len(days) >= 0.9 * len(values):
+            counts = days.dt.normalize().value_counts()
+            if counts.iloc[0] >= 0.9 * len(values):
+                return str(column), counts.index[0].date()
+    return None
 
 
 def _print_result_columns(results: pd.DataFrame, choice: object, lang: str) -> None:
@@ -518,8 +567,9 @@ def _labels_text(prediction: object, choice: object, lang: str) -> str:
 def cmd_churn(args: argparse.Namespace) -> int:
     from crm_core.predict import churn
     from crm_core.predict.metrics import threshold_metrics
+    from crm_core.predict.scores import RETENTION_LIST_COLUMNS, retention_table
 
-    settings, choice, prediction, customers = _learn(args, "churn")
+    settings, choice, prediction, customers, orders = _learn(args, "churn")
     lang, out = args.lang, args.out_path
     labels = _labels_text(prediction, choice, lang)
     print(labels)
@@ -536,9 +586,10 @@ def cmd_churn(args: argparse.Namespace) -> int:
     checks = _print_checks(prediction, lang)
     value = _value(args, prediction)
     rows = churn.retention_list(prediction, value, threshold=choice.threshold, lang=lang)
-    columns = ("customer_id", *export.CONTACT_COLUMNS, "churn_risk", "customer_value", "value_at_risk",
-               "churn_reasons")
-    built = export.campaign_list(_with_contacts(rows, customers), columns=columns, options=_options(args, settings))
+    if customers is not None:  # orders: the customer's figures beside the risk, as the page's list has them
+        rows = retention_table(pipeline.customer_table(orders, customers, as_of=prediction.as_of), rows)
+    columns = [c for c in RETENTION_LIST_COLUMNS if c in rows.columns or c in export.CONTACT_COLUMNS]
+    built = export.campaign_list(rows, columns=columns, options=_options(args, settings))
     print(_t("list_churn", lang, customers=built.rows, threshold=choice.threshold))
     if built.opted_out_excluded:
         print(_t("left_out", lang, customers=built.opted_out_excluded))
@@ -546,7 +597,7 @@ def cmd_churn(args: argparse.Namespace) -> int:
                (_t("s_labels", lang), labels),
                (_t("s_evaluated", lang), _t("evaluated", lang, customers=len(evaluation), positives=positives,
                                             rate=positives / max(len(evaluation), 1))),
-               (_t("s_model", lang), f"{prediction.model_name} (ROC AUC {auc:.3f})"),
+               (_t("s_model", lang), _model_text(prediction, auc, lang)),
                (_t("s_threshold", lang), at), (_t("s_list", lang), _t("list_churn", lang, customers=built.rows,
                                                                       threshold=choice.threshold)),
                *((_t("s_warnings", lang), text) for text in checks)]
@@ -570,11 +621,22 @@ def _value(args: argparse.Namespace, prediction: object) -> pd.Series | None:
     return scores[name].astype(float)
 
 
+def _contactable(scores: pd.DataFrame, customers: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
+    """The scores of the customers who may be contacted (opted-out customers left out) and how many were left out:
+    the best K is counted among the customers a campaign can reach."""
+    if customers is None or "opted_out" not in customers.columns:
+        return scores, 0
+    flags = export.opted_out_flags(customers).to_numpy()
+    refused = set(customers.loc[flags, "customer_id"].astype(str))
+    keep = ~scores.index.astype(str).isin(refused)
+    return scores[keep], int((~keep).sum())
+
+
 def cmd_response(args: argparse.Namespace) -> int:
     from crm_core.predict import response
     from crm_core.predict.targeting import best_k, decile_of
 
-    settings, choice, prediction, customers = _learn(args, "response")
+    settings, choice, prediction, customers, _ = _learn(args, "response")
     lang, out = args.lang, args.out_path
     labels = _labels_text(prediction, choice, lang)
     if labels:
@@ -586,10 +648,11 @@ def cmd_response(args: argparse.Namespace) -> int:
     print(evaluated)
     auc = _print_models(prediction, choice.model, lang)
     checks = _print_checks(prediction, lang)
-    targeting = response.response_targeting(prediction, choice)
+    contactable, opted_out = _contactable(prediction.scores, customers)
+    targeting = response.response_targeting(replace(prediction, scores=contactable), choice)  # whom one may contact
     best = best_k(targeting)
     k = int(best["contacted"])
-    scores = prediction.scores["p"].astype(float).sort_values(ascending=False, kind="stable")
+    scores = contactable["p"].astype(float).sort_values(ascending=False, kind="stable")
     best_text = _t("best_k", lang, k=k, n=len(scores), share=k / max(len(scores), 1),
                    responders=float(best["expected_responders"]), rate=float(best["response_rate"]),
                    random=float(best["random_responders"]), profit=float(best["profit"]))
@@ -602,17 +665,16 @@ def cmd_response(args: argparse.Namespace) -> int:
     built = export.campaign_list(_with_contacts(ranked, customers), columns=columns, options=_options(args, settings))
     listed = built.frame.rename(columns={"rank": _t("h_rank", lang), "contact": _t("h_contact", lang)})
     print(_t("list_response", lang, customers=built.rows))
-    if built.opted_out_excluded:
-        print(_t("left_out", lang, customers=built.opted_out_excluded))
+    if opted_out:
+        print(_t("left_out", lang, customers=opted_out))
     table = targeting.rename(columns={c: _t(f"h_{c}", lang) for c in targeting.columns if f"h_{c}" in _TEXTS})
     summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
                *(((_t("s_labels", lang), labels),) if labels else ()), (_t("s_evaluated", lang), evaluated),
-               (_t("s_model", lang), f"{prediction.model_name} (ROC AUC {auc:.3f})"),
+               (_t("s_model", lang), _model_text(prediction, auc, lang)),
                (_t("s_best_k", lang), best_text), (_t("s_list", lang), _t("list_response", lang, customers=built.rows)),
                *((_t("s_warnings", lang), text) for text in checks)]
     sheets = {**_model_sheets(prediction, lang, "response"), "targeting": table, "summary": _summary(summary, lang)}
-    note = _t("opted_out_note", lang, customers=built.opted_out_excluded) if built.opted_out_excluded \
-        else None
+    note = _t("opted_out_note", lang, customers=opted_out) if opted_out else None
     for path in _write(out, listed, sheets, lang, list_key="sheet_list_response", note=note):
         print(render("cli_wrote", lang, path=path))
     return 0
