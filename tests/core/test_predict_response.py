@@ -102,6 +102,26 @@ def test_the_leak_left_in_is_flagged():
     assert "duration" in set(prediction.warnings["feature"])  # ... and the warning says so (known after the call)
 
 
+BANK = ROOT.parent / "shared" / "datasets" / "bank_marketing" / "bank.csv"
+
+
+@pytest.mark.skipif(not BANK.exists(), reason=f"real data not found at {BANK} (shared/ sits beside the checkout; "
+                                              "a fresh clone does not have it)")
+def test_bank_marketing_call_duration_is_flagged_then_excluded():
+    frame = pd.read_csv(BANK, sep=";", dtype=str, keep_default_na=False)  # the 4,521-row sample of the UCI data
+    with_leak = run_response(None, choice=ResponseChoice(source="table", folds=3, models=("logistic",)), table=frame)
+    flagged = with_leak.warnings.set_index("feature")
+    assert flagged.loc["duration", "reason"] == "after_contact"  # known only once the call is over
+    guarded = run_response(None, choice=ResponseChoice(source="table", exclude=("duration",), folds=3,
+                                                       models=("logistic",)), table=frame)
+    assert guarded.warnings.empty and "duration" not in guarded.features
+    assert int(guarded.evaluation["y"].sum()) == 521 and len(guarded.evaluation) == 4521
+    leaky_auc = roc_auc(with_leak.evaluation["y"], with_leak.evaluation["p"])
+    honest_auc = roc_auc(guarded.evaluation["y"], guarded.evaluation["p"])
+    assert leaky_auc >= 0.86 and 0.68 <= honest_auc <= 0.78, (leaky_auc, honest_auc)  # measured 0.886 and 0.721
+    assert leaky_auc - honest_auc >= 0.1  # what the leak would have promised and never delivered
+
+
 def test_refusals_say_what_is_missing(sample, results):
     orders, customers = sample
     with pytest.raises(DataError) as caught:
