@@ -15,7 +15,7 @@ MODEL_MESSAGES: dict[str, dict[str, str]] = {
     "predict_leak_near_perfect": {
         "en": "The column {feature} alone predicts the outcome almost perfectly (ROC AUC {auc:.2f}). It is probably "
               "known only after the outcome (or is the outcome in other words): check it and exclude it.",
-        "zh": "仅凭列 {feature} 就几乎能完美预测结果（ROC AUC {auc:.2f}）。它很可能是在结果发生之后才知道的"
+        "zh": "仅凭列 {feature} 就几乎能完美预测结果（曲线下面积 {auc:.2f}）。它很可能是在结果发生之后才知道的"
               "（或者就是结果本身的另一种说法）：请检查并排除该列。",
     },
     "predict_leak_after_contact": {
