@@ -124,7 +124,7 @@ if model != choice.model:
 leaks = predict_view.leakage_section(prediction)
 
 st.subheader(t("pr_quality"))
-percent = st.slider(t("pr_threshold"), 5, 95, value=int(round(choice.threshold * 100)), step=5, format="%d%%",
+percent = st.slider(t("pr_threshold_churn"), 5, 95, value=int(round(choice.threshold * 100)), step=5, format="%d%%",
                     key="churn_threshold", help=t("pr_threshold_help_churn"))
 update(threshold=percent / 100)
 predict_view.quality_section(prediction, choice.threshold)

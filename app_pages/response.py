@@ -160,8 +160,10 @@ if model != choice.model:
     st.rerun()
 predict_view.leakage_section(prediction)
 st.subheader(t("pr_quality"))
-percent = st.slider(t("pr_threshold"), 5, 95, value=50, step=5, format="%d%%", key="response_threshold",
-                    help=t("pr_threshold_help_response"))
+# Response rates are low: the threshold starts where the top tenth of the tested customers' scores begins.
+top_tenth = float(prediction.evaluation["p"].quantile(0.9))
+percent = st.slider(t("pr_threshold_response"), 5, 95, value=int(min(max(round(top_tenth * 20) * 5, 5), 95)), step=5,
+                    format="%d%%", key="response_threshold", help=t("pr_threshold_help_response"))
 predict_view.quality_section(prediction, percent / 100)
 predict_view.evaluation_views(prediction, "response_view")
 
@@ -204,8 +206,9 @@ m[1].metric(t("pr_expected_responders"), f"{chosen['expected_responders']:,.1f}"
 m[2].metric(t("pr_response_rate"), f"{chosen['response_rate']:.1%}",
             delta=f"{(chosen['response_rate'] - chosen['random_rate']) * 100:+.1f} pp",
             help=t("pr_response_rate_help", random=chosen["random_rate"]))
+gain = chosen["profit"] - chosen["random_profit"]
 m[3].metric(t("pr_expected_profit"), f"{currency}{chosen['profit']:,.0f}",
-            delta=f"{currency}{chosen['profit'] - chosen['random_profit']:+,.0f}",
+            delta=f"{'+' if gain >= 0 else '−'}{currency}{abs(gain):,.0f}",
             help=t("pr_expected_profit_help", random=f"{currency}{chosen['random_profit']:,.0f}"))
 st.caption(t("pr_best_k_metric", k=int(best["contacted"])))
 

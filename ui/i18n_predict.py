@@ -103,7 +103,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "pr_model_best": ("{model} (best, proposed)", "{model}（最佳，推荐）"),
     # --- quality ---
     "pr_quality": ("How good are the scores?", "分数有多可靠？"),
-    "pr_threshold": ("Risk threshold", "风险阈值"),
+    "pr_threshold_churn": ("Risk threshold", "风险阈值"),
+    "pr_threshold_response": ("Score threshold", "分数阈值"),
     "pr_threshold_help_churn": ("Customers with a churn risk at or above this go on the retention list. Higher: a "
                                 "shorter list with more real churners on it (命中率 up), but more churners missed "
                                 "(查全率 down).",

@@ -169,9 +169,10 @@ def quadrant_chart(quadrants: pd.DataFrame, *, threshold: float, value_split: fl
     domain = [names[k] for k in QUADRANTS]
     points = alt.Chart(data).mark_circle(size=30, opacity=0.7).encode(
         x=alt.X("risk:Q", title=x_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=domain,
-                                                               range=[_QUADRANT_COLOURS[k] for k in QUADRANTS])),
+        # A square-root axis: a few big spenders no longer squash everyone else onto the bottom line.
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="sqrt")),
+        color=alt.Color("group:N", title=None, legend=alt.Legend(labelLimit=0, columns=2),
+                        scale=alt.Scale(domain=domain, range=[_QUADRANT_COLOURS[k] for k in QUADRANTS])),
         tooltip=[alt.Tooltip("customer_id:N", title=t("prc_customer")),
                  alt.Tooltip("risk:Q", title=x_title, format=".0%"),
                  alt.Tooltip("value:Q", title=y_title, format=",.0f"),

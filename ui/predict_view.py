@@ -186,10 +186,12 @@ class TargetList:
     model: str = ""
     choice: object = None
     key_column: str = field(default=TARGET_COLUMN, init=False)
+    sort_column: str = field(default="response_propensity", init=False)  # the list keeps the score's order
 
     def fingerprint(self) -> dict:
+        """What decides the list besides the data, for its list id (``RESP-…``: the "response" key)."""
         choice = self.choice.to_dict() if hasattr(self.choice, "to_dict") else None
-        return {"scores": "response", "groups": "top_k", "k": self.k, "model": self.model, "choice": choice}
+        return {"response": choice, "scores": "response", "groups": "top_k", "k": self.k, "model": self.model}
 
     def segments(self) -> tuple[str, ...]:
         return (TARGET_KEY,)

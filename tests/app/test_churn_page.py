@@ -10,6 +10,7 @@ Telco), used without any orders loaded.  Choices use few test periods / folds to
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,7 @@ import pytest
 from app_helpers import APP, ROOT, SAMPLE, TIMEOUT, by_key, en, make_upload, metrics, rerun, texts, zh
 from streamlit.testing.v1 import AppTest
 
+from crm_core import pipeline
 from crm_core.predict.churn import ChurnChoice, run_churn
 from crm_core.predict.models import MODEL_LABELS
 from ui.predict_state import CHURN
@@ -69,10 +71,14 @@ def telco():
     return make_upload(TELCO.name, TELCO.read_bytes())
 
 
+def telco_frame() -> pd.DataFrame:
+    """The table as the app reads it."""
+    return pipeline.read(TELCO.read_bytes(), TELCO.name).frame
+
+
 @pytest.fixture(scope="module")
 def telco_prediction():
-    frame = pd.read_csv(TELCO, dtype=str, keep_default_na=False).replace("", None)
-    return run_churn(None, choice=TABLE_CHOICE, table=frame)
+    return run_churn(None, choice=TABLE_CHOICE, table=telco_frame())
 
 
 def opted_out_ids() -> set[str]:
@@ -138,14 +144,6 @@ def test_sample_trains_compares_three_models_and_the_threshold_sets_the_list(sam
     assert all(risks[c] == pytest.approx(p[c], abs=1e-6) for c in risks.index)
 
 
-def test_choosing_another_model_trains_it(sample_upload, sample_prediction):
-    at = open_page(datasets={"orders": sample_upload}, choice=ORDERS_CHOICE)
-    other = [m for m in sample_prediction.comparison["model"] if m != sample_prediction.model_name][0]
-    by_key(at.main.selectbox, "churn_model").set_value(other)
-    rerun(at)
-    assert at.session_state[CHURN].model == other
-
-
 def test_chinese_page(sample_upload):
     at = open_page(lang="zh", datasets={"orders": sample_upload}, choice=ORDERS_CHOICE)
     assert texts(at.title) == [zh("nav_churn")]
@@ -170,6 +168,19 @@ def test_telco_like_table_without_orders(telco, telco_prediction, downloads):
     assert metrics(at)[en("pr_listed")] == f"{len(flagged):,}"
     listed = sheets(downloads["churn_list_download"])["Retention list"]
     assert set(listed["Customer ID"].astype(str)) == flagged
+
+
+def test_choosing_another_model_trains_it(telco, telco_prediction):
+    at = open_page(datasets={"churn_table": telco}, choice=TABLE_CHOICE)
+    other = [m for m in telco_prediction.comparison["model"] if m != telco_prediction.model_name][0]
+    by_key(at.main.selectbox, "churn_model").set_value(other)
+    rerun(at)
+    assert at.session_state[CHURN].model == other
+    # The comparison stays; the list now comes from the chosen model.
+    chosen = run_churn(None, choice=replace(TABLE_CHOICE, model=other), table=telco_frame())
+    assert chosen.model_name == other
+    p = chosen.scores["p"]
+    assert metrics(at)[en("pr_listed")] == f"{int((p >= 0.7).sum()):,}"
 
 
 def test_excluding_a_column_trains_without_it(telco):

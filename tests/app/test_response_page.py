@@ -63,6 +63,12 @@ def bank_frame() -> pd.DataFrame:
     return pipeline.read(BANK.read_bytes(), BANK.name).frame
 
 
+@pytest.fixture(scope="module")
+def bank_prediction():
+    """crm_core's prediction on the table without the after-contact column."""
+    return run_response(None, choice=replace(TABLE_CHOICE, exclude=("duration",)), table=bank_frame())
+
+
 # ------------------------------------------------------------------------------------------------------ guards
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_results_source_without_orders_points_to_the_upload_and_the_table_source(lang):
@@ -86,14 +92,14 @@ def test_results_source_with_orders_asks_for_results_and_offers_the_demo(sample_
 
 
 # ------------------------------------------------------------------------------------------- a customer table
-def test_bank_like_table_after_contact_column_excluded_and_best_k(bank, downloads):
+def test_bank_like_table_after_contact_column_excluded_and_best_k(bank, bank_prediction, downloads):
     at = open_page(datasets={"response_table": bank}, choice=TABLE_CHOICE)
     # duration is known only after the call: excluded from the start, with a warning saying so.
     assert at.session_state[RESPONSE].exclude == ("duration",)
     assert en("pr_after_contact_excluded", column="duration") in texts(at.main.warning)
     assert by_key(at.main.selectbox, "response_target").value == "y"
     choice = replace(TABLE_CHOICE, exclude=("duration",))
-    prediction = run_response(None, choice=choice, table=bank_frame())
+    prediction = bank_prediction
     assert "duration" not in prediction.features
     shown = [d.value for d in at.main.dataframe if "auc_std" in d.value.columns][0]
     assert list(shown["auc"]) == pytest.approx(list(prediction.comparison["auc"].round(3)), abs=1e-9)
@@ -118,15 +124,14 @@ def test_bank_like_table_after_contact_column_excluded_and_best_k(bank, download
     assert list(listed.iloc[:, 0].astype(str)) == list(p.head(25).index.astype(str))
 
 
-def test_top_deciles_contact_their_customers(bank):
+def test_top_deciles_contact_their_customers(bank, bank_prediction):
     at = open_page(datasets={"response_table": bank}, choice=replace(TABLE_CHOICE, exclude=("duration",)))
     at.session_state["response_reviewed_" + bank.digest] = True
     by_key(at.main.segmented_control, "response_mode").set_value("deciles")
     rerun(at)
     by_key(at.main.slider, "response_deciles").set_value(3)
     rerun(at)
-    prediction = run_response(None, choice=replace(TABLE_CHOICE, exclude=("duration",)), table=bank_frame())
-    deciles = targeting.decile_of(prediction.scores["p"].to_numpy())
+    deciles = targeting.decile_of(bank_prediction.scores["p"].to_numpy())
     assert metrics(at)[en("pr_contacts")] == f"{int((deciles <= 3).sum()):,}"
 
 
@@ -157,8 +162,10 @@ def test_demo_campaign_results_train_and_target(sample_orders, sample_loaded, do
     assert best_k_caption(at) == en("pr_best_k_metric", k=best)
     assert metrics(at)[en("pr_contacts")] == f"{best:,}"
     # The target list (through the export path, with its list id): the top K who did not opt out.
+    assert [c for c in texts(at.main.caption) if "**RESP-" in c]  # a response list id
     listed = first_sheet(downloads["response_list_download"])
     top = prediction.scores["p"].sort_values(ascending=False, kind="stable").head(best)
     raw = pd.read_csv(ROOT / "sample_data" / "orders_zh.csv", dtype=str, encoding="utf-8-sig")
     opted_out = set(raw.loc[raw["是否同意营销"] == "否", "客户编号"])
     assert set(listed["Customer ID"]) == set(top.index.astype(str)) - opted_out
+    assert list(listed["Customer ID"]) == [c for c in top.index.astype(str) if c not in opted_out]  # best first
