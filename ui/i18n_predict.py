@@ -85,7 +85,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- model comparison ---
     "pr_models": ("Which model", "选择模型"),
     "pr_model": ("Model", "模型"),
-    "pr_auc_cv": ("ROC AUC (tested)", "ROC AUC（检验）"),
+    "pr_auc_cv": ("ROC AUC (tested)", "曲线下面积 AUC（检验）"),
     "pr_auc_std": ("Varies by", "波动"),
     "pr_auc_std_help": ("How much the ROC AUC varied between the test periods or folds: small means the result is "
                         "steady.", "不同检验时期或折之间 ROC AUC 的波动：越小说明结果越稳定。"),
@@ -113,7 +113,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pr_threshold_help_response": ("Used for the hit rate and coverage below; the targeting further down picks the "
                                    "number of customers to contact.",
                                    "用于下方的命中率和查全率；再下方的目标选择决定联系多少位客户。"),
-    "pr_auc": ("ROC AUC", "ROC AUC"),
+    "pr_auc": ("ROC AUC", "曲线下面积 AUC"),
     "pr_auc_help": ("Pick one customer who did and one who did not: the ROC AUC is the chance the model ranks them "
                     "the right way round. 0.5 is a coin toss, 0.7 useful, 0.8 good, above 0.95 suspicious (check the "
                     "warnings).",

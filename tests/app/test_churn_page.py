@@ -199,3 +199,32 @@ def test_fixture_is_what_the_docstring_says():
     assert len(frame) == 240 and (frame["Churn"] == "Yes").sum() == 46
     assert (frame["TotalCharges"] == " ").sum() == 3
     assert Path(TELCO).exists()
+
+
+# ---------------------------------------------------------------------------------------------- languages
+def test_every_label_of_both_pages_in_both_languages():
+    import re
+
+    from ui.i18n import TEXT
+
+    files = ("app_pages/churn.py", "app_pages/response.py", "ui/predict_view.py", "ui/predict_charts.py")
+    used = set()
+    for name in files:
+        used |= set(re.findall(r"\bt\(\s*\"(prc?_[a-z_]+)\"", (ROOT / name).read_text(encoding="utf-8")))
+    assert len(used) > 150  # the search finds the pages' labels
+    kinds = ("churn", "response")
+    used |= {f"pr_{key}_{kind}" for kind in kinds for key in (
+        "trained", "comparison_caption", "precision_help", "recall_help", "quality_words", "gains_words", "positives",
+        "rate", "cum_positives", "calibration_words", "threshold")}
+    used |= {f"prc_{key}_{kind}" for kind in kinds for key in ("gains_y", "gains_title", "rate", "lift_subtitle",
+                                                               "calib_y")}
+    used |= {"pr_evaluation_churn_orders", "pr_evaluation_churn_cv", "pr_evaluation_response_cv",
+             "pr_leak_near_perfect", "pr_leak_after_contact", "pr_contact_top_k", "pr_contact_deciles"}
+    used |= {f"pr_churn_source_{s}" for s in ("orders", "table")} | {f"pr_response_source_{s}" for s in
+                                                                      ("results", "table")}
+    used |= {f"pr_view_{v}" for v in ("gains", "calibration", "importance")}
+    assert not sorted(u for u in used if u not in TEXT)
+    for key, (english, chinese) in TEXT.items():
+        if key.startswith(("pr_", "prc_")):
+            assert english.strip() and re.search(r"[\u4e00-\u9fff]", chinese), key
+            assert set(re.findall(r"\{(\w+)", english)) == set(re.findall(r"\{(\w+)", chinese)), key

@@ -92,7 +92,18 @@ def test_results_source_with_orders_asks_for_results_and_offers_the_demo(sample_
 
 
 # ------------------------------------------------------------------------------------------- a customer table
-def test_bank_like_table_after_contact_column_excluded_and_best_k(bank, bank_prediction, downloads):
+def test_bank_like_table_after_contact_column_excluded_and_best_k(bank, bank_prediction, downloads, monkeypatch):
+    from ui import cached_predict
+
+    trained = []
+    real = cached_predict.run_response
+
+    def counting(*args, **kwargs):
+        trained.append(kwargs["choice"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cached_predict, "run_response", counting)
+    cached_predict._response.clear()
     at = open_page(datasets={"response_table": bank}, choice=TABLE_CHOICE)
     # duration is known only after the call: excluded from the start, with a warning saying so.
     assert at.session_state[RESPONSE].exclude == ("duration",)
@@ -122,6 +133,8 @@ def test_bank_like_table_after_contact_column_excluded_and_best_k(bank, bank_pre
     rerun(at)
     listed = first_sheet(downloads["response_list_download"])
     assert list(listed.iloc[:, 0].astype(str)) == list(p.head(25).index.astype(str))
+    # Trained once, without the after-contact column: the cost and K changes only re-read the scores.
+    assert [c.exclude for c in trained] == [("duration",)]
 
 
 def test_top_deciles_contact_their_customers(bank, bank_prediction):
