@@ -156,6 +156,7 @@ def list_id(digests: Sequence[str], *, as_of: date, first_day: date | None, scop
     own = fingerprint["segmentation"]
     kind = "RFM"
     if isinstance(own, dict):
+        scores = {"churn": "CHURN", "response": "RESP", "clv": "CLV"}.get(own.get("scores"))
         kind = ("CMP" if "campaign" in own else "XS" if "crosssell" in own else "CLV" if "clv" in own
-                else "CHURN" if "churn" in own else "RESP" if "response" in own else "RFM")
+                else scores or "RFM")
     return f"{kind}-{as_of:%Y%m%d}-{digest[:8].upper()}"
