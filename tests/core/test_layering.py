@@ -55,7 +55,7 @@ def test_no_streamlit_import_statement_anywhere_in_crm_core():
 def test_each_package_exports_its_public_names_from_their_modules():
     import importlib
 
-    for package in sorted(SUBPACKAGES - {"predict"}):  # TODO(lead, issue 14): predict exports once its modules land
+    for package in sorted(SUBPACKAGES):
         module = importlib.import_module(f"crm_core.{package}")
         assert module.__all__, package
         for name in module.__all__:
