@@ -145,13 +145,17 @@ st.caption(t("pr_retention_words", threshold=choice.threshold) + " " +
             t("pr_value_words_table", column=value_column) if value_column else t("pr_value_words_none")))
 retention = cached_predict.retention(key, table, as_of, choice, language, value_column)
 currency = state.currency()
+valued = choice.source == "orders" or value_column is not None
 k = st.columns(3)
 k[0].metric(t("pr_listed"), f"{len(retention):,}", help=t("pr_listed_help"))
-k[1].metric(t("pr_value_at_risk"), f"{currency}{retention['value_at_risk'].sum():,.0f}" if choice.source == "orders"
-            or value_column else f"{retention['value_at_risk'].sum():,.1f}", help=t("pr_value_at_risk_help"))
+at_risk = retention["value_at_risk"].sum()
+if valued:
+    k[1].metric(t("pr_value_at_risk"), f"{currency}{at_risk:,.0f}", help=t("pr_value_at_risk_help"))
+else:
+    k[1].metric(t("pr_expected_leavers"), f"{at_risk:,.1f}", help=t("pr_expected_leavers_help"))
 k[2].metric(t("pr_mean_risk"), f"{retention['churn_risk'].mean():.0%}" if len(retention) else "–")
 quadrants = cached_predict.quadrants(key, table, as_of, choice, value_column)
-if choice.source == "orders" or value_column:
+if valued:  # (without a value every customer is worth 1: nothing to plot)
     st.vega_lite_chart(spec=predict_charts.quadrant_chart(quadrants, threshold=choice.threshold,
                                                           currency=currency).to_dict(), width="stretch")
     st.caption(t("pr_quadrant_words"))
@@ -159,6 +163,8 @@ if retention.empty:
     st.info(t("pr_nobody_listed", threshold=choice.threshold))
     state.stop()
 shown = retention.head(SHOWN)
+if not valued:  # every value is 1: the list is by risk alone
+    shown = shown.drop(columns=["customer_value", "value_at_risk"])
 st.dataframe(percent_for_display(shown), hide_index=True, width="stretch", height=fit_height(len(shown)),
              column_config={**table_config(tuple(shown.columns), currency),
                             "churn_reasons": st.column_config.TextColumn(t("pr_reasons"), width="large")})

@@ -75,13 +75,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "pr_training_step": ("{model}: fold {done} of {total}", "{model}：第 {done}/{total} 步"),
     "pr_training_failed": ("The models could not be trained", "无法训练模型"),
     "pr_trained_churn": ("Learnt from {customers:,} customers, {positives:,} of them churned ({share:.0%}) · best: "
-                         "{model}, ROC AUC {auc:.3f} · {seconds:.1f} s",
+                         "{model}, ROC AUC {auc:.3f} · models compared in {seconds:.1f} s",
                          "从 {customers:,} 位客户中学习，其中 {positives:,} 位流失（{share:.0%}）· 最佳模型：{model}，"
-                         "ROC AUC {auc:.3f} · 用时 {seconds:.1f} 秒"),
+                         "ROC AUC {auc:.3f} · 模型比较用时 {seconds:.1f} 秒"),
     "pr_trained_response": ("Learnt from {customers:,} customers, {positives:,} of them responded ({share:.0%}) · "
-                            "best: {model}, ROC AUC {auc:.3f} · {seconds:.1f} s",
+                            "best: {model}, ROC AUC {auc:.3f} · models compared in {seconds:.1f} s",
                             "从 {customers:,} 位客户中学习，其中 {positives:,} 位响应（{share:.0%}）· 最佳模型：{model}，"
-                            "ROC AUC {auc:.3f} · 用时 {seconds:.1f} 秒"),
+                            "ROC AUC {auc:.3f} · 模型比较用时 {seconds:.1f} 秒"),
     # --- model comparison ---
     "pr_models": ("Which model", "选择模型"),
     "pr_model": ("Model", "模型"),
@@ -227,6 +227,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "pr_value_at_risk": ("Value at risk", "风险价值合计"),
     "pr_value_at_risk_help": ("The sum of risk × value over the list: what you can expect to lose if nothing is "
                               "done.", "名单中“风险 × 价值”的总和：如果不采取行动，预计会损失的价值。"),
+    "pr_expected_leavers": ("Expected to leave", "预计流失人数"),
+    "pr_expected_leavers_help": ("With no value column, the sum of the risks: how many of the listed customers "
+                                 "can be expected to leave if nothing is done.",
+                                 "未选择价值列时为风险之和：如果不采取行动，名单中预计会流失的客户人数。"),
     "pr_mean_risk": ("Average risk on the list", "名单平均风险"),
     "pr_quadrant_words": ("Top right: valuable customers at high risk, the first to keep. Bottom right: low value, "
                           "high risk, worth only a low-cost win-back.",

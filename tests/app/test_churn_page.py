@@ -166,6 +166,9 @@ def test_telco_like_table_without_orders(telco, telco_prediction, downloads):
     rerun(at)
     flagged = set(p.index[p >= 0.3].astype(str))
     assert metrics(at)[en("pr_listed")] == f"{len(flagged):,}"
+    # No value column: the list is by risk, and the sum of the risks is how many can be expected to leave.
+    assert metrics(at)[en("pr_expected_leavers")] == f"{p[p >= 0.3].sum():,.1f}"
+    assert not [d for d in at.main.dataframe if "value_at_risk" in d.value.columns]
     listed = sheets(downloads["churn_list_download"])["Retention list"]
     assert set(listed["Customer ID"].astype(str)) == flagged
 
