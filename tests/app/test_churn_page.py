@@ -231,3 +231,18 @@ def test_every_label_of_both_pages_in_both_languages():
         if key.startswith(("pr_", "prc_")):
             assert english.strip() and re.search(r"[\u4e00-\u9fff]", chinese), key
             assert set(re.findall(r"\{(\w+)", english)) == set(re.findall(r"\{(\w+)", chinese)), key
+
+
+def test_a_table_uploaded_on_the_page_is_used_and_can_be_removed(telco_prediction):
+    at = open_page(choice=TABLE_CHOICE)
+    uploader = at.main.file_uploader[0]
+    uploader.set_value((TELCO.name, TELCO.read_bytes(), "text/csv"))
+    rerun(at)
+    assert en("pr_table_in_use", name=TELCO.name) in texts(at.main.markdown)
+    assert at.session_state[DATASETS]["churn_table"].name == TELCO.name
+    p = telco_prediction.scores["p"]
+    assert metrics(at)[en("pr_listed")] == f"{int((p >= 0.7).sum()):,}"
+    by_key(at.main.button, "churn_table_remove").click()
+    rerun(at)
+    assert "churn_table" not in at.session_state[DATASETS]
+    assert texts(at.info) == [en("pr_churn_table_first")]

@@ -182,3 +182,20 @@ def test_demo_campaign_results_train_and_target(sample_orders, sample_loaded, do
     opted_out = set(raw.loc[raw["是否同意营销"] == "否", "客户编号"])
     assert set(listed["Customer ID"]) == set(top.index.astype(str)) - opted_out
     assert list(listed["Customer ID"]) == [c for c in top.index.astype(str) if c not in opted_out]  # best first
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_campaign_date_is_read_from_the_demo_results(lang):
+    """Both demo files carry the send date on every row (2025-11-02 / 2025/11/2): the page proposes it."""
+    from datetime import date
+
+    from ui.cached_predict import guess_campaign_date
+
+    if not SAMPLE_CAMPAIGN_FILES[lang].exists():
+        pytest.skip("the sample has no campaign results yet")
+    frame = pipeline.read(SAMPLE_CAMPAIGN_FILES[lang].read_bytes(), SAMPLE_CAMPAIGN_FILES[lang].name).frame
+    assert guess_campaign_date(frame) == date(2025, 11, 2)
+    # Two dates, neither on 90% of the rows: she enters it.
+    mixed = pd.DataFrame({"sent_date": ["2025-11-02"] * 8 + ["2025-11-09"] * 2, "customer": list("abcdefghij")})
+    assert guess_campaign_date(mixed) is None
+    assert guess_campaign_date(mixed.iloc[:8]) == date(2025, 11, 2)
