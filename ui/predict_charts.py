@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from crm_core.predict.features import feature_label
+from ui import i18n
 from ui.charts import _styled
-from ui.i18n import lang, t
+from ui.i18n import t
 
 __all__ = ["MAX_POINTS", "calibration_chart", "gains_chart", "importance_chart", "lift_chart", "profit_chart",
            "quadrant_chart"]
@@ -126,7 +127,7 @@ def importance_chart(importance: pd.DataFrame, *, top: int = 15) -> alt.Chart:
     if importance is None or importance.empty:
         return _message(t("prc_nothing"))
     best = importance.head(top)
-    language = lang()
+    language = i18n.lang()
     data = pd.DataFrame({"feature": [feature_label(str(f), language) for f in best["feature"]],
                          "importance": _finite(best["importance"]), "std": _finite(best["std"])})
     data = data.assign(low=data["importance"] - data["std"].fillna(0), high=data["importance"] + data["std"].fillna(0))
@@ -152,7 +153,7 @@ def quadrant_chart(quadrants: pd.DataFrame, *, threshold: float, value_split: fl
 
     if quadrants is None or quadrants.empty:
         return _message(t("prc_nothing"))
-    language = lang()
+    language = i18n.lang()
     frame = quadrants.assign(at_risk=quadrants["churn_risk"] * quadrants["customer_value"])
     subtitle = t("prc_quadrant_subtitle")
     if len(frame) > MAX_POINTS:

@@ -246,3 +246,71 @@ def test_a_table_uploaded_on_the_page_is_used_and_can_be_removed(telco_predictio
     rerun(at)
     assert "churn_table" not in at.session_state[DATASETS]
     assert texts(at.info) == [en("pr_churn_table_first")]
+
+
+# ------------------------------------------------------------------------------------------ charts, by hand
+def chart_data(chart) -> list[dict]:
+    """Every data row of a chart's spec (NaN or infinity anywhere fails: Vega-Lite data is JSON)."""
+    import json
+
+    spec = chart.to_dict()
+    json.dumps(spec, allow_nan=False)
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+@pytest.fixture
+def english(monkeypatch):
+    from ui import i18n
+
+    monkeypatch.setattr(i18n, "lang", lambda: "en")
+
+
+def test_gains_and_lift_charts_draw_the_gains_table(english):
+    """Ten customers, one per tenth, scores 1.0 down to 0.1; the 1st, 2nd and 4th churned (3 of 10): the top
+    tenth finds 1/3 of them (lift 3.33), two tenths 2/3, four tenths all."""
+    from crm_core.predict.metrics import gains_table
+    from ui import predict_charts
+
+    y = [True, True, False, True, False, False, False, False, False, False]
+    p = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    gains = gains_table(y, p)
+    rows = chart_data(predict_charts.gains_chart(gains, kind="churn"))
+    model = [r for r in rows if r["line"] == en("prc_model_line")]
+    assert [r["share"] for r in model[:5]] == pytest.approx([0, 0.1, 0.2, 0.3, 0.4])
+    assert [r["found"] for r in model[:5]] == pytest.approx([0, 1 / 3, 2 / 3, 2 / 3, 1.0])
+    assert [(r["share"], r["found"]) for r in rows if r["line"] == en("prc_random_line")] == [(0, 0), (1, 1)]
+    lift = {r["decile"]: r["lift"] for r in chart_data(predict_charts.lift_chart(gains)) if "decile" in r}
+    assert lift[1] == pytest.approx(10 / 3) and lift[3] == 0
+
+
+def test_profit_chart_marks_the_best_k(english):
+    """Scores 0.5, 0.3, 0.1, 0.05 at a cost of 1 and a margin of 10: profits 4, 6, 6, 5.5 for K = 1..4; the tie
+    goes to fewer contacts, so the best K is 2."""
+    from crm_core.predict.targeting import best_k, targeting_table
+    from ui import predict_charts
+
+    table = targeting_table([0.5, 0.3, 0.1, 0.05], cost_per_contact=1.0, margin_per_response=10.0)
+    best = best_k(table)
+    assert int(best["contacted"]) == 2
+    rows = chart_data(predict_charts.profit_chart(table, best, currency="¥"))
+    by_score = {r["contacted"]: r["profit"] for r in rows if r.get("line") == en("prc_by_score")}
+    assert by_score == pytest.approx({0: 0, 1: 4, 2: 6, 3: 6, 4: 5.5})
+    marks = [r for r in rows if "label" in r]
+    assert marks == [{"contacted": 2, "profit": 6.0, "label": en("prc_best_k_label", k=2)}]
+
+
+def test_quadrant_chart_draws_the_threshold_and_caps_the_points(english, monkeypatch):
+    from ui import predict_charts
+
+    quadrants = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "churn_risk": [0.9, 0.2, 0.8, 0.1],
+                              "customer_value": [100.0, 100.0, 10.0, 10.0],
+                              "quadrant": ["high_value_high_risk", "high_value_low_risk", "low_value_high_risk",
+                                           "low_value_low_risk"]})
+    rows = chart_data(predict_charts.quadrant_chart(quadrants, threshold=0.7))
+    assert {"risk": 0.7} in rows and {"value": 55.0} in rows  # the threshold and the median value
+    points = {r["customer_id"]: r for r in rows if "customer_id" in r}
+    assert points["a"]["group"] == "High value, high risk: keep them" and points["a"]["at_risk"] == 90
+    monkeypatch.setattr(predict_charts, "MAX_POINTS", 2)
+    capped = predict_charts.quadrant_chart(quadrants, threshold=0.7)
+    assert sorted(r["customer_id"] for r in chart_data(capped) if "customer_id" in r) == ["a", "b"]
+    assert capped.to_dict()["title"]["subtitle"] == en("prc_quadrant_capped", shown=2, total=4)
