@@ -88,6 +88,9 @@ _TEXTS = {
     "not_used": ("Not used:", "未使用："),
     "list_churn": ("Retention list: {customers:,} customers with a churn risk of {threshold:.0%} or more, by value at "
                    "risk", "挽留名单：流失风险不低于 {threshold:.0%} 的客户 {customers:,} 位，按风险价值排序"),
+    "no_value": ("  (every customer counts 1: the list is by risk; --value-column names a column of the table "
+                 "holding each customer's value)",
+                 "  （每位客户价值均按 1 计，名单按风险排序；可用 --value-column 指定表中表示客户价值的列）"),
     "left_out": ("  ({customers:,} left out: opted out)", "  （{customers:,} 位已退订，未列入）"),
     "best_k": ("Best K: contact the top {k:,} of {n:,} customers ({share:.0%}): {responders:,.0f} expected responders "
                "({rate:.1%}, at random {random:,.0f}), expected profit {profit:,.2f}",
@@ -591,6 +594,8 @@ def cmd_churn(args: argparse.Namespace) -> int:
     columns = [c for c in RETENTION_LIST_COLUMNS if c in rows.columns or c in export.CONTACT_COLUMNS]
     built = export.campaign_list(rows, columns=columns, options=_options(args, settings))
     print(_t("list_churn", lang, customers=built.rows, threshold=choice.threshold))
+    if value is None and "monetary" not in prediction.scores.columns:
+        print(_t("no_value", lang))
     if built.opted_out_excluded:
         print(_t("left_out", lang, customers=built.opted_out_excluded))
     summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
