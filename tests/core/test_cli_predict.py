@@ -96,7 +96,7 @@ def churn_run(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("churn") / "churn.xlsx"
     with pytest.MonkeyPatch.context() as mp:
         spy = Spy(mp, churn, "run_churn")
-        status, stdout, stderr = run("churn", ZH, "--out", out, "--rolling", 2)
+        status, stdout, stderr = run("churn", ZH, "--out", out, "--rolling", 2, "--include-contact")
     assert status == 0, stderr
     return {"out": out, "stdout": stdout, "stderr": stderr, "prediction": spy.last}
 
@@ -136,6 +136,11 @@ def test_retention_list_is_the_risky_customers_by_value_at_risk(churn_run):
     assert sheet["Value at risk"].is_monotonic_decreasing
     assert sheet["Why at risk"].map(lambda t: isinstance(t, str) and len(t) > 5).all()
     assert f"Retention list: {len(sheet):,} customers with a churn risk of 70% or more" in churn_run["stdout"]
+    # --include-contact: names, phones and e-mails, masked (no --no-mask).
+    customers = pipeline.load(ZH.read_bytes(), ZH.name).result.customers.set_index("customer_id")
+    phones = by_id["Phone"].dropna()
+    assert len(phones) > 10 and all("*" in phone for phone in phones)
+    assert all(phone != customers.loc[c, "phone"] for c, phone in phones.items())
 
 
 def test_churn_workbook_gains_models_importance(churn_run):
@@ -311,6 +316,20 @@ def test_clv_on_a_tiny_file_falls_back_to_the_formula_and_says_why(tmp_path):
     cells = [c for row in openpyxl.load_workbook(xlsx)["终身价值"].iter_rows(min_row=2) for c in row
              if c.value == "=1+2"]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
+def test_churn_in_chinese(tmp_path):
+    out = tmp_path / "churn.xlsx"
+    status, stdout, stderr = run("churn", TELCO, "--target", "Churn", "--out", out, "--folds", 3, "--compare",
+                                 "logistic", "--lang", "zh")
+    assert status == 0, stderr
+    assert "模型比较（交叉验证 ROC AUC，从高到低）：\n  1. 逻辑回归：" in stdout
+    assert "结果列：Churn（160 位中 61 位为“是”，38.1%）" in stdout and "阈值 0.70：命中率" in stdout
+    assert "customerID：编号，不作为特征。" in stdout and "正在训练逻辑回归" in stderr
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["挽留名单", "增益表", "模型比较", "特征重要性",
+                                                                      "概览"]
+    assert list(table_of(out, "挽留名单").columns)[:3] == ["客户编号", "流失风险", "风险价值"]
+    assert list(table_of(out, "增益表").columns)[:4] == ["十分位（1 = 得分最高）", "客户数", "流失人数", "流失率"]
 
 
 # ------------------------------------------------------------------------------------------- saved analysis
