@@ -47,7 +47,6 @@ import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -511,28 +510,15 @@ def _learn(args: argparse.Namespace, kind: str) -> tuple:
         results = pipeline.read(path.read_bytes(), path.name).frame
         _print_result_columns(results, choice, args.lang)
         if choice.campaign_date is None:
-            found = _campaign_date(results)
+            from crm_core.predict.table import guess_campaign_date
+
+            found = guess_campaign_date(results)
             if found is not None:
                 choice = replace(choice, campaign_date=found[1])
                 print(_t("campaign_date", args.lang, date=found[1], column=found[0]), file=sys.stderr)
     prediction = response.run_response(result.orders, result.customers, choice=choice, results=results,
                                        as_of=settings.as_of, progress=_progress(args.lang))
     return settings, choice, prediction, result.customers, result.orders
-
-
-def _campaign_date(results: pd.DataFrame) -> tuple[str, date] | None:
-    """(column, day) when a date-like column of the results holds one day on at least 90% of its filled cells
-    (the day the campaign went out, as the Response page proposes it); else None (``--campaign-date`` says it)."""
-    for column in results.columns:
-        if not any(word in str(column).lower() for word in ("date", "time", "day", "日期", "时间")):
-            continue
-        values = results[column].dropna()
-        days = pd.to_datetime(values, errors="coerce", format="mixed").dropna()
-        if len(values) and len(days) >= 0.9 * len(values):
-            counts = days.dt.normalize().value_counts()
-            if counts.iloc[0] >= 0.9 * len(values):
-                return str(column), counts.index[0].date()
-    return None
 
 
 def _print_result_columns(results: pd.DataFrame, choice: object, lang: str) -> None:

@@ -23,8 +23,8 @@ from crm_core.predict.features import order_features
 from crm_core.predict.labels import _read_flags, guess_target, parse_target
 from crm_core.schema import FIELD_BY_NAME, DataError, normalize_header
 
-__all__ = ["ID_WORDS", "NUMERIC_SHARE", "RESULT_WORDS", "LabelledData", "dropped_text", "guess_id_column",
-           "propose_result_columns", "response_dataset", "table_dataset"]
+__all__ = ["DATE_WORDS", "ID_WORDS", "NUMERIC_SHARE", "RESULT_WORDS", "LabelledData", "dropped_text",
+           "guess_campaign_date", "guess_id_column", "propose_result_columns", "response_dataset", "table_dataset"]
 
 NUMERIC_SHARE = 0.95  # a column is numeric when this share of its non-empty cells read as numbers
 # Text that differs in (nearly) every row is a name, an id or free text: no model learns from it.  Below
@@ -309,3 +309,23 @@ def propose_result_columns(columns: Iterable[object]) -> dict[str, str | None]:
         guess = guess_target([n for n in names if n not in chosen.values()], "response")
         chosen["responded"] = guess
     return {key: chosen[key] for key in ("customer", "contacted", "responded")}
+
+
+# Header words of a column that may hold the day a campaign went out.
+DATE_WORDS = ("date", "day", "time", "sent", "日期", "时间", "发送")
+
+
+def guess_campaign_date(results: pd.DataFrame) -> tuple[str, date] | None:
+    """(column, day) when a date-like column of a campaign's results holds one day on at least 90% of its filled
+    cells (the day the campaign went out, proposed by the Response page and the CLI); else None (she says it)."""
+    for column in results.columns:
+        if not any(word in str(column).lower() for word in DATE_WORDS):
+            continue
+        values = results[column].dropna()
+        days = pd.to_datetime(values, errors="coerce", format="mixed").dropna()
+        if not len(values) or len(days) < 0.9 * len(values):
+            continue
+        counts = days.dt.normalize().value_counts()
+        if counts.iloc[0] >= 0.9 * len(values):
+            return str(column), counts.index[0].date()
+    return None

@@ -214,3 +214,16 @@ def test_bank_marketing_table():
     assert data.y.sum() == 5289 and len(data.y) == 45211
     assert "duration" not in data.X.columns and data.dropped == (("duration", "excluded"),)
     assert data.X["balance"].dtype == "float64" and data.X["job"].dtype == "str"
+
+
+def test_guess_campaign_date_reads_the_one_day_of_a_date_column():
+    from datetime import date
+
+    from crm_core.predict.table import guess_campaign_date
+
+    sent = pd.DataFrame({"客户编号": ["K1", "K2", "K3"], "发送日期": ["2025-11-02", "2025/11/02", None],
+                         "是否响应": ["是", "否", "否"]})
+    assert guess_campaign_date(sent) == ("发送日期", date(2025, 11, 2))
+    spread = sent.assign(发送日期=["2025-11-02", "2025-11-03", "2025-11-04"])
+    assert guess_campaign_date(spread) is None  # no single day: she enters it
+    assert guess_campaign_date(sent.rename(columns={"发送日期": "渠道"})) is None  # not a date header
