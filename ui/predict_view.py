@@ -87,10 +87,17 @@ def comparison_section(prediction: Prediction, chosen: str | None, widget_key: s
     st.caption(t(f"pr_comparison_caption_{prediction.kind}"))
     names = [str(m) for m in comparison["model"]]
     current = chosen if chosen in names else best
-    picked = st.selectbox(t("pr_use_model"), names, index=names.index(current), key=widget_key,
+    # The box shows the choice: when the comparison or the choice changed under it (another source or table, whose
+    # best model differs), it is set again; otherwise it keeps what she picked.
+    seen_key = f"{widget_key}_shown_for"
+    if st.session_state.get(seen_key) != (tuple(names), chosen) or st.session_state.get(widget_key) not in names:
+        st.session_state[widget_key] = current
+    picked = st.selectbox(t("pr_use_model"), names, key=widget_key,
                           format_func=labels(names, lambda m: t("pr_model_best", model=model_label(m)) if m == best
                                              else model_label(m)), help=t("pr_use_model_help"))
-    return None if picked == best else picked
+    model = None if picked == best else picked
+    st.session_state[seen_key] = (tuple(names), model)
+    return model
 
 
 def _percent(value: float) -> str:

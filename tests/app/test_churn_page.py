@@ -314,3 +314,17 @@ def test_quadrant_chart_draws_the_threshold_and_caps_the_points(english, monkeyp
     capped = predict_charts.quadrant_chart(quadrants, threshold=0.7)
     assert sorted(r["customer_id"] for r in chart_data(capped) if "customer_id" in r) == ["a", "b"]
     assert capped.to_dict()["title"]["subtitle"] == en("prc_quadrant_capped", shown=2, total=4)
+
+
+def test_switching_source_proposes_the_new_best_model(sample_upload, telco):
+    """The sample's orders and the Telco-like table have different best models (random forest, logistic
+    regression at 5 folds): after the switch the new best is proposed, not the old one kept by the widget."""
+    at = open_page(datasets={"orders": sample_upload, "churn_table": telco}, choice=ORDERS_CHOICE)
+    first = by_key(at.main.selectbox, "churn_model").value
+    by_key(at.main.segmented_control, "churn_source").set_value("table")
+    rerun(at)
+    expected = run_churn(None, choice=replace(ORDERS_CHOICE, source="table"), table=telco_frame()).comparison
+    best = str(expected["model"].iloc[0])
+    assert best != first  # the case the widget used to get wrong
+    assert at.session_state[CHURN].model is None
+    assert by_key(at.main.selectbox, "churn_model").value == best
