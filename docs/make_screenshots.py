@@ -11,6 +11,11 @@ rfm_editor, rfm_table, data_customers (the sample's customer file joined), rfm_s
 with the sidebar's saved-analysis box) (one screen each), and the pages of the other segmentations: clusters,
 lifecycle, customer360, campaign (whole pages), for ``en`` and ``zh``. Each PNG shows the whole page
 when that stays under ``--max-kb``, else the first screen only.
+
+Then the prediction pages, one screen per part: churn_models, churn_gains, churn_importance, churn_retention;
+response_models, response_targeting, response_list (the demo campaign results); clv_parameters, clv_customers,
+clv_charts, clv_backtest, clv_list; and churn_clv_customer360 (a customer's profile once those pages have scored
+everyone).  ``--only predict`` writes just these (with the sample loaded, the other pages are not visited).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 from server import CHROMIUM_ARGS, IDLE_JS, start_server, stop_server  # noqa: E402
+
+from ui.i18n import TEXT as UI  # noqa: E402 - the prediction pages' labels, by key
 
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 60_000
@@ -53,6 +60,7 @@ CROSSSELL_TABS = (("crosssell_charts", {"en": "📊 Charts", "zh": "📊 图表"
                   ("crosssell_offers", {"en": "🎁 Next-best offers", "zh": "🎁 下一最佳推荐"}),
                   ("crosssell_holdout", {"en": "✅ Hold-out check", "zh": "✅ 留出检验"}))
 SAMPLE_FILES = {"en": "orders_en.xlsx", "zh": "orders_zh.csv"}  # "Load sample data" follows the language
+TRAIN_MS = 180_000  # the churn and response models train with cross-validation (slower on a busy machine)
 MAX_HEIGHT = 4000
 CONTENT_HEIGHT_JS = """() => Math.max(...[...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stMainBlockContainer"], [data-testid="stSidebarContent"]'
@@ -171,7 +179,89 @@ def customer_file(page, lang: str, out: Path) -> None:
               out / f"data_customers_{lang}.png")
 
 
-def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> None:
+def ui(key: str, lang: str, **params: object) -> str:
+    text = UI[key][1 if lang == "zh" else 0]
+    return text.format(**params) if params else text
+
+
+def plain(label: str) -> str:
+    """``label`` without its leading emoji (Streamlit draws that as a separate icon)."""
+    return re.sub(r"^[^\w(]+", "", label)
+
+
+def idle(page, timeout: int = TIMEOUT_MS, *, paint: int = 1500) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+    page.wait_for_timeout(paint)  # charts and data grids paint after the run ends
+
+
+def open_model_page(page, lang: str, nav_key: str, ready_key: str) -> None:
+    """A prediction page from the sidebar, waited on until ``ready_key``'s text shows (trained or fitted)."""
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=ui(nav_key, lang)).click()
+    page.locator("h1").filter(has_text=ui(nav_key, lang)).first.wait_for(state="visible")
+    page.get_by_text(ui(ready_key, lang), exact=True).first.wait_for(state="visible", timeout=TRAIN_MS)
+    idle(page, TRAIN_MS)
+
+
+def heading(page, key: str, lang: str):
+    return page.locator("h1, h2, h3, h4, h5, h6").filter(has_text=ui(key, lang))
+
+
+def choose(page, label_key: str, lang: str) -> None:
+    """Click the segmented-control option or tab labelled by ``label_key`` and wait for the rerun."""
+    page.locator('[data-testid="stMain"]').get_by_text(plain(ui(label_key, lang)), exact=True).first.click()
+    idle(page)
+
+
+def first_cell(page, header: str) -> str | None:
+    """The first row's first cell of the data grid with a column headed ``header`` (its accessible table)."""
+    return page.evaluate("""header => {
+        for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+            if ([...grid.querySelectorAll('th')].some(th => th.textContent.trim() === header)) {
+                const cell = grid.querySelector('tbody td');
+                return cell ? cell.textContent.trim() : null;
+            }
+        }
+        return null;
+    }""", header)
+
+
+def predict_pages(page, lang: str, out: Path) -> None:
+    """Churn risk, Campaign response (the demo results) and Lifetime value, one screen per part, then the Customer
+    360 profile of the retention list's first customer, which those pages have scored."""
+    from crm_core.export import column_label
+
+    open_model_page(page, lang, "nav_churn", "pr_models")
+    screen_at(page, page.locator("h1"), out / f"churn_models_{lang}.png")
+    screen_at(page, heading(page, "pr_quality", lang), out / f"churn_gains_{lang}.png")
+    choose(page, "pr_view_importance", lang)
+    screen_at(page, heading(page, "pr_quality", lang), out / f"churn_importance_{lang}.png")
+    choose(page, "pr_view_gains", lang)
+    screen_at(page, heading(page, "pr_retention", lang), out / f"churn_retention_{lang}.png")
+    customer = first_cell(page, column_label("customer_id", lang))
+
+    open_model_page(page, lang, "nav_response", "pr_demo_results")
+    page.get_by_role("button", name=ui("pr_demo_results", lang)).click()
+    page.get_by_text(ui("pr_targeting", lang), exact=True).first.wait_for(state="visible", timeout=TRAIN_MS)
+    idle(page, TRAIN_MS)
+    screen_at(page, heading(page, "pr_models", lang), out / f"response_models_{lang}.png")
+    screen_at(page, heading(page, "pr_targeting", lang), out / f"response_targeting_{lang}.png")
+    screen_at(page, heading(page, "pr_target_download", lang), out / f"response_list_{lang}.png")
+
+    open_model_page(page, lang, "nav_clv", "clv_parameters")
+    screen_at(page, page.locator("h1"), out / f"clv_parameters_{lang}.png")
+    for shot, tab in (("customers", "clv_tab_customers"), ("charts", "clv_tab_charts"),
+                      ("backtest", "clv_tab_backtest"), ("list", "clv_tab_list")):
+        page.get_by_role("tab", name=ui(tab, lang), exact=True).click()
+        idle(page, paint=2500)
+        screen_at(page, page.get_by_role("tablist"), out / f"clv_{shot}_{lang}.png")
+
+    go_to(page, ui("nav_customer360", lang))
+    open_profile(page, customer or "C00001")
+    screen_at(page, heading(page, "c360_predictions", lang), out / f"churn_clv_customer360_{lang}.png")
+
+
+def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int, only: str = "all") -> None:
     text = TEXT[lang]
     context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
@@ -181,6 +271,9 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
         settle(page, text["titles"][0])
         page.locator('[data-testid="stSidebar"]').get_by_role("button", name=text["sample"]).click()
         settle(page, SAMPLE_FILES[lang])
+        if only == "predict":
+            predict_pages(page, lang, out)
+            return
         for shot, label, title in zip(SHOTS, text["nav"], text["titles"], strict=True):
             go(page, label, title)
             shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
@@ -203,6 +296,7 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int) -> 
                     page.wait_for_timeout(1500)
                     page.wait_for_function(IDLE_JS)
                     shoot(page, out / f"{tab_shot}_{lang}.png", max_kb=max_kb)
+        predict_pages(page, lang, out)
     finally:
         context.close()
 
@@ -213,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--max-kb", type=int, default=400)
     parser.add_argument("--viewport", default="1400x900", help="WIDTHxHEIGHT of the window, e.g. 1280x800 (a laptop)")
+    parser.add_argument("--only", choices=("all", "predict"), default="all",
+                        help="predict: only the prediction pages' screenshots (churn_*, response_*, clv_*)")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.viewport.lower().split("x"))
     VIEWPORT.update(width=width, height=height)
@@ -225,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
             try:
                 for lang in TEXT:
-                    screenshots_for(browser, url, lang, args.out, max_kb=args.max_kb)
+                    screenshots_for(browser, url, lang, args.out, max_kb=args.max_kb, only=args.only)
             finally:
                 browser.close()
     finally:

@@ -1,7 +1,7 @@
 """The prediction pages in the real app, in Chromium, in English and Chinese: Churn risk (three models compared, the
 threshold moving the retention list, the list downloaded most value at risk first), Campaign response (the demo
 campaign results with one click, the best K, the target list downloaded) and Lifetime value (the fitted r, α, a, b,
-the top customers list downloaded).
+the top customers list downloaded), then Customer 360 showing a customer's churn risk and response propensity.
 
 Expected values come from crm_core on the same sample files (the functions the pages call, run here on their own),
 so the test checks that each page shows the analysis's figures, not only that it renders.  No page may show a
@@ -11,9 +11,11 @@ Streamlit exception, an error box, a raw label key ("pr_…", "clv_…") or, in 
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 pytest.importorskip("playwright", reason="the 'playwright' Python package is not installed (pip install playwright)")
@@ -29,7 +31,6 @@ from crm_core.predict.churn import ChurnChoice, run_churn  # noqa: E402
 from crm_core.predict.clv import ClvChoice, run_clv  # noqa: E402
 from crm_core.predict.models import MODEL_LABELS  # noqa: E402
 from crm_core.predict.response import ResponseChoice, run_response  # noqa: E402
-from ui.cached_predict import guess_campaign_date  # noqa: E402
 from ui.i18n import TEXT  # noqa: E402
 from ui.state import SAMPLE_CAMPAIGN_FILES  # noqa: E402
 
@@ -58,13 +59,22 @@ def churn_expected(lang: str):
     return run_churn(result.orders, result.customers, choice=ChurnChoice(), as_of=as_of)
 
 
+def sent_on(results: pd.DataFrame) -> date:
+    """The day the demo campaign went out: the one date its date column holds on every row."""
+    for column in results.columns:
+        days = pd.to_datetime(results[column], errors="coerce", format="mixed")
+        if days.notna().all() and days.nunique() == 1:
+            return days.iloc[0].date()
+    raise AssertionError(f"no campaign date in {list(results.columns)}")
+
+
 @cache
 def response_expected(lang: str):
     """The prediction on the demo campaign results and the best K at the default cost and margin."""
     result, as_of, _ = sample(lang)
     path = SAMPLE_CAMPAIGN_FILES[lang]
     results = pipeline.read(path.read_bytes(), path.name).frame
-    choice = ResponseChoice(campaign_date=guess_campaign_date(results))
+    choice = ResponseChoice(campaign_date=sent_on(results))
     prediction = run_response(result.orders, result.customers, choice=choice, results=results, as_of=as_of)
     table = targeting.targeting_table(prediction.scores["p"], cost_per_contact=choice.cost_per_contact,
                                       margin_per_response=choice.margin_per_response)
@@ -258,6 +268,22 @@ def check_top_customers(path: Path, lang: str) -> None:
     assert [float(r[clv]) for r in rows] == pytest.approx([values[str(r[who])] for r in rows], abs=0.01)
 
 
+def check_customer360(page, lang: str, customer: str) -> None:
+    """The profile of the retention list's first customer shows the churn risk and response propensity the pages
+    computed (their choices were set there: the threshold moved, the demo results used)."""
+    churn = churn_expected(lang).scores["p"]
+    response = response_expected(lang)[0].scores["p"]
+    sidebar(page).locator('[data-testid="stSidebarNavLink"]').filter(has_text=ui("nav_customer360", lang)).click()
+    box = page.locator(f'input[aria-label="{ui("c360_search", lang)}"]')
+    box.fill(customer)
+    box.press("Enter")
+    expect(page.get_by_text(ui("c360_predictions", lang), exact=True)).to_be_visible(timeout=TRAIN_MS)
+    idle(page, TRAIN_MS)
+    assert metric(page, ui("c360_churn_risk", lang)) == f"{churn[customer]:.0%}"
+    assert metric(page, ui("c360_response", lang)) == f"{response[customer]:.0%}"
+    check_clean(page, lang)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_churn_response_and_lifetime_value_pages(browser, app_url, tmp_path, lang):
     context, page = open_app(browser, app_url, "en-US")
@@ -266,8 +292,10 @@ def test_churn_response_and_lifetime_value_pages(browser, app_url, tmp_path, lan
             switch_to_chinese(page)
         load_sample(page, lang)
         retention = check_churn(page, lang, tmp_path)
+        first = str(list_sheet(retention, lang)[0][export.column_label("customer_id", lang)])
         targets = check_response(page, lang, tmp_path)
         top = check_clv(page, lang, tmp_path)
+        check_customer360(page, lang, first)
     finally:
         context.close()
     check_retention(retention, lang)
