@@ -188,14 +188,20 @@ MODES = ["top_k", "deciles"]
 mode = st.segmented_control(t("pr_contact_how"), MODES, default="top_k", required=True, key="response_mode",
                             format_func=option_labels(MODES, lambda m: t(f"pr_contact_{m}"))) or "top_k"
 deciles = pd.Series(targeting.decile_of(scores.to_numpy()), index=scores.index)
+best_count = min(max(int(best["contacted"]), 1), len(scores))
+best_tenth = max(1, min(10, int(deciles[scores.sort_values(ascending=False, kind="stable").index[best_count - 1]])))
+# K and the tenths start at the best K, and follow it when the cost, the margin or the model move it; a number she
+# typed stays until then.
+moved = st.session_state.get("response_best_shown") != (best_count, len(scores))
+st.session_state["response_best_shown"] = (best_count, len(scores))
+for widget, start in (("response_k", best_count), ("response_deciles", best_tenth)):
+    if moved or widget not in st.session_state:  # (Streamlit forgets a widget's value once it is not drawn)
+        st.session_state[widget] = start
 if mode == "top_k":
-    k = int(st.number_input(t("pr_contact_k"), min_value=1, max_value=len(scores),
-                            value=min(max(int(best["contacted"]), 1), len(scores)), step=10, key="response_k",
+    k = int(st.number_input(t("pr_contact_k"), min_value=1, max_value=len(scores), step=10, key="response_k",
                             help=t("pr_contact_k_help")))
 else:
-    tenths = st.slider(t("pr_contact_deciles"), 1, 10, value=max(1, min(10, int(deciles[
-        scores.sort_values(ascending=False, kind="stable").index[max(int(best["contacted"]), 1) - 1]]))),
-        key="response_deciles", help=t("pr_contact_deciles_help"))
+    tenths = st.slider(t("pr_contact_deciles"), 1, 10, key="response_deciles", help=t("pr_contact_deciles_help"))
     k = int((deciles <= tenths).sum())
 chosen = cached_predict.at_k(key, source, as_of, choice, k)
 m = st.columns(4)

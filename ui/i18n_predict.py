@@ -68,7 +68,7 @@ TEXT: dict[str, tuple[str, str]] = {
                         "do not want to base decisions on.",
                         "模型不应读取的列：客户流失后才知道的信息，或您不希望据此做决定的信息。"),
     "pr_exclude_none": ("None", "无"),
-    "pr_dropped": ("{n} columns or rows not used, and why", "{n} 个未使用的列或行及原因"),
+    "pr_dropped": ("Not used, and why ({n})", "未使用的列或行及原因（{n}）"),
     # --- training ---
     "pr_training": ("Training the models…", "正在训练模型…"),
     "pr_training_start": ("Preparing the features…", "正在准备特征…"),

@@ -199,3 +199,28 @@ def test_the_campaign_date_is_read_from_the_demo_results(lang):
     mixed = pd.DataFrame({"sent_date": ["2025-11-02"] * 8 + ["2025-11-09"] * 2, "customer": list("abcdefghij")})
     assert guess_campaign_date(mixed) is None
     assert guess_campaign_date(mixed.iloc[:8]) == date(2025, 11, 2)
+
+
+def test_k_follows_the_best_k_until_she_types_one(bank, bank_prediction):
+    choice = replace(TABLE_CHOICE, exclude=("duration",))
+    at = open_page(datasets={"response_table": bank}, choice=choice)
+    at.session_state["response_reviewed_" + bank.digest] = True
+    by_key(at.main.number_input, "response_k").set_value(30)
+    rerun(at)
+    assert metrics(at)[en("pr_contacts")] == "30"
+    by_key(at.main.number_input, "response_margin").set_value(40.0)  # the best K stays (everyone): so does K
+    rerun(at)
+    assert metrics(at)[en("pr_contacts")] == "30"
+    by_key(at.main.number_input, "response_cost").set_value(8.0)  # a new best K: K follows it
+    rerun(at)
+    table = targeting.targeting_table(bank_prediction.scores["p"], cost_per_contact=8.0, margin_per_response=40.0)
+    best = int(targeting.best_k(table)["contacted"])
+    assert best != 30 and metrics(at)[en("pr_contacts")] == f"{best:,}"
+    # The top tenths start at the tenth holding the best K.
+    by_key(at.main.segmented_control, "response_mode").set_value("deciles")
+    rerun(at)
+    deciles = targeting.decile_of(bank_prediction.scores["p"].to_numpy())
+    order = bank_prediction.scores["p"].sort_values(ascending=False, kind="stable").index
+    tenth = int(pd.Series(deciles, index=bank_prediction.scores.index)[order[best - 1]])
+    assert by_key(at.main.slider, "response_deciles").value == tenth
+    assert metrics(at)[en("pr_contacts")] == f"{int((deciles <= tenth).sum()):,}"
