@@ -140,6 +140,8 @@ def test_sample_trains_compares_three_models_and_the_threshold_sets_the_list(sam
     listed = book["Retention list"]
     assert set(listed["Customer ID"]) == flagged - opted_out_ids()
     assert "Summary" in book
+    assert [c for c in texts(at.main.caption) if "**CHURN-" in c]  # a retention list id
+    assert list(listed["Value at risk"]) == sorted(listed["Value at risk"], reverse=True)  # most at risk first
     risks = listed.set_index("Customer ID")["Churn risk"]
     assert all(risks[c] == pytest.approx(p[c], abs=1e-6) for c in risks.index)
 
