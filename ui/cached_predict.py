@@ -29,6 +29,7 @@ from crm_core import pipeline
 from crm_core.predict import labels, metrics
 from crm_core.predict.churn import ChurnChoice, Prediction, retention_list, risk_value_quadrants, run_churn
 from crm_core.predict.response import ResponseChoice, response_targeting, run_response
+from crm_core.predict.table import guess_campaign_date
 from crm_core.predict.targeting import targeting_table
 from crm_core.schema import RawTable
 from ui import cached
@@ -241,30 +242,11 @@ def at_k(orders: DatasetKey | None, source: TableKey, as_of: date | None, choice
                  float(choice.margin_per_response), int(k))
 
 
-_DATE_WORDS = ("date", "day", "sent", "日期", "时间", "发送")
-
-
-def guess_campaign_date(frame: pd.DataFrame) -> date | None:
-    """The date most rows of a date-like column hold (a results file with the campaign's date on every row), when
-    at least 90% of its filled cells say it; else None (she enters it)."""
-    for column in frame.columns:
-        header = str(column).lower()
-        if not any(word in header for word in _DATE_WORDS):
-            continue
-        values = frame[column].dropna()
-        days = pd.to_datetime(values, errors="coerce", format="mixed").dropna()
-        if not len(values) or len(days) < 0.9 * len(values):
-            continue
-        counts = days.dt.normalize().value_counts()
-        if counts.iloc[0] >= 0.9 * len(values):
-            return counts.index[0].date()
-    return None
-
-
 @_cache(8)
 def campaign_date(source: TableKey) -> date | None:
     """The day the campaign went out, when the results say it: the one date of a date column (None otherwise)."""
-    return guess_campaign_date(raw_table(source).frame)
+    found = guess_campaign_date(raw_table(source).frame)
+    return None if found is None else found[1]
 
 
 # --- evaluation -------------------------------------------------------------------------------------------------
