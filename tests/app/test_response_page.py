@@ -156,8 +156,6 @@ def test_chinese_table_page(bank):
 
 # ---------------------------------------------------------------------------------- the demo campaign results
 def test_demo_campaign_results_train_and_target(sample_orders, sample_loaded, downloads):
-    if not SAMPLE_CAMPAIGN_FILES["en"].exists():
-        pytest.skip("the sample has no campaign results yet")
     at = open_page(datasets={"orders": sample_orders}, choice=ResponseChoice(folds=3))
     [demo] = [b for b in at.main.button if b.label == en("pr_demo_results")]
     demo.click()
