@@ -75,8 +75,9 @@ def test_pipeline_steps_and_rare_levels():
     pipeline = models.make_pipeline("logistic", ["a"], ["city"], seed=3)
     assert [name for name, _ in pipeline.steps] == ["prepare", "model"]
     assert pipeline.named_steps["model"].random_state == 3
-    assert "scale" not in models.make_pipeline("forest", ["a"], [], seed=0).named_steps["prepare"] \
-        .transformers[0][1].named_steps
+    # Trees take the numbers as they are (blanks routed by each split); the logistic model imputes and scales.
+    assert models.make_pipeline("forest", ["a"], [], seed=0).named_steps["prepare"].transformers[0][1] == "passthrough"
+    assert list(pipeline.named_steps["prepare"].transformers[0][1].named_steps) == ["impute", "scale"]
     X, y, _ = _synthetic()
     fitted = models.fit_model(X, y, "logistic")
     encoder = fitted.named_steps["prepare"].named_transformers_["categorical"].named_steps["onehot"]
