@@ -113,6 +113,7 @@ else:
 # --- 2. training ------------------------------------------------------------------------------------------------
 prediction = predict_view.train(lambda progress: cached_predict.churn_prediction(key, table, as_of, choice, progress),
                                 kind="churn")
+predict_state.set_churn_choice(choice)  # trained: Customer 360 and the campaign builder now show these scores
 predict_view.dropped_section(prediction)
 
 # --- 3. which model, how good -------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ if choice.source == "table":
     value_column = st.selectbox(t("pr_value_column"), options, key="churn_value_column",
                                 format_func=option_labels(options, lambda c: t("pr_value_none") if c is None else c),
                                 help=t("pr_value_column_help"))
-st.caption(t("pr_retention_words", threshold=choice.threshold) + " " +
+st.caption(t("pr_retention_words", threshold=choice.threshold) + ("" if language == "zh" else " ") +
            (t("pr_value_words_orders") if choice.source == "orders" else
             t("pr_value_words_table", column=value_column) if value_column else t("pr_value_words_none")))
 retention = cached_predict.retention(key, table, as_of, choice, language, value_column)

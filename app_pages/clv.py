@@ -23,7 +23,7 @@ currency = state.currency()
 language = lang()
 gen = st.session_state.get("editor_gen", 0)
 st.title(t("nav_clv"))
-st.caption(t("clv_intro") + " " + t("segments_scope_note", date=f"{as_of:%Y-%m-%d}",
+st.caption(t("clv_intro") + ("" if language == "zh" else " ") + t("segments_scope_note", date=f"{as_of:%Y-%m-%d}",
                                      scope=scope_form.summary_text(scope, as_of)))
 
 
@@ -50,6 +50,7 @@ with st.status(t("clv_fitting"), expanded=False) as box:
         show_error(exc)
     box.update(label=clv_view.fit_words(fitted.result, fitted.seconds), state="complete")
 result = fitted.result
+clv_state.set_clv_choice(choice)  # fitted: Customer 360 and the campaign builder now show these values
 warning = clv_view.note_text(result, choice)
 if warning:
     st.warning(warning, icon="⚠️")

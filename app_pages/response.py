@@ -150,6 +150,7 @@ else:
 # --- 2. training ------------------------------------------------------------------------------------------------
 prediction = predict_view.train(
     lambda progress: cached_predict.response_prediction(key, source, as_of, choice, progress), kind="response")
+predict_state.set_response_choice(choice)  # trained: Customer 360 and the campaign builder now show these scores
 predict_view.dropped_section(prediction)
 
 # --- 3. which model, how good -------------------------------------------------------------------------------------

@@ -113,12 +113,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "pr_threshold_help_response": ("Used for the hit rate and coverage below; the targeting further down picks the "
                                    "number of customers to contact.",
                                    "用于下方的命中率和查全率；再下方的目标选择决定联系多少位客户。"),
-    "pr_auc": ("ROC AUC", "曲线下面积 AUC"),
+    "pr_auc": ("ROC AUC of these scores", "这些评分的 AUC"),
     "pr_auc_help": ("Pick one customer who did and one who did not: the ROC AUC is the chance the model ranks them "
                     "the right way round. 0.5 is a coin toss, 0.7 useful, 0.8 good, above 0.95 suspicious (check the "
-                    "warnings).",
+                    "warnings). Measured on these scores of customers the model did not learn from (from orders: the "
+                    "latest period); the comparison above averages its test periods or folds, so the two can differ a "
+                    "little.",
                     "随机取一位“是”的客户和一位“否”的客户：ROC AUC 就是模型把两人排对顺序的概率。0.5 等于抛硬币，"
-                    "0.7 有用，0.8 良好，高于 0.95 则可疑（请查看警告）。"),
+                    "0.7 有用，0.8 良好，高于 0.95 则可疑（请查看警告）。这里用的是模型未学习过的客户的这些评分"
+                    "（按订单时为最近一期）；上方的比较是各检验期或各折的平均值，两者可能略有不同。"),
     "pr_precision": ("Hit rate (precision)", "命中率"),
     "pr_precision_help_churn": ("Of the customers flagged at this threshold, the share who really churned.",
                                 "在此阈值下被标记的客户中，真正流失的比例。"),

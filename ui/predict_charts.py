@@ -133,7 +133,8 @@ def importance_chart(importance: pd.DataFrame, *, top: int = 15) -> alt.Chart:
     data = data.assign(low=data["importance"] - data["std"].fillna(0), high=data["importance"] + data["std"].fillna(0))
     order = list(data["feature"])
     x_title, y_title = t("prc_importance_x"), t("prc_feature")
-    base = alt.Chart(data).encode(y=alt.Y("feature:N", sort=order, title=y_title, axis=alt.Axis(labelLimit=260)))
+    # No axis title: the feature names are long ("longest gap between purchases (days)") and say what they are.
+    base = alt.Chart(data).encode(y=alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)))
     bars = base.mark_bar(color=_MODEL).encode(
         x=alt.X("importance:Q", title=x_title),
         tooltip=[alt.Tooltip("feature:N", title=y_title), alt.Tooltip("importance:Q", title=x_title, format=".3f"),

@@ -31,6 +31,7 @@ from crm_core.predict.churn import ChurnChoice, run_churn  # noqa: E402
 from crm_core.predict.clv import ClvChoice, run_clv  # noqa: E402
 from crm_core.predict.models import MODEL_LABELS  # noqa: E402
 from crm_core.predict.response import ResponseChoice, run_response  # noqa: E402
+from ui.fmt import money_text  # noqa: E402
 from ui.i18n import TEXT  # noqa: E402
 from ui.state import SAMPLE_CAMPAIGN_FILES  # noqa: E402
 
@@ -269,8 +270,8 @@ def check_top_customers(path: Path, lang: str) -> None:
 
 
 def check_customer360(page, lang: str, customer: str) -> None:
-    """The profile of the retention list's first customer shows the churn risk and response propensity the pages
-    computed (their choices were set there: the threshold moved, the demo results used)."""
+    """The profile of the retention list's first customer shows the churn risk, response propensity and lifetime value
+    the pages computed (visiting each page is enough: its choice is then the session's)."""
     churn = churn_expected(lang).scores["p"]
     response = response_expected(lang)[0].scores["p"]
     sidebar(page).locator('[data-testid="stSidebarNavLink"]').filter(has_text=ui("nav_customer360", lang)).click()
@@ -281,6 +282,7 @@ def check_customer360(page, lang: str, customer: str) -> None:
     idle(page, TRAIN_MS)
     assert metric(page, ui("c360_churn_risk", lang)) == f"{churn[customer]:.0%}"
     assert metric(page, ui("c360_response", lang)) == f"{response[customer]:.0%}"
+    assert metric(page, ui("c360_lifetime_value", lang)) == money_text(clv_expected(lang).table["clv"][customer], "¥")
     check_clean(page, lang)
 
 
