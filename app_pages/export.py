@@ -85,7 +85,8 @@ state.set_scored_count(up, as_of, len(scored))
 sheets = built.sheets
 if built.opted_out_excluded:
     st.info(t("opted_out_left_out", n=built.opted_out_excluded))
-st.caption(t("export_summary", lists=len(sheets), rows=built.rows))
+st.caption(t("export_summary_one", rows=built.rows) if len(sheets) == 1 else
+           t("export_summary", lists=len(sheets), rows=built.rows))
 
 first_file = up.files[0][0].rsplit(".", 1)[0]
 name = first_file if len(up.files) == 1 else f"{first_file}_combined"

@@ -250,6 +250,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_preview": ("Preview: {name} ({rows:,} customers)", "预览：{name}（{rows:,} 位客户）"),
     "export_empty": ("Choose at least one segment with customers.", "请至少选择一个有客户的客户群。"),
     "export_summary": ("{lists} lists, {rows:,} customers in all.", "共 {lists} 份名单，{rows:,} 位客户。"),
+    "export_summary_one": ("1 list, {rows:,} customers.", "共 1 份名单，{rows:,} 位客户。"),
     "building": ("Building the file…", "正在生成文件…"),
     "download_failed": ("The file could not be built: {detail}", "无法生成文件：{detail}"),
     "export_safety": (

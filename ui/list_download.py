@@ -71,7 +71,9 @@ def list_download(table: pd.DataFrame, segmentation: Segmentation, *, key: cache
         return None
     if built.opted_out_excluded:
         st.info(t("opted_out_left_out", n=built.opted_out_excluded))
-    st.caption(t("export_summary", lists=len(built.sheets), rows=built.rows))
+    lists = len(built.sheets)
+    st.caption(t("export_summary_one", rows=built.rows) if lists == 1 else
+               t("export_summary", lists=lists, rows=built.rows))
     st.caption(t("list_id_caption" if fmt == "xlsx" else "list_id_caption_csv", list_id=provenance.list_id))
     st.download_button(
         t("download", fmt="Excel" if fmt == "xlsx" else "CSV"), data=data,

@@ -237,7 +237,7 @@ def table_list_download(table: pd.DataFrame, segmentation, *, columns: tuple[str
     except DataError as exc:
         st.error(t("download_failed", detail=exc.text(language)))
         return None
-    st.caption(t("export_summary", lists=1, rows=built.rows))
+    st.caption(t("export_summary_one", rows=built.rows))
     st.download_button(
         t("download", fmt="Excel" if fmt == "xlsx" else "CSV"), data=data,
         file_name=f"{file_stem}_{date.today():%Y%m%d}.{fmt}", key=f"{widget_key}_download",
