@@ -27,6 +27,11 @@ navigation = st.navigation(
         st.Page("app_pages/clv.py", title=t("nav_clv"), icon="💎"),
         st.Page("app_pages/campaign.py", title=t("nav_campaign"), icon="📣"),
         st.Page("app_pages/export.py", title=t("nav_export"), icon="📥"),
+        st.Page("app_pages/abtest.py", title=t("nav_abtest"), icon="🧪"),
+        st.Page("app_pages/campaign_results.py", title=t("nav_results"), icon="📈"),
+        st.Page("app_pages/attribution.py", title=t("nav_attribution"), icon="🧭"),
+        st.Page("app_pages/forecast.py", title=t("nav_forecast"), icon="🔮"),
+        st.Page("app_pages/report.py", title=t("nav_report"), icon="📑"),
     ]
 )
 

@@ -413,6 +413,10 @@ def build_parser() -> argparse.ArgumentParser:
     from crm_core import cli_predict
 
     cli_predict.add_parser(sub, add_input, add_analysis)
+    from crm_core import cli_abtest, cli_attribution, cli_forecast, cli_report
+
+    for measure in (cli_abtest, cli_attribution, cli_forecast, cli_report):
+        measure.add_parser(sub, add_input, add_analysis)
 
     p_ingest = sub.add_parser("ingest", help="clean order lines and the excluded rows with reasons")
     add_input(p_ingest)

@@ -6,7 +6,9 @@ frequency basis and segment map, the list options, the currency, the tag rules (
 :mod:`crm_core.segment.tags`), the cluster choice (k, features, seed, names), the lifecycle windows and the
 campaign of the campaign builder (selection, control group), the cross-sell choice and the prediction choices
 (keys "churn", "response", "clv": :class:`crm_core.predict.churn.ChurnChoice`,
-:class:`crm_core.predict.response.ResponseChoice`, :class:`crm_core.predict.clv.ClvChoice`).  It never holds data.
+:class:`crm_core.predict.response.ResponseChoice`, :class:`crm_core.predict.clv.ClvChoice`) and the measurement
+choices (keys "abtest", "results", "attribution", "forecast", "report": the ``*Choice`` of :mod:`crm_core.measure`).
+It never holds data.
 
 Dates that should move with next month's export are stored as rules, not days: ``as_of`` null means "the day
 after the last order", and a window of ``months`` counts back from the analysis date.  A fixed ``from`` date or
@@ -24,6 +26,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from crm_core.basket.crosssell import CrossSellChoice
+from crm_core.measure.abtest import AbChoice
+from crm_core.measure.attribution import AttributionChoice
+from crm_core.measure.forecast import ForecastChoice
+from crm_core.measure.report import ReportChoice
+from crm_core.measure.results import ResultsChoice
 from crm_core.messages import Localized
 from crm_core.predict.churn import ChurnChoice
 from crm_core.predict.response import ResponseChoice
@@ -130,6 +137,11 @@ class AnalysisSettings:
     churn: ChurnChoice = ChurnChoice()
     response: ResponseChoice = ResponseChoice()
     clv: ClvChoice = field(default_factory=lambda: _clv_choice()())
+    abtest: AbChoice = AbChoice()
+    results: ResultsChoice = ResultsChoice()
+    attribution: AttributionChoice = AttributionChoice()
+    forecast: ForecastChoice = ForecastChoice()
+    report: ReportChoice = ReportChoice()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tags", tuple(self.tags))
@@ -184,6 +196,11 @@ class AnalysisSettings:
             "churn": self.churn.to_dict(),
             "response": self.response.to_dict(),
             "clv": self.clv.to_dict(),
+            "abtest": self.abtest.to_dict(),
+            "results": self.results.to_dict(),
+            "attribution": self.attribution.to_dict(),
+            "forecast": self.forecast.to_dict(),
+            "report": self.report.to_dict(),
         }
 
     def to_json(self) -> str:
@@ -349,6 +366,11 @@ def _parse(data: dict) -> AnalysisSettings:
         churn=_prediction_choice(data.get("churn"), "churn", ChurnChoice),
         response=_prediction_choice(data.get("response"), "response", ResponseChoice),
         clv=_prediction_choice(data.get("clv"), "clv", _clv_choice()),
+        abtest=_prediction_choice(data.get("abtest"), "abtest", AbChoice),
+        results=_prediction_choice(data.get("results"), "results", ResultsChoice),
+        attribution=_prediction_choice(data.get("attribution"), "attribution", AttributionChoice),
+        forecast=_prediction_choice(data.get("forecast"), "forecast", ForecastChoice),
+        report=_prediction_choice(data.get("report"), "report", ReportChoice),
     )
 
 
@@ -428,8 +450,8 @@ def _clv_choice() -> type:
 
 
 def _prediction_choice(value: Any, key: str, kind: type) -> Any:
-    """A saved prediction choice (``churn``, ``response``, ``clv``): missing means the defaults; a value of the
-    wrong type, or one the choice refuses, is named ``key.option``."""
+    """A saved prediction or measurement choice (``churn``, ``response``, ``clv``, ``abtest``, ``forecast``...):
+    missing means the defaults; a value of the wrong type, or one the choice refuses, is named ``key.option``."""
     if value is None:
         return kind()
     if not isinstance(value, dict):

@@ -23,11 +23,17 @@ from ui.i18n import lang, t
 # The session's data sets by kind: "orders" (one export, or several combined) and "customers" (the optional
 # customer file); the prediction pages' tables: "churn_table" (a customer table with a churn column),
 # "campaign_results" (a past campaign's customer / contacted / responded) and "response_table" (a customer table
-# with a response column); touchpoints will be a kind too.
+# with a response column); the measurement pages' tables: "ab_results" (an A/B test's results), "campaign_outcomes"
+# (what came of a campaign's list: customer, group, variant, channel, agent, outcome, revenue), "later_orders" (the
+# orders after a list was made: what actually happened), "touchpoints" (customer journeys, or ready paths) and
+# "sales_history" (daily or weekly sales to forecast).
 DATASETS = "datasets"
-KINDS = ("orders", "customers", "churn_table", "campaign_results", "response_table")
-# The kinds read as a plain table by the prediction pages (no mapping, no cleaning: crm_core.predict reads them).
-TABLE_KINDS = ("churn_table", "campaign_results", "response_table")
+KINDS = ("orders", "customers", "churn_table", "campaign_results", "response_table", "ab_results",
+         "campaign_outcomes", "later_orders", "touchpoints", "sales_history")
+# The kinds read as a plain table by the prediction and measurement pages (no mapping, no cleaning: crm_core reads
+# them).
+TABLE_KINDS = ("churn_table", "campaign_results", "response_table", "ab_results", "campaign_outcomes",
+               "later_orders", "touchpoints", "sales_history")
 READ_OPTIONS = "read_options"
 MAPPING = "mapping"
 INGEST_OPTIONS = "ingest_options"
@@ -283,10 +289,37 @@ def load_sample_campaign_results() -> bool:
     return True
 
 
+# The measurement pages' demo tables, in the session's language (crm_core.sample writes them): a campaign's
+# outcomes with its control group, the orders after the analysis date, customer journeys, three years of daily sales.
+SAMPLE_MEASURE_FILES = {
+    "campaign_outcomes": {"en": "campaign_outcomes_en.csv", "zh": "campaign_outcomes_zh.csv"},
+    "later_orders": {"en": "orders_future_zh.csv", "zh": "orders_future_zh.csv"},
+    "touchpoints": {"en": "touchpoints_en.csv", "zh": "touchpoints_zh.csv"},
+    "sales_history": {"en": "daily_sales_en.csv", "zh": "daily_sales_zh.csv"},
+}
+
+
+def sample_measure_file(kind: str) -> Path | None:
+    """The demo table of ``kind`` (a key of :data:`SAMPLE_MEASURE_FILES`) in the session's language, or None."""
+    names = SAMPLE_MEASURE_FILES[kind]
+    path = _SAMPLES / names.get(lang(), names["en"])
+    return path if path.exists() else None
+
+
+def load_sample_measure_tables() -> None:
+    """The demo tables of the measurement pages become the session's (each one that the sample has)."""
+    for kind in SAMPLE_MEASURE_FILES:
+        path = sample_measure_file(kind)
+        if path is not None:
+            set_table(kind, path.name, path.read_bytes(), file_id="sample")
+
+
 def load_sample() -> None:
+    """One click: the demo orders, and the measurement pages' demo tables."""
     _reset_uploader()
     path = sample_file()
     set_upload(path.name, path.read_bytes(), file_id="sample")
+    load_sample_measure_tables()
 
 
 def clear_data(*, reset_uploader: bool = True) -> None:

@@ -136,7 +136,8 @@ def test_saved_json_is_small_and_has_no_data(downloads, sample_upload):
     data = json.loads(text)
     assert set(data) == {"kind", "version", "read", "mapping", "customers_mapping", "cleaning", "as_of", "window",
                          "filters", "rfm", "lists", "currency", "lang", "tags", "clusters", "lifecycle", "campaign",
-                         "crosssell", "churn", "response", "clv"}
+                         "crosssell", "churn", "response", "clv", "abtest", "results", "attribution", "forecast",
+                         "report"}
     assert "C00001" not in text  # no customer id, no order line
 
 

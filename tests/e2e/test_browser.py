@@ -34,10 +34,11 @@ NAV = {"en": ("Start", "Data", "RFM segments", "Export lists"), "zh": ("开始",
 # The whole sidebar navigation, in its order (the pages of issues 12-14 sit between RFM and Export).
 ALL_NAV = {
     "en": ("Start", "Data", "RFM segments", "Clusters", "Lifecycle & cohorts", "Customer 360", "Cross-sell",
-           "Churn risk", "Campaign response", "Lifetime value", "Campaign builder", "Export lists"),
+           "Churn risk", "Campaign response", "Lifetime value", "Campaign builder", "Export lists", "A/B test",
+           "Campaign results", "Attribution", "Forecast", "Report"),
     "zh": ("开始", "数据导入", "RFM 分群", "客户聚类", "生命周期与同期群", "客户360画像", "交叉销售", "流失预警",
-           "营销响应预测", "客户终身价值", "营销活动名单",
-           "导出名单"),
+           "营销响应预测", "客户终身价值", "营销活动名单", "导出名单", "A/B 测试", "营销效果", "渠道归因", "销售预测",
+           "客户报告"),
 }
 TITLES = {
     "en": ("Know your customers, then act on it", "Data upload", "RFM segments", "Export campaign lists"),
