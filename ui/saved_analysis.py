@@ -13,7 +13,7 @@ from crm_core.predict.clv import ClvChoice
 from crm_core.predict.response import ResponseChoice
 from crm_core.segment import rfm
 from crm_core.settings import AnalysisSettings
-from ui import clv_state, predict_state, segment_state
+from ui import clv_state, measure_state, predict_state, segment_state
 from ui.i18n import lang
 from ui.state import (
     _SETTING_WIDGETS,
@@ -67,6 +67,7 @@ def current_settings(summary: dict | None = None) -> AnalysisSettings:
         lifecycle=segment_state.lifecycle_windows(), campaign=segment_state.campaign(),
         crosssell=segment_state.crosssell(),
         churn=predict_state.churn_choice(), response=predict_state.response_choice(), clv=clv_state.clv_choice(),
+        **measure_state.all_choices(),
     )
 
 
@@ -107,6 +108,8 @@ def apply_settings(settings: AnalysisSettings) -> None:
                                   (settings.clv, ClvChoice(), clv_state.set_clv_choice)):
         if chosen != default:
             keep(chosen)
+    for name in measure_state.CHOICES:  # the measurement pages' choices (a default one changes nothing)
+        measure_state.set_choice(name, getattr(settings, name))
     st.session_state["editor_gen"] = st.session_state.get("editor_gen", 0) + 1
     _new_customer_widgets()
     for key in _SETTING_WIDGETS:
