@@ -454,3 +454,20 @@ def test_bank_response_without_duration(tmp_path):
     assert set(aucs) == {"gradient boosting"} and 0.78 <= aucs["gradient boosting"] <= 0.82
     assert "duration: left out as you asked." in stdout and "Warning" not in stdout
     assert "Outcome: column y (5,289 of 45,211 yes, 11.7%)" in stdout
+
+
+def test_response_results_whose_columns_cannot_be_recognised_ask_for_them_by_name(tmp_path):
+    """A results file whose outcome headers no word list knows (会员 / 备注 / 标记): 会员 (member) is read as the
+    customer, nothing else is guessed; the proposal says "none" for the other roles with the options that set them,
+    and the run stops asking for the response column among the file's columns."""
+    bad = DATA / "results_unrecognised.csv"
+    for lang, proposed, asked in (
+            ("en", "customer = 会员, contacted = none, responded = none (change with --customer-col",
+             "need a column for whether the customer responded; none was found. Choose it among: 会员, 备注, 标记."),
+            ("zh", "客户 = 会员，是否联系 = 无，是否响应 = 无",
+             "需要一列表示客户是否响应，但没有找到。请从以下列中选择：会员、备注、标记。")):
+        code, out, err = run("response", ZH, "--results", bad, "--campaign-date", "2025-11-02", "--lang", lang,
+                             "--out", tmp_path / f"r_{lang}.xlsx")
+        assert code == 2, (out, err)
+        assert proposed in out + err and asked in err, (lang, out, err)
+        assert "Traceback" not in err and not (tmp_path / f"r_{lang}.xlsx").exists()
