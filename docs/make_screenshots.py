@@ -16,6 +16,8 @@ Then the prediction pages, one screen per part: churn_models, churn_gains, churn
 response_models, response_targeting, response_list (the demo campaign results); clv_parameters, clv_customers,
 clv_charts, clv_backtest, clv_list; and churn_clv_customer360 (a customer's profile once those pages have scored
 everyone).  ``--only predict`` writes just these (with the sample loaded, the other pages are not visited).
+Last the measurement pages (abtest, campaign_results, attribution, forecast, report: the sample loads their demo
+tables; the report is built first); ``--only measure`` writes just those.
 """
 
 from __future__ import annotations
@@ -261,6 +263,24 @@ def predict_pages(page, lang: str, out: Path) -> None:
     screen_at(page, heading(page, "c360_predictions", lang), out / f"churn_clv_customer360_{lang}.png")
 
 
+# The measurement pages (issue 15), each shot as the sample leaves it: (file stem, nav key).
+MEASURE_PAGES = (("abtest", "nav_abtest"), ("campaign_results", "nav_results"), ("attribution", "nav_attribution"),
+                 ("forecast", "nav_forecast"), ("report", "nav_report"))
+
+
+def measure_pages(page, lang: str, out: Path, *, max_kb: int) -> None:
+    """A/B test, Campaign results, Attribution, Forecast (the sample's demo tables, loaded with the sample) and the
+    Report page after "Build the report"."""
+    for shot, nav_key in MEASURE_PAGES:
+        go_to(page, ui(nav_key, lang))
+        idle(page, TRAIN_MS, paint=2500)
+        if shot == "report":
+            page.get_by_role("button", name=ui("rp_build", lang)).click()
+            page.locator('[data-testid="stDownloadButton"]').first.wait_for(state="visible", timeout=TRAIN_MS)
+            idle(page, TRAIN_MS, paint=2500)
+        shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
+
+
 def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int, only: str = "all") -> None:
     text = TEXT[lang]
     context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
@@ -273,6 +293,9 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int, onl
         settle(page, SAMPLE_FILES[lang])
         if only == "predict":
             predict_pages(page, lang, out)
+            return
+        if only == "measure":
+            measure_pages(page, lang, out, max_kb=max_kb)
             return
         for shot, label, title in zip(SHOTS, text["nav"], text["titles"], strict=True):
             go(page, label, title)
@@ -297,6 +320,7 @@ def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int, onl
                     page.wait_for_function(IDLE_JS)
                     shoot(page, out / f"{tab_shot}_{lang}.png", max_kb=max_kb)
         predict_pages(page, lang, out)
+        measure_pages(page, lang, out, max_kb=max_kb)
     finally:
         context.close()
 
@@ -307,8 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--max-kb", type=int, default=400)
     parser.add_argument("--viewport", default="1400x900", help="WIDTHxHEIGHT of the window, e.g. 1280x800 (a laptop)")
-    parser.add_argument("--only", choices=("all", "predict"), default="all",
-                        help="predict: only the prediction pages' screenshots (churn_*, response_*, clv_*)")
+    parser.add_argument("--only", choices=("all", "predict", "measure"), default="all",
+                        help="predict: only the prediction pages' screenshots (churn_*, response_*, clv_*); "
+                             "measure: only the measurement pages' (abtest, campaign_results, attribution, "
+                             "forecast, report)")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.viewport.lower().split("x"))
     VIEWPORT.update(width=width, height=height)
