@@ -1,0 +1,191 @@
+"""The words of the client report (titles, headers, chart labels, sentences): key -> (English, Chinese).
+
+Plain data used by :mod:`crm_core.measure.report` and its writers; never shown without :func:`word`.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "report_title": ("Customer analysis report", "客户分析报告"),
+    "contents": ("Contents", "目录"),
+    "appendix": ("Appendix: analysis settings and source files", "附录：分析设置与数据来源"),
+    "settings": ("Analysis settings", "分析设置"),
+    "sources": ("Source files", "数据来源文件"),
+    "generated": ("Generated", "生成时间"),
+    "skipped": ("Not included", "未包含"),
+    "done": ("included", "已包含"),
+    "status": ("Status", "状态"),
+    "section": ("Section", "部分"),
+    "sheet": ("Sheet", "工作表"),
+    "file": ("File", "文件"),
+    "sha": ("SHA-256 (first 16)", "SHA-256（前 16 位）"),
+    "setting": ("Setting", "设置项"),
+    "value": ("Value", "取值"),
+    "metric": ("Figure", "指标"),
+    "note": ("Notes", "说明"),
+    # section titles
+    "data_quality": ("Data quality", "数据质量"),
+    "segments": ("RFM segments", "RFM 客户分群"),
+    "clusters": ("Customer clusters", "客户聚类"),
+    "rules": ("Bought together: association rules", "关联购买规则"),
+    "churn": ("Churn risk: customers to keep", "流失风险：需挽留的客户"),
+    "clv": ("Customer lifetime value", "客户终身价值"),
+    "campaign_results": ("Campaign results", "营销活动效果"),
+    "forecast": ("Sales forecast", "销售预测"),
+    # data quality
+    "rows_read": ("Rows read", "读取行数"),
+    "rows_used": ("Rows used", "使用行数"),
+    "rows_excluded": ("Rows excluded", "排除行数"),
+    "customers": ("Customers", "客户数"),
+    "orders": ("Orders", "订单数"),
+    "period": ("Period", "时间范围"),
+    "as_of": ("Analysis date", "分析日期"),
+    "reason": ("Reason", "原因"),
+    "rows": ("Rows", "行数"),
+    "excluded_table": ("Rows excluded, by reason", "按原因统计的排除行"),
+    "figures_table": ("The data at a glance", "数据概况"),
+    "excluded_chart": ("Rows excluded by reason", "各原因排除的行数"),
+    "dq_sentence": ("{read:,} rows read, {used:,} used and {excluded:,} excluded ({share:.1%}); {customers:,} "
+                    "customers placed {orders:,} orders from {first} to {last}.",
+                    "共读取 {read:,} 行，使用 {used:,} 行，排除 {excluded:,} 行（{share:.1%}）；{customers:,} 位客户在 "
+                    "{first} 至 {last} 期间下了 {orders:,} 笔订单。"),
+    "dq_none_excluded": ("No row was excluded.", "没有排除任何行。"),
+    # segments
+    "segment": ("Segment", "分群"),
+    "customer_share": ("Share of customers", "客户占比"),
+    "revenue": ("Revenue", "销售额"),
+    "revenue_share": ("Share of revenue", "销售额占比"),
+    "avg_recency": ("Days since last order (mean)", "平均距上次购买天数"),
+    "avg_frequency": ("Orders (mean)", "平均购买次数"),
+    "avg_monetary": ("Spend (mean)", "平均消费额"),
+    "action": ("Suggested action", "建议行动"),
+    "segments_table": ("Segments", "客户分群"),
+    "segments_chart": ("Share of customers and of revenue by segment", "各分群的客户占比与销售额占比"),
+    "share_axis": ("Share", "占比"),
+    "seg_sentence": ("{customers:,} customers in {groups} segments. The largest share of revenue is {top} "
+                     "({share:.1%} of revenue from {cshare:.1%} of customers); half the revenue comes from "
+                     "{pareto:.1%} of customers.",
+                     "共 {customers:,} 位客户，分为 {groups} 个分群。销售额占比最高的是\u201c{top}\u201d"
+                     "（{cshare:.1%} 的客户贡献了 {share:.1%} 的销售额）；一半的销售额来自 {pareto:.1%} 的客户。"),
+    # clusters
+    "cluster": ("Cluster", "客户群"),
+    "cluster_name": ("Name", "名称"),
+    "clusters_table": ("Clusters", "客户群"),
+    "profiles_table": ("Cluster profiles (means)", "客户群画像（平均值）"),
+    "clusters_chart": ("Share of customers and of revenue by cluster", "各客户群的客户占比与销售额占比"),
+    "cl_sentence": ("{customers:,} customers in {k} clusters ({how}); the first, {name}, holds {share:.1%} of "
+                    "revenue.",
+                    "{customers:,} 位客户分为 {k} 个客户群（{how}）；"
+                    "第一个客户群\u201c{name}\u201d贡献了 {share:.1%} 的销售额。"),
+    "k_saved": ("k from the analysis settings", "k 来自分析设置"),
+    "k_suggested": ("k suggested by the elbow of the inertia curve", "k 为簇内平方和曲线肘部的建议值"),
+    # rules
+    "rules_table": ("Rules by lift (top {n})", "按提升度排序的规则（前 {n} 条）"),
+    "rules_chart": ("Lift of the strongest rules", "最强规则的提升度"),
+    "lift": ("Lift", "提升度"),
+    "rule": ("Rule", "规则"),
+    "rules_sentence": ("{baskets:,} baskets (one per {by}); {itemsets:,} frequent itemsets and {rules:,} rules at "
+                       "support ≥ {support:.2%} and confidence ≥ {confidence:.0%}.",
+                       "共 {baskets:,} 个购物篮（按{by}）；在支持度 ≥ {support:.2%}、置信度 ≥ {confidence:.0%} 下有 "
+                       "{itemsets:,} 个频繁项集和 {rules:,} 条规则。"),
+    "by_order": ("order", "订单"), "by_customer": ("customer", "顾客"),
+    "no_rules": ("no rule reaches the thresholds of the analysis settings", "没有规则达到分析设置中的阈值"),
+    # churn
+    "churn_list": ("Retention list (top {n}, most value at risk first)", "挽留名单（前 {n} 位，按风险价值从高到低）"),
+    "churn_models": ("Models compared (AUC on held-out customers)", "模型比较（留出客户上的 AUC）"),
+    "model": ("Model", "模型"),
+    "auc": ("AUC", "AUC"),
+    "churn_chart": ("Customers by churn risk", "各流失风险区间的客户数"),
+    "risk_axis": ("Churn risk", "流失风险"),
+    "customers_axis": ("Customers", "客户数"),
+    "churn_sentence": ("Model {model} (AUC {auc:.2f}). {listed:,} customers have a churn risk of {threshold:.0%} or "
+                       "more; their value at risk is {value}.",
+                       "模型：{model}（AUC {auc:.2f}）。{listed:,} 位客户的流失风险不低于 {threshold:.0%}，"
+                       "风险价值合计 {value}。"),
+    "masked_note": ("Personal data (names, phones, e-mails) is masked in this report.",
+                    "本报告中的个人信息（姓名、电话、邮箱）已做脱敏处理。"),
+    "personal_note": ("This report holds personal data (names, phones, e-mails): share it with care.",
+                      "本报告包含个人信息（姓名、电话、邮箱）：请谨慎分享。"),
+    "opted_out_note": ("{n:,} customers who opted out are left out of the list.",
+                       "已退订的 {n:,} 位客户未列入名单。"),
+    # clv
+    "clv_table": ("Highest lifetime value (top {n})", "终身价值最高的客户（前 {n} 位）"),
+    "clv_chart": ("Expected lifetime value by RFM segment", "各 RFM 分群的预期终身价值"),
+    "clv_by_segment": ("Lifetime value by RFM segment", "各 RFM 分群的终身价值"),
+    "clv_total": ("Total lifetime value", "终身价值合计"),
+    "clv_mean": ("Mean per customer", "人均终身价值"),
+    "clv_sentence": ("Method: {method}. Over the next {months} months, {customers:,} customers are worth {total} "
+                     "({mean} each on average).",
+                     "方法：{method}。未来 {months} 个月内，{customers:,} 位客户的价值合计 {total}（人均 {mean}）。"),
+    "method_model": ("BG/NBD and Gamma-Gamma models", "BG/NBD 与 Gamma-Gamma 模型"),
+    "method_formula": ("the simple formula (too few repeat customers for the models)",
+                       "简单公式（回购客户太少，无法拟合模型）"),
+    # campaign results
+    "rates_by": ("Success rate by {by}", "按{by}统计的成功率"),
+    "by_variant": ("offer", "优惠方案"), "by_channel": ("channel", "渠道"), "by_agent": ("agent", "坐席"),
+    "by_segment": ("segment", "分群"),
+    "lift_table": ("Target against control", "目标组与对照组对比"),
+    "rate_axis": ("Success rate", "成功率"),
+    "contacts": ("Contacts", "联系人数"),
+    "successes": ("Successes", "成功数"),
+    "rate": ("Success rate", "成功率"),
+    "low": ("Lower bound", "下限"),
+    "high": ("Upper bound", "上限"),
+    "target_rate": ("Target rate", "目标组成功率"),
+    "control_rate": ("Control rate", "对照组成功率"),
+    "target_n": ("Target contacts", "目标组人数"),
+    "control_n": ("Control contacts", "对照组人数"),
+    "lift_points": ("Lift (points)", "提升（百分点）"),
+    "p_value": ("p-value", "p 值"),
+    "incremental": ("Extra successes", "增量成功数"),
+    "incremental_revenue": ("Extra revenue", "增量销售额"),
+    "campaign": ("Campaign", "活动"),
+    "no_control": ("The outcomes hold no control group, so the lift cannot be measured.",
+                   "结果中没有对照组，无法衡量提升效果。"),
+    # forecast
+    "period_col": ("Period", "期间"),
+    "forecast_col": ("Forecast", "预测值"),
+    "history": ("History", "历史"),
+    "interval": ("{confidence:.0%} interval", "{confidence:.0%} 区间"),
+    "backtest_table": ("Backtest error (last {n} periods held out)", "回测误差（留出最后 {n} 期）"),
+    "forecast_table": ("Forecast of the best model ({model})", "最佳模型的预测（{model}）"),
+    "forecast_chart": ("{measure}: history and forecast", "{measure}：历史与预测"),
+    "mape": ("MAPE", "MAPE"), "smape": ("sMAPE", "sMAPE"), "mae": ("MAE", "MAE"),
+    "measure_revenue": ("Revenue", "销售额"), "measure_orders": ("Orders", "订单数"),
+    "from_orders": ("Series built from the orders ({freq}).", "序列由订单数据生成（{freq}）。"),
+    "from_sales": ("Series from the sales file ({freq}).", "序列来自销售数据文件（{freq}）。"),
+    "freq_W": ("weekly", "按周"), "freq_M": ("monthly", "按月"),
+    # settings appendix
+    "s_lang": ("Language", "语言"),
+    "s_window": ("Analysis window", "分析期间"),
+    "s_all": ("all history", "全部历史"),
+    "s_months": ("the last {n} months", "最近 {n} 个月"),
+    "s_from": ("from {day}", "自 {day} 起"),
+    "s_filters": ("Filters", "筛选条件"),
+    "s_none": ("none", "无"),
+    "s_rfm": ("RFM scoring", "RFM 评分"),
+    "s_clusters": ("Clusters", "客户聚类"),
+    "s_off": ("off", "未启用"),
+    "s_k_auto": ("k suggested", "k 自动建议"),
+    "s_rules": ("Association rules", "关联规则"),
+    "s_churn": ("Churn model", "流失模型"),
+    "s_churn_text": ("horizon {days} days, threshold {threshold:.0%}, models {models}",
+                     "观察期 {days} 天，阈值 {threshold:.0%}，模型 {models}"),
+    "s_clv": ("Lifetime value", "终身价值"),
+    "s_clv_text": ("{months} months, discount {discount:.0%} a year, margin {margin:.0%}",
+                   "{months} 个月，年贴现率 {discount:.0%}，毛利率 {margin:.0%}"),
+    "s_forecast": ("Forecast", "销售预测"),
+    "s_forecast_text": ("{freq}, {measure}, {horizon} periods ahead, {confidence:.0%} interval",
+                        "{freq}，{measure}，预测 {horizon} 期，{confidence:.0%} 区间"),
+    "s_report": ("Report", "报告"),
+    "s_report_text": ("top {n} customers per list; personal data {personal}",
+                      "每份名单前 {n} 位客户；个人信息{personal}"),
+    "s_masked": ("masked", "已脱敏"), "s_shown": ("shown", "已显示"),
+    "s_currency": ("Currency", "货币"),
+}
+
+
+def word(key: str, lang: str, **params: object) -> str:
+    """The text ``key`` in ``lang`` ("zh" or anything else for English), formatted with ``params``."""
+    text = TEXTS[key][1 if lang == "zh" else 0]
+    return text.format(**params) if params else text
