@@ -1,5 +1,5 @@
-"""Seeded demo data with planted truth (segments, bundles, churners, duplicates, a future period, a past campaign),
-and the demo files.
+"""Seeded demo data with planted truth (segments, bundles, churners, duplicates, a future period, a past campaign,
+a measured campaign list, channel journeys, seasonal daily sales), and the demo files.
 """
 
 from __future__ import annotations

@@ -51,6 +51,22 @@ planted chance set by their behaviour before the send date, which the truth reco
 (``campaign_response_chance``, with ``campaign_contacted`` and ``campaign_responded``).  Its own random
 stream, so no order line, id, customer or master row changes.
 
+Three streams for measuring, each from a random stream of its own and reading nothing but the finished data, so
+no earlier file changes (truth.csv only gains two columns at its end):
+
+* :mod:`crm_core.sample.outcomes` (:attr:`SampleData.outcomes`, campaign_outcomes_en.csv / _zh.csv): what came of
+  a call/message list sent 4 days after the analysis date to the consenting customers who had bought, with a
+  20% control group and exact planted quotas (:data:`crm_core.sample.outcomes.PLANTED`: target about 21% vs
+  control 9%, offer 满20减5 25% vs 满30减8 17%, Phone > WeChat > SMS, phone agents 32% down to 19%); the truth
+  records ``outcome_group`` and ``outcome_success``.
+* :mod:`crm_core.sample.touchpoints` (:attr:`SampleData.touchpoints`, touchpoints_en.csv / _zh.csv): 2,000
+  customer journeys over the sample year with planted channel roles
+  (:data:`crm_core.sample.touchpoints.PLANTED_ROLES`: Xiaohongshu introduces, Baidu Search closes, SMS sits in
+  journeys that do not convert).
+* :mod:`crm_core.sample.seasonal` (:attr:`SampleData.sales`, daily_sales_en.csv / _zh.csv): three years of daily
+  orders and revenue per sales channel with planted month (双11 November peak, 618 June, Spring Festival dip in
+  February), weekday and trend factors; :func:`crm_core.sample.seasonal.sales_frame` gives any later period too.
+
 Run ``python -m crm_core.sample.generator sample_data/`` to rewrite the sample files.
 """
 
@@ -71,7 +87,10 @@ from crm_core.sample import campaign as sample_campaign
 from crm_core.sample import files as sample_files
 from crm_core.sample import future as sample_future
 from crm_core.sample import master as sample_master
+from crm_core.sample import outcomes as sample_outcomes
 from crm_core.sample import quirks as sample_quirks
+from crm_core.sample import seasonal as sample_seasonal
+from crm_core.sample import touchpoints as sample_touchpoints
 from crm_core.sample import truth as sample_truth
 from crm_core.sample.catalog import (
     BUNDLE_WEIGHTS,
@@ -89,7 +108,7 @@ from crm_core.sample.quirks import COMPLETED
 DEFAULT_SHARES = (
     ("champions", 0.08), ("loyal", 0.15), ("new", 0.10), ("at_risk", 0.15), ("lost", 0.20), ("occasional", 0.32),
 )
-MAX_FILES_BYTES = 2_600_000
+MAX_FILES_BYTES = 3_600_000
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,7 @@ class SampleSpec:
     """What to generate.  Frozen and hashable, so it can key a cache.
 
     ``end`` is the last possible order date; analyse as of :attr:`as_of`
-    (``end`` + 1 day).  The default size keeps the sample files under 2.6 MB (:data:`MAX_FILES_BYTES`).
+    (``end`` + 1 day).  The default size keeps the sample files under 3.6 MB (:data:`MAX_FILES_BYTES`).
     """
 
     n_customers: int = 500
@@ -167,7 +186,8 @@ class SampleData:
         (lifecycle stage with the default windows, where the planting fixes it; see
         :func:`crm_core.sample.truth.derive_truth`), campaign_contacted, campaign_responded (missing for
         customers the past campaign did not go to), campaign_response_chance (the planted chance; see
-        :mod:`crm_core.sample.campaign`).
+        :mod:`crm_core.sample.campaign`), outcome_group and outcome_success (missing for customers not on the
+        measured list; see :mod:`crm_core.sample.outcomes`).
     planted : counts of every planted quirk (see :func:`crm_core.sample.truth.planted_counts`).
     future : order lines (columns of ``orders``, all completed purchases) dated after the analysis date, in
         the ``spec.future_days`` days from it; ids in a series of their own.
@@ -176,6 +196,10 @@ class SampleData:
         later opt-outs, moved cities, empty cells, repeated ids, rows without an id).
     campaign : the past campaign's results (:func:`crm_core.sample.campaign.campaign_results`): customer_id,
         campaign, sent_date, channel, contacted, responded, coupon_redeemed (the last leaks the response).
+    outcomes : the measured campaign list (:func:`crm_core.sample.outcomes.plant_outcomes`), one row per customer
+        on it; the truth's outcome_group and outcome_success come from it.
+    touchpoints : the planted journeys (:func:`crm_core.sample.touchpoints.plant_touchpoints`), one row per touch.
+    sales : the planted daily sales per channel (:func:`crm_core.sample.seasonal.daily_sales`).
     """
 
     orders: pd.DataFrame
@@ -185,6 +209,9 @@ class SampleData:
     future: pd.DataFrame
     master: sample_master.CustomerMaster
     campaign: pd.DataFrame
+    outcomes: pd.DataFrame
+    touchpoints: pd.DataFrame
+    sales: pd.DataFrame
 
 
 def _rng(spec: SampleSpec, step: str) -> np.random.Generator:
@@ -354,8 +381,13 @@ def generate_sample(spec: SampleSpec = SampleSpec()) -> SampleData:
     plan = sample_campaign.plant_campaign(orders, customers, _rng(spec, "campaign"), sent=spec.campaign_date,
                                           share=spec.campaign_share)
     truth = sample_campaign.with_campaign_truth(truth, plan)
+    outcomes = sample_outcomes.plant_outcomes(orders, customers, groups.set_index("customer_id")["group"],
+                                              _rng(spec, "campaign_outcomes"), as_of=spec.as_of)
+    truth = sample_outcomes.with_outcome_truth(truth, outcomes)
+    touchpoints = sample_touchpoints.plant_touchpoints(_rng(spec, "touchpoints"), start=spec.start, end=spec.end)
     return SampleData(orders, customers, truth, sample_truth.planted_counts(orders, customers, truth), future, master,
-                      sample_campaign.campaign_results(plan, sent=spec.campaign_date))
+                      sample_campaign.campaign_results(plan, sent=spec.campaign_date), outcomes, touchpoints,
+                      sample_seasonal.daily_sales(spec))
 
 
 def _merged(orders: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
@@ -386,7 +418,9 @@ def _add_behaviour_clusters(spec: SampleSpec, members: pd.DataFrame, orders: pd.
 def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
                        max_bytes: int | None = MAX_FILES_BYTES) -> list[Path]:
     """Write orders_zh.csv, orders_en.xlsx, orders_future_zh.csv, truth.csv, customers_zh.csv,
-    customers_en.csv, campaign_results_en.csv and campaign_results_zh.csv into ``directory``; return their paths.
+    customers_en.csv, campaign_results_en.csv, campaign_results_zh.csv, campaign_outcomes_en.csv,
+    campaign_outcomes_zh.csv, touchpoints_en.csv, touchpoints_zh.csv, daily_sales_en.csv and daily_sales_zh.csv
+    into ``directory``; return their paths (in that order).
 
     orders_zh.csv: UTF-8 with BOM, Chinese headers, order lines joined with the
     customer's attributes (one complete upload, like a shop export).
@@ -397,7 +431,12 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
     customers_zh.csv / customers_en.csv: the customer master (:attr:`SampleData.master`, see
     :mod:`crm_core.sample.master`) under a membership system's Chinese / English headers.
     campaign_results_en.csv / campaign_results_zh.csv: :attr:`SampleData.campaign` in English / Chinese (see
-    :mod:`crm_core.sample.campaign`).  The bytes depend only on ``spec``.
+    :mod:`crm_core.sample.campaign`).
+    campaign_outcomes_en.csv / campaign_outcomes_zh.csv: :attr:`SampleData.outcomes` (see
+    :mod:`crm_core.sample.outcomes`); touchpoints_en.csv / touchpoints_zh.csv: :attr:`SampleData.touchpoints` (see
+    :mod:`crm_core.sample.touchpoints`); daily_sales_en.csv / daily_sales_zh.csv: :attr:`SampleData.sales` (see
+    :mod:`crm_core.sample.seasonal`).  The English files are UTF-8 with LF, the Chinese ones UTF-8 with BOM and
+    CRLF.  The bytes depend only on ``spec``.
 
     Raises
     ------
@@ -416,6 +455,12 @@ def write_sample_files(directory: Path, spec: SampleSpec = SampleSpec(), *,
         "customers_en.csv": sample_master.master_en_csv_bytes(data.master),
         "campaign_results_en.csv": sample_campaign.results_en_csv_bytes(data.campaign),
         "campaign_results_zh.csv": sample_campaign.results_zh_csv_bytes(data.campaign),
+        "campaign_outcomes_en.csv": sample_outcomes.outcomes_en_csv_bytes(data.outcomes),
+        "campaign_outcomes_zh.csv": sample_outcomes.outcomes_zh_csv_bytes(data.outcomes),
+        "touchpoints_en.csv": sample_touchpoints.touchpoints_en_csv_bytes(data.touchpoints),
+        "touchpoints_zh.csv": sample_touchpoints.touchpoints_zh_csv_bytes(data.touchpoints),
+        "daily_sales_en.csv": sample_seasonal.sales_en_csv_bytes(data.sales),
+        "daily_sales_zh.csv": sample_seasonal.sales_zh_csv_bytes(data.sales),
     }
     total = sum(len(b) for b in contents.values())
     if max_bytes is not None and total > max_bytes:

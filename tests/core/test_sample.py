@@ -69,7 +69,9 @@ def test_file_bytes_depend_only_on_the_spec(tmp_path, files):
     second = write_sample_files(tmp_path / "b", small)
     assert [p.name for p in first] == ["orders_zh.csv", "orders_en.xlsx", "orders_future_zh.csv", "truth.csv",
                                        "customers_zh.csv", "customers_en.csv", "campaign_results_en.csv",
-                                       "campaign_results_zh.csv"]
+                                       "campaign_results_zh.csv", "campaign_outcomes_en.csv",
+                                       "campaign_outcomes_zh.csv", "touchpoints_en.csv", "touchpoints_zh.csv",
+                                       "daily_sales_en.csv", "daily_sales_zh.csv"]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
     assert first[0].read_bytes() != files[0].read_bytes()
 
@@ -275,7 +277,7 @@ def test_spec_is_validated():
 # --- files ---
 
 def test_files_stay_under_the_size_limit(files):
-    assert MAX_FILES_BYTES == 2_600_000
+    assert MAX_FILES_BYTES == 3_600_000
     assert sum(p.stat().st_size for p in files) <= MAX_FILES_BYTES
 
 
@@ -325,7 +327,7 @@ def test_truth_file_matches_the_truth(files, data):
     assert list(truth.columns) == ["customer_id", "group", "churned", "bundle_buyer", "duplicate_of",
                                    "cross_sell_product", "future_orders", "churned_in_future", "behaviour_cluster",
                                    "expected_stage", "campaign_contacted", "campaign_responded",
-                                   "campaign_response_chance"]
+                                   "campaign_response_chance", "outcome_group", "outcome_success"]
     assert truth["churned"].tolist() == data.truth["churned"].tolist()
     assert truth["churned_in_future"].tolist() == data.truth["churned_in_future"].tolist()
     assert truth["future_orders"].tolist() == data.truth["future_orders"].tolist()
@@ -336,7 +338,8 @@ def test_truth_file_matches_the_truth(files, data):
 
 def test_command_line_writes_the_files(tmp_path, capsys):
     main([str(tmp_path), "--customers", "60", "--seed", "1"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign_results_en.csv", "campaign_results_zh.csv",
-                                                          "customers_en.csv", "customers_zh.csv", "orders_en.xlsx",
-                                                          "orders_future_zh.csv", "orders_zh.csv", "truth.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "campaign_outcomes_en.csv", "campaign_outcomes_zh.csv", "campaign_results_en.csv", "campaign_results_zh.csv",
+        "customers_en.csv", "customers_zh.csv", "daily_sales_en.csv", "daily_sales_zh.csv", "orders_en.xlsx",
+        "orders_future_zh.csv", "orders_zh.csv", "touchpoints_en.csv", "touchpoints_zh.csv", "truth.csv"]
     assert "orders_zh.csv" in capsys.readouterr().out
