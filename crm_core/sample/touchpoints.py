@@ -10,11 +10,18 @@ touch, which carries the purchase value (yuan, log-normal around :data:`VALUE_ME
 
 The planted roles (:data:`PLANTED_ROLES`, channels in English):
 
-* Xiaohongshu *introduces*: the most frequent first touch of converting journeys (:data:`FIRST_TOUCH`, 45%)
-  and never their last touch (:data:`LAST_TOUCH`);
-* Baidu Search *closes*: the most frequent last touch of converting journeys (55%);
+* Xiaohongshu *introduces*: the most frequent first touch of converting journeys (:data:`FIRST_TOUCH`: 45% of
+  those with two touches or more; one-touch journeys are mostly Baidu Search or Store, :data:`SINGLE_TOUCH`) and
+  never their last touch (:data:`LAST_TOUCH`);
+* Baidu Search *closes*: the most frequent last touch of converting journeys (55% of those with two touches or
+  more);
 * SMS is mostly in journeys that do not convert (35% of their touches, rarely in converting ones), so its
   journeys convert least and the Markov removal effect gives it little credit.
+
+The default sample: 5,107 touches, 600 converting journeys; among them Xiaohongshu is the first touch of 36.7%
+(Douyin next, 23.2%) and the last of none, Baidu Search the last touch of 57.2%; journeys with an SMS touch
+convert 8.5% of the time (next lowest Douyin, 32.1%; Baidu Search 58.1%).  Converting journeys last a median 3
+days from first touch to purchase.
 
 Files (one row per touch, sorted by journey then time; en: UTF-8, LF; zh: UTF-8 with BOM, CRLF):
 
@@ -67,7 +74,7 @@ OTHER_TOUCH = _weights(SMS=0.35, Douyin=0.22, WeChat=0.15, Xiaohongshu=0.13, Bai
 # Chances of 1, 2, 3, ... touches.
 CONVERTING_LENGTHS = (0.12, 0.25, 0.28, 0.18, 0.11, 0.06)
 OTHER_LENGTHS = (0.30, 0.30, 0.22, 0.12, 0.06)
-GAP_DAYS = ((0, 1, 2, 3, 5, 8), (0.30, 0.28, 0.17, 0.12, 0.08, 0.05))  # days between touches, with chances
+GAP_DAYS = ((0, 1, 2, 3, 5, 8), (0.20, 0.28, 0.20, 0.15, 0.10, 0.07))  # days between touches, with chances
 HOUR_WEIGHTS = np.array([0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 4, 6, 5, 4, 4, 4, 4, 5, 6, 8, 9, 7, 3], dtype=float)
 VALUE_MEDIAN = 260.0  # yuan (log-normal, sigma 0.6)
 COLUMNS = ("journey_id", "touch_time", "channel", "converted", "value")
@@ -124,15 +131,13 @@ def plant_touchpoints(rng: np.random.Generator, *, start: date, end: date,
 
 
 def _increasing(owner: np.ndarray, minutes: np.ndarray) -> np.ndarray:
-    """Minutes since the start, sorted within each journey and at least 3 minutes apart (touches in order)."""
-    order = np.lexsort((minutes, owner))
-    stamp = minutes[order].astype(np.int64)
+    """Minutes since the start: each journey's times sorted and at least 3 minutes apart, so its k-th touch (rows
+    in journey then step order, as ``owner`` is) gets the k-th time and the channels keep their planted order."""
+    stamp = minutes[np.lexsort((minutes, owner))].astype(np.int64)  # owner is sorted: journeys keep their rows
     for i in range(1, len(stamp)):
-        if owner[order[i]] == owner[order[i - 1]] and stamp[i] < stamp[i - 1] + 3:
+        if owner[i] == owner[i - 1] and stamp[i] < stamp[i - 1] + 3:
             stamp[i] = stamp[i - 1] + 3
-    out = np.empty_like(stamp)
-    out[order] = stamp
-    return out
+    return stamp
 
 
 def _text(touches: pd.DataFrame, lang: str) -> pd.DataFrame:
