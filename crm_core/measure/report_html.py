@@ -99,7 +99,9 @@ def _section(section: Section, number: int, lang: str, currency: str) -> str:
              f"<h2>{number}. {_e(section.title)}</h2>"]
     parts += [f"<p>{_e(text)}</p>" for text in section.paragraphs]
     if section.skipped is not None:
-        parts.append(f'<p class="skipped"><strong>{_e(word("skipped", lang))}:</strong> {_e(section.skipped)}</p>')
+        colon = "：" if lang == "zh" else ": "
+        parts.append(f'<p class="skipped"><strong>{_e(word("skipped", lang) + colon)}</strong>'
+                     f"{_e(section.skipped)}</p>")
     for chart in section.charts:
         parts.append(f"<figure>{chart_svg(chart, lang)}</figure>")
     parts += [_table(table, lang, currency) for table in section.tables]

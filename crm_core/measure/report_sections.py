@@ -366,11 +366,14 @@ def settings_rows(settings: Any, choice: ReportChoice, lang: str, as_of: date, c
     personal = w("s_shown" if choice.include_personal else "s_masked")
     return [
         (w("as_of"), str(as_of)), (w("s_window"), window), (w("s_filters"), filters),
-        (w("s_rfm"), f"{params.method}, {settings.scheme_base}"),
+        (w("s_rfm"), w("s_rfm_text", method=_maybe(f"method_{params.method}", lang, params.method),
+                        base=settings.scheme_base,
+                        basis=_maybe(f"basis_{params.frequency_basis}", lang, params.frequency_basis))),
         (w("s_clusters"), cluster_text),
-        (w("s_rules"), f"support ≥ {xs.min_support:.2%}, confidence ≥ {xs.min_confidence:.0%}, {xs.level}, {xs.by}"),
+        (w("s_rules"), w("s_rules_text", support=xs.min_support, confidence=xs.min_confidence,
+                         level=_maybe(f"level_{xs.level}", lang, xs.level), by=_maybe(f"by_{xs.by}", lang, xs.by))),
         (w("s_churn"), w("s_churn_text", days=churn.horizon_days, threshold=churn.threshold,
-                         models=sep.join(churn.models))),
+                         models=sep.join(_model_label(m, lang) for m in churn.models))),
         (w("s_clv"), w("s_clv_text", months=clv.horizon_months, discount=clv.discount_yearly, margin=clv.margin)),
         (w("s_forecast"), w("s_forecast_text", freq=w(f"freq_{fc.freq}") if fc.freq in ("W", "M") else fc.freq,
                             measure=w(f"measure_{fc.measure}") if fc.measure in ("revenue", "orders") else fc.measure,
@@ -378,6 +381,18 @@ def settings_rows(settings: Any, choice: ReportChoice, lang: str, as_of: date, c
         (w("s_report"), w("s_report_text", n=choice.top_n, personal=personal)),
         (w("s_currency"), currency or "—"), (w("s_lang"), "中文" if lang == "zh" else "English"),
     ]
+
+
+def _maybe(key: str, lang: str, default: str) -> str:
+    from crm_core.measure.report_texts import TEXTS
+
+    return word(key, lang) if key in TEXTS else str(default)
+
+
+def _model_label(name: str, lang: str) -> str:
+    from crm_core.predict.models import MODEL_LABELS
+
+    return MODEL_LABELS[name].text(lang) if name in MODEL_LABELS else name
 
 
 def finite(value: object) -> bool:

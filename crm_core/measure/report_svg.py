@@ -48,12 +48,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
-    ticks, value = [], start
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 12))
-        value += step
+    ticks, i = [], 0
+    while start + i * step <= high + step * 1e-9:
+        ticks.append(round(start + i * step, 10))
+        i += 1
     if ticks[-1] < high:
-        ticks.append(ticks[-1] + step)
+        ticks.append(round(ticks[-1] + step, 10))
     return ticks
 
 
@@ -82,11 +82,12 @@ def _open(width: float, height: float, chart: Chart) -> str:
             f'class="chart-title">{title}</text>')
 
 
-def _legend(names: list[str], x: float, y: float) -> str:
+def _legend(names: list[str], x: float, y: float, colours: list[str] | None = None) -> str:
     parts = []
     for i, name in enumerate(names):
-        colour = PALETTE[i % len(PALETTE)]
-        parts.append(f'<rect x="{x:.0f}" y="{y - 9:.0f}" width="10" height="10" fill="{colour}"/>'
+        colour = colours[i] if colours else PALETTE[i % len(PALETTE)]
+        faded = ' fill-opacity="0.3"' if colours and i == len(names) - 1 and len(set(colours)) < len(colours) else ""
+        parts.append(f'<rect x="{x:.0f}" y="{y - 9:.0f}" width="10" height="10" fill="{colour}"{faded}/>'
                      f'<text x="{x + 14:.0f}" y="{y:.0f}">{_e(name)}</text>')
         x += 24 + 7 * _chars(name)
     return "".join(parts)
@@ -142,6 +143,11 @@ def _bars(chart: Chart, lang: str) -> str:
     return "".join(out)
 
 
+def _band_colour(chart: Chart) -> str:
+    """The band takes the colour of the last line (the forecast it surrounds), lighter."""
+    return PALETTE[(len(chart.series) - 1) % len(PALETTE)]
+
+
 def _line(chart: Chart, lang: str) -> str:
     """Lines over the x labels, with the band (low, high) over the last ``len(low)`` points."""
     n = len(chart.categories)
@@ -158,7 +164,9 @@ def _line(chart: Chart, lang: str) -> str:
     y = lambda v: bottom - (v - lo) * (bottom - top) / (hi - lo if hi > lo else 1)  # noqa: E731
     out = [_open(_WIDTH, height, chart)]
     names = [name for name, _ in chart.series] + ([band[0]] if band is not None else [])
-    out.append(_legend(names, left, 42))
+    colours = [PALETTE[j % len(PALETTE)] for j in range(len(chart.series))]
+    colours += [_band_colour(chart)] if band is not None else []
+    out.append(_legend(names, left, 42, colours))
     for t in ticks:
         out.append(f'<line x1="{left}" y1="{y(t):.1f}" x2="{right}" y2="{y(t):.1f}" stroke="#e5e7eb"/>'
                    f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" fill="#555">'
@@ -169,7 +177,7 @@ def _line(chart: Chart, lang: str) -> str:
         lower = [(x(first + i), y(v)) for i, v in enumerate(band[1]) if math.isfinite(v)]
         if upper and lower:
             points = " ".join(f"{px:.1f},{py:.1f}" for px, py in upper + lower[::-1])
-            colour = PALETTE[(len(chart.series) - 1) % len(PALETTE)]
+            colour = _band_colour(chart)
             out.append(f'<polygon class="band" points="{points}" fill="{colour}" fill-opacity="0.18" stroke="none">'
                        f'<title>{_e(band[0])}</title></polygon>')
     for j, (name, vals) in enumerate(chart.series):
