@@ -110,6 +110,11 @@ ABTEST_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文件中所有行都属于对照组（\u201c{column}\u201d列），没有发出任何版本。请选择其他组别列，或不选。",
     },
     "ab_no_variant_column": {
+        "en": "No column of the file names the variants (A, B or the offers). Its columns are: {columns}. Choose the "
+              "variant column under Columns.",
+        "zh": "文件中没有找到标明版本（A、B 或优惠方案）的列。文件的列为：{columns}。请在\u201c列\u201d中选择版本列。",
+    },
+    "ab_no_variant_column_cli": {
         "en": "No column of the file names the variants (A, B or the offers). Its columns are: {columns}. Give the "
               "column with --variant.",
         "zh": "文件中没有找到标明版本（A、B 或优惠方案）的列。文件的列为：{columns}。请用 --variant 指定该列。",
