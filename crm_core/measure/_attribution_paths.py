@@ -7,6 +7,7 @@ Everything is vectorised (numpy/pandas): a million touchpoints read in about a s
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -227,11 +228,14 @@ def _joined(codes: np.ndarray, starts: np.ndarray, channels: tuple[str, ...]) ->
 
 
 def _parse_times(raw: pd.Series) -> pd.Series:
-    times = pd.to_datetime(raw, errors="coerce")
-    retry = times.isna() & raw.notna()
-    if retry.any():
-        again = pd.to_datetime(raw[retry], errors="coerce", format="mixed")
-        times = times.where(~retry, again)
+    """Times in the column's own format (inferred from its first value), others one by one; NaT when unreadable."""
+    with warnings.catch_warnings():  # "could not infer format": the values are then read one by one, as wanted
+        warnings.simplefilter("ignore", UserWarning)
+        times = pd.to_datetime(raw, errors="coerce")
+        retry = times.isna() & raw.notna()
+        if retry.any():
+            again = pd.to_datetime(raw[retry], errors="coerce", format="mixed")
+            times = times.where(~retry, again)
     if isinstance(times.dtype, pd.DatetimeTZDtype):
         times = times.dt.tz_convert(None)
     return times
