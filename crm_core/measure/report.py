@@ -77,6 +77,8 @@ class ReportInputs:
     currency : the sign written before money ("" for none).
     sources : the source files as (name, SHA-256) pairs, or plain names.
     as_of : the analysis date (None: ``settings.as_of``, else the day after the last order).
+    problems : section key -> why its input could not be read (in words): that section is skipped with it (e.g.
+        the app's outcomes file that does not read).
     """
 
     loaded: Loaded
@@ -87,6 +89,7 @@ class ReportInputs:
     currency: str = ""
     sources: tuple = ()
     as_of: date | None = None
+    problems: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +180,9 @@ def build_report(inputs: ReportInputs, *, choice: ReportChoice = ReportChoice(),
     for done, key in enumerate(keys):
         if progress is not None:
             progress(done, len(keys), key)
-        sections.append(report_sections.run(key, context))
+        problem = inputs.problems.get(key)
+        sections.append(report_sections.Section(key=key, title=word(key, lang), skipped=problem) if problem
+                        else report_sections.run(key, context))
     if progress is not None:
         progress(len(keys), len(keys), "")
     return Report(title=word("report_title", lang), lang=lang, sections=tuple(sections),
