@@ -274,6 +274,37 @@ def test_planted_roles_are_visible(journeys):
     assert rate.idxmin() == weak and rate[weak] < 0.15 < rate.drop(weak).min()
 
 
+def _conversion_chance(transitions: pd.DataFrame, removed: str | None = None) -> float:
+    """P(start reaches conversion) of the first-order chain of ``transitions`` (from, to, count); with ``removed``,
+    every step into that channel goes to null instead."""
+    if removed is not None:
+        transitions = transitions.assign(to=transitions["to"].replace(removed, "(null)"))
+    counts = transitions.groupby(["from", "to"])["count"].sum().unstack(fill_value=0)
+    states = sorted(set(counts.index) - {removed})
+    step = counts.div(counts.sum(axis=1), axis=0).reindex(index=states, columns=[*states, "(conversion)"],
+                                                          fill_value=0.0)
+    # reach = step[:, states] @ reach + step[:, conversion]
+    reach = np.linalg.solve(np.eye(len(states)) - step[states].to_numpy(), step["(conversion)"].to_numpy())
+    return float(reach[states.index("(start)")])
+
+
+def test_sms_gets_the_least_markov_credit():
+    """Removal effects of a first-order Markov chain computed here by hand: SMS lowest, Baidu Search highest."""
+    touches = _read("touchpoints_en.csv")
+    ends = touches.groupby("journey_id", sort=False)["converted"].agg(
+        lambda s: "(conversion)" if (s == "yes").any() else "(null)")
+    steps = []
+    for journey, rows in touches.groupby("journey_id", sort=False)["channel"]:
+        path = ["(start)", *rows, ends[journey]]
+        steps += list(zip(path[:-1], path[1:], strict=True))
+    transitions = pd.DataFrame(steps, columns=["from", "to"]).assign(count=1)
+    base = _conversion_chance(transitions)
+    assert base == pytest.approx(0.3, abs=1e-9)  # the chain reproduces the overall conversion rate
+    effect = pd.Series({c: 1 - _conversion_chance(transitions, c) / base for c in set(touches["channel"])})
+    assert effect.idxmin() == PLANTED_ROLES["weak"] and effect[PLANTED_ROLES["weak"]] < 0.1
+    assert effect.idxmax() == PLANTED_ROLES["closer"]
+
+
 def test_touchpoints_plant_for_any_period():
     touches = plant_touchpoints(np.random.default_rng(1), start=date(2024, 3, 1), end=date(2024, 6, 30),
                                 n_journeys=50)
