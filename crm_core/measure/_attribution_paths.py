@@ -173,7 +173,8 @@ def _check_columns(frame: pd.DataFrame, given: Mapping[str, str | None], require
     listing = Localized.listing(frame.columns)
     for role in required:
         if not given.get(role):
-            raise DataError("at_column_needed", role=ROLE_WORDS[role], format=FORMAT_WORDS[fmt], columns=listing)
+            raise DataError("at_column_needed", role=ROLE_WORDS[role], format=FORMAT_WORDS[fmt], columns=listing,
+                            option=f"--{role}")
     seen: dict[str, str] = {}
     for role, column in given.items():
         if not column:

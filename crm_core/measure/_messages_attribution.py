@@ -13,6 +13,19 @@ ATTRIBUTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose the {role} column: without it the {format} cannot be read. The table's columns are: {columns}.",
         "zh": "请选择{role}列：没有它就无法读取{format}。表中的列：{columns}。",
     },
+    "at_column_needed_cli": {
+        "en": "Name the {role} column with {option}: without it the {format} cannot be read. The table's columns "
+              "are: {columns}.",
+        "zh": "请用 {option} 指定{role}列：没有它就无法读取{format}。表中的列：{columns}。",
+    },
+    "at_format_unknown_cli": {
+        "en": "Could not tell whether this table holds touchpoints (journey, time, channel, converted) or ready "
+              "paths (path, conversions). Its columns are: {columns}. Give --format touchpoints or --format paths "
+              "and name the columns (e.g. --journey, --time, --channel, --converted or --path, --conversions).",
+        "zh": "无法判断该表是触点明细（旅程编号、时间、渠道、是否转化）还是现成路径（路径、转化数）。"
+              "表中的列：{columns}。请用 --format touchpoints 或 --format paths 指定格式，并指定各列"
+              "（如 --journey、--time、--channel、--converted 或 --path、--conversions）。",
+    },
     "at_same_column": {
         "en": "The column \u201c{column}\u201d is chosen both as {first} and as {second}. Give each role its own "
               "column.",
