@@ -12,5 +12,6 @@ _HOME = {
     "generate_sample": "generator",
     "write_sample_files": "generator",
     "main": "generator",
+    "sales_frame": "seasonal",
 }
 __getattr__, __all__ = lazy_exports(__name__, _HOME)
