@@ -47,18 +47,17 @@ def rates_chart(table: pd.DataFrame, confidence: float) -> alt.Chart:
 
 
 def prob_best_chart(table: pd.DataFrame) -> alt.Chart:
-    """Horizontal bars of the probability of being best (the most likely best in green)."""
+    """Bars of the probability of being best (the most likely best in green), labelled in %."""
     variant, share = t("ab_chart_variant"), t("ab_chart_share")
     best = table["prob_best"].astype(float)
     data = pd.DataFrame({variant: table["variant"], share: best,
                          "top": ["best" if v == best.max() else "other" for v in best]})
-    y = alt.Y(f"{variant}:N", sort=list(table["variant"]), title=None, axis=alt.Axis(labelLimit=200))
-    bars = alt.Chart(data).mark_bar(size=26).encode(
-        y=y, x=alt.X(f"{share}:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=share),
+    x = alt.X(f"{variant}:N", sort=list(table["variant"]), title=None, axis=alt.Axis(labelAngle=0, labelLimit=200))
+    bars = alt.Chart(data).mark_bar(size=40).encode(
+        x=x, y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=share),
         color=alt.Color("top:N", scale=alt.Scale(domain=["best", "other"], range=[_BEST, _BASE]), legend=None),
         tooltip=[alt.Tooltip(f"{variant}:N"), alt.Tooltip(f"{share}:Q", format=".1%")])
-    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
-        y=y, x=alt.X(f"{share}:Q"), text=alt.Text(f"{share}:Q", format=".0%"))
-    chart = alt.layer(bars, labels).properties(
-        height=max(90, 44 * len(data)), title=_title(t("ab_chart_best"), t("ab_chart_best_sub")))
+    labels = alt.Chart(data).mark_text(dy=-8, fontSize=12).encode(
+        x=x, y=alt.Y(f"{share}:Q"), text=alt.Text(f"{share}:Q", format=".0%"))
+    chart = alt.layer(bars, labels).properties(height=320, title=_title(t("ab_chart_best"), t("ab_chart_best_sub")))
     return _styled(chart)

@@ -170,7 +170,8 @@ def metrics_row(result: AbResult) -> None:
     k = st.columns(4)
     k[0].metric(t("ab_m_variants"), f"{len(table):,}")
     k[1].metric(t("ab_m_visitors"), f"{int(table['visitors'].sum()):,}")
-    k[2].metric(t("ab_m_best"), t("ab_m_best_value", name=top["variant"], share=f"{top['prob_best']:.0%}"))
+    k[2].metric(t("ab_m_best"), str(top["variant"]), help=t("ab_m_best_help"))
+    k[2].caption(t("ab_m_best_share", share=f"{top['prob_best']:.0%}"))
     k[3].metric(t("ab_m_overall"), _abtest_words.p_text(result.overall_p_value).removeprefix("p = "),
                 help=t("ab_m_overall_help"))
 
@@ -204,7 +205,8 @@ def display_table(result: AbResult) -> pd.DataFrame:
         t("ab_t_lift"): [_lift(v) for v in table["lift"]],
         t("ab_t_lift_ci", level=level): [_ci(lo, hi, _lift) for lo, hi in
                                          zip(table["lift_low"], table["lift_high"], strict=True)],
-        t("ab_t_p"): table["p_value"],
+        t("ab_t_p"): ["" if i == first else _abtest_words.p_text(p).removeprefix("p = ").replace("p < ", "< ")
+                      for i, p in zip(table.index, table["p_value"], strict=True)],
         t("ab_t_significant"): ["" if i == first else t("ab_yes" if s else "ab_no")
                                 for i, s in zip(table.index, table["significant"], strict=True)],
         t("ab_t_power"): table["power"] * 100,
@@ -222,7 +224,6 @@ def results_table(result: AbResult) -> None:
     config = {t("ab_t_visitors"): st.column_config.NumberColumn(format="localized"),
               t("ab_t_conversions"): st.column_config.NumberColumn(format="localized"),
               t("ab_t_rate"): st.column_config.NumberColumn(format="%.1f%%"),
-              t("ab_t_p"): st.column_config.NumberColumn(format="%.4f"),
               t("ab_t_power"): st.column_config.NumberColumn(format="%.0f%%"),
               t("ab_t_best"): st.column_config.NumberColumn(format="%.1f%%"),
               t("ab_t_revenue"): money_column(t("ab_t_revenue"), currency),

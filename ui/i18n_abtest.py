@@ -62,7 +62,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "ab_m_variants": ("Variants", "版本数"),
     "ab_m_visitors": ("Customers in the test", "参与测试人数"),
     "ab_m_best": ("Most likely best", "最可能最优"),
-    "ab_m_best_value": ("{name} ({share})", "{name}（{share}）"),
+    "ab_m_best_share": ("{share} probability of being best", "是最优版本的概率为 {share}"),
+    "ab_m_best_help": ("The variant with the highest chance of truly converting best, from the Beta posteriors of "
+                       "each variant's rate.", "根据各版本转化率的 Beta 后验分布，真实转化率最高的可能性最大的版本。"),
     "ab_m_overall": ("All alike? (chi-square p)", "是否相同（卡方 p 值）"),
     "ab_m_overall_help": ("The chi-square test over all variants at once: a small p-value says they do not all "
                           "convert alike.", "对所有版本同时做卡方检验：p 值很小说明各版本的转化率并不都相同。"),
@@ -93,8 +95,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ab_chart_low": ("Low", "下限"),
     "ab_chart_high": ("High", "上限"),
     "ab_chart_best": ("Probability of being best", "是最优版本的概率"),
-    "ab_chart_best_sub": ("From 20,000 draws of each variant's plausible rates (Beta posterior).",
-                          "基于每个版本可能转化率的 20,000 次抽样（Beta 后验分布）。"),
+    "ab_chart_best_sub": ("From 20,000 draws of each variant's plausible rate.",
+                          "基于每个版本可能转化率的 20,000 次抽样。"),
     "ab_chart_share": ("Probability", "概率"),
     "ab_chart_variant": ("Variant", "版本"),
     # --- planning ---
