@@ -23,6 +23,7 @@ from crm_core.predict.table import propose_result_columns
 from crm_core.sample.campaign import TRUTH_COLUMNS, plant_campaign, results_en_csv_bytes, results_zh_csv_bytes
 from crm_core.sample.files import truth_csv_bytes
 from crm_core.sample.generator import SampleSpec, _rng, generate_sample
+from crm_core.sample.outcomes import TRUTH_COLUMNS as OUTCOME_COLUMNS
 
 COMMITTED = Path(__file__).resolve().parents[2] / "sample_data"
 SENT = date(2025, 11, 2)
@@ -87,7 +88,7 @@ def test_existing_files_are_unchanged_byte_for_byte(by_name, data):
         if name == "orders_en.xlsx":
             assert _xlsx_members_sha(by_name[name]) == digest
         elif name == "truth.csv":  # the old columns, written as before, give the old file
-            assert _sha(truth_csv_bytes(data.truth.drop(columns=list(TRUTH_COLUMNS)))) == digest
+            assert _sha(truth_csv_bytes(data.truth.drop(columns=[*TRUTH_COLUMNS, *OUTCOME_COLUMNS]))) == digest
             assert _sha(by_name[name].read_bytes()) != digest  # the file itself gained the columns
         else:
             assert _sha(by_name[name].read_bytes()) == digest, name
@@ -165,7 +166,7 @@ def test_file_rows_equal_the_truth(results_en, data):
     assert listed["campaign_responded"].tolist() == (results_en["responded"] == "yes").tolist()
     assert truth.loc[truth["campaign_contacted"].isna(), "campaign_responded"].isna().all()
     committed = pd.read_csv(COMMITTED / "truth.csv", encoding="utf-8-sig", dtype={"customer_id": str})
-    assert list(committed.columns[-3:]) == list(TRUTH_COLUMNS)
+    assert list(committed.columns[-5:-2]) == list(TRUTH_COLUMNS)  # outcome_group, outcome_success follow
     assert committed["campaign_response_chance"].notna().sum() == truth["campaign_response_chance"].notna().sum() == 598
 
 
