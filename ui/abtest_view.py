@@ -256,14 +256,16 @@ def planning(result: AbResult, choice: AbChoice) -> None:
     base_now = float(result.table["rate"].iloc[0])
     weak = weakest(result)
     observed = abs(float(result.table["diff"].iloc[1:].abs().max()))
+    base_default = float(round(min(max(base_now * 100, 0.1), 99.0), 1))
+    effect_default = float(round(min(max(observed * 100, 0.5), 50.0), 1)) if observed else 2.0
+    # Keyed on the defaults: another test starts from its own rates (a keyed input would keep the old value).
+    token = zlib.crc32(f"{base_default}/{effect_default}".encode())
     with st.expander(t("ab_planning"), icon="📐", expanded=result.too_small):
         c1, c2, c3, c4 = st.columns(4)
-        base = c1.number_input(t("ab_plan_base"), min_value=0.1, max_value=99.0, step=0.5,
-                               value=float(round(min(max(base_now * 100, 0.1), 99.0), 1)), key="ab_plan_base",
-                               help=t("ab_plan_base_help"))
-        effect = c2.number_input(t("ab_plan_effect"), min_value=0.1, max_value=50.0, step=0.5,
-                                 value=float(round(min(max(observed * 100, 0.5), 50.0), 1)) if observed else 2.0,
-                                 key="ab_plan_effect", help=t("ab_plan_effect_help"))
+        base = c1.number_input(t("ab_plan_base"), min_value=0.1, max_value=99.0, step=0.5, value=base_default,
+                               key=f"ab_plan_base_{token}", help=t("ab_plan_base_help"))
+        effect = c2.number_input(t("ab_plan_effect"), min_value=0.1, max_value=50.0, step=0.5, value=effect_default,
+                                 key=f"ab_plan_effect_{token}", help=t("ab_plan_effect_help"))
         alphas = [0.01, 0.05, 0.1]
         alpha_default = min(alphas, key=lambda a: abs(a - (1 - choice.confidence)))
         alpha = c3.selectbox(t("ab_plan_alpha"), alphas, index=alphas.index(alpha_default), key="ab_plan_alpha")

@@ -12,7 +12,14 @@ from app_helpers import APP, TIMEOUT, charts, en, make_upload, metrics, rerun, t
 from streamlit.testing.v1 import AppTest
 
 from crm_core import pipeline
-from crm_core.measure.abtest import AbChoice, ab_test, needed_per_variant, variants_from_counts, variants_from_table
+from crm_core.measure.abtest import (
+    AbChoice,
+    ab_test,
+    needed_per_variant,
+    sample_size,
+    variants_from_counts,
+    variants_from_table,
+)
 from crm_core.measure.outcomes import parse_group
 from ui.state import DATASETS
 
@@ -179,3 +186,21 @@ def test_typed_counts_survive_a_visit_elsewhere():
     at.switch_page(PAGE)
     rerun(at)
     assert metrics(at)[en("ab_m_best")] == "New"
+
+
+@pytest.mark.skipif(not OUTCOMES["en"].exists(), reason="sample_data/campaign_outcomes_en.csv not generated yet")
+def test_planning_follows_the_test_shown_and_the_numbers_typed():
+    path = OUTCOMES["en"]
+    at = open_page(tables={"campaign_outcomes": upload_of(path)})
+    assert metrics(at)[en("ab_plan_n")] == "540"  # the example: 18% -> +7 points
+    at.radio(key="ab_source").set_value("outcomes")
+    rerun(at)
+    frame = pipeline.read(path.read_bytes(), path.name).frame
+    table = ab_test(variants_from_table(frame, variant="offer", outcome="outcome", group="group")).table
+    base, effect = round(table["rate"].iloc[0] * 100, 1), round(abs(table["diff"].iloc[1]) * 100, 1)
+    assert metrics(at)[en("ab_plan_n")] == f"{sample_size(base / 100, effect / 100):,}"
+    assert metrics(at)[en("ab_plan_current")] == f"{table['power'].iloc[1]:.0%}"
+    at.number_input(key=next(w.key for w in at.number_input if w.key.startswith("ab_plan_base_"))).set_value(20.0)
+    at.number_input(key=next(w.key for w in at.number_input if w.key.startswith("ab_plan_effect_"))).set_value(5.0)
+    rerun(at)
+    assert metrics(at)[en("ab_plan_n")] == "1,094"  # 20% -> 25%, 5% two-sided, 80% power
