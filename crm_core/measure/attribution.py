@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 
 from crm_core.measure._attribution_paths import (
+    FORMAT_WORDS,
     FORMATS,
+    ROLE_WORDS,
     Paths,
     detect_format,
     paths_from_table,
@@ -42,9 +44,10 @@ from crm_core.measure._choice import choice_from_dict, choice_to_dict
 from crm_core.messages import Localized
 from crm_core.schema import DataError
 
-__all__ = ["FORMATS", "HEURISTICS", "MODELS", "MODEL_LABELS", "AttributionChoice", "Paths", "attribute",
-           "attribution_long", "attribution_summary", "detect_format", "model_weights", "paths_from_table",
-           "paths_from_touchpoints", "propose_path_columns", "propose_touchpoint_columns", "removal_effects"]
+__all__ = ["FORMATS", "FORMAT_WORDS", "HEURISTICS", "MODELS", "MODEL_LABELS", "ROLE_WORDS", "AttributionChoice",
+           "Paths", "attribute", "attribution_long", "attribution_summary", "detect_format", "model_weights",
+           "paths_from_table", "paths_from_touchpoints", "propose_path_columns", "propose_touchpoint_columns",
+           "removal_effects"]
 
 MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based", "markov")
 HEURISTICS = MODELS[:-1]
@@ -181,25 +184,25 @@ def attribution_long(table: pd.DataFrame) -> pd.DataFrame:
 
 _SUMMARY = {
     "opens": ("{first} opens the most converting journeys: first touch of {n} of {total} conversions ({share}).",
-              "{first} 是最常见的转化旅程起点：{total} 次转化中有 {n} 次首次触点是它（{share}）。"),
+              "{first}是最常见的转化旅程起点：{total} 次转化中有 {n} 次首次触点是它（{share}）。"),
     "closes": ("{last} closes the most: last touch of {n} conversions ({share}).",
-               "{last} 是最常见的收尾渠道：{n} 次转化的末次触点是它（{share}）。"),
+               "{last}是最常见的收尾渠道：{n} 次转化的末次触点是它（{share}）。"),
     "same": ("{channel} both opens and closes the most journeys: first touch of {first_n} and last touch of "
              "{last_n} of {total} conversions.",
-             "{channel} 既是最常见的起点也是最常见的收尾：{total} 次转化中首次触点 {first_n} 次、"
+             "{channel}既是最常见的起点也是最常见的收尾：{total} 次转化中首次触点 {first_n} 次、"
              "末次触点 {last_n} 次。"),
     "markov_more": ("The Markov model credits {channel} with {markov} conversions, {diff} more than last touch "
                     "({last}): it brings journeys along before the last touch.",
-                    "马尔可夫模型归给 {channel} {markov} 次转化，比末次触点模型（{last}）多 {diff} 次：它在最后一步之前"
+                    "马尔可夫模型归给{channel} {markov} 次转化，比末次触点模型（{last}）多 {diff} 次：它在最后一步之前"
                     "推动了旅程。"),
     "markov_less": ("The Markov model credits {channel} with {markov} conversions, {diff} fewer than last touch "
                     "({last}): many journeys it closes would have converted through other channels anyway.",
-                    "马尔可夫模型归给 {channel} {markov} 次转化，比末次触点模型（{last}）少 {diff} 次：它收尾的许多旅程"
+                    "马尔可夫模型归给{channel} {markov} 次转化，比末次触点模型（{last}）少 {diff} 次：它收尾的许多旅程"
                     "没有它也会通过其他渠道转化。"),
     "agree": ("The Markov model and last touch agree within {diff} conversions for every channel.",
               "马尔可夫模型与末次触点模型对每个渠道的归因相差都不超过 {diff} 次转化。"),
     "weakest": ("Least Markov credit: {channel} ({markov} conversions, {share}).",
-                "马尔可夫归因最少的是 {channel}（{markov} 次转化，{share}）。"),
+                "马尔可夫归因最少的是{channel}（{markov} 次转化，{share}）。"),
 }
 
 

@@ -353,7 +353,7 @@ def test_summary_names_opener_closer_and_markov_difference(three):
     assert en[1] == "C closes the most: last touch of 2 conversions (100%)."
     assert "credits B with 0.8 conversions, 0.8 more than last touch (0)" in en[2]
     assert "credits C with 0.8 conversions, 1.2 fewer than last touch (2)" in en[3]
-    assert len(zh) == len(en) and zh[1] == "C 是最常见的收尾渠道：2 次转化的末次触点是它（100%）。"
+    assert len(zh) == len(en) and zh[1] == "C是最常见的收尾渠道：2 次转化的末次触点是它（100%）。"
 
 
 # --- the sample's planted roles ------------------------------------------------------------------------------
