@@ -141,10 +141,15 @@ def cmd_attribution(args: argparse.Namespace) -> int:
     for note in raw.notes:
         cli._say_note(note, lang)
     fmt, columns = columns_of(args, list(raw.frame.columns))
-    if fmt == "touchpoints":
-        paths = at.paths_from_touchpoints(raw.frame, **columns)
-    else:
-        paths = at.paths_from_table(raw.frame, **columns, separator=choice.separator)
+    try:
+        if fmt == "touchpoints":
+            paths = at.paths_from_touchpoints(raw.frame, **columns)
+        else:
+            paths = at.paths_from_table(raw.frame, **columns, separator=choice.separator)
+    except DataError as exc:  # here a column is named with its option (--journey ...), not picked on a page
+        if exc.code == "at_column_needed":
+            raise DataError("at_column_option_needed", **exc.params) from None
+        raise
     table = at.attribute(paths, choice)
     effects = at.removal_effects(paths)
     summary = at.attribution_summary(table, lang)

@@ -13,7 +13,7 @@ ATTRIBUTION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose the {role} column: without it the {format} cannot be read. The table's columns are: {columns}.",
         "zh": "请选择{role}列：没有它就无法读取{format}。表中的列：{columns}。",
     },
-    "at_column_needed_cli": {
+    "at_column_option_needed": {
         "en": "Name the {role} column with {option}: without it the {format} cannot be read. The table's columns "
               "are: {columns}.",
         "zh": "请用 {option} 指定{role}列：没有它就无法读取{format}。表中的列：{columns}。",
@@ -23,8 +23,8 @@ ATTRIBUTION_MESSAGES: dict[str, dict[str, str]] = {
               "paths (path, conversions). Its columns are: {columns}. Give --format touchpoints or --format paths "
               "and name the columns (e.g. --journey, --time, --channel, --converted or --path, --conversions).",
         "zh": "无法判断该表是触点明细（旅程编号、时间、渠道、是否转化）还是现成路径（路径、转化数）。"
-              "表中的列：{columns}。请用 --format touchpoints 或 --format paths 指定格式，并指定各列"
-              "（如 --journey、--time、--channel、--converted 或 --path、--conversions）。",
+              "表中的列：{columns}。请用 --format 指定格式（\u201ctouchpoints\u201d为触点明细，\u201cpaths\u201d"
+              "为现成路径），并指定各列（如 --journey、--time、--channel、--converted 或 --path、--conversions）。",
     },
     "at_same_column": {
         "en": "The column \u201c{column}\u201d is chosen both as {first} and as {second}. Give each role its own "
@@ -38,9 +38,9 @@ ATTRIBUTION_MESSAGES: dict[str, dict[str, str]] = {
               "或选择存放触点时间的列。",
     },
     "at_converted_unreadable": {
-        "en": "The column \u201c{column}\u201d should say whether the touch converted (yes/no, 1/0, 是/否), but "
+        "en": "The column \u201c{column}\u201d should say whether the touch converted (yes/no, 1/0), but "
               "{count} rows say something else (e.g. {examples}). Fix these values or choose another column.",
-        "zh": "\u201c{column}\u201d列应说明该触点是否转化（是/否、yes/no、1/0），但有 {count} 行是其他内容（例如 "
+        "zh": "\u201c{column}\u201d列应说明该触点是否转化（是/否、1/0），但有 {count} 行是其他内容（例如 "
               "{examples}）。请修正这些值，或选择其他列。",
     },
     "at_number_unreadable": {
@@ -79,12 +79,6 @@ ATTRIBUTION_MESSAGES: dict[str, dict[str, str]] = {
               "that stands between two channels, e.g. \u201c > \u201d.",
         "zh": "路径中渠道之间的分隔符不能为空（当前为\u201c{value}\u201d）。请填写两个渠道之间的文字，"
               "例如\u201c > \u201d。",
-    },
-    "at_bad_format": {
-        "en": "The attribution input is either \u201ctouchpoints\u201d (one row per touch) or \u201cpaths\u201d "
-              "(one row per path with counts); got \u201c{value}\u201d.",
-        "zh": "归因数据只能是\u201ctouchpoints\u201d（每个触点一行）或\u201cpaths\u201d（每条路径一行及其计数）；当前为"
-              "\u201c{value}\u201d。",
     },
     "at_format_unknown": {
         "en": "Could not tell whether this table holds touchpoints (journey, time, channel, converted) or ready "
