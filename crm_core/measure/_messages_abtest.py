@@ -5,7 +5,7 @@ ABTEST_MESSAGES: dict[str, dict[str, str]] = {
     "ab_too_few_variants": {
         "en": "An A/B test needs at least two variants with their counts; found {count} ({names}). Add a row per "
               "variant: its name, how many customers got it, how many converted.",
-        "zh": "A/B 测试至少需要两个版本及其数据，目前只有 {count} 个（{names}）。"
+        "zh": "对比测试至少需要两个版本及其数据，目前只有 {count} 个（{names}）。"
               "请为每个版本填写一行：名称、收到该版本的人数、转化人数。",
     },
     "ab_blank_name": {
@@ -57,7 +57,8 @@ ABTEST_MESSAGES: dict[str, dict[str, str]] = {
     "ab_bad_test": {
         "en": "The test \u201c{value}\u201d is not known: choose {choices} (z: two-proportion z-test; "
               "chi2: chi-square).",
-        "zh": "检验方法\u201c{value}\u201d无法识别：请选择 {choices}（z：两比例 z 检验；chi2：卡方检验）。",
+        "zh": "检验方法\u201c{value}\u201d无法识别：请选择 {choices}"
+              "（\u201cz\u201d为两比例正态检验，\u201cchi2\u201d为卡方检验）。",
     },
     "ab_bad_planning": {
         "en": "A base rate of {base} with an effect of {effect} points cannot be planned: both rates must lie between "
@@ -112,11 +113,13 @@ ABTEST_MESSAGES: dict[str, dict[str, str]] = {
     "ab_no_variant_column": {
         "en": "No column of the file names the variants (A, B or the offers). Its columns are: {columns}. Choose the "
               "variant column under Columns.",
-        "zh": "文件中没有找到标明版本（A、B 或优惠方案）的列。文件的列为：{columns}。请在\u201c列\u201d中选择版本列。",
+        "zh": "文件中没有找到标明版本（如\u201cA\u201d\u201cB\u201d或优惠方案）的列。"
+              "文件的列为：{columns}。请在\u201c列\u201d中选择版本列。",
     },
     "ab_no_variant_column_cli": {
         "en": "No column of the file names the variants (A, B or the offers). Its columns are: {columns}. Give the "
               "column with --variant.",
-        "zh": "文件中没有找到标明版本（A、B 或优惠方案）的列。文件的列为：{columns}。请用 --variant 指定该列。",
+        "zh": "文件中没有找到标明版本（如\u201cA\u201d\u201cB\u201d或优惠方案）的列。"
+              "文件的列为：{columns}。请用 --variant 指定该列。",
     },
 }

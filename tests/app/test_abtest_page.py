@@ -149,6 +149,12 @@ def test_uploaded_file_with_a_bad_count():
     assert len(at.error) == 1 and "\u201clots\u201d (rows 3)" in at.error[0].value
 
 
+def test_uploaded_file_without_a_variant_column():
+    at = open_page(source="upload", tables={"ab_results": upload_of(DATA / "no_variant_column.csv")})
+    assert len(at.error) == 1 and "Choose the variant column under Columns" in at.error[0].value
+    assert "visitors, conversions" in at.error[0].value and not at.success
+
+
 @pytest.mark.skipif(not OUTCOMES["en"].exists(), reason="sample_data/campaign_outcomes_en.csv not generated yet")
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_campaign_outcomes_compare_the_offers_among_the_target_group(lang):

@@ -116,6 +116,8 @@ def test_formula_like_variant_names_stay_text(tmp_path):
     ((DATA / "two_variants.csv", "--confidence", "1.2"), "zh-en", "1.2"),
     ((DATA / "no_outcome_column.csv", "--variant", "arm", "--lang", "zh"), "zh", "请选择结果的计算方式"),
     ((DATA / "analysis_bad_test.json",), "en", "has a header but no data rows"),
+    ((DATA / "no_variant_column.csv",), "en", "Give the column with --variant"),
+    ((DATA / "no_variant_column.csv", "--lang", "zh"), "zh", "请用 --variant 指定该列"),
 ])
 def test_errors_exit_2_with_the_message(tmp_path, args, lang, words):
     status, printed, err = run("abtest", *args, "--out", tmp_path / "x.xlsx")
