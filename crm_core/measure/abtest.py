@@ -78,6 +78,7 @@ class Variant:
 
 _COUNT_WORDS = {"visitors": Localized(en="visitors", zh="人数"),
                 "conversions": Localized(en="conversions", zh="转化数")}
+_BLANK = Localized(en="(blank)", zh="（空白）")
 
 
 def _whole(value: object, name: str, what: str) -> int:
@@ -86,7 +87,9 @@ def _whole(value: object, name: str, what: str) -> int:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number) or number != round(number):
-        raise DataError("ab_bad_count_variant", variant=name, what=_COUNT_WORDS[what], value=str(value))
+        blank = value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+        raise DataError("ab_bad_count_variant", variant=name, what=_COUNT_WORDS[what],
+                        value=_BLANK if blank else str(value))
     if number < 0:
         raise DataError("ab_negative_count", variant=name, what=_COUNT_WORDS[what], value=str(value))
     return int(number)
@@ -153,8 +156,8 @@ def _power(p0: float, p1: float, n0: float, n1: float, alpha: float) -> float:
     pooled = (p0 * n0 + p1 * n1) / (n0 + n1)
     null_sd = math.sqrt(pooled * (1 - pooled) * (1 / n0 + 1 / n1))
     alt_sd = math.sqrt(p0 * (1 - p0) / n0 + p1 * (1 - p1) / n1)
-    if alt_sd == 0:
-        return 1.0
+    if alt_sd == 0:  # both rates 0 or 1: the test rejects for sure, or never
+        return 1.0 if abs(p1 - p0) > _z(alpha) * null_sd else 0.0
     return float(norm.cdf((abs(p1 - p0) - _z(alpha) * null_sd) / alt_sd))
 
 

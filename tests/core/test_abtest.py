@@ -186,6 +186,17 @@ def test_planning_refuses_bad_levels():
     assert err.value.code == "ab_bad_planning_n"
 
 
+def test_edge_counts_nobody_or_everybody_converts():
+    nobody = ab_test(variants_from_counts([("A", 100, 0), ("B", 100, 0)]))
+    assert nobody.table.iloc[1]["p_value"] == 1.0 and nobody.overall_p_value == 1.0 and nobody.too_small
+    assert nobody.table.iloc[0]["prob_best"] == pytest.approx(0.5, abs=0.02)
+    one_each = ab_test(variants_from_counts([("A", 1, 1), ("B", 1, 0)]))
+    assert one_each.table.iloc[1]["power"] == 0.0 and one_each.too_small  # 1 customer each cannot decide
+    with pytest.raises(DataError) as err:
+        variants_from_counts(pd.DataFrame({"variant": ["A", "B"], "visitors": [100, None], "conversions": [1, 2]}))
+    assert "\u201c(blank)\u201d" in err.value.text("en") and "（空白）" in err.value.text("zh")
+
+
 def test_too_small_when_not_significant_and_underpowered():
     small = ab_test(variants_from_counts([("A", 100, 20), ("B", 100, 25)]))
     assert small.too_small and not small.table.iloc[1]["significant"]
