@@ -81,8 +81,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "fc_skipped": ("Not forecast: {group} — {reason}", "未预测：{group}——{reason}"),
     "fc_download": ("Download the forecast (Excel)", "下载预测结果（Excel）"),
     "fc_method": ("Holt-Winters: exponential smoothing with a damped trend; SARIMA: monthly (0,1,1)(0,1,1)12, weekly "
-                  "Fourier terms of the year with ARIMA(1,1,1) errors. The best model has the lowest sMAPE on the "
-                  "held-out periods.",
-                  "Holt-Winters：带阻尼趋势的指数平滑；SARIMA：按月为 (0,1,1)(0,1,1)12，按周为年度傅里叶项加 ARIMA(1,1,1) 误差。"
+                  "(0,1,1)(0,1,0)52 (seasonal differencing: each week against the same week a year earlier). The best "
+                  "model has the lowest sMAPE on the held-out periods.",
+                  "Holt-Winters：带阻尼趋势的指数平滑；SARIMA：按月为 (0,1,1)(0,1,1)12，按周为 (0,1,1)(0,1,0)52（季节差分：每周与去年同周比较）。"
                   "最佳模型为留出期间上 sMAPE 最低的模型。"),
 }

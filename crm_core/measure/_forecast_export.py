@@ -25,10 +25,10 @@ _TEXTS = {
     "by_segment": ("per RFM segment", "按 RFM 分群"),
     "method": ("Method", "方法"),
     "method_text": ("Holt-Winters (statsmodels ExponentialSmoothing, damped trend) and SARIMA (statsmodels SARIMAX; "
-                    "weekly: Fourier terms with ARIMA(1,1,1) errors; monthly: (0,1,1)(0,1,1)12); backtest: the last "
+                    "weekly: (0,1,1)(0,1,0)52, seasonal differencing; monthly: (0,1,1)(0,1,1)12); backtest: the last "
                     "{horizon} periods held out and refitted; best model: lowest sMAPE",
                     "Holt-Winters 指数平滑（statsmodels ExponentialSmoothing，阻尼趋势）与 SARIMA"
-                    "（statsmodels SARIMAX；按周：傅里叶项 + ARIMA(1,1,1) 误差；按月：(0,1,1)(0,1,1)12）；"
+                    "（statsmodels SARIMAX；按周：(0,1,1)(0,1,0)52，季节差分；按月：(0,1,1)(0,1,1)12）；"
                     "回测：留出最后 {horizon} 期重新拟合；"
                     "最佳模型：sMAPE 最低"),
     "notes": ("Notes", "说明"),

@@ -180,13 +180,13 @@ def seasonal_naive(series: pd.Series, horizon: int, season: int | None) -> pd.Se
 
 
 def _fit(model: str, history: pd.Series, horizon: int, season: int | None, confidence: float, *, mul: bool,
-         pairs: int | None = None, totals: bool = True):
+         totals: bool = True):
     from crm_core.measure import _forecast_models as fm
 
     if model == "holt_winters":
         return fm.holt_winters(history, horizon, season, confidence, mul=mul)
     if model == "sarima":
-        return fm.sarima(history, horizon, season, confidence, log=mul, pairs=pairs, totals=totals)
+        return fm.sarima(history, horizon, season, confidence, log=mul, totals=totals)
     return fm.seasonal_naive_fit(history, horizon, season, confidence)
 
 
@@ -235,9 +235,8 @@ def forecast(series: pd.Series, choice: ForecastChoice = ForecastChoice()) -> Fo
     for model in (*choice.models, BASELINE):
         if model in failed:
             continue
-        pairs = fitted[model].detail.get("pairs") or None
         try:
-            made = _fit(model, history, horizon, season, confidence, mul=mul, pairs=pairs)
+            made = _fit(model, history, horizon, season, confidence, mul=mul)
         except (ValueError, np.linalg.LinAlgError, IndexError) as exc:
             details.append(Note.of("fc_model_failed", level="warning", model=MODEL_LABELS[model],
                                    detail=str(exc)[:120] or type(exc).__name__))
