@@ -71,14 +71,15 @@ def campaign_results(ctx, title: str) -> pd.DataFrame | Section:
         if rates.empty:
             continue
         label = ctx.w(f"by_{by}")
-        frame = pd.DataFrame({label: rates[by].astype(str), ctx.w("contacts"): rates["contacts"],
+        header = label[:1].upper() + label[1:]
+        frame = pd.DataFrame({header: rates[by].astype(str), ctx.w("contacts"): rates["contacts"],
                               ctx.w("successes"): rates["successes"], ctx.w("rate"): rates["rate"],
                               ctx.w("low"): rates["low"], ctx.w("high"): rates["high"],
                               ctx.w("revenue"): rates["revenue"]}).reset_index(drop=True)
         tables.append(Table(ctx.w("rates_by", by=label), frame, {
             ctx.w("contacts"): "int", ctx.w("successes"): "int", ctx.w("rate"): "pct", ctx.w("low"): "pct",
             ctx.w("high"): "pct", ctx.w("revenue"): "money"}))
-        charts.append(Chart("bar", ctx.w("rates_by", by=label), label, ctx.w("rate_axis"),
+        charts.append(Chart("bar", ctx.w("rates_by", by=label), header, ctx.w("rate_axis"),
                             tuple(rates[by].astype(str)), ((ctx.w("rate"), tuple(rates["rate"].astype(float))),),
                             "pct"))
     return Section("campaign_results", title, tuple(paragraphs), tuple(tables), tuple(charts))
