@@ -51,10 +51,10 @@ class AbChoice:
 
     def __post_init__(self) -> None:
         if isinstance(self.confidence, bool) or not isinstance(self.confidence, int | float) \
-                or not 0.5 <= float(self.confidence) < 1:
-            raise DataError("ab_bad_confidence", value=str(self.confidence))
+                or not 0.5 <= float(self.confidence) <= 0.999:
+            raise DataError("ab_bad_confidence", value=str(self.confidence), option="confidence")
         if self.test not in TESTS:
-            raise DataError("ab_bad_test", value=str(self.test), choices=Localized.listing(TESTS))
+            raise DataError("ab_bad_test", value=str(self.test), choices=Localized.listing(TESTS), option="test")
         if not isinstance(self.baseline, str):
             raise DataError("measure_bad_option", option="baseline", value=str(self.baseline))
 
