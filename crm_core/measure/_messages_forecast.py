@@ -88,8 +88,4 @@ FORECAST_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{model} could not be fitted to this series ({detail}); the other model and the baseline are shown.",
         "zh": "{model} 无法拟合该序列（{detail}）；仅显示其他模型和基准。",
     },
-    "fc_group_skipped": {
-        "en": "Group {group}: {reason}",
-        "zh": "分组 {group}：{reason}",
-    },
 }

@@ -18,6 +18,7 @@ statsmodels is imported inside the model functions: importing this module stays 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,13 +182,17 @@ def seasonal_naive(series: pd.Series, horizon: int, season: int | None) -> pd.Se
 
 def _fit(model: str, history: pd.Series, horizon: int, season: int | None, confidence: float, *, mul: bool,
          totals: bool = True):
+    """One model's :class:`~crm_core.measure._forecast_models.Fit`.  statsmodels' warnings never reach stderr:
+    convergence problems were already turned into notes by the model functions, the rest is noise to a marketer."""
     from crm_core.measure import _forecast_models as fm
 
-    if model == "holt_winters":
-        return fm.holt_winters(history, horizon, season, confidence, mul=mul)
-    if model == "sarima":
-        return fm.sarima(history, horizon, season, confidence, log=mul, totals=totals)
-    return fm.seasonal_naive_fit(history, horizon, season, confidence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if model == "holt_winters":
+            return fm.holt_winters(history, horizon, season, confidence, mul=mul)
+        if model == "sarima":
+            return fm.sarima(history, horizon, season, confidence, log=mul, totals=totals)
+        return fm.seasonal_naive_fit(history, horizon, season, confidence)
 
 
 def forecast(series: pd.Series, choice: ForecastChoice = ForecastChoice()) -> Forecast:
