@@ -44,5 +44,7 @@ def choice_from_dict(cls: type[C], data: Mapping[str, Any]) -> C:
         known[name] = value
     try:
         return cls(**known)
+    except DataError:  # the choice's own message (e.g. ab_bad_confidence), as the docstring says
+        raise
     except (TypeError, ValueError):
         raise DataError("measure_bad_option", option=next(iter(known), "?"), value=str(dict(known))) from None
