@@ -95,6 +95,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cr_later_help": ("What happened: the orders of the days after the analysis date. The sample's are the 90 days after it.",
                       "实际发生的情况：分析日期之后的订单。示例数据为分析日期后的 90 天。"),
     "cr_later_in_use": ("Later orders in use: **{name}** ({first} to {last})", "正在使用的后续订单：**{name}**（{first} 至 {last}）"),
+    "cr_later_file": ("Later orders in use: **{name}**", "正在使用的后续订单：**{name}**"),
+    "cr_later_replace": ("Replace the later orders", "替换后续订单"),
     "cr_window": ("Window (days after the start)", "观察窗口（开始后的天数）"),
     "cr_window_help": ("Churned = no purchase in the window; responded = a purchase in it.", "流失 = 窗口内没有购买；响应 = 窗口内有购买。"),
     "cr_top_share": ("Response list: the top share of customers by propensity", "响应名单：按响应概率排名靠前的客户比例"),

@@ -32,22 +32,22 @@ def rates_chart(rates: pd.DataFrame, by: str, *, label: str, confidence: float) 
     ``rates`` is :func:`crm_core.measure.results.success_rates`; ``label`` names the dimension (axis title).
     """
     data = pd.DataFrame({
-        "name": rates[by].astype(str), "rate": rates["rate"].astype(float),
-        "low": rates["low"].astype(float).fillna(0), "high": rates["high"].astype(float).fillna(0),
-        "contacts": rates["contacts"].map("{:,}".format), "rate_text": _pct(rates["rate"]),
+        "item": rates[by].astype(str).to_numpy(), "rate": rates["rate"].astype(float).to_numpy(),
+        "low": rates["low"].astype(float).fillna(0).to_numpy(),
+        "high": rates["high"].astype(float).fillna(0).to_numpy(),
+        "contacts": rates["contacts"].map("{:,}".format).to_numpy(), "rate_text": _pct(rates["rate"]),
         "interval": [f"{a} – {b}" for a, b in zip(_pct(rates["low"]), _pct(rates["high"]), strict=True)],
     })
-    order = list(data["name"])
-    y = alt.Y("name:N", sort=order, title=label)
-    tooltip = [alt.Tooltip("name:N", title=label), alt.Tooltip("rate_text:N", title=t("cr_rate")),
+    order = list(data["item"])
+    y = alt.Y("item:N", sort=order, title=label, scale=alt.Scale(domain=order))
+    tooltip = [alt.Tooltip("item:N", title=label), alt.Tooltip("rate_text:N", title=t("cr_rate")),
                alt.Tooltip("interval:N", title=t("cr_interval")), alt.Tooltip("contacts:N", title=t("cr_contacts_col"))]
     base = alt.Chart(data)
     rule = base.mark_rule(strokeWidth=3, color=_CONTROL).encode(
         y=y, x=alt.X("low:Q", title=t("cr_rate"), axis=alt.Axis(format="%")), x2="high:Q", tooltip=tooltip)
     point = base.mark_point(filled=True, size=110, color=_TARGET).encode(y=y, x="rate:Q", tooltip=tooltip)
     text = base.mark_text(align="left", dx=8, dy=-10, color="#24292f").encode(y=y, x="rate:Q", text="rate_text:N")
-    height = max(120, 38 * len(data))
-    chart = (rule + point + text).properties(height=height, title=_title(
+    chart = (rule + point + text).properties(height=alt.Step(40), title=_title(
         t("cr_rates_title") + " · " + label, t("cr_rates_caption", confidence=f"{confidence:.0%}")))
     return _styled(chart)
 

@@ -36,8 +36,8 @@ def _list_date(list_id: str) -> date | None:
 
 
 def _later() -> TableKey | None:
-    current = results_view.table_upload("later_orders", label=t("cr_later_upload"), replace_label=t("cr_later_upload"),
-                                        help_text=t("cr_later_help"), in_use=t("cr_in_use"))
+    current = results_view.table_upload("later_orders", label=t("cr_later_upload"), replace_label=t("cr_later_replace"),
+                                        help_text=t("cr_later_help"), in_use=t("cr_later_file"))
     if current is None:
         st.info(t("cr_needs_later"))
         return None

@@ -82,7 +82,8 @@ def _mapping(key: TableKey, columns: list[str]) -> OutcomeColumns | None:
     """Her column of each field (proposed, then as she changed it); None when no outcome column is chosen."""
     saved = st.session_state.setdefault(MAPPING_KEY, {})
     chosen = dict(saved.get(key.digest) or cached_results.proposal(key))
-    found = ", ".join(f"{FIELD_LABELS[f].text(lang())} = {c}" for f, c in chosen.items() if c)
+    found = ("；" if lang() == "zh" else "; ").join(f"{FIELD_LABELS[f].text(lang())} = {c}"
+                                                   for f, c in chosen.items() if c)
     with st.expander(t("cr_mapping", found=found or "—"), icon="🧭", expanded=not chosen.get("outcome")):
         st.caption(t("cr_mapping_help"))
         options = ["", *columns]
@@ -267,7 +268,8 @@ def rates_section(table: pd.DataFrame, confidence: float, min_contacts: int) -> 
     label = t(f"cr_by_{by}")
     if by == "agent":
         _agents(table, confidence, min_contacts)
-    st.altair_chart(results_charts.rates_chart(rates, by, label=label, confidence=confidence), width="stretch")
+    st.vega_lite_chart(spec=results_charts.rates_chart(rates, by, label=label, confidence=confidence).to_dict(),
+                       width="stretch")
     currency = state.currency()
     shown = rates.assign(**{c: rates[c] * 100 for c in ("rate", "low", "high")})
     number = st.column_config.NumberColumn
@@ -276,7 +278,7 @@ def rates_section(table: pd.DataFrame, confidence: float, min_contacts: int) -> 
               "rate": number(t("cr_rate"), format=_PCT), "low": number(t("cr_low"), format=_PCT),
               "high": number(t("cr_high"), format=_PCT), "revenue": money_column(t("cr_revenue"), currency),
               "revenue_per_contact": money_column(t("cr_per_contact"), currency)}
-    config |= {o: number(OUTCOME_LABELS[o].text(lang()), format="localized") for o in OUTCOMES}
+    config |= {o: number(OUTCOME_LABELS[o].text(lang()).capitalize(), format="localized") for o in OUTCOMES}
     st.dataframe(shown, hide_index=True, column_config=config, height=fit_height(len(shown)))
 
 
