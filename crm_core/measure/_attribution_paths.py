@@ -291,8 +291,7 @@ def paths_from_touchpoints(frame: pd.DataFrame, *, journey: str, time: str, chan
     parts.append(_left_out(frame, keep & bad_time, "at_reason_bad_time", time))
     keep &= ~bad_time
     flags, bad_flag = _converted(frame[converted])
-    nonblank = frame[converted].str.strip().fillna("").to_numpy(dtype=object) != ""
-    if bad_flag.any() and not (nonblank & ~bad_flag).any():
+    if bad_flag.any() and not (flags | (~bad_flag & frame[converted].notna().to_numpy())).any():
         raise DataError("at_converted_unreadable", column=converted, count=int(bad_flag.sum()),
                         examples=_examples(frame.loc[bad_flag, converted]))
     parts.append(_left_out(frame, keep & bad_flag, "at_reason_bad_converted", converted))
@@ -307,16 +306,21 @@ def paths_from_touchpoints(frame: pd.DataFrame, *, journey: str, time: str, chan
     if not keep.any():
         raise _no_rows(excluded)
 
-    kept_ids = ids[keep]
+    everything = bool(keep.all())
+    kept_ids = ids if everything else ids[keep]
     journey_codes, _ = pd.factorize(kept_ids)
-    stamp = times[keep].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    order = np.lexsort((np.arange(len(stamp)), stamp, journey_codes))
-    jc = journey_codes[order]
-    stamp = stamp[order]
-    conv = flags[keep][order]
-    amount = amounts[keep][order]
-    codes, channels = _channel_codes(names[keep], channel)
-    codes = codes[order]
+    kept_times = times if everything else times[keep]
+    stamp = kept_times.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    codes, channels = _channel_codes(names if everything else names[keep], channel)
+    conv, amount = (flags, amounts) if everything else (flags[keep], amounts[keep])
+    same = journey_codes[1:] == journey_codes[:-1]
+    if np.all((journey_codes[1:] > journey_codes[:-1]) | (same & (stamp[1:] >= stamp[:-1]))):
+        order = np.arange(len(stamp))  # the file is already in journey and time order (most exports are)
+    else:
+        order = np.lexsort((stamp, journey_codes))  # stable: touches at the same time keep the file's order
+        journey_codes, stamp, codes = journey_codes[order], stamp[order], codes[order]
+        conv, amount = conv[order], amount[order]
+    jc = journey_codes
     n = len(jc)
     starts_flag = np.ones(n, dtype=bool)
     starts_flag[1:] = (jc[1:] != jc[:-1]) | conv[:-1]  # a new journey, or the touch after a conversion
