@@ -118,3 +118,21 @@ def test_sample_daily_sales_shape():
         pytest.skip("the sample's daily_sales_en.csv is not generated yet")
     frame = pd.read_csv(SALES["en"])
     assert list(frame.columns) == ["date", "channel", "orders", "revenue"]
+
+
+def test_orders_per_rfm_segment():
+    from crm_core.segment.combined import with_group_names
+
+    choice = fc.ForecastChoice(freq="M", horizon=3, by="segment", models=("holt_winters",))
+    at = _open(orders=SAMPLE, choice=choice)
+    loaded = pipeline.load(SAMPLE.read_bytes(), SAMPLE.name)
+    named = with_group_names(pipeline.rfm_scores(loaded.result), lang="en")
+    groups = named.set_index("customer_id")["rfm_segment_name"]
+    history = fc.series_from_orders(loaded.result.orders, freq="M", measure="revenue", groups=groups)
+    made = fc.forecast_groups(history, choice)
+    picker = next(s for s in at.selectbox if s.label == en("fc_group_pick"))
+    assert list(picker.options) == list(made)
+    first = next(iter(made))
+    assert made[first].summary("en", currency="¥") in [m.value for m in at.main.markdown]
+    shown_skipped = [w.value for w in at.warning if w.value.startswith("Not forecast:")]
+    assert len(shown_skipped) == len(made.skipped)
