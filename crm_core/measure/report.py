@@ -112,6 +112,7 @@ class Chart:
     kind : "bar" (one series), "grouped" (several series per category) or "line" (x = periods; ``series`` are
         lines, the first solid history; ``band`` an interval (label, low values, high values) over the last
         ``len(low)`` points).
+    intervals : bars only: the interval (low values, high values) of the first series, drawn as whiskers.
     categories : category labels (bar, grouped) or x labels (line).
     series : (name, values) pairs, each with one value per category (NaN: no point).
     value_format : "money", "int", "pct" or "num": how the axis ticks read.
@@ -125,6 +126,7 @@ class Chart:
     series: tuple[tuple[str, tuple[float, ...]], ...]
     value_format: str = "num"
     band: tuple[str, tuple[float, ...], tuple[float, ...]] | None = None
+    intervals: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # bars: (low, high) of the first series
 
 
 @dataclass(frozen=True, eq=False)

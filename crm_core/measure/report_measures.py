@@ -58,7 +58,7 @@ def campaign_results(ctx, title: str) -> pd.DataFrame | Section:
         tables.append(Table(ctx.w("lift_table"), frame, {
             ctx.w("target_n"): "int", ctx.w("control_n"): "int", ctx.w("target_rate"): "pct",
             ctx.w("control_rate"): "pct", ctx.w("lift_points"): "pct", ctx.w("low"): "pct", ctx.w("high"): "pct",
-            ctx.w("p_value"): "num", ctx.w("incremental"): "num", ctx.w("incremental_revenue"): "money"}))
+            ctx.w("p_value"): "num", ctx.w("incremental"): "int", ctx.w("incremental_revenue"): "money"}))
         first = lift.iloc[0]
         charts.append(Chart("bar", ctx.w("lift_table"), "", ctx.w("rate_axis"),
                             (ctx.w("target_rate"), ctx.w("control_rate")),
@@ -81,7 +81,7 @@ def campaign_results(ctx, title: str) -> pd.DataFrame | Section:
             ctx.w("high"): "pct", ctx.w("revenue"): "money"}))
         charts.append(Chart("bar", ctx.w("rates_by", by=label), header, ctx.w("rate_axis"),
                             tuple(rates[by].astype(str)), ((ctx.w("rate"), tuple(rates["rate"].astype(float))),),
-                            "pct"))
+                            "pct", intervals=(tuple(rates["low"].astype(float)), tuple(rates["high"].astype(float)))))
     return Section("campaign_results", title, tuple(paragraphs), tuple(tables), tuple(charts))
 
 

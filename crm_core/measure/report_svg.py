@@ -97,6 +97,16 @@ def _finite(values) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(float(v))]
 
 
+def _whisker(x, low: float, high: float, y: float) -> str:
+    """The interval of one bar: a line from low to high with end ticks."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    x0, x1 = x(float(low)), x(float(high))
+    return (f'<g class="interval" stroke="#111827" stroke-width="1.2"><line x1="{x0:.1f}" y1="{y:.1f}" '
+            f'x2="{x1:.1f}" y2="{y:.1f}"/><line x1="{x0:.1f}" y1="{y - 4:.1f}" x2="{x0:.1f}" y2="{y + 4:.1f}"/>'
+            f'<line x1="{x1:.1f}" y1="{y - 4:.1f}" x2="{x1:.1f}" y2="{y + 4:.1f}"/></g>')
+
+
 def _bars(chart: Chart, lang: str) -> str:
     """Horizontal bars, one row per category, one bar per series in the row (grouped when several)."""
     series = chart.series
@@ -109,6 +119,8 @@ def _bars(chart: Chart, lang: str) -> str:
     height = top + plot_h + 44
     left, right = label_width, _WIDTH - 70
     values = _finite(v for _, vals in series for v in vals)
+    if chart.intervals is not None:
+        values += _finite(chart.intervals[0]) + _finite(chart.intervals[1])
     low, high = min([0.0, *values]), max([0.0, *values])
     ticks = nice_ticks(low, high)
     lo, hi = ticks[0], ticks[-1]
@@ -136,6 +148,8 @@ def _bars(chart: Chart, lang: str) -> str:
             out.append(f'<rect class="bar" x="{x0:.1f}" y="{y:.1f}" width="{max(x1 - x0, 1):.1f}" '
                        f'height="{max(bar_h - 1, 2):.1f}" fill="{colour}"><title>{_e(name)} · {_e(label)}: '
                        f'{_e(tick_text(v, chart.value_format, lang))}</title></rect>')
+            if j == 0 and chart.intervals is not None and i < len(chart.intervals[0]):
+                out.append(_whisker(x, chart.intervals[0][i], chart.intervals[1][i], y + max(bar_h - 1, 2) / 2))
     out.append(f'<line x1="{x(0.0):.1f}" y1="{top}" x2="{x(0.0):.1f}" y2="{top + plot_h:.0f}" stroke="#999"/>')
     out.append(f'<text x="{(left + right) / 2:.0f}" y="{height - 8:.0f}" text-anchor="middle" class="axis-title">'
                f'{_e(chart.y_title)}</text>')

@@ -155,6 +155,8 @@ def test_campaign_results_are_the_results_functions(built, outcomes):
     shown = _table(section, "Success rate by offer")
     assert shown.iloc[:, 0].tolist() == rates["variant"].tolist()
     assert shown["Success rate"].tolist() == pytest.approx(rates["rate"].tolist())
+    chart = next(c for c in section.charts if c.title == "Success rate by offer")
+    assert chart.intervals == (tuple(rates["low"]), tuple(rates["high"]))
     lift = rs.control_lift(outcomes.table)
     table = _table(section, "Target against control")
     assert table["Lift (points)"].tolist() == pytest.approx(lift["lift"].tolist())

@@ -146,6 +146,10 @@ def test_svg_helpers():
     svg = report_svg.chart_svg(chart)
     assert "&lt;T&gt;" in svg and "a&amp;b" in svg and "<T>" not in svg
     assert svg.count('class="bar"') == 3  # the missing value draws no bar
+    whiskers = Chart("bar", "r", "x", "y", ("a", "b"), (("rate", (0.2, 0.3)),), "pct",
+                     intervals=((0.1, 0.25), (0.3, 0.35)))
+    svg = report_svg.chart_svg(whiskers)
+    assert svg.count('class="interval"') == 2 and "40%" in svg  # the axis reaches the highest bound (35%)
     line = Chart("line", "f", "period", "value", tuple("abcde"), (("h", (1.0, 2.0, 3.0, float("nan"), float("nan"))),
                  ("m", (float("nan"), float("nan"), 3.0, 4.0, 5.0))), band=("95%", (3.5, 4.0), (4.5, 6.0)))
     svg = report_svg.chart_svg(line)
