@@ -65,20 +65,18 @@ def wilson(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarr
 
 
 def two_proportions(s1: int, n1: int, s2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float, float]:
-    """``(diff, low, high, p_value)`` of rate 1 minus rate 2: Wald interval (unpooled standard error) and the
-    pooled two-sided z-test.  NaN when a group is empty; p = 1 when neither or both groups always succeed."""
-    from scipy.stats import norm
+    """``(diff, low, high, p_value)`` of rate 1 minus rate 2: the Wald interval (unpooled standard error,
+    statsmodels ``confint_proportions_2indep(method="wald")``) and the pooled two-sided z-test (statsmodels
+    ``proportions_ztest``).  NaN when a group is empty; p = 1 when both groups always (or never) succeed."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
     if n1 == 0 or n2 == 0:
         return (np.nan,) * 4
-    p1, p2 = s1 / n1, s2 / n2
-    diff = p1 - p2
-    z = norm.ppf(0.5 + confidence / 2)
-    se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    diff = s1 / n1 - s2 / n2
+    low, high = confint_proportions_2indep(s1, n1, s2, n2, method="wald", compare="diff", alpha=1 - confidence)
     pooled = (s1 + s2) / (n1 + n2)
-    se0 = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    p_value = 1.0 if se0 == 0 else float(2 * norm.sf(abs(diff) / se0))
-    return float(diff), float(diff - z * se), float(diff + z * se), p_value
+    p_value = 1.0 if pooled in (0.0, 1.0) else float(proportions_ztest([s1, s2], [n1, n2])[1])
+    return float(diff), float(low), float(high), p_value
 
 
 def prob_beats(s1: int, n1: int, s2: int, n2: int, *, draws: int = 40_000, seed: int = 0) -> float:

@@ -82,6 +82,7 @@ def test_a_known_two_proportion_lift_with_its_interval_and_p():
     from statsmodels.stats.proportion import proportions_ztest  # the reference implementation
 
     assert p_value == pytest.approx(proportions_ztest([25, 18], [100, 100])[1])
+    assert two_proportions(5, 5, 3, 3)[3] == 1.0 and math.isnan(two_proportions(0, 0, 1, 2)[0])  # no spread; empty
 
 
 def test_the_probability_one_rate_beats_another_matches_the_integral():
