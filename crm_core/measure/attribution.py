@@ -29,16 +29,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crm_core.measure._attribution_columns import detect_format, propose_path_columns, propose_touchpoint_columns
 from crm_core.measure._attribution_paths import (
     FORMAT_WORDS,
     FORMATS,
     ROLE_WORDS,
     Paths,
-    detect_format,
     paths_from_table,
     paths_from_touchpoints,
-    propose_path_columns,
-    propose_touchpoint_columns,
 )
 from crm_core.measure._choice import choice_from_dict, choice_to_dict
 from crm_core.messages import Localized

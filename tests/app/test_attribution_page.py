@@ -108,3 +108,22 @@ def test_no_table_says_how_to_get_one():
     page = open_page(None, lang="zh")
     assert zh("at_none") in [i.value for i in page.info]
     assert not charts(page) and not page.error
+
+
+def test_an_opened_analysis_sets_the_options():
+    """"Open analysis" puts the saved choice in the session (ui.saved_analysis): the page runs with it."""
+    path = demo("en")
+    page = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    page.session_state["lang"] = "en"
+    page.session_state[DATASETS] = {"touchpoints": make_upload(path.name, path.read_bytes())}
+    choice = at.AttributionChoice(half_life_days=3.0, first_share=0.3, last_share=0.5)
+    page.session_state["measure_attribution"] = choice
+    page.switch_page(PAGE)
+    rerun(page)
+    assert en("at_options", half=3.0, unit="days", first=0.3, last=0.5) in [e.label for e in page.expander]
+    assert by_key(page.slider, r"at_first_share_\d+").value == 30
+    _, table = computed(path, choice)
+    sheet = next(d.value for d in page.dataframe if "Channel" in d.value.columns).set_index("Channel")
+    assert sheet["Position based · conversions"].to_dict() == pytest.approx(
+        table.set_index("channel")["position_based"].to_dict())
+    assert page.session_state["measure_attribution"] == choice
