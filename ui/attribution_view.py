@@ -168,7 +168,9 @@ def models_section(found: cached_attribution.Results) -> None:
     st.altair_chart(attribution_charts.models_chart(found.long, measure, currency=currency), width="stretch")
     language = lang()
     shown = ax.credit_sheet(found.table, language)
-    config = {c: st.column_config.NumberColumn(c, format="%.1f") for c in shown.columns[1:7]}
+    conversions = list(shown.columns[1:7])
+    shown = shown.assign(**{c: shown[c].round(1) for c in conversions})  # "7,574.7": localized, one decimal
+    config = {c: st.column_config.NumberColumn(c, format="localized") for c in conversions}
     config |= {c: money_column(c, currency) for c in shown.columns[7:]}
     st.dataframe(shown, hide_index=True, column_config=config, height=fit_height(len(shown)))
     st.subheader(t("at_effects"), help=t("at_effects_help"))
