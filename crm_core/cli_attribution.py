@@ -177,7 +177,8 @@ def _print(paths: at.Paths, table: pd.DataFrame, effects: pd.DataFrame, summary:
     print(_t("read", lang, source=source, fmt=_t(fmt, lang), rows=paths.source_rows, paths=len(paths.frame),
              conversions=paths.total_conversions, value=paths.total_value, channels=len(paths.channels)))
     sep = "，" if lang == "zh" else ", "
-    print(_t("columns", lang, columns=sep.join(f"{r} = {c}" for r, c in columns.items() if c)))
+    print(_t("columns", lang, columns=sep.join(f"{at.ROLE_WORDS[r].text(lang)} = {c}" for r, c in columns.items()
+                                               if c)))
     if len(paths.excluded):
         counts = paths.excluded["reason"].value_counts()
         reasons = sep.join(f"{render(code, lang)}: {n:,}" for code, n in counts.items())

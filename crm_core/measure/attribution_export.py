@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from crm_core.export import ColumnFormat, to_excel_bytes
-from crm_core.measure.attribution import MODEL_LABELS, MODELS, AttributionChoice, Paths
+from crm_core.measure.attribution import MODEL_LABELS, MODELS, ROLE_WORDS, AttributionChoice, Paths
 from crm_core.messages import render
 
 __all__ = ["SHEETS", "about_rows", "credit_sheet", "effects_sheet", "excluded_sheet", "header", "workbook_bytes"]
@@ -79,7 +79,7 @@ def about_rows(paths: Paths, choice: AttributionChoice, *, source: str, fmt: str
                lang: str) -> list[tuple[str, str]]:
     """(label, text) lines under the summary: the file, the input format and columns, what was read, the options."""
     sep = "，" if lang == "zh" else ", "
-    used = sep.join(f"{role} = {name}" for role, name in columns.items() if name)
+    used = sep.join(f"{ROLE_WORDS[role].text(lang)} = {name}" for role, name in columns.items() if name)
     read = _w("read_text", lang).format(rows=paths.source_rows, paths=len(paths.frame),
                                         conversions=paths.total_conversions, value=paths.total_value,
                                         channels=len(paths.channels), excluded=len(paths.excluded))
