@@ -18,14 +18,15 @@ choice = results_view.choice()
 results_view.set_choice()  # the session holds the page's choice from its first visit (saved with the analysis)
 
 confidences = (0.90, 0.95, 0.99)
+gen = st.session_state.get("editor_gen", 0)  # an opened analysis (a new generation) puts its values in the widgets
 with st.expander(t("cr_settings", confidence=f"{choice.confidence:.0%}", min_contacts=choice.min_contacts),
                  icon="⚙️"):
     s1, s2 = st.columns(2)
     confidence = s1.segmented_control(t("cr_confidence"), confidences, default=choice.confidence
                                       if choice.confidence in confidences else 0.95, required=True,
-                                      format_func=lambda c: f"{c:.0%}", key="cr_confidence") or 0.95
+                                      format_func=lambda c: f"{c:.0%}", key=f"cr_confidence_{gen}") or 0.95
     min_contacts = int(s2.number_input(t("cr_min_contacts"), min_value=1, max_value=10_000,
-                                       value=int(choice.min_contacts), key="cr_min_contacts",
+                                       value=int(choice.min_contacts), key=f"cr_min_contacts_{gen}",
                                        help=t("cr_min_contacts_help")))
 if (confidence, min_contacts) != (choice.confidence, choice.min_contacts):
     choice = results_view.set_choice(confidence=confidence, min_contacts=min_contacts)

@@ -92,13 +92,14 @@ def _uploaded_list(found) -> tuple[list[str], list[str], date] | None:
 def model_section(choice: rs.ResultsChoice) -> None:
     st.subheader(t("cr_model_title"))
     st.caption(t("cr_model_intro"))
+    gen = st.session_state.get("editor_gen", 0)  # an opened analysis (a new generation) puts its values in the widgets
     c1, c2, c3 = st.columns([1, 2, 1])
-    kind = c1.radio(t("cr_model_kind"), KINDS, index=KINDS.index(choice.model_kind), key="cr_model_kind",
+    kind = c1.radio(t("cr_model_kind"), KINDS, index=KINDS.index(choice.model_kind), key=f"cr_model_kind_{gen}",
                     format_func=labels(KINDS, lambda k: t(f"cr_kind_{k}")), horizontal=True)
     source = c2.radio(t("cr_model_source"), SOURCES, key="cr_model_source", horizontal=True,
                       format_func=labels(SOURCES, lambda s: t(f"cr_source_{s}")))
     days = int(c3.number_input(t("cr_window"), min_value=1, max_value=3650, value=int(choice.window_days), step=1,
-                               key="cr_window", help=t("cr_window_help")))
+                               key=f"cr_window_{gen}", help=t("cr_window_help")))
     if (kind, days) != (choice.model_kind, choice.window_days):
         choice = results_view.set_choice(model_kind=kind, window_days=days)
     found = results_view.orders()

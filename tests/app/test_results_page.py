@@ -104,6 +104,20 @@ def test_the_sample_outcomes_in_chinese():
     assert any(c == zh("cr_excluded_none") for c in texts(at.caption))
 
 
+def test_an_opened_analysis_choice_reaches_the_widgets():
+    path = outcomes_file("en")
+    saved = rs.ResultsChoice(confidence=0.9, window_days=60, min_contacts=500, model_kind="response")
+    at = open_page(datasets={"campaign_outcomes": upload(path)}, extra={"measure_results": saved})
+    assert at.number_input(key="cr_window_0").value == 60 and at.number_input(key="cr_min_contacts_0").value == 500
+    assert at.radio(key="cr_model_kind_0").value == "response" and at.button_group(key="cr_confidence_0").value == 0.9
+    lift = rs.control_lift(expected_table(path), confidence=0.9).iloc[0].to_dict()
+    assert rs.lift_sentence(lift, "en", currency="$") in texts(at.success)  # 90% intervals
+    at.button_group(key="cr_by").set_value("agent")
+    rerun(at)
+    assert en("cr_agents_few", n=500) in texts(at.info)  # no agent has 500 contacts: no comparison
+    assert at.session_state["measure_results"] == saved
+
+
 def test_a_file_whose_columns_cannot_be_recognised_says_what_to_do():
     path = DATA / "unrecognised_columns.csv"
     at = open_page(lang="zh", datasets={"campaign_outcomes": upload(path)})
@@ -189,7 +203,8 @@ def test_model_lists_against_the_later_orders(sample_loaded, sample_scored, samp
     assert shown[en("cr_recall")] == f"{hits / len(churned):.1%}"
     assert any(c.endswith(en("cr_start", start="2026-01-01", days=30)) for c in texts(at.caption))
     # a longer window: fewer churners
-    at.number_input(key="cr_window").set_value(90)
+    at.number_input(key="cr_window_0").set_value(90)
     rerun(at)
     assert float(metrics(at)[en("cr_base_rate")].rstrip("%")) < len(churned) / len(customers) * 100
+    assert at.session_state["measure_results"] == rs.ResultsChoice(window_days=90)  # kept for the saved analysis
     assert render("cr_bad_window", "zh", days=0).startswith("观察窗口须为")
