@@ -9,6 +9,7 @@ the heat map's measure, the back-test's calibration end or the list's length nev
 
 import streamlit as st
 
+from crm_core.predict.scores import TOP_CLV_LIST_COLUMNS, TopClvList, top_clv_table
 from crm_core.schema import DataError
 from ui import cached_clv, clv_state, clv_view, scope_form, state
 from ui.i18n import lang, t
@@ -85,7 +86,6 @@ if tab_list.open:
             n = st.columns([1, 2])[0].number_input(t("clv_list_n"), min_value=1, max_value=len(valued),
                                                    value=min(100, len(valued)), step=10, key=f"clv_list_n_{gen}",
                                                    help=t("clv_list_n_help"))
-            list_download(clv_view.list_table(valued, int(n)),
-                          clv_view.TopClvList(int(n), choice=choice, method=result.method), key=key, up=up,
-                          as_of=as_of, scope=scope, file_stem="top_lifetime_value", widget_key="clv_list",
-                          columns=clv_view.LIST_COLUMNS, preview=False)
+            list_download(top_clv_table(valued, int(n)), TopClvList(int(n), choice=choice, method=result.method),
+                          key=key, up=up, as_of=as_of, scope=scope, file_stem="top_lifetime_value",
+                          widget_key="clv_list", columns=TOP_CLV_LIST_COLUMNS, preview=False)

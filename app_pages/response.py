@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from crm_core.predict import explain, labels, targeting
-from crm_core.predict.scores import with_scores
+from crm_core.predict.scores import TARGET_COLUMN, TARGET_KEY, TargetList, with_scores
 from crm_core.predict.table import guess_id_column, propose_result_columns
 from crm_core.schema import DataError
 from ui import cached, cached_predict, predict_charts, predict_state, predict_view, state
@@ -222,18 +222,18 @@ st.caption(t("pr_best_k_metric", k=int(best["contacted"])))
 # --- 5. the target list -------------------------------------------------------------------------------------------
 st.markdown(f"##### {t('pr_target_download')}")
 top = scores.sort_values(ascending=False, kind="stable").index[:k]
-segmentation = predict_view.TargetList(k=k, model=prediction.model_name, choice=choice)
+segmentation = TargetList(k=k, model=prediction.model_name, choice=choice)
 if choice.source == "results":
     scope = state.scope()
     named = with_scores(cached.rfm_scores(key, as_of, state.rfm_params(), scope), response=prediction)
     ids = named["customer_id"].astype(str) if "customer_id" in named.columns else named.index.astype(str)
     listed = named[ids.isin(set(top.astype(str)))]
-    listed = listed.assign(**{predict_view.TARGET_COLUMN: predict_view.TARGET_KEY}).sort_values(
+    listed = listed.assign(**{TARGET_COLUMN: TARGET_KEY}).sort_values(
         "response_propensity", ascending=False, kind="stable")
     list_download(listed, segmentation, key=key, up=up, as_of=as_of, scope=scope, file_stem="target_list",
                   widget_key="response_list", columns=TARGET_COLUMNS, preview=True)
 else:
     listed = pd.DataFrame({"customer_id": top.astype(str), "response_propensity": scores.loc[top].to_numpy()})
-    listed = with_scores(listed, response=prediction).assign(**{predict_view.TARGET_COLUMN: predict_view.TARGET_KEY})
+    listed = with_scores(listed, response=prediction).assign(**{TARGET_COLUMN: TARGET_KEY})
     predict_view.table_list_download(listed, segmentation, columns=TARGET_COLUMNS, file_stem="target_list",
                                      widget_key="response_list")

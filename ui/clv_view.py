@@ -1,11 +1,11 @@
 """The display parts of the Lifetime value page (app_pages/clv.py): the settings form, the fit's summary and
-warning, the fitted parameters in words, the customers and their tenths, the charts, the back-test and the top
-customers list.  No analysis here: everything comes from :mod:`crm_core.predict.clv` through
-:mod:`ui.cached_clv`."""
+warning, the fitted parameters in words, the customers and their tenths, the charts and the back-test (the top
+customers list is :class:`crm_core.predict.scores.TopClvList`).  No analysis here: everything comes from
+:mod:`crm_core.predict.clv` through :mod:`ui.cached_clv`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -18,20 +18,14 @@ from crm_core.settings import Scope
 from ui import cached_clv, clv_charts
 from ui.cached import DatasetKey
 from ui.fmt import fit_height, money_column, money_text
-from ui.i18n import TEXT, labels, lang, t
+from ui.i18n import labels, lang, t
 
-__all__ = ["LIST_COLUMN", "LIST_COLUMNS", "METHODS", "SHOWN", "TopClvList", "backtest_section", "charts_section",
-           "choice_words", "customers_section", "default_calibration_end", "fit_words", "headline", "list_table",
-           "note_text", "parameter_table", "parameters_section", "settings_form", "unit_word"]
+__all__ = ["METHODS", "SHOWN", "backtest_section", "charts_section", "choice_words", "customers_section",
+           "default_calibration_end", "fit_words", "headline", "note_text", "parameter_table", "parameters_section",
+           "settings_form", "unit_word"]
 
 METHODS = ("auto", "model", "formula")
 SHOWN = 1_000  # customers drawn in the table (the list download holds as many as she asks for)
-LIST_COLUMN = "clv_list"
-LIST_KEY = "top"
-# The list's default columns: who, what they are worth, then their figures and contacts.
-LIST_COLUMNS = ("customer_id", "clv", "clv_decile", "prob_alive", "expected_purchases", "expected_order_value",
-                "rfm_segment_name", "recency_days", "frequency", "monetary", "avg_order_value", "last_order_date",
-                "channel", "offer", "name", "phone", "email", "city")
 
 
 # --------------------------------------------------------------------------------------------------- settings
@@ -293,46 +287,3 @@ def backtest_section(key: DatasetKey, as_of: date, scope: Scope, choice: ClvChoi
                                                                            format="localized"),
                                 "predicted": st.column_config.NumberColumn(t("clv_col_predicted"), format="%.2f"),
                                 "actual": st.column_config.NumberColumn(t("clv_col_actual"), format="%.2f")})
-
-
-# ------------------------------------------------------------------------------------------------ the list
-def _text(key: str, language: str, **params) -> str:
-    en, zh = TEXT[key]
-    return (zh if language == "zh" else en).format(**params)
-
-
-@dataclass(frozen=True)
-class TopClvList:
-    """The top customers by lifetime value as a Segmentation: one group (``"top"``) on :data:`LIST_COLUMN`.
-
-    ``n``: customers on the list; ``choice``: the lifetime-value choice that valued them (in the list id);
-    ``method``: "model" or "formula" (named in the description).  ``sort_column`` says how the list is ordered."""
-
-    n: int
-    choice: ClvChoice = ClvChoice()
-    method: str = "model"
-    key_column: str = field(default=LIST_COLUMN, init=False)
-    sort_column: str = field(default="clv", init=False)
-
-    def fingerprint(self) -> dict:
-        """What decides the list besides the data, for its list id: the lifetime-value choice and the length."""
-        return {"clv": self.choice.to_dict(), "list": "top", "n": self.n}
-
-    def segments(self) -> tuple[str, ...]:
-        return (LIST_KEY,)
-
-    def text(self, key: str, field: str, lang: str = "en") -> str:  # noqa: A002 - the protocol's name
-        if key != LIST_KEY:
-            return ""
-        if field == "name":
-            return _text("clv_list_name", lang, n=self.n)
-        if field == "description":
-            return _text("clv_list_description", lang, n=self.n, method=_text(f"clv_method_{self.method}", lang))
-        if field == "action":
-            return _text("clv_list_action", lang)
-        return ""
-
-
-def list_table(valued: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` most valuable customers of :func:`ui.cached_clv.valued_customers`, keyed for the list builder."""
-    return valued.head(n).assign(**{LIST_COLUMN: LIST_KEY})

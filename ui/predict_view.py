@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -27,11 +26,9 @@ from ui import cached_predict, predict_charts, state
 from ui.fmt import fit_height
 from ui.i18n import labels, lang, t
 
-__all__ = ["TARGET_COLUMN", "TargetList", "comparison_section", "dropped_section", "evaluation_views",
-           "leakage_section", "model_label", "quality_section", "table_list_download", "train"]
+__all__ = ["comparison_section", "dropped_section", "evaluation_views", "leakage_section", "model_label",
+           "quality_section", "table_list_download", "table_upload", "train"]
 
-TARGET_COLUMN = "target_list"
-TARGET_KEY = "target"
 VIEWS = ("gains", "calibration", "importance")
 
 
@@ -181,41 +178,6 @@ def dropped_section(prediction: Prediction) -> None:
     with st.expander(t("pr_dropped", n=len(prediction.dropped)), icon="🧹"):
         st.markdown("\n".join(f"- {dropped_text(str(column), str(reason), language)}"
                               for column, reason in prediction.dropped))
-
-
-@dataclass(frozen=True)
-class TargetList:
-    """The customers chosen for the next campaign (the top K by response propensity) as a one-group Segmentation
-    on :data:`TARGET_COLUMN`, for :func:`crm_core.pipeline.build_lists`; ``k``, ``model`` and ``choice`` (the
-    ResponseChoice) go into the list id."""
-
-    k: int = 0
-    model: str = ""
-    choice: object = None
-    key_column: str = field(default=TARGET_COLUMN, init=False)
-    sort_column: str = field(default="response_propensity", init=False)  # the list keeps the score's order
-
-    def fingerprint(self) -> dict:
-        """What decides the list besides the data, for its list id (``RESP-…``: the "response" key)."""
-        choice = self.choice.to_dict() if hasattr(self.choice, "to_dict") else None
-        return {"response": choice, "scores": "response", "groups": "top_k", "k": self.k, "model": self.model}
-
-    def segments(self) -> tuple[str, ...]:
-        return (TARGET_KEY,)
-
-    def text(self, key: str, field: str, lang: str = "en") -> str:
-        if key != TARGET_KEY:
-            return ""
-        zh = lang == "zh"
-        model = MODEL_LABELS[self.model].text(lang) if self.model in MODEL_LABELS else self.model
-        return {
-            "name": "目标名单" if zh else "Target list",
-            "description": (f"响应概率最高的 {self.k:,} 位客户（模型：{model}）" if zh else
-                            f"The {self.k:,} customers most likely to respond (model: {model})"),
-            "action": "纳入下一次活动，按响应概率从高到低联系" if zh else
-            "Include them in the next campaign, most likely to respond first",
-            "channel": "活动渠道" if zh else "The campaign's channel",
-        }.get(field, "")
 
 
 def table_list_download(table: pd.DataFrame, segmentation, *, columns: tuple[str, ...], file_stem: str,

@@ -7,7 +7,9 @@ builder and :func:`crm_core.pipeline.build_lists` take them like any other group
 scores and their deciles to a customer table (customer 360, campaign builder).  :func:`retention_list` (also
 ``crm_core.predict.churn.retention_list``) gives the customers to keep, most value at risk first, with the reasons
 for their risk; :func:`risk_value_quadrants` puts every customer in a value x risk quadrant.  :class:`RetentionList`
-and :func:`retention_table` send a retention list through :func:`crm_core.pipeline.build_lists`.
+and :func:`retention_table` send a retention list through :func:`crm_core.pipeline.build_lists`; so do
+:class:`TargetList` (the response page's top K) and :class:`TopClvList` with :func:`top_clv_table` (the lifetime
+value page's most valuable customers), their words in both languages.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from crm_core.messages import Localized
 from crm_core.schema import DataError
 
 __all__ = ["DECILES", "QUADRANTS", "RETENTION_COLUMNS", "RETENTION_KEY", "RETENTION_LIST_COLUMNS", "RetentionList",
-           "SCORE_KINDS", "ScoreDeciles", "risk_value_quadrants", "retention_list",
-           "deciles", "retention_list_columns", "retention_table", "with_scores"]
+           "SCORE_KINDS", "ScoreDeciles", "TARGET_COLUMN", "TARGET_KEY", "TOP_CLV_COLUMN", "TOP_CLV_KEY",
+           "TOP_CLV_LIST_COLUMNS", "TargetList", "TopClvList", "risk_value_quadrants", "retention_list",
+           "deciles", "retention_list_columns", "retention_table", "top_clv_table", "with_scores"]
 
 SCORE_KINDS = ("churn", "response", "clv")
 DECILES = tuple(f"D{n}" for n in range(1, 11))
@@ -33,6 +36,12 @@ RETENTION_KEY = "retention"
 RETENTION_LIST_COLUMNS = ("customer_id", "churn_risk", "value_at_risk", "customer_value", "churn_reasons",
                           "recency_days", "frequency", "monetary", "last_order_date", "channel", "name", "phone",
                           "email", "city")
+TARGET_COLUMN, TARGET_KEY = "target_list", "target"  # the response page's list of the top K by propensity
+TOP_CLV_COLUMN, TOP_CLV_KEY = "clv_list", "top"  # the lifetime-value page's list of the most valuable customers
+# The top-CLV list's default columns: who, what they are worth, then their figures and contacts.
+TOP_CLV_LIST_COLUMNS = ("customer_id", "clv", "clv_decile", "prob_alive", "expected_purchases", "expected_order_value",
+                        "rfm_segment_name", "recency_days", "frequency", "monetary", "avg_order_value",
+                        "last_order_date", "channel", "offer", "name", "phone", "email", "city")
 
 # What the score is, in each language: (English, Chinese).
 _SCORE_WORDS = {"churn": ("churn risk", "流失风险"), "response": ("response propensity", "响应概率"),
@@ -235,6 +244,100 @@ def retention_table(customers: pd.DataFrame, retention: pd.DataFrame) -> pd.Data
     frame = frame.drop(columns=[c for c in listed.columns if c != "customer_id" and c in frame.columns])
     joined = listed.merge(frame, on="customer_id", how="inner", sort=False)
     return joined.assign(**{RETENTION_COLUMN: RETENTION_KEY}).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------- the target list and the top-CLV list
+# Their words (str.format templates), as the pages show them.
+_TARGET_TEXTS = {
+    "name": Localized(en="Target list", zh="目标名单"),
+    "description": Localized(en="The {k:,} customers most likely to respond (model: {model})",
+                             zh="响应概率最高的 {k:,} 位客户（模型：{model}）"),
+    "action": Localized(en="Include them in the next campaign, most likely to respond first",
+                        zh="纳入下一次活动，按响应概率从高到低联系"),
+    "channel": Localized(en="The campaign's channel", zh="活动渠道"),
+}
+_TOP_CLV_TEXTS = {
+    "name": Localized(en="Top {n:,} by lifetime value", zh="终身价值前 {n:,} 名"),
+    "description": Localized(en="The {n:,} customers with the highest estimated lifetime value ({method})",
+                             zh="估算终身价值最高的 {n:,} 位客户（{method}）"),
+    "action": Localized(en="Keep them close: service first, loyalty benefits, early access rather than discounts",
+                        zh="重点维护：优先服务、会员权益、新品抢先体验，而不是打折"),
+}
+CLV_METHOD_WORDS = {"model": Localized(en="Probabilistic model", zh="概率模型"),
+                    "formula": Localized(en="Formula", zh="公式")}
+
+
+def _model_words(model: str, lang: str) -> str:
+    from crm_core.predict.models import MODEL_LABELS
+
+    return MODEL_LABELS[model].text(lang) if model in MODEL_LABELS else model
+
+
+@dataclass(frozen=True)
+class TargetList:
+    """The customers chosen for the next campaign (the top K by response propensity) as a one-group Segmentation
+    on :data:`TARGET_COLUMN` (key :data:`TARGET_KEY`), for :func:`crm_core.pipeline.build_lists`; ``k``, ``model``
+    and ``choice`` (the ResponseChoice) go into the list id.  ``sort_column``: the list keeps the score's order."""
+
+    k: int = 0
+    model: str = ""
+    choice: Any = None
+    key_column: str = field(default=TARGET_COLUMN, init=False)
+    sort_column: str = field(default="response_propensity", init=False)
+
+    def fingerprint(self) -> dict:
+        """What decides the list besides the data, for its list id (``RESP-…``: the "response" key)."""
+        choice = self.choice.to_dict() if hasattr(self.choice, "to_dict") else None
+        return {"response": choice, "scores": "response", "groups": "top_k", "k": self.k, "model": self.model}
+
+    def segments(self) -> tuple[str, ...]:
+        return (TARGET_KEY,)
+
+    def text(self, key: str, field: str, lang: str = "en") -> str:
+        if key != TARGET_KEY or field not in _TARGET_TEXTS:
+            return ""
+        return _TARGET_TEXTS[field].text(lang).format(k=self.k, model=_model_words(self.model, lang))
+
+
+@dataclass(frozen=True)
+class TopClvList:
+    """The top customers by lifetime value as a Segmentation: one group (:data:`TOP_CLV_KEY`) on
+    :data:`TOP_CLV_COLUMN`.
+
+    ``n``: customers on the list; ``choice``: the :class:`crm_core.predict.clv.ClvChoice` that valued them (in the
+    list id; None: the default ClvChoice); ``method``: "model" or "formula" (named in the description).
+    ``sort_column`` says how the list is ordered."""
+
+    n: int
+    choice: Any = None
+    method: str = "model"
+    key_column: str = field(default=TOP_CLV_COLUMN, init=False)
+    sort_column: str = field(default="clv", init=False)
+
+    def __post_init__(self) -> None:
+        if self.choice is None:
+            from crm_core.predict.clv import ClvChoice
+
+            object.__setattr__(self, "choice", ClvChoice())
+
+    def fingerprint(self) -> dict:
+        """What decides the list besides the data, for its list id: the lifetime-value choice and the length."""
+        return {"clv": self.choice.to_dict(), "list": "top", "n": self.n}
+
+    def segments(self) -> tuple[str, ...]:
+        return (TOP_CLV_KEY,)
+
+    def text(self, key: str, field: str, lang: str = "en") -> str:
+        if key != TOP_CLV_KEY or field not in _TOP_CLV_TEXTS:
+            return ""
+        method = CLV_METHOD_WORDS[self.method].text(lang) if self.method in CLV_METHOD_WORDS else self.method
+        return _TOP_CLV_TEXTS[field].text(lang).format(n=self.n, method=method)
+
+
+def top_clv_table(valued: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` first (most valuable) customers of ``valued`` (customers by lifetime value, highest first), keyed
+    for :func:`crm_core.pipeline.build_lists` with a :class:`TopClvList`."""
+    return valued.head(n).assign(**{TOP_CLV_COLUMN: TOP_CLV_KEY})
 
 
 # ------------------------------------------------------------------------- the retention list and quadrants

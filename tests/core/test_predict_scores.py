@@ -15,11 +15,19 @@ from crm_core.predict.churn import ChurnChoice, Prediction, retention_list
 from crm_core.predict.scores import (
     DECILES,
     RETENTION_LIST_COLUMNS,
+    TARGET_COLUMN,
+    TARGET_KEY,
+    TOP_CLV_COLUMN,
+    TOP_CLV_KEY,
+    TOP_CLV_LIST_COLUMNS,
     RetentionList,
     ScoreDeciles,
+    TargetList,
+    TopClvList,
     deciles,
     retention_list_columns,
     retention_table,
+    top_clv_table,
     with_scores,
 )
 from crm_core.schema import DataError
@@ -138,3 +146,82 @@ def test_retention_lists_get_list_ids_that_follow_the_choice():
     ids = [list_id(["abc"], as_of=date(2026, 1, 1), first_day=None, scope=Scope(), params=rfm.RfmParams(),
                    request=r) for r in (request, other, request)]
     assert ids[0] == ids[2] != ids[1]
+
+
+# ------------------------------------------------------------------- the target list and the top-CLV list
+def _list_id(segmentation) -> str:
+    from datetime import date
+
+    from crm_core.segment import rfm
+
+    return list_id(["abc"], as_of=date(2026, 1, 1), first_day=None, scope=Scope(), params=rfm.RfmParams(),
+                   request=ListRequest(segmentation))
+
+
+def test_target_list_says_who_and_why_in_both_languages():
+    target = TargetList(k=1200, model="forest")
+    assert isinstance(target, Segmentation) and target.key_column == TARGET_COLUMN == "target_list"
+    assert target.segments() == (TARGET_KEY,) == ("target",) and target.sort_column == "response_propensity"
+    assert [target.text("target", f) for f in ("name", "description", "action", "channel")] == [
+        "Target list", "The 1,200 customers most likely to respond (model: random forest)",
+        "Include them in the next campaign, most likely to respond first", "The campaign's channel"]
+    assert [target.text("target", f, "zh") for f in ("name", "description", "action", "channel")] == [
+        "目标名单", "响应概率最高的 1,200 位客户（模型：随机森林）", "纳入下一次活动，按响应概率从高到低联系",
+        "活动渠道"]
+    assert TargetList(k=3, model="my_model").text("target", "description") == (
+        "The 3 customers most likely to respond (model: my_model)")  # an unknown model keeps its name
+    assert target.text("top", "name") == "" and target.text("target", "sort", "zh") == ""
+
+
+def test_target_list_fingerprint_follows_k_model_and_choice():
+    from crm_core.predict.response import ResponseChoice
+
+    choice = ResponseChoice()
+    target = TargetList(k=10, model="logistic", choice=choice)
+    assert target.fingerprint() == {"response": choice.to_dict(), "scores": "response", "groups": "top_k", "k": 10,
+                                    "model": "logistic"}
+    assert TargetList(k=10).fingerprint()["response"] is None and hash(target) == hash(
+        TargetList(k=10, model="logistic", choice=choice))
+    ids = [_list_id(t) for t in (target, TargetList(k=11, model="logistic", choice=choice), target)]
+    assert ids[0].startswith("RESP-20260101-") and ids[0] == ids[2] != ids[1]
+
+
+def test_top_clv_list_says_who_and_why_in_both_languages():
+    top = TopClvList(1500, method="model")
+    assert isinstance(top, Segmentation) and top.key_column == TOP_CLV_COLUMN == "clv_list"
+    assert top.segments() == (TOP_CLV_KEY,) == ("top",) and top.sort_column == "clv"
+    assert [top.text("top", f) for f in ("name", "description", "action")] == [
+        "Top 1,500 by lifetime value",
+        "The 1,500 customers with the highest estimated lifetime value (Probabilistic model)",
+        "Keep them close: service first, loyalty benefits, early access rather than discounts"]
+    assert [top.text("top", f, "zh") for f in ("name", "description", "action")] == [
+        "终身价值前 1,500 名", "估算终身价值最高的 1,500 位客户（概率模型）",
+        "重点维护：优先服务、会员权益、新品抢先体验，而不是打折"]
+    formula = TopClvList(20, method="formula")
+    assert formula.text("top", "description") == "The 20 customers with the highest estimated lifetime value (Formula)"
+    assert formula.text("top", "description", "zh") == "估算终身价值最高的 20 位客户（公式）"
+    assert top.text("top", "channel") == "" and top.text("target", "name") == ""
+
+
+def test_top_clv_list_fingerprint_follows_the_choice_and_length():
+    from crm_core.predict.clv import ClvChoice
+
+    assert TopClvList(5).choice == ClvChoice() and TopClvList(5) == TopClvList(5, choice=ClvChoice())
+    six = ClvChoice(horizon_months=6)
+    assert TopClvList(5, choice=six).fingerprint() == {"clv": six.to_dict(), "list": "top", "n": 5}
+    ids = [_list_id(t) for t in (TopClvList(5), TopClvList(6), TopClvList(5, choice=six), TopClvList(5))]
+    assert ids[0].startswith("CLV-20260101-") and ids[0] == ids[3] and len(set(ids)) == 3
+
+
+def test_top_clv_list_goes_through_the_export_path_most_valuable_first():
+    valued = pd.DataFrame({"customer_id": ["D", "B", "C", "A", "E"], "clv": [900.0, 500.0, 400.0, 90.0, 10.0],
+                           "monetary": [1.0, 9_000.0, 5.0, 4.0, 3.0], "recency_days": [5, 9, 30, 60, 90],
+                           "frequency": [3, 8, 2, 1, 1]})
+    table = top_clv_table(valued, 3)
+    assert list(table["customer_id"]) == ["D", "B", "C"] and set(table[TOP_CLV_COLUMN]) == {"top"}
+    assert TOP_CLV_COLUMN not in valued.columns  # the input is not changed
+    columns = tuple(c for c in TOP_CLV_LIST_COLUMNS if c in table.columns)
+    built = pipeline.build_lists(table, ListRequest(TopClvList(3), columns=columns, options=ListOptions(lang="en")))
+    assert list(built.sheets) == ["Top 3 by lifetime value"] and built.listed == {"top": 3}
+    frame = built.sheets["Top 3 by lifetime value"]
+    assert frame.iloc[:, 0].tolist() == ["D", "B", "C"]  # by lifetime value, not by spend (B spent the most)
