@@ -60,5 +60,4 @@ def effects_chart(effects: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("channel:N", title=t("at_chart_channel")),
                  alt.Tooltip("text:N", title=t("at_chart_effect"))])
     labels = base.mark_text(align="left", dx=4, color="#24292f").encode(y=y, x="effect:Q", text="text:N")
-    return _styled((bars + labels).properties(height=max(120, 32 * len(data)),
-                                              title=alt.TitleParams(text=t("at_effects"), anchor="start")))
+    return _styled((bars + labels).properties(height=alt.Step(30)))  # the page's subheader names it

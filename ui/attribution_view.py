@@ -174,12 +174,11 @@ def models_section(found: cached_attribution.Results) -> None:
     config |= {c: money_column(c, currency) for c in shown.columns[7:]}
     st.dataframe(shown, hide_index=True, column_config=config, height=fit_height(len(shown)))
     st.subheader(t("at_effects"), help=t("at_effects_help"))
-    left, right = st.columns([3, 2])
-    left.altair_chart(attribution_charts.effects_chart(found.effects), width="stretch")
+    st.altair_chart(attribution_charts.effects_chart(found.effects), width="stretch")
     effects = found.effects
     pct = {c: effects[c] * 100 for c in ("removal_effect", "share", "value_removal_effect", "value_share")}
     number = st.column_config.NumberColumn
-    right.dataframe(effects.assign(**pct), hide_index=True, height=fit_height(len(effects)), column_config={
+    st.dataframe(effects.assign(**pct), hide_index=True, height=fit_height(len(effects)), column_config={
         "channel": st.column_config.Column(t("at_table_channel")),
         "removal_effect": number(t("at_effect"), format="%.1f%%"), "share": number(t("at_share"), format="%.1f%%"),
         "value_removal_effect": number(t("at_value_effect"), format="%.1f%%"),
