@@ -126,3 +126,17 @@ def test_an_opened_analysis_sets_the_options():
     assert sheet["Position based · conversions"].to_dict() == table.set_index("channel")["position_based"].round(
         1).to_dict()
     assert page.session_state["measure_attribution"] == choice
+
+
+DATA = ROOT.parent / "shared" / "datasets" / "channel_attribution" / "Data.csv"
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not DATA.exists(), reason=f"real data not found at {DATA} (shared/ is beside the checkout only in "
+                    "CI and the developers' workplace)")
+def test_channelattribution_data_as_it_is():
+    page = open_page(DATA)
+    shown = metrics(page)
+    assert shown["Paths"] == "10,000" and shown["Conversions"] == "19,785" and shown["Channels"] == "12"
+    assert en("at_options", half=7.0, unit="steps", first=0.4, last=0.4) in [e.label for e in page.expander]
+    assert summary_markdown(page).startswith("- alpha both opens and closes the most journeys")
