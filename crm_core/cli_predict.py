@@ -1,4 +1,5 @@
-"""``python -m crm_core churn|response|clv``: churn risk, campaign response and lifetime value, for batch use.
+"""``python -m crm_core churn|response``: churn risk and campaign response, for batch use; ``clv`` (lifetime value)
+is :mod:`crm_core.cli_clv`, registered here with the helpers it shares.
 
     python -m crm_core churn orders.csv [more.csv …] --out churn.xlsx|churn.csv [--cutoff 2025-10-01]
                              [--horizon 90] [--threshold 0.7] [--rolling 3] [--customers customers.csv]
@@ -9,9 +10,6 @@
     python -m crm_core response bank.csv --target y --exclude duration --out response.xlsx
         churn and response: [--model best|logistic|forest|boosting] [--compare MODEL …] [--folds 5] [--seed 0]
         response: [--cost-per-contact 1] [--margin 20]
-    python -m crm_core clv orders.csv --out clv.xlsx|clv.csv [--as-of 1997-10-01] [--horizon-months 12]
-                           [--discount 0.10] [--margin 0.30] [--method auto|model|formula] [--expected-years 3]
-                           [--min-repeat 100]
     all: --settings analysis.json, --customers, --sheet, --mapping, --returns, --date-order, --merge-duplicates,
          --as-of, --include-contact, --no-mask, --lang en|zh
 
@@ -23,16 +21,14 @@ risk; response: every customer by propensity, the best K marked), the gains tabl
 compared, the permutation importance, (response) the targeting table by K, and a Summary (files, time, the choice
 as saved in an analysis file, the figures printed); ``--out x.csv`` writes the list to ``x.csv`` and the other
 tables beside it: ``x.gains.csv``, ``x.models.csv``, ``x.importance.csv``, (``x.targeting.csv``,)
-``x.summary.csv``.  ``clv`` prints the fitted parameters by name (BG/NBD r, alpha, a, b; Gamma-Gamma p, q, gamma)
-and the number of repeat customers, or why the formula was used; it writes the CLV per customer (everyone: a value
-table, not a campaign list), a Parameters sheet and a Summary (``x.parameters.csv``, ``x.summary.csv``).
+``x.summary.csv``.
 
 A past campaign's results (``--results``) have their columns proposed (customer, contacted, responded; override
 with ``--customer-col``/``--contacted-col``/``--responded-col``) and, without ``--campaign-date``, the campaign
 date read from a date column that holds one day (as the Response page proposes it); both are said on stderr.  The
 best K is counted among the customers who may be contacted (opted-out customers left out).
 
-The choices are the saved analysis's (``--settings``: its churn, response and clv choices) with each option given
+The choices are the saved analysis's (``--settings``: its churn and response choices) with each option given
 here on top; the computation is the pages' (:mod:`crm_core.predict`).  Lists go through the export path
 (:func:`crm_core.export.campaign_list`: opted-out customers left out, contacts only with ``--include-contact``,
 masked unless ``--no-mask``; text that looks like a formula stays text).  Errors follow :mod:`crm_core.cli`: the
@@ -55,7 +51,7 @@ from crm_core import cli, export, pipeline
 from crm_core.messages import Localized, render
 from crm_core.schema import DataError
 
-__all__ = ["add_parser", "cmd_churn", "cmd_clv", "cmd_response", "side_path"]
+__all__ = ["add_common", "add_parser", "cmd_churn", "cmd_response", "side_path"]
 
 MODELS = ("logistic", "forest", "boosting")  # = crm_core.predict.models.MODEL_NAMES (not imported: a fast --help)
 
@@ -104,28 +100,11 @@ _TEXTS = {
     "none": ("none", "无"),
     "campaign_date": ("Campaign date: {date} (the date in column {column}; change with --campaign-date)",
                       "活动日期：{date}（取自列 {column}；可用 --campaign-date 更改）"),
-    "bgnbd": ("BG/NBD (purchases, time in units of {unit:g} days): r = {r:.6g}, alpha = {alpha:.6g}, a = {a:.6g}, "
-              "b = {b:.6g} (log-likelihood {ll:,.2f}, {customers:,} customers)",
-              "BG/NBD（购买次数，时间单位 {unit:g} 天）：r = {r:.6g}，alpha = {alpha:.6g}，a = {a:.6g}，b = {b:.6g}"
-              "（对数似然 {ll:,.2f}，{customers:,} 位客户）"),
-    "gg": ("Gamma-Gamma (order value): p = {p:.6g}, q = {q:.6g}, gamma = {gamma:.6g} (log-likelihood {ll:,.2f}, "
-           "{customers:,} repeat customers)",
-           "Gamma-Gamma（客单价）：p = {p:.6g}，q = {q:.6g}，gamma = {gamma:.6g}（对数似然 {ll:,.2f}，"
-           "{customers:,} 位回购客户）"),
-    "repeat": ("Repeat customers: {repeat:,} of {customers:,}", "回购客户：{customers:,} 位中 {repeat:,} 位"),
-    "formula": ("Formula CLV: average order value × purchases per year × {years:g} years × margin {margin:.0%}",
-                "公式终身价值：平均订单金额 × 每年购买次数 × {years:g} 年 × 毛利率 {margin:.0%}"),
-    "formula_chosen": ("The formula was chosen (--method formula).", "已选择用公式计算（--method formula）。"),
-    "clv_total": ("Lifetime value over {months} months (discount {discount:.0%} a year, margin {margin:.0%}): "
-                  "{customers:,} customers, total {total:,.2f}, mean {mean:,.2f}",
-                  "未来 {months} 个月的终身价值（年折现率 {discount:.0%}，毛利率 {margin:.0%}）：{customers:,} 位客户，"
-                  "合计 {total:,.2f}，平均 {mean:,.2f}"),
     # sheets and headers
     "sheet_list_churn": ("Retention list", "挽留名单"), "sheet_list_response": ("Propensity list", "响应名单"),
-    "sheet_clv": ("Lifetime value", "终身价值"), "sheet_gains": ("Gains", "增益表"),
-    "sheet_models": ("Models", "模型比较"),
+    "sheet_gains": ("Gains", "增益表"), "sheet_models": ("Models", "模型比较"),
     "sheet_importance": ("Importance", "特征重要性"), "sheet_targeting": ("Targeting", "目标客户选择"),
-    "sheet_parameters": ("Parameters", "模型参数"), "sheet_summary": ("Summary", "概览"),
+    "sheet_summary": ("Summary", "概览"),
     "h_item": ("Item", "项目"), "h_value": ("Value", "值"), "h_model": ("Model", "模型"),
     "h_auc": ("ROC AUC", "ROC AUC"),
     "h_auc_std": ("ROC AUC spread (±)", "ROC AUC 波动（±）"), "h_seconds": ("Seconds", "耗时（秒）"),
@@ -142,21 +121,11 @@ _TEXTS = {
     "h_contacted": ("Customers contacted (top K)", "联系人数（前 K 位）"), "h_share": ("Share contacted", "联系占比"),
     "h_expected_responders": ("Expected responders", "预计响应人数"), "h_response_rate": ("Response rate", "响应率"),
     "h_random_responders": ("Responders at random", "随机联系的响应人数"), "h_profit": ("Expected profit", "预计利润"),
-    "h_random_profit": ("Profit at random", "随机联系的利润"), "h_parameter": ("Parameter", "参数"),
-    "h_meaning": ("Meaning", "含义"), "yes": ("yes", "是"), "no": ("no", "否"), "method": ("clv method", "计算方法"),
+    "h_random_profit": ("Profit at random", "随机联系的利润"), "yes": ("yes", "是"), "no": ("no", "否"),
 "s_files": ("Files", "文件"), "s_generated": ("Generated", "生成时间"),
     "s_as_of": ("Analysis date", "分析日期"), "s_labels": ("Outcome", "结果定义"), "s_evaluated": ("Evaluated", "评估"),
     "s_model": ("Model", "模型"), "s_threshold": ("At the threshold", "阈值下"), "s_list": ("List", "名单"),
     "s_best_k": ("Best K", "最佳联系人数"), "s_warnings": ("Warnings", "警告"), "s_not_used": ("Not used", "未使用"),
-    "s_formula": ("Formula", "公式"), "s_models": ("Models", "模型"), "s_repeat": ("Repeat customers", "回购客户"),
-    "m_r": ("shape of the purchase rates across customers", "客户购买率分布的形状参数"),
-    "m_alpha": ("scale of the purchase rates (per time unit)", "购买率分布的尺度参数（按时间单位）"),
-    "m_a": ("shape a of the drop-out probabilities", "流失概率分布的参数 a"),
-    "m_b": ("shape b of the drop-out probabilities", "流失概率分布的参数 b"),
-    "m_p": ("shape of each customer's order values", "每位客户客单价分布的形状参数"),
-    "m_q": ("shape of the mean order values across customers", "客户平均客单价分布的形状参数"),
-    "m_gamma": ("scale of the mean order values across customers", "客户平均客单价分布的尺度参数"),
-    "m_ll": ("log-likelihood at the fit", "拟合的对数似然"), "m_customers": ("customers fitted", "参与拟合的客户数"),
 }
 
 
@@ -254,32 +223,33 @@ def response_choice(args: argparse.Namespace, saved: object) -> object:
     return _with_model(_given(saved, given), args)
 
 
-def clv_choice(args: argparse.Namespace, saved: object) -> object:
-    """The saved :class:`crm_core.predict.clv.ClvChoice` with the options given here on top."""
-    return _given(saved, {
-        "method": args.method,
-        "horizon_months": _number(args.horizon_months, "--horizon-months", _WHOLE, whole=True, low=1),
-        "discount_yearly": _number(args.discount, "--discount", _SHARE, share=True, high=1.0),
-        "margin": _number(args.margin, "--margin", _SHARE, share=True, high=1.0),
-        "expected_years": _number(args.expected_years, "--expected-years", _POSITIVE),
-        "min_repeat_customers": _number(args.min_repeat, "--min-repeat", _POSITIVE, whole=True)})
-
-
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
     return None if values is None else tuple(values)
 
 
+SAVED = " (default: the saved analysis's, else {})"  # an option's help: where its default comes from
+
+
+def add_common(p: argparse.ArgumentParser, add_input: Callable[[argparse.ArgumentParser], None], *,
+               as_of: str) -> None:
+    """The input options ``rfm`` takes, the date (``as_of``: its help) and the list's contact options."""
+    add_input(p)
+    p.add_argument("--as-of", help=as_of)
+    p.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
+    p.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
+
+
 def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.ArgumentParser], None],
                add_analysis: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
-    """Register ``churn``, ``response`` and ``clv`` with the input options ``rfm`` takes (``add_analysis``'s
-    window, filters and segment maps do not apply to predictions: the options that do are added here)."""
-    saved = " (default: the saved analysis's, else {})"
+    """Register ``churn``, ``response`` and (:mod:`crm_core.cli_clv`) ``clv`` with the input options ``rfm`` takes
+    (``add_analysis``'s window, filters and segment maps do not apply to predictions: the options that do are
+    added here)."""
+    from crm_core import cli_clv
+
+    saved = SAVED
 
     def common(p: argparse.ArgumentParser, *, as_of: str) -> None:
-        add_input(p)
-        p.add_argument("--as-of", help=as_of)
-        p.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
-        p.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
+        add_common(p, add_input, as_of=as_of)
 
     def learning(p: argparse.ArgumentParser, kind: str) -> None:
         p.add_argument("--target", help=f"the {kind} column of a customer table (INPUT is then that table)")
@@ -318,17 +288,8 @@ def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.Ar
     p.add_argument("--margin", default=None, help="margin earned per response" + saved.format(20))
     p.set_defaults(func=cmd_response)
 
-    p = sub.add_parser("clv", help="customer lifetime value: BG/NBD + Gamma-Gamma (or the formula) per customer")
-    common(p, as_of="end of the observation period YYYY-MM-DD: the first day NOT observed "
-                    "(default: the day after the last order)")
-    p.add_argument("--method", choices=("auto", "model", "formula"), default=None, help=saved.format("auto"))
-    p.add_argument("--horizon-months", default=None, help="months of future value" + saved.format(12))
-    p.add_argument("--discount", default=None, help="yearly discount rate, e.g. 0.1 or 10%%" + saved.format(0.1))
-    p.add_argument("--margin", default=None, help="margin on sales, e.g. 0.3 or 30%%" + saved.format(0.3))
-    p.add_argument("--expected-years", default=None, help="formula: years a customer stays" + saved.format(3))
-    p.add_argument("--min-repeat", default=None, help="auto: repeat customers the model needs, else the formula"
-                   + saved.format(100))
-    p.set_defaults(func=cmd_clv)
+    cli_clv.add_parser(sub, add_input)
+
 
 
 # --------------------------------------------------------------------------------------------------- reading
@@ -462,8 +423,10 @@ def _progress(lang: str) -> Callable[[int, int, str], None]:
 
 
 def _write(out: Path, listed: pd.DataFrame, sheets: dict[str, pd.DataFrame], lang: str, *, list_key: str,
-           note: str | None = None) -> list[Path]:
-    """The list first, then ``sheets`` (key -> frame) in one workbook; or x.csv + x.<key>.csv."""
+           note: str | None = None, text: Callable[..., str] | None = None) -> list[Path]:
+    """The list first, then ``sheets`` (key -> frame) in one workbook; or x.csv + x.<key>.csv.  Sheet names are
+    ``text(list_key, lang)`` and ``text("sheet_<key>", lang)`` (``text``: this module's texts by default)."""
+    words = text or _t
     if out.suffix.lower() == ".csv":
         out.write_bytes(export.to_csv_bytes(listed))
         written = [out]
@@ -472,8 +435,8 @@ def _write(out: Path, listed: pd.DataFrame, sheets: dict[str, pd.DataFrame], lan
             path.write_bytes(export.to_csv_bytes(frame))
             written.append(path)
         return written
-    named = {_t(list_key, lang): listed, **{_t(f"sheet_{key}", lang): frame for key, frame in sheets.items()}}
-    notes = {_t(list_key, lang): note} if note else None
+    named = {words(list_key, lang): listed, **{words(f"sheet_{key}", lang): frame for key, frame in sheets.items()}}
+    notes = {words(list_key, lang): note} if note else None
     out.write_bytes(export.to_excel_bytes(named, formats=_formats(lang), title_notes=notes))
     return [out]
 
@@ -669,67 +632,3 @@ def cmd_response(args: argparse.Namespace) -> int:
     for path in _write(out, listed, sheets, lang, list_key="sheet_list_response", note=note):
         print(render("cli_wrote", lang, path=path))
     return 0
-
-
-# ----------------------------------------------------------------------------------------------------- clv
-def cmd_clv(args: argparse.Namespace) -> int:
-    from crm_core.predict import clv
-
-    out = cli._check_out(args.out)
-    settings = cli._settings(args)
-    choice = clv_choice(args, getattr(settings, "clv", None) or clv.ClvChoice())
-    lang = args.lang
-    loaded = cli._load(args, settings)
-    orders = loaded.result.orders
-    as_of = settings.as_of or pipeline.default_as_of(orders)
-    result = clv.run_clv(orders, as_of=as_of, choice=choice)
-    lines, parameters = _clv_parameters(result, choice, lang)
-    for line in lines:
-        print(line)
-    table = result.table.sort_values("clv", ascending=False, kind="stable")
-    total, mean = float(table["clv"].sum()), float(table["clv"].mean()) if len(table) else 0.0
-    totals = _t("clv_total", lang, months=choice.horizon_months, discount=choice.discount_yearly,
-                margin=choice.margin, customers=len(table), total=total, mean=mean)
-    print(totals)
-    columns = ("customer_id", *export.CONTACT_COLUMNS, "prob_alive", "expected_purchases", "expected_order_value",
-               "clv")
-    built = export.campaign_list(_with_contacts(table.drop(columns=["method"], errors="ignore"),
-                                                loaded.result.customers),
-                                 columns=columns, options=_options(args, settings, opted_out=True))
-    summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), as_of.isoformat()),
-               *((_t("s_models", lang), line) for line in lines), (_t("s_list", lang), totals)]
-    sheets = {"parameters": parameters, "summary": _summary(summary, lang)}
-    for path in _write(out, built.frame, sheets, lang, list_key="sheet_clv"):
-        print(render("cli_wrote", lang, path=path))
-    return 0
-
-
-def _clv_parameters(result: object, choice: object, lang: str) -> tuple[list[str], pd.DataFrame]:
-    """The lines printed (parameters by name, repeat customers or why the formula) and the Parameters sheet."""
-    lines: list[str] = []
-    rows: list[tuple[str, str, float, str]] = []
-    fit = result.bgnbd
-    if fit is not None:
-        lines.append(_t("bgnbd", lang, unit=choice.unit_days, r=fit.r, alpha=fit.alpha, a=fit.a, b=fit.b,
-                        ll=fit.log_likelihood, customers=fit.customers))
-        rows += [("BG/NBD", name, float(getattr(fit, name)), _t(f"m_{name}", lang))
-                 for name in ("r", "alpha", "a", "b")]
-        rows += [("BG/NBD", "log_likelihood", float(fit.log_likelihood), _t("m_ll", lang)),
-                 ("BG/NBD", "customers", float(fit.customers), _t("m_customers", lang))]
-    spend = result.gamma_gamma
-    if spend is not None:
-        lines.append(_t("gg", lang, p=spend.p, q=spend.q, gamma=spend.v, ll=spend.log_likelihood,
-                        customers=spend.customers))
-        rows += [("Gamma-Gamma", name, float(value), _t(f"m_{name}", lang))
-                 for name, value in (("p", spend.p), ("q", spend.q), ("gamma", spend.v))]
-        rows += [("Gamma-Gamma", "log_likelihood", float(spend.log_likelihood), _t("m_ll", lang)),
-                 ("Gamma-Gamma", "customers", float(spend.customers), _t("m_customers", lang))]
-    customers = len(result.table)
-    lines.append(_t("repeat", lang, repeat=result.repeat_customers, customers=customers))
-    if result.method == "formula":
-        why = render(result.note, lang, repeat=result.repeat_customers, minimum=choice.min_repeat_customers) \
-            if result.note else _t("formula_chosen", lang)
-        lines += [why, _t("formula", lang, years=choice.expected_years, margin=choice.margin)]
-    sheet = pd.DataFrame(rows, columns=[_t("h_model", lang), _t("h_parameter", lang), _t("h_value", lang),
-                                        _t("h_meaning", lang)])
-    return lines, sheet
