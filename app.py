@@ -13,26 +13,37 @@ if LANG_KEY not in st.session_state:
 with st.sidebar:
     st.radio(t("language"), options=list(LANGS), format_func=LANGS.get, key=LANG_KEY, horizontal=True)
 
+# The data-mining loop as the menu's sections: get the data, understand the customers, act, measure. Every page
+# stays listed (expanded): a "View more" fold would hide the measurement pages at the end.
 navigation = st.navigation(
-    [
-        st.Page("app_pages/home.py", title=t("nav_home"), icon="🏠", default=True),
-        st.Page("app_pages/data.py", title=t("nav_data"), icon="📤"),
-        st.Page("app_pages/rfm.py", title=t("nav_rfm"), icon="🎯"),
-        st.Page("app_pages/clusters.py", title=t("nav_clusters"), icon="🧩"),
-        st.Page("app_pages/lifecycle.py", title=t("nav_lifecycle"), icon="🔄"),
-        st.Page("app_pages/customer360.py", title=t("nav_customer360"), icon="👤"),
-        st.Page("app_pages/crosssell.py", title=t("nav_crosssell"), icon="🛒"),
-        st.Page("app_pages/churn.py", title=t("nav_churn"), icon="🚨"),
-        st.Page("app_pages/response.py", title=t("nav_response"), icon="📬"),
-        st.Page("app_pages/clv.py", title=t("nav_clv"), icon="💎"),
-        st.Page("app_pages/campaign.py", title=t("nav_campaign"), icon="📣"),
-        st.Page("app_pages/export.py", title=t("nav_export"), icon="📥"),
-        st.Page("app_pages/abtest.py", title=t("nav_abtest"), icon="🧪"),
-        st.Page("app_pages/campaign_results.py", title=t("nav_results"), icon="📈"),
-        st.Page("app_pages/attribution.py", title=t("nav_attribution"), icon="🧭"),
-        st.Page("app_pages/forecast.py", title=t("nav_forecast"), icon="🔮"),
-        st.Page("app_pages/report.py", title=t("nav_report"), icon="📑"),
-    ]
+    {
+        "": [
+            st.Page("app_pages/home.py", title=t("nav_home"), icon="🏠", default=True),
+            st.Page("app_pages/data.py", title=t("nav_data"), icon="📤"),
+        ],
+        t("nav_section_understand"): [
+            st.Page("app_pages/rfm.py", title=t("nav_rfm"), icon="🎯"),
+            st.Page("app_pages/clusters.py", title=t("nav_clusters"), icon="🧩"),
+            st.Page("app_pages/lifecycle.py", title=t("nav_lifecycle"), icon="🔄"),
+            st.Page("app_pages/customer360.py", title=t("nav_customer360"), icon="👤"),
+        ],
+        t("nav_section_act"): [
+            st.Page("app_pages/crosssell.py", title=t("nav_crosssell"), icon="🛒"),
+            st.Page("app_pages/churn.py", title=t("nav_churn"), icon="🚨"),
+            st.Page("app_pages/response.py", title=t("nav_response"), icon="📬"),
+            st.Page("app_pages/clv.py", title=t("nav_clv"), icon="💎"),
+            st.Page("app_pages/campaign.py", title=t("nav_campaign"), icon="📣"),
+            st.Page("app_pages/export.py", title=t("nav_export"), icon="📥"),
+        ],
+        t("nav_section_measure"): [
+            st.Page("app_pages/abtest.py", title=t("nav_abtest"), icon="🧪"),
+            st.Page("app_pages/campaign_results.py", title=t("nav_results"), icon="📈"),
+            st.Page("app_pages/attribution.py", title=t("nav_attribution"), icon="🧭"),
+            st.Page("app_pages/forecast.py", title=t("nav_forecast"), icon="🔮"),
+            st.Page("app_pages/report.py", title=t("nav_report"), icon="📑"),
+        ],
+    },
+    expanded=True,
 )
 
 with st.sidebar:

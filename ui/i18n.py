@@ -18,6 +18,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("Analytical CRM", "分析型 CRM"),
     "nav_home": ("Start", "开始"),
     "nav_data": ("Data", "数据导入"),
+    "nav_section_understand": ("Understand", "了解客户"),
+    "nav_section_act": ("Act", "采取行动"),
+    "nav_section_measure": ("Measure", "衡量效果"),
     "nav_rfm": ("RFM segments", "RFM 分群"),
     "nav_export": ("Export lists", "导出名单"),
     "language": ("Language", "语言"),
@@ -53,11 +56,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "home_steps": (
         "1. **Data** – upload and check the column mapping and the row report\n"
-        "2. **RFM segments** – scores, segments, charts; your own thresholds if you like\n"
-        "3. **Export lists** – one sheet per segment, with offer, channel and reason",
+        "2. **Understand** – RFM segments, behaviour clusters, lifecycle stages and cohorts, a 360° profile per "
+        "customer\n"
+        "3. **Act** – cross-sell offers, churn risk, campaign response, lifetime value; build a campaign with a "
+        "control group and export the lists (who, what offer, which channel, why)\n"
+        "4. **Measure** – A/B tests, campaign results against the control group, channel attribution, sales "
+        "forecasts, and one client report of the whole analysis",
         "1. **数据导入** – 上传文件，确认列映射和行处理报告\n"
-        "2. **RFM 分群** – 评分、分群与图表；可自定义阈值\n"
-        "3. **导出名单** – 每个客户群一个工作表，附建议动作、渠道与原因",
+        "2. **了解客户** – RFM 分群、行为聚类、生命周期与同期群、客户 360 画像\n"
+        "3. **采取行动** – 交叉销售推荐、流失预警、营销响应预测、客户终身价值；创建带对照组的营销活动并导出名单"
+        "（对谁、什么优惠、哪个渠道、为什么）\n"
+        "4. **衡量效果** – A/B 测试、对比对照组的营销效果、渠道归因、销售预测，以及一份完整的客户报告",
     ),
     "home_sample_hint": ("No file at hand? Try the bundled demo data.", "手头没有文件？试试内置的示例数据。"),
     "privacy_note": (
