@@ -17,7 +17,8 @@ st.caption(t("fc_intro"))
 choice = measure_state.choice("forecast")
 has_orders = state.upload() is not None
 kinds = ["orders", "sales"]
-default = 0 if has_orders or state.dataset("sales_history") is None else 1
+# A sales history table is loaded for forecasting (the sample's: three years with a planted season): it comes first.
+default = 1 if state.dataset("sales_history") is not None or not has_orders else 0
 kind = st.radio(t("fc_source"), kinds, index=default, horizontal=True, key="fc_source",
                 format_func=labels(kinds, lambda k: t(f"fc_source_{k}")))
 

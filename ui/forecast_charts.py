@@ -38,14 +38,16 @@ def forecast_chart(made: Forecast, *, currency: str = "") -> alt.Chart:
     lines, bands = chart_frames(made, language)
     order = [t("fc_history")] + [made.model_label(m, language) for m in made.table["model"].unique()]
     colors = [HISTORY_COLOR] + [MODEL_COLORS.get(m, "#57606a") for m in made.table["model"].unique()]
-    color = alt.Color("series:N", title=t("fc_legend"), scale=alt.Scale(domain=order, range=colors), sort=order)
+    color = alt.Color("series:N", title=t("fc_legend"), scale=alt.Scale(domain=order, range=colors), sort=order,
+                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3))
     value_title = t("fc_axis_revenue") if made.measure == "revenue" else t("fc_axis_orders")
     if currency and made.measure == "revenue":
         value_title = f"{value_title} ({currency})"
     number = ",.0f"
     x = alt.X("period:T", title=t("fc_axis_period"), axis=alt.Axis(format="%Y-%m"))
     band = alt.Chart(bands).mark_area(opacity=0.15).encode(
-        x=x, y=alt.Y("low:Q", title=value_title), y2="high:Q", color=color,
+        x=x, y=alt.Y("low:Q", title=value_title), y2="high:Q",
+        color=alt.Color("series:N", scale=alt.Scale(domain=order, range=colors), legend=None),
         tooltip=[alt.Tooltip("period:T", title=t("fc_col_period"), format="%Y-%m-%d"),
                  alt.Tooltip("series:N", title=t("fc_col_model")),
                  alt.Tooltip("low:Q", title=t("fc_low"), format=number),

@@ -132,10 +132,10 @@ def _metrics(made: fc.Forecast, currency: str) -> None:
     if made.best in scores.index:
         diff = scores[made.best] - scores[fc.BASELINE]
         c2.metric(t("fc_metric_error"), f"{scores[made.best]:.1%}",
-                  delta=t("fc_metric_error_delta", diff=f"{diff * 100:+.1f} pt"), delta_color="inverse")
+                  delta=t("fc_metric_error_delta", diff=f"{diff * 100:+.1f}"), delta_color="inverse")
     c3.metric(t("fc_metric_baseline", baseline=made.model_label(fc.BASELINE, language)),
               f"{scores[fc.BASELINE]:.1%}")
-    c4.metric(t("fc_metric_season"), t(f"fc_season_{made.seasonality}"))
+    c4.metric(t("fc_metric_season"), t(f"fc_season_{made.seasonality}"), help=t("fc_season_help"))
 
 
 def _backtest(made: fc.Forecast, currency: str) -> None:

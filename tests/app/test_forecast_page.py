@@ -97,10 +97,10 @@ def test_orders_source_overall_and_by_channel():
 
 def test_no_source_yet_points_to_the_uploads():
     at = _open()
-    assert [i.value for i in at.info] == [en("fc_no_orders")]  # nothing loaded: the orders source, with a link
-    at.radio(key="fc_source").set_value("sales")
+    assert [i.value for i in at.info] == [en("fc_no_sales")]  # nothing loaded: the sales table's uploader first
+    at.radio(key="fc_source").set_value("orders")
     rerun(at)
-    assert [i.value for i in at.info] == [en("fc_no_sales")] and not charts(at)
+    assert [i.value for i in at.info] == [en("fc_no_orders")] and not charts(at)
 
 
 def test_a_bad_sales_file_shows_the_message_in_both_languages():
