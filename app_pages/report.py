@@ -11,12 +11,12 @@ import streamlit as st
 from ui import cached_report, report_view, saved_analysis, state
 from ui.i18n import lang, t
 
+language = lang()
+st.title(t("nav_report"))
 up, summary = state.require_data()
 key = state.ingest_key(up)
 as_of = state.as_of(summary["default_as_of"])
-language = lang()
 currency = state.currency()
-st.title(t("nav_report"))
 st.caption(t("rp_intro", date=f"{as_of:%Y-%m-%d}"))
 
 choice = report_view.choice_form(language)
