@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from crm_core.measure._choice import choice_from_dict, choice_to_dict
+from crm_core.messages import Localized
 from crm_core.schema import DataError
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class ReportChoice:
         known = _SECTION_KEYS
         for name in self.sections:
             if name not in known:
-                raise DataError("rp_unknown_section", section=name, known=", ".join(known))
+                raise DataError("rp_unknown_section", section=name, known=Localized.listing(known))
         if not self.sections:
             raise DataError("rp_no_sections")
         if isinstance(self.top_n, bool) or not isinstance(self.top_n, int) or not 1 <= self.top_n <= MAX_TOP_N:

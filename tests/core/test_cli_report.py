@@ -88,6 +88,8 @@ def test_xlsx_with_options_on_top_of_the_settings(settings_file, tmp_path, capsy
     (["--out", "report.pdf"], render("rp_bad_out", "en", path="report.pdf")),
     (["--out", "r.html", "--sections", "segments,weather"], "weather"),
     (["--out", "r.html", "--top", "0"], render("rp_bad_top_n", "en", value=0, most=1000)),
+    (["--out", "r.html", "--settings", str(DATA / "analysis_bad_section.json")],
+     "The report has no section \u201cweather\u201d"),
     (["--out", "r.html", "--sections", "forecast", "--sales", str(DATA / "sales_no_value.csv")],
      "sales_no_value.csv"),
 ])

@@ -204,6 +204,7 @@ def test_report_choice_is_checked():
     with pytest.raises(DataError) as caught:
         rp.ReportChoice(sections=("segments", "weather"))
     assert caught.value.code == "rp_unknown_section" and "weather" in caught.value.text("zh")
+    assert "data_quality、segments" in caught.value.text("zh") and "data_quality, segments" in caught.value.text("en")
     for bad in (0, 1001, 2.5, True):
         with pytest.raises(DataError, match="1 to 1000"):
             rp.ReportChoice(top_n=bad)
