@@ -127,3 +127,19 @@ def test_errors_give_the_message_and_status_2(tmp_path, args, code_words):
 def test_error_in_chinese(tmp_path):
     status, _, stderr = run("forecast", DATA / "not_sales.csv", "--sales", "--lang", "zh", "--out", tmp_path / "x.xlsx")
     assert status == 2 and "无法判断 not_sales.csv 中哪一列是日期" in stderr  # fc_no_sales_columns
+
+
+def test_orders_per_rfm_segment(tmp_path):
+    from crm_core.segment.combined import with_group_names
+
+    out = tmp_path / "f.xlsx"
+    status, stdout, stderr = run("forecast", ORDERS, "--out", out, "--by", "segment", "--freq", "M", "--horizon", "2")
+    assert status == 0, stderr
+    loaded = pipeline.load(ORDERS.read_bytes(), ORDERS.name)
+    groups = with_group_names(pipeline.rfm_scores(loaded.result), lang="en").set_index("customer_id")
+    history = fc.series_from_orders(loaded.result.orders, freq="M", measure="revenue",
+                                    groups=groups["rfm_segment_name"])
+    made = fc.forecast_groups(history, fc.ForecastChoice(freq="M", horizon=2, by="segment"))
+    assert [line[:-1] for line in stdout.splitlines() if not line.startswith(" ") and line.endswith(":")] == list(made)
+    summary = pd.read_excel(out, sheet_name="Summary", engine="openpyxl")
+    assert list(summary["Series"].dropna())[: len(made)] == list(made)
