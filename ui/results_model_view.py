@@ -98,7 +98,12 @@ def model_section(choice: rs.ResultsChoice) -> None:
                     format_func=labels(KINDS, lambda k: t(f"cr_kind_{k}")), horizontal=True)
     source = c2.radio(t("cr_model_source"), SOURCES, key="cr_model_source", horizontal=True,
                       format_func=labels(SOURCES, lambda s: t(f"cr_source_{s}")))
-    days = int(c3.number_input(t("cr_window"), min_value=1, max_value=3650, value=int(choice.window_days), step=1,
+    window = int(choice.window_days)
+    if kind == "churn" and window == rs.ResultsChoice().window_days:  # untouched: the churn model's own horizon
+        from ui import predict_state
+
+        window = int(predict_state.churn_choice().horizon_days)
+    days = int(c3.number_input(t("cr_window"), min_value=1, max_value=3650, value=window, step=1,
                                key=f"cr_window_{gen}", help=t("cr_window_help")))
     if (kind, days) != (choice.model_kind, choice.window_days):
         choice = results_view.set_choice(model_kind=kind, window_days=days)
