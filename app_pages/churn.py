@@ -9,8 +9,6 @@ The choice lives in the session (:func:`ui.predict_state.churn_choice`); the thr
 list (training is keyed on everything else, :func:`ui.cached_predict.churn_train_part`).
 """
 
-from dataclasses import replace
-
 import streamlit as st
 
 from crm_core.predict import labels
@@ -18,6 +16,7 @@ from crm_core.predict.scores import RETENTION_KEY, RETENTION_LIST_COLUMNS, Reten
 from crm_core.predict.table import guess_id_column
 from crm_core.schema import DataError
 from ui import cached, cached_predict, predict_charts, predict_state, predict_view, state
+from ui.choice_keeper import ChoiceKeeper
 from ui.fmt import fit_height, percent_for_display, table_config
 from ui.i18n import labels as option_labels
 from ui.i18n import lang, t
@@ -27,23 +26,15 @@ SHOWN = 1_000  # rows of the retention list drawn on the page (the download hold
 language = lang()
 st.title(t("nav_churn"))
 st.caption(t("pr_churn_intro"))
-choice = predict_state.churn_choice()
-
-
-def update(**changes) -> None:
-    """Keep a changed choice (the page reruns from it)."""
-    global choice
-    new = replace(choice, **changes)
-    if new != choice:
-        choice = new
-        predict_state.set_churn_choice(new)
+kept = ChoiceKeeper(predict_state.churn_choice(), predict_state.set_churn_choice)
+choice = kept.choice
 
 
 # --- 1. where churn comes from ----------------------------------------------------------------------------------
 SOURCES = ["orders", "table"]
 source = st.segmented_control(t("pr_source"), SOURCES, default=choice.source, required=True, key="churn_source",
                               format_func=option_labels(SOURCES, lambda s: t(f"pr_churn_source_{s}")))
-update(source=source or choice.source)
+choice = kept.update(source=source or choice.source)
 
 key = up = as_of = table = None
 if choice.source == "orders":
@@ -73,7 +64,7 @@ if choice.source == "orders":
                 chosen = choice.cutoff
             else:
                 chosen = None if cutoff == new_default else cutoff
-            update(horizon_days=horizon, cutoff=chosen, rolling=int(rolling), model=None)
+            choice = kept.update(horizon_days=horizon, cutoff=chosen, rolling=int(rolling), model=None)
             st.rerun()
     st.caption(t("pr_label_words", horizon=choice.horizon_days, cutoff=f"{choice.cutoff or default:%Y-%m-%d}"))
 else:
@@ -104,7 +95,8 @@ else:
         exclude = st.multiselect(t("pr_exclude"), columns, default=[c for c in choice.exclude if c in columns],
                                  key="churn_exclude", help=t("pr_exclude_help"), placeholder=t("pr_exclude_none"))
         if st.form_submit_button(t("pr_train"), type="primary"):
-            update(target=target, id_column=id_column, folds=int(folds), exclude=tuple(exclude), model=None)
+            choice = kept.update(target=target, id_column=id_column, folds=int(folds), exclude=tuple(exclude),
+                                 model=None)
             st.rerun()
     if target_guess is None and choice.target is None:
         st.info(t("pr_choose_target_churn"))
@@ -120,14 +112,14 @@ predict_view.dropped_section(prediction)
 st.subheader(t("pr_models"))
 model = predict_view.comparison_section(prediction, choice.model, "churn_model")
 if model != choice.model:
-    update(model=model)
+    choice = kept.update(model=model)
     st.rerun()
 leaks = predict_view.leakage_section(prediction)
 
 st.subheader(t("pr_quality"))
 percent = st.slider(t("pr_threshold_churn"), 5, 95, value=int(round(choice.threshold * 100)), step=5, format="%d%%",
                     key="churn_threshold", help=t("pr_threshold_help_churn"))
-update(threshold=percent / 100)
+choice = kept.update(threshold=percent / 100)
 predict_view.quality_section(prediction, choice.threshold)
 predict_view.evaluation_views(prediction, "churn_view")
 

@@ -7,7 +7,6 @@ with the analysis file and the campaign builder can select the customers offered
 """
 
 import zlib
-from dataclasses import replace
 
 import streamlit as st
 
@@ -16,6 +15,7 @@ from crm_core.basket.actions import bundle_candidates, bundle_text
 from crm_core.basket.baskets import LEVELS
 from crm_core.schema import DataError
 from ui import basket_charts, cached, cached_basket, crosssell_view, scope_form, segment_state, state
+from ui.choice_keeper import ChoiceKeeper
 from ui.i18n import labels, lang, t
 from ui.list_download import list_download
 
@@ -30,17 +30,9 @@ gen = st.session_state.get("editor_gen", 0)
 st.title(t("nav_crosssell"))
 st.caption(t("xs_intro") + " " + t("segments_scope_note", date=f"{as_of:%Y-%m-%d}",
                                     scope=scope_form.summary_text(scope, as_of)))
-choice = segment_state.crosssell()
+kept = ChoiceKeeper(segment_state.crosssell(), segment_state.set_crosssell)
+choice = kept.choice
 segment_state.set_crosssell(choice)  # from now on the campaign builder offers the cross-sell lists
-
-
-def update(**changes) -> None:
-    """Keep a changed choice (the page reruns from it)."""
-    global choice
-    new = replace(choice, **changes)
-    if new != choice:
-        choice = new
-        segment_state.set_crosssell(new)
 
 
 def show_error(exc: DataError) -> None:
@@ -52,7 +44,7 @@ def show_error(exc: DataError) -> None:
 orders = crosssell_view.scoped_orders(key, as_of, scope)
 has_category = crosssell_view.has_category(orders)
 if choice.level == "category" and not has_category:
-    update(level="product")
+    choice = kept.update(level="product")
 with st.expander(t("xs_baskets", words=crosssell_view.basket_words(choice)), icon="🧺"):
     with st.form(f"xs_baskets_form_{gen}", border=False):
         c1, c2, c3 = st.columns(3)
@@ -81,9 +73,9 @@ with st.expander(t("xs_baskets", words=crosssell_view.basket_words(choice)), ico
                                  help=t("xs_exclude_help"))
         if st.form_submit_button(t("xs_apply"), type="primary"):
             try:
-                update(level=level, by=by, months=months, min_size=int(min_size),
-                       max_size=int(max_size) or None, exclude=tuple(exclude), bundles=() if level != choice.level
-                       else choice.bundles)
+                choice = kept.update(level=level, by=by, months=months, min_size=int(min_size),
+                                     max_size=int(max_size) or None, exclude=tuple(exclude),
+                                     bundles=() if level != choice.level else choice.bundles)
             except DataError as exc:
                 st.error(exc.text(language))
             else:
@@ -101,7 +93,7 @@ max_len = m3.selectbox(t("xs_max_len"), lengths, index=lengths.index(choice.max_
                                                                      else None),
                        format_func=labels(lengths, lambda n: t("xs_no_limit") if n is None else str(n)),
                        key=f"xs_max_len_{gen}", help=t("xs_max_len_help"))
-update(min_support=support, min_confidence=confidence / 100, max_len=max_len)
+choice = kept.update(min_support=support, min_confidence=confidence / 100, max_len=max_len)
 
 with st.status(t("xs_mining"), expanded=False) as box:
     try:
@@ -119,14 +111,14 @@ for item, share in found.baskets.ubiquitous(crosssell_view.UBIQUITOUS):
     col, button = st.columns([4, 1], vertical_alignment="center")
     col.warning(t("xs_ubiquitous", item=item, share=share))
     if button.button(t("xs_leave_out"), key=f"xs_leave_out_{item}"):
-        update(exclude=choice.exclude + (item,))
+        choice = kept.update(exclude=choice.exclude + (item,))
         st.session_state["editor_gen"] = gen + 1
         st.rerun()
 
 # --- 3. the rule filters (they decide the table, the charts and the offers) -------------------------------------
 st.markdown(f"##### {t('xs_filters')}")
 shown, prune, min_lift = crosssell_view.rule_filters(all_rules, choice, gen)
-update(min_lift=min_lift, prune=prune)
+choice = kept.update(min_lift=min_lift, prune=prune)
 
 # --- 4. rules, charts, bundles, offers, hold-out: only the open tab runs ------------------------------------------
 names = [t("xs_tab_rules"), t("xs_tab_charts"), t("xs_tab_bundles"), t("xs_tab_offers"), t("xs_tab_holdout")]
@@ -153,7 +145,7 @@ if tab_check.open:
     with tab_check:
         months = st.slider(t("xs_holdout_months"), 1, 12, value=choice.holdout_months, key=f"xs_holdout_{gen}",
                            help=t("xs_holdout_help"))
-        update(holdout_months=months)
+        choice = kept.update(holdout_months=months)
         crosssell_view.holdout_section(key, as_of, scope, choice)
 
 if tab_bundles.open:
@@ -170,7 +162,7 @@ if tab_bundles.open:
                                 format_func=labels(offered, lambda b: t("xs_bundle_option", bundle=bundle_text(b),
                                                                          share=support_of.get(b, 0.0))),
                                 placeholder=t("xs_bundles_placeholder"))
-        update(bundles=tuple(tuple(b) for b in picked) if picked != default or choice.bundles else ())
+        choice = kept.update(bundles=tuple(tuple(b) for b in picked) if picked != default or choice.bundles else ())
         chosen = tuple(tuple(b) for b in picked)
         if not chosen:
             st.info(t("xs_no_bundles"))
@@ -189,7 +181,7 @@ if tab_offers.open:
     with tab_offers:
         n = st.slider(t("xs_offers_n"), 1, cs.MAX_OFFERS, value=choice.offers, key=f"xs_offers_n_{gen}",
                       help=t("xs_offers_n_help"))
-        update(offers=n)
+        choice = kept.update(offers=n)
         checked = crosssell_view.quiet_holdout(key, as_of, scope, choice)
         offers = cs.flag_offers(cached_basket.offers(key, as_of, scope, choice, language), checked)
         crosssell_view.offers_section(offers, choice)

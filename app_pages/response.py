@@ -18,6 +18,7 @@ from crm_core.predict.scores import TARGET_COLUMN, TARGET_KEY, TargetList, with_
 from crm_core.predict.table import guess_id_column, propose_result_columns
 from crm_core.schema import DataError
 from ui import cached, cached_predict, predict_charts, predict_state, predict_view, state
+from ui.choice_keeper import ChoiceKeeper
 from ui.i18n import labels as option_labels
 from ui.i18n import lang, t
 from ui.list_download import list_download
@@ -27,16 +28,8 @@ TARGET_COLUMNS = ("customer_id", "response_propensity", "response_decile", "rece
 language = lang()
 st.title(t("nav_response"))
 st.caption(t("pr_response_intro"))
-choice = predict_state.response_choice()
-
-
-def update(**changes) -> None:
-    """Keep a changed choice (the page reruns from it)."""
-    global choice
-    new = replace(choice, **changes)
-    if new != choice:
-        choice = new
-        predict_state.set_response_choice(new)
+kept = ChoiceKeeper(predict_state.response_choice(), predict_state.set_response_choice)
+choice = kept.choice
 
 
 def read_columns(upload) -> tuple[cached_predict.TableKey, pd.DataFrame]:
@@ -52,7 +45,7 @@ def read_columns(upload) -> tuple[cached_predict.TableKey, pd.DataFrame]:
 SOURCES = ["results", "table"]
 picked = st.segmented_control(t("pr_source"), SOURCES, default=choice.source, required=True, key="response_source",
                               format_func=option_labels(SOURCES, lambda s: t(f"pr_response_source_{s}")))
-update(source=picked or choice.source)
+choice = kept.update(source=picked or choice.source)
 
 key = up = as_of = None
 if choice.source == "results":
@@ -81,7 +74,7 @@ if choice.source == "results":
     proposed = propose_result_columns(columns)
     guess_date = cached_predict.campaign_date(source)
     if choice.campaign_date is None and guess_date is not None:
-        update(campaign_date=guess_date)
+        choice = kept.update(campaign_date=guess_date)
     with st.form("response_results_form"):
         c1, c2, c3, c4 = st.columns(4)
         current = {role: getattr(choice, f"{role}_col") or proposed.get(role) for role in proposed}
@@ -99,8 +92,8 @@ if choice.source == "results":
         sent = c4.date_input(t("pr_campaign_date"), value=choice.campaign_date, key="response_campaign_date",
                              help=t("pr_campaign_date_help"))
         if st.form_submit_button(t("pr_train"), type="primary"):
-            update(customer_col=customer, contacted_col=contacted, responded_col=responded, campaign_date=sent,
-                   model=None)
+            choice = kept.update(customer_col=customer, contacted_col=contacted, responded_col=responded,
+                                 campaign_date=sent, model=None)
             st.rerun()
     if choice.campaign_date is None:
         st.info(t("pr_campaign_date_first"))
@@ -120,7 +113,7 @@ else:
         # First sight of this table: columns known only after the contact start excluded.
         st.session_state[reviewed_key] = True
         if after_contact and not choice.exclude:
-            update(exclude=tuple(after_contact))
+            choice = kept.update(exclude=tuple(after_contact))
     target_guess = choice.target if choice.target in columns else labels.guess_target(columns, "response")
     id_guess = choice.id_column if choice.id_column in columns else guess_id_column(frame)
     for column in after_contact:
@@ -141,7 +134,8 @@ else:
                                  key="response_exclude", help=t("pr_exclude_help_response"),
                                  placeholder=t("pr_exclude_none"))
         if st.form_submit_button(t("pr_train"), type="primary"):
-            update(target=target, id_column=id_column, folds=int(folds), exclude=tuple(exclude), model=None)
+            choice = kept.update(target=target, id_column=id_column, folds=int(folds), exclude=tuple(exclude),
+                                 model=None)
             st.rerun()
     if target_guess is None and choice.target is None:
         st.info(t("pr_choose_target_response"))
@@ -157,7 +151,7 @@ predict_view.dropped_section(prediction)
 st.subheader(t("pr_models"))
 model = predict_view.comparison_section(prediction, choice.model, "response_model")
 if model != choice.model:
-    update(model=model)
+    choice = kept.update(model=model)
     st.rerun()
 predict_view.leakage_section(prediction)
 st.subheader(t("pr_quality"))
@@ -176,7 +170,7 @@ cost = c1.number_input(t("pr_cost", currency=currency), min_value=0.0, value=flo
                        key="response_cost", help=t("pr_cost_help"))
 margin = c2.number_input(t("pr_margin", currency=currency), min_value=0.0, value=float(choice.margin_per_response),
                          step=1.0, key="response_margin", help=t("pr_margin_help"))
-update(cost_per_contact=float(cost), margin_per_response=float(margin))
+choice = kept.update(cost_per_contact=float(cost), margin_per_response=float(margin))
 table = cached_predict.targeting(key, source, as_of, choice)
 best = targeting.best_k(table)
 scores = prediction.scores["p"].astype(float)
