@@ -66,24 +66,25 @@ def options_form(choice: fc.ForecastChoice, *, by_options: tuple[str, ...]) -> f
     """Frequency, measure, horizon, models, interval and grouping in one form; the new choice once submitted."""
     language = lang()
     allowed = choice.by if choice.by in by_options else ""
-    with st.form("fc_options_form", border=True):
+    gen = st.session_state.get("editor_gen", 0)  # an opened analysis (a new generation) puts its values in the widgets
+    with st.form(f"fc_options_form_{gen}", border=True):
         st.markdown(f"**{t('fc_options')}**")
         c1, c2, c3 = st.columns(3)
         freq = c1.radio(t("fc_freq"), ["W", "M"], index=["W", "M"].index(choice.freq), horizontal=True,
-                        format_func=labels(["W", "M"], lambda v: t(f"fc_freq_{v}")), key="fc_freq")
+                        format_func=labels(["W", "M"], lambda v: t(f"fc_freq_{v}")), key=f"fc_freq_{gen}")
         measures = list(fc.MEASURES)
         measure = c2.radio(t("fc_measure"), measures, index=measures.index(choice.measure), horizontal=True,
-                           format_func=labels(measures, lambda v: t(f"fc_measure_{v}")), key="fc_measure")
+                           format_func=labels(measures, lambda v: t(f"fc_measure_{v}")), key=f"fc_measure_{gen}")
         horizon = c3.number_input(t("fc_horizon"), min_value=1, max_value=104, value=int(choice.horizon), step=1,
-                                  key="fc_horizon", help=t("fc_horizon_help"))
+                                  key=f"fc_horizon_{gen}", help=t("fc_horizon_help"))
         d1, d2, d3 = st.columns(3)
-        models = d1.multiselect(t("fc_models"), list(fc.MODELS), default=list(choice.models), key="fc_models",
+        models = d1.multiselect(t("fc_models"), list(fc.MODELS), default=list(choice.models), key=f"fc_models_{gen}",
                                 format_func=labels(list(fc.MODELS), lambda m: fc.MODEL_LABELS[m].text(language)))
         levels = list(CONFIDENCES) if choice.confidence in CONFIDENCES else sorted({*CONFIDENCES, choice.confidence})
         confidence = d2.selectbox(t("fc_confidence"), levels, index=levels.index(choice.confidence),
-                                  format_func=labels(levels, lambda c: f"{c:.0%}"), key="fc_confidence")
+                                  format_func=labels(levels, lambda c: f"{c:.0%}"), key=f"fc_confidence_{gen}")
         grouping = list(by_options)
-        by = d3.radio(t("fc_by"), grouping, index=grouping.index(allowed), key="fc_by",
+        by = d3.radio(t("fc_by"), grouping, index=grouping.index(allowed), key=f"fc_by_{gen}",
                       format_func=labels(grouping, lambda v: t(f"fc_by_{v}")),
                       help=t("fc_by_segment_help") if "segment" in grouping else None)
         submitted = st.form_submit_button(t("fc_run"), type="primary", icon="📈")

@@ -61,6 +61,16 @@ def test_sales_table_weekly_forecast_in_english():
                                                 base=f"{scores['seasonal_naive']:.1%}", span="12 weeks")]
     assert at.session_state["measure_forecast"] == choice
     assert [b.label for b in at.get("download_button") if b.key == "fc_download"] == [en("fc_download")]
+    # The options form: monthly, 6 months ahead, Holt-Winters only -> the session's choice and its forecast.
+    at.radio(key="fc_freq_0").set_value("M")
+    at.number_input(key="fc_horizon_0").set_value(6)
+    at.multiselect(key="fc_models_0").set_value(["holt_winters"])
+    at.button(key="FormSubmitter:fc_options_form_0-" + en("fc_run")).click()
+    rerun(at)
+    monthly = fc.ForecastChoice(freq="M", horizon=6, models=("holt_winters",))
+    assert at.session_state["measure_forecast"] == monthly
+    made = _expected_from_table(SALES["en"], monthly, date="date", value="revenue")["total"]
+    assert made.summary("en", currency=DEFAULT_CURRENCY["en"]) in [m.value for m in at.main.markdown]
 
 
 @pytest.mark.skipif(not SALES["zh"].exists(), reason="the sample's daily_sales_zh.csv is not generated yet")
