@@ -21,7 +21,7 @@ from crm_core.settings import AnalysisSettings
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 DATA = ROOT / "tests" / "data" / "measure_report"
-FAST = AnalysisSettings(churn=ChurnChoice(models=("logistic",), rolling=2), clusters=ClusterChoice(k=4))
+FAST = AnalysisSettings(churn=ChurnChoice(models=("logistic",), rolling=1), clusters=ClusterChoice(k=4))
 
 
 @pytest.fixture(scope="module")
