@@ -100,7 +100,7 @@ def forecast(ctx, title: str) -> Section:
     if ctx.inputs.sales is not None:
         frame, origin = ctx.inputs.sales, "from_sales"
     else:
-        frame = fc.series_from_orders(ctx.scoped.orders, freq=choice.freq, measure=choice.measure)
+        frame = fc.series_from_orders(ctx.result.orders, freq=choice.freq, measure=choice.measure)  # as its page
         origin = "from_orders"
     series = frame["total"] if "total" in frame.columns else frame.sum(axis=1)
     result = fc.forecast(series, choice)
