@@ -15,6 +15,12 @@ FORECAST_MESSAGES: dict[str, dict[str, str]] = {
               "（最后 {horizon} {unit}留作检验误差）。请把预测期数改为不超过 {max_horizon}，改用按周，"
               "或提供更长的历史数据。",
     },
+    "fc_too_short_any": {
+        "en": "The history has {periods} {unit}, too short for any forecast with a backtest: it needs at least "
+              "{needed}. Choose weekly instead of monthly periods, or give a longer history.",
+        "zh": "历史数据只有 {periods} {unit}，不足以做任何带回测的预测：至少需要 {needed} {unit}。"
+              "请改用按周，或提供更长的历史数据。",
+    },
     "fc_no_history": {
         "en": "There are no sales to forecast{where}. Check the file, the date range or the group chosen.",
         "zh": "没有可用于预测的销售数据{where}。请检查文件、日期范围或所选分组。",

@@ -200,7 +200,8 @@ def forecast(series: pd.Series, choice: ForecastChoice = ForecastChoice()) -> Fo
     periods ahead with each of ``choice.models`` and the seasonal-naive baseline, after a backtest on the last
     ``choice.horizon`` periods (see the module docstring).
 
-    DataError ``fc_too_short`` when the history has fewer than ``horizon + MIN_FIT`` periods.
+    DataError ``fc_too_short`` when the history has fewer than ``horizon + MIN_FIT`` periods (``fc_too_short_any``
+    when not even a 1-period horizon fits).
     """
     from crm_core.measure import _forecast_models as fm
 
@@ -209,9 +210,11 @@ def forecast(series: pd.Series, choice: ForecastChoice = ForecastChoice()) -> Fo
         raise DataError("fc_no_history", where="")
     history = _regular(series.dropna(), freq)
     n, unit = len(history), UNITS[freq]
+    if n <= MIN_FIT:
+        raise DataError("fc_too_short_any", periods=n, unit=unit, needed=MIN_FIT + 1)
     if n < horizon + MIN_FIT:
         raise DataError("fc_too_short", periods=n, unit=unit, horizon=horizon, needed=horizon + MIN_FIT,
-                        max_horizon=max(n - MIN_FIT, 0))
+                        max_horizon=n - MIN_FIT)
     details: list[Note] = []
     season: int | None = SEASON[freq]
     if n - horizon < 2 * season:

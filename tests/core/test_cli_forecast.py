@@ -111,7 +111,7 @@ def test_group_names_are_written_as_text_not_formulas(tmp_path):
 
 @pytest.mark.parametrize(("args", "code_words"), [
     ((DATA / "not_sales.csv", "--sales"), "Cannot tell which columns of not_sales.csv hold the date and the sales"),
-    ((DATA / "too_short.csv",), "The history has 5 weeks, too short to forecast 12 weeks ahead"),
+    ((DATA / "too_short.csv",), "The history has 5 weeks, too short for any forecast with a backtest"),
     ((DATA / "bad_dates.csv",), "Column date: 3 of 5 rows have no readable date"),
     ((DATA / "bad_values.csv",), "Column revenue: 2 of 4 rows have no readable number"),
     ((SALES_ZH, "--by", "segment"), "No customer groups were given for the per-segment forecast"),

@@ -168,10 +168,19 @@ def test_too_short_history_is_refused_with_what_would_work():
     weekly = fc.series_from_table(_text("too_short.csv"), date="日期", value="销售额", freq="W")
     with pytest.raises(DataError) as exc:
         fc.forecast(weekly["total"], fc.ForecastChoice(horizon=4))
-    assert exc.value.code == "fc_too_short"
-    assert exc.value.text("en").startswith("The history has 5 weeks, too short to forecast 4 weeks ahead with a "
-                                           "backtest: it needs at least 12")
+    assert exc.value.code == "fc_too_short_any"
+    assert exc.value.text("en").startswith("The history has 5 weeks, too short for any forecast with a backtest: it "
+                                           "needs at least 9.")
     assert "历史数据只有 5 周" in exc.value.text("zh")
+    series = _planted_monthly(years=1)
+    with pytest.raises(DataError) as exc:
+        fc.forecast(series, fc.ForecastChoice(freq="M", horizon=6))
+    assert exc.value.code == "fc_too_short"
+    assert exc.value.text("en") == (
+        "The history has 12 months, too short to forecast 6 months ahead with a backtest: it needs at least 14 (the "
+        "last 6 are held out to measure the error). Choose a horizon of at most 4, weekly instead of monthly periods, "
+        "or a longer history.")
+    assert exc.value.text("zh").startswith("历史数据只有 12 个月，不足以预测未来 6 个月并做回测：至少需要 14 个月")
 
 
 # --- the choice ---------------------------------------------------------------------------------------------------
