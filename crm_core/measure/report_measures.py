@@ -34,12 +34,14 @@ def campaign_results(ctx, title: str) -> pd.DataFrame | Section:
     if outcomes is None:
         return Section("campaign_results", title, skipped=render("rp_skip_no_outcomes", ctx.lang))
     confidence = ctx.settings.results.confidence
+    min_contacts = getattr(ctx.settings.results, "min_contacts", 20)
     table = outcomes.table
     try:
         table = rs.with_segments(table, ctx.segment_names)
     except DataError:
         pass
-    paragraphs = list(rs.results_summary(table, ctx.lang, confidence=confidence, currency=ctx.inputs.currency))
+    paragraphs = list(rs.results_summary(table, ctx.lang, confidence=confidence, currency=ctx.inputs.currency,
+                                         min_contacts=min_contacts))
     tables, charts = [], []
     try:
         lift = rs.control_lift(table, confidence=confidence)
