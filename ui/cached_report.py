@@ -1,6 +1,7 @@
 """The Report page's inputs and built report.
 
-The campaign outcomes and the sales file are read once per file (``st.cache_data`` keyed on their digest and
+The campaign outcomes (with the column mapping and exported lists chosen on the Campaign results page, when she
+went there) and the sales file are read once per file (``st.cache_data`` keyed on their digest and
 the forecast choice); the report itself is built when she clicks, with a progress step per section, and kept in
 the session with the fingerprint of everything it was made from (:func:`token`), so the downloads stay after a
 rerun and the page can say when the settings changed since.
@@ -44,6 +45,24 @@ def _sales(digest: str, name: str, choice: ForecastChoice, _data: bytes) -> tupl
         return None, (exc.text("en"), exc.text("zh"))
 
 
+def _session_outcomes(up) -> tuple[object | None, tuple[str, str] | None]:
+    """The outcomes as the Campaign results page reads them: her column mapping and exported lists when she set
+    them there (:mod:`ui.results_view`), else the columns proposed from the headers (as the CLI)."""
+    from crm_core.measure.outcomes import OutcomeColumns
+    from ui import cached_results, results_view
+    from ui.cached_predict import table_key
+
+    chosen = st.session_state.get(results_view.MAPPING_KEY, {}).get(up.digest)
+    if not chosen:
+        return _outcomes(up.digest, up.name, up.data)
+    try:
+        columns = OutcomeColumns.from_proposal(chosen)
+        lists = tuple(st.session_state.get(results_view.LISTS_KEY, ()))
+        return cached_results.outcomes(table_key(up), columns, lists), None
+    except DataError as exc:
+        return None, (exc.text("en"), exc.text("zh"))
+
+
 def inputs(key: DatasetKey, *, as_of: date, settings: AnalysisSettings, currency: str, outcomes_up, sales_up,
            sources: tuple, lang: str) -> rp.ReportInputs:
     """The report's inputs from the session: the cleaned orders (shared cache), the outcomes and sales files when
@@ -53,7 +72,7 @@ def inputs(key: DatasetKey, *, as_of: date, settings: AnalysisSettings, currency
     problems: dict[str, str] = {}
     outcomes = sales = None
     if outcomes_up is not None:
-        outcomes, problem = _outcomes(outcomes_up.digest, outcomes_up.name, outcomes_up.data)
+        outcomes, problem = _session_outcomes(outcomes_up)
         if problem is not None:
             problems["campaign_results"] = problem[1 if lang == "zh" else 0]
         sources += ((outcomes_up.name, outcomes_up.digest),)

@@ -70,6 +70,7 @@ def test_build_in_both_languages(lang, sections, downloads):
     html = downloads["rp_download_html"].decode("utf-8")
     assert word("report_title", lang) in html and "<script" not in html
     assert html.count("<svg") >= n
+    assert word("lift_table", lang) in html  # the outcomes' control group, read as the CLI reads it
     book = openpyxl.load_workbook(io.BytesIO(downloads["rp_download_xlsx"]))
     assert book.sheetnames[0] == word("contents", lang)
     titles = valid_sheet_names([word(k, lang) for k in sections])
@@ -100,3 +101,24 @@ def test_no_section_chosen_warns():
     at = rerun(at)
     assert [w.value for w in at.main.warning] == [zh("rp_pick_one")]
     assert all(b.key != "rp_build" for b in at.main.button)
+
+
+def test_outcomes_as_mapped_on_the_campaign_results_page(downloads):
+    """Her mapping on the Campaign results page is the report's: without the group column nobody is control."""
+    from crm_core.measure.outcomes import propose_outcome_columns
+    from ui.results_view import MAPPING_KEY
+
+    tables = session("en", sales=False)
+    outcomes = tables["campaign_outcomes"]
+    mapping = {**propose_outcome_columns(["customer_id", "list_id", "campaign", "group", "offer", "channel", "agent",
+                                          "outcome", "revenue", "sent_date"]), "group": None}
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["lang"] = "en"
+    at.session_state[DATASETS] = tables
+    at.session_state["measure_report"] = ReportChoice(sections=("campaign_results",))
+    at.session_state[MAPPING_KEY] = {outcomes.digest: mapping}
+    at.switch_page(PAGE)
+    at = build(rerun(at))
+    html = downloads["rp_download_html"].decode("utf-8")
+    assert word("no_control", "en") in html
+    assert word("lift_table", "en") not in html
