@@ -36,6 +36,7 @@ _TEXTS = {
     "done": ("  ✓ {title}", "  ✓ {title}"),
     "skipped": ("  – {title}: skipped. {reason}", "  – {title}：未包含。{reason}"),
     "building": ("Building the report ({n} sections)…", "正在生成报告（{n} 个部分）…"),
+    "building_one": ("Building the report (1 section)…", "正在生成报告（1 个部分）…"),
     "summary": ("{done} of {n} sections included.", "共 {n} 个部分，已包含 {done} 个。"),
 }
 
@@ -121,7 +122,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         sources.append((path.name, _digest(data)))
     inputs = rp.ReportInputs(loaded=loaded, settings=settings, outcomes=outcomes, sales=sales, currency=currency,
                              sources=tuple(sources))
-    print(_t("building", lang, n=len(choice.sections)))
+    print(_t("building_one", lang) if len(choice.sections) == 1 else _t("building", lang, n=len(choice.sections)))
     report = rp.build_report(inputs, choice=choice, lang=lang)
     for section in report.sections:
         if section.skipped is None:

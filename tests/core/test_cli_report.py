@@ -68,6 +68,7 @@ def test_xlsx_with_options_on_top_of_the_settings(settings_file, tmp_path, capsy
                            "--out", str(out), "--sections", "segments,clv,campaign_results", "--lang", "en",
                            "--include-personal", "--top", "4")
     assert code == 0
+    assert printed.splitlines()[0] == "Building the report (3 sections)…"
     assert "  – Campaign results: skipped. " + render("rp_skip_no_outcomes", "en") in printed.splitlines()
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     names = valid_sheet_names(["Contents", "RFM segments", "Customer lifetime value"])
