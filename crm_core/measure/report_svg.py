@@ -17,7 +17,7 @@ FONT_STACK = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', A
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0891b2")
 _WIDTH = 720
 _ROW = 26  # height of one category (bars)
-_MAX_LABEL = 28  # characters of a category label
+_MAX_LABEL_PX = 250  # pixels of a category label
 
 
 def _e(text: object) -> str:
@@ -29,14 +29,21 @@ def _chars(text: str) -> float:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _short(text: str, limit: int = _MAX_LABEL) -> str:
-    out, used = "", 0.0
-    for ch in text:
-        used += 2 if ord(ch) > 0x2E80 else 1
-        if used > limit:
-            return out + "…"
-        out += ch
-    return out
+def _px(ch: str) -> float:
+    """Width of one character at 12 px, generously (so a label never runs past its column)."""
+    if ord(ch) > 0x2E80:
+        return 12.5
+    return 8.7 if ch.isupper() or ch in "MW@%&" else 7.0
+
+
+def _short(text: str, width: float = _MAX_LABEL_PX) -> str:
+    """``text`` cut with "…" to fit ``width`` pixels at 12 px."""
+    used = 0.0
+    for i, ch in enumerate(text):
+        used += _px(ch)
+        if used > width:
+            return text[:max(i - 1, 1)] + "…"
+    return text
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -111,7 +118,7 @@ def _bars(chart: Chart, lang: str) -> str:
     """Horizontal bars, one row per category, one bar per series in the row (grouped when several)."""
     series = chart.series
     labels = [_short(c) for c in chart.categories]
-    label_width = min(260, 12 + 7 * max((_chars(s) for s in labels), default=4))
+    label_width = 14 + max((sum(_px(ch) for ch in s) for s in labels), default=30)
     legend = len(series) > 1
     top = 34 + (20 if legend else 0)
     row = _ROW * max(1, len(series)) * (0.8 if len(series) > 1 else 1)
