@@ -122,3 +122,20 @@ def test_outcomes_as_mapped_on_the_campaign_results_page(downloads):
     html = downloads["rp_download_html"].decode("utf-8")
     assert word("no_control", "en") in html
     assert word("lift_table", "en") not in html
+
+
+def test_an_outcomes_file_that_does_not_read_skips_its_section_with_the_reason(downloads):
+    from crm_core.schema import DataError
+
+    path = ROOT / "tests" / "data" / "measure_report" / "outcomes_no_outcome.csv"
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["lang"] = "zh"
+    at.session_state[DATASETS] = {**session("zh", outcomes=False, sales=False),
+                                  "campaign_outcomes": make_upload([(path.name, path.read_bytes())])}
+    at.session_state["measure_report"] = ReportChoice(sections=("data_quality", "campaign_results"))
+    at.switch_page(PAGE)
+    at = build(rerun(at))
+    reason = DataError("cr_no_outcome_column", columns="customer_id、list_id、channel").text("zh")
+    summary = "\n".join(m.value for m in at.main.markdown)
+    assert zh("rp_section_skipped", title=word("campaign_results", "zh"), reason=reason) in summary
+    assert zh("rp_section_done", title=word("data_quality", "zh")) in summary

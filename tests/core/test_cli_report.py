@@ -93,6 +93,8 @@ def test_xlsx_with_options_on_top_of_the_settings(settings_file, tmp_path, capsy
      "The report has no section \u201cweather\u201d"),
     (["--out", "r.html", "--sections", "forecast", "--sales", str(DATA / "sales_no_value.csv")],
      "sales_no_value.csv"),
+    (["--out", "r.html", "--outcomes", str(DATA / "outcomes_no_outcome.csv")],
+     "No column of this file looks like the outcome (recognised: customer_id, list_id, channel)"),
 ])
 def test_errors_are_messages_with_status_2(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
