@@ -337,6 +337,9 @@ def warm_up() -> None:
     pipeline.use_fast_memory_pool()  # before any upload is read: see its docstring (first runs 40% faster)
 
     def run() -> None:
+        import statsmodels.tsa.holtwinters  # noqa: F401 - the Forecast page's models (about 2 s to import)
+        import statsmodels.tsa.statespace.sarimax  # noqa: F401
+
         import ui.charts  # noqa: F401 - Altair, imported by the RFM page
         from crm_core.ingest import combine, master  # noqa: F401 - imported lazily by the pipeline
 
@@ -362,14 +365,19 @@ def clear_all() -> None:
     recomputed on their next run (correct, only slower once). Privacy wins over that cost.
     """
     from ui import (  # they import this module: here
+        cached_abtest,
+        cached_attribution,
         cached_basket,
         cached_clv,
+        cached_forecast,
         cached_predict,
+        cached_results,
         cached_segments,
         cluster_cache,
         cluster_charts,
     )
 
     for fn in (_CACHES + cached_segments.CACHES + cluster_cache.CACHES + cluster_charts.CACHES + cached_basket.CACHES
-               + cached_predict.CACHES + cached_clv.CACHES):
+               + cached_predict.CACHES + cached_clv.CACHES + cached_abtest.CACHES + cached_attribution.CACHES
+               + cached_forecast.CACHES + cached_results.CACHES):
         fn.clear()

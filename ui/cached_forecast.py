@@ -149,3 +149,6 @@ def workbook(source: Source, choice: fc.ForecastChoice, lang: str, currency: str
     named = {total_label(lang) if name == "total" else name: one for name, one in made.items()}
     return forecast_workbook(named, history, choice, lang=lang, currency=currency, sources=sources,
                              generated=generated)
+
+# Cleared with the rest by "Clear my data" (ui.cached.clear_all): they hold the sales of the files read.
+CACHES = (_order_series, table_columns, table_series, _forecasts, workbook)

@@ -81,3 +81,6 @@ def model_truth(later: TableKey, customers: tuple[str, ...], start: date, days: 
     lines = later_orders(later)
     outcome = rs.churn_outcome if kind == "churn" else rs.response_outcome
     return outcome(lines, customers, start=start, days=days)
+
+# Cleared with the rest by "Clear my data" (ui.cached.clear_all): they hold customers' outcomes and orders.
+CACHES = (proposal, exported_list, outcomes, segment_names, later_orders, model_truth)

@@ -69,7 +69,7 @@ def set_table(kind: str, name: str, data: bytes, *, file_id: str = "") -> None:
     if kind == "churn_table":
         old = churn_choice()
         set_churn_choice(ChurnChoice(source=old.source, folds=old.folds, seed=old.seed, threshold=old.threshold))
-    else:
+    elif kind in ("response_table", "campaign_results"):  # another kind (a measurement page's) changes no choice
         old = response_choice()
         set_response_choice(ResponseChoice(source=old.source, folds=old.folds, seed=old.seed,
                                            cost_per_contact=old.cost_per_contact,
