@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from app_helpers import APP, ROOT, SAMPLE, TIMEOUT, by_key, en, make_upload, metrics, rerun, texts, zh
+from app_helpers import APP, ROOT, SAMPLE, TIMEOUT, by_key, en, metrics, rerun, texts, zh
 from streamlit.testing.v1 import AppTest
 
 from crm_core import pipeline
@@ -26,7 +26,7 @@ from ui.predict_state import CHURN
 from ui.state import DATASETS
 
 PAGE = "app_pages/churn.py"
-TELCO = ROOT / "tests" / "data" / "app_predict" / "telco_small.csv"
+TELCO = ROOT / "tests" / "data" / "app_predict" / "telco_small.csv"  # the ``telco`` upload (conftest.py)
 ORDERS_CHOICE = ChurnChoice(rolling=1)
 TABLE_CHOICE = ChurnChoice(source="table", folds=3)
 
@@ -64,11 +64,6 @@ def comparison_frame(at: AppTest) -> pd.DataFrame:
 def sample_prediction(sample_loaded):
     result = sample_loaded.result
     return run_churn(result.orders, result.customers, choice=ORDERS_CHOICE)
-
-
-@pytest.fixture(scope="module")
-def telco():
-    return make_upload(TELCO.name, TELCO.read_bytes())
 
 
 def telco_frame() -> pd.DataFrame:

@@ -15,17 +15,17 @@ from dataclasses import replace
 import openpyxl
 import pandas as pd
 import pytest
-from app_helpers import APP, ROOT, TIMEOUT, by_key, en, make_upload, metrics, rerun, texts, zh
+from app_helpers import APP, ROOT, TIMEOUT, by_key, en, metrics, rerun, texts, zh
 from streamlit.testing.v1 import AppTest
 
 from crm_core import pipeline
 from crm_core.predict import targeting
 from crm_core.predict.response import ResponseChoice, run_response
 from ui.predict_state import RESPONSE
-from ui.state import DATASETS, SAMPLE_CAMPAIGN_FILES, Upload
+from ui.state import DATASETS, SAMPLE_CAMPAIGN_FILES
 
 PAGE = "app_pages/response.py"
-BANK = ROOT / "tests" / "data" / "app_predict" / "bank_small.csv"
+BANK = ROOT / "tests" / "data" / "app_predict" / "bank_small.csv"  # the ``bank`` upload (conftest.py)
 TABLE_CHOICE = ResponseChoice(source="table", folds=3)
 
 
@@ -53,11 +53,6 @@ def best_k_caption(at: AppTest) -> str:
     return found[0]
 
 
-@pytest.fixture(scope="module")
-def bank():
-    return make_upload(BANK.name, BANK.read_bytes())
-
-
 def bank_frame() -> pd.DataFrame:
     """The table as the app reads it (rows without an id column are named by their row number in the file)."""
     return pipeline.read(BANK.read_bytes(), BANK.name).frame
@@ -78,14 +73,8 @@ def test_results_source_without_orders_points_to_the_upload_and_the_table_source
     assert text("pr_response_table_hint") in texts(at.main.caption)
 
 
-@pytest.fixture(scope="module")
-def sample_orders(sample_upload) -> Upload:
-    """The sample as "Load sample data" sets it (the demo campaign results are offered for it only)."""
-    return replace(sample_upload, file_id="sample")
-
-
-def test_results_source_with_orders_asks_for_results_and_offers_the_demo(sample_orders):
-    at = open_page(datasets={"orders": sample_orders})
+def test_results_source_with_orders_asks_for_results_and_offers_the_demo(sample_as_loaded):
+    at = open_page(datasets={"orders": sample_as_loaded})
     assert texts(at.info) == [en("pr_results_first")]
     demo = SAMPLE_CAMPAIGN_FILES["en"].exists()
     assert bool([b for b in at.main.button if b.label == en("pr_demo_results")]) == demo
@@ -155,8 +144,8 @@ def test_chinese_table_page(bank):
 
 
 # ---------------------------------------------------------------------------------- the demo campaign results
-def test_demo_campaign_results_train_and_target(sample_orders, sample_loaded, downloads):
-    at = open_page(datasets={"orders": sample_orders}, choice=ResponseChoice(folds=3))
+def test_demo_campaign_results_train_and_target(sample_as_loaded, sample_loaded, downloads):
+    at = open_page(datasets={"orders": sample_as_loaded}, choice=ResponseChoice(folds=3))
     [demo] = [b for b in at.main.button if b.label == en("pr_demo_results")]
     demo.click()
     rerun(at)

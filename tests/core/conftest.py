@@ -1,8 +1,17 @@
-"""Fixtures shared by the sample tests: the demo data and its files, generated once per run."""
+"""Fixtures shared by the core tests: the demo data and its files, generated once per run; the committed sample
+(sample_data/orders_zh.csv) loaded once and its planted truth, and one-thread model fitting for the prediction
+tests (a module's own fixture of the same name takes precedence)."""
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
 
+from crm_core import pipeline
 from crm_core.sample import SampleSpec, generate_sample, write_sample_files
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +24,24 @@ def data():
 def files(tmp_path_factory):
     """The demo files written from the default spec: orders_zh.csv, orders_en.xlsx, ... (paths, in order)."""
     return write_sample_files(tmp_path_factory.mktemp("sample"), SampleSpec())
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The committed sample (sample_data/orders_zh.csv) as crm_core loads it: (orders, customers)."""
+    loaded = pipeline.load((ROOT / "sample_data" / "orders_zh.csv").read_bytes(), "orders_zh.csv")
+    return loaded.result.orders, loaded.result.customers
+
+
+@pytest.fixture(scope="session")
+def truth() -> pd.DataFrame:
+    """The sample's planted truth (sample_data/truth.csv), by customer_id."""
+    return pd.read_csv(ROOT / "sample_data" / "truth.csv", encoding="utf-8-sig").set_index("customer_id")
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Models fitted on one thread: OpenMP threads spin against each other when the test machine is busy; one thread
+    keeps the timings sane.  A module asks for it with ``pytestmark = pytest.mark.usefixtures("one_thread")``."""
+    with threadpool_limits(1):
+        yield

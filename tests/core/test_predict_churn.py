@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 
-from crm_core import pipeline
 from crm_core.predict import churn, features, labels
 from crm_core.predict.churn import ChurnChoice, Prediction, retention_list, risk_value_quadrants, run_churn
 from crm_core.predict.metrics import roc_auc
@@ -22,22 +20,8 @@ FLOWS = ROOT / "tests" / "data" / "predict_flows"
 FAST = {"models": ("logistic",), "rolling": 2}  # one model, two test periods: the flow, not the comparison
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    # OpenMP threads spin against each other when the test machine is busy; one thread keeps the timings sane.
-    with threadpool_limits(1):
-        yield
-
-
-@pytest.fixture(scope="module")
-def sample():
-    loaded = pipeline.load((ROOT / "sample_data" / "orders_zh.csv").read_bytes(), "orders_zh.csv")
-    return loaded.result.orders, loaded.result.customers
-
-
-@pytest.fixture(scope="module")
-def truth():
-    return pd.read_csv(ROOT / "sample_data" / "truth.csv", encoding="utf-8-sig").set_index("customer_id")
+# one_thread, sample (the sample's orders and customers) and truth: tests/core/conftest.py
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

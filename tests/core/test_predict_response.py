@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 
-from crm_core import pipeline
 from crm_core.predict.metrics import roc_auc
 from crm_core.predict.response import ResponseChoice, response_targeting, run_response
 from crm_core.schema import DataError
@@ -22,17 +20,8 @@ RESULTS = ROOT / "sample_data" / "campaign_results_zh.csv"
 SENT = date(2025, 11, 2)  # the sample campaign's send date (crm_core.sample.campaign)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    # OpenMP threads spin against each other when the test machine is busy; one thread keeps the timings sane.
-    with threadpool_limits(1):
-        yield
-
-
-@pytest.fixture(scope="module")
-def sample():
-    loaded = pipeline.load((ROOT / "sample_data" / "orders_zh.csv").read_bytes(), "orders_zh.csv")
-    return loaded.result.orders, loaded.result.customers
+# one_thread, sample (the sample's orders and customers) and truth: tests/core/conftest.py
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +36,8 @@ def from_results(sample, results):
     return run_response(orders, customers, choice=choice, results=results)
 
 
-def test_the_planted_responders_are_found_from_the_past_campaign(from_results, results):
+def test_the_planted_responders_are_found_from_the_past_campaign(from_results, results, truth):
     prediction = from_results
-    truth = pd.read_csv(ROOT / "sample_data" / "truth.csv", encoding="utf-8-sig").set_index("customer_id")
     evaluation = prediction.evaluation
     contacted = results[results["是否联系"] == "是"]
     # only the customers the message reached, with a purchase before the send date, are learnt from
