@@ -123,7 +123,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     inputs = rp.ReportInputs(loaded=loaded, settings=settings, outcomes=outcomes, sales=sales, currency=currency,
                              sources=tuple(sources))
     print(_t("building_one", lang) if len(choice.sections) == 1 else _t("building", lang, n=len(choice.sections)))
-    report = rp.build_report(inputs, choice=choice, lang=lang)
+    report = rp.build_report(inputs, choice=choice, lang=lang, generated_at=cli.generated_at())
     for section in report.sections:
         if section.skipped is None:
             print(_t("done", lang, title=section.title))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
 
 import streamlit as st
 
@@ -53,7 +54,8 @@ def build(inputs: rp.ReportInputs, choice: rp.ReportChoice, language: str, finge
             if key:
                 box.write(t("rp_step", n=done + 1, total=total, title=word(key, language)))
 
-        report = rp.build_report(inputs, choice=choice, lang=language, progress=progress)
+        report = rp.build_report(inputs, choice=choice, lang=language, progress=progress,
+                                 generated_at=datetime.now().replace(microsecond=0))
         entry = cached_report.keep(fingerprint, report, time.perf_counter() - start)
         done = sum(s.skipped is None for s in report.sections)
         box.update(label=t("rp_built", done=done, total=len(report.sections), seconds=entry["seconds"]),

@@ -8,7 +8,8 @@ REPORT_MESSAGES: dict[str, dict[str, str]] = {
     },
     "rp_no_sections": {
         "en": "No section is chosen for the report. Choose at least one, e.g. data_quality or segments.",
-        "zh": "没有为报告选择任何部分。请至少选择一个部分，例如 data_quality（数据质量）或 segments（客户分群）。",
+        "zh": "没有为报告选择任何部分。请至少选择一个部分，例如\u201cdata_quality\u201d（数据质量）或"
+              "\u201csegments\u201d（客户分群）。",
     },
     "rp_bad_top_n": {
         "en": "The number of customers listed per list must be a whole number from 1 to {most}, not {value}.",
@@ -16,7 +17,8 @@ REPORT_MESSAGES: dict[str, dict[str, str]] = {
     },
     "rp_bad_out": {
         "en": "The report is written as HTML or Excel: --out must end in .html or .xlsx, not \u201c{path}\u201d.",
-        "zh": "报告只能保存为 HTML 或 Excel：--out 的文件名必须以 .html 或 .xlsx 结尾，而不是\u201c{path}\u201d。",
+        "zh": "报告只能保存为网页或 Excel 文件：--out 的文件名必须以\u201c.html\u201d或 .xlsx 结尾，"
+              "而不是\u201c{path}\u201d。",
     },
     "rp_skip_no_clusters": {
         "en": "Clusters are turned off in the analysis settings. Turn them on on the Clusters page and save the "
@@ -46,9 +48,8 @@ REPORT_MESSAGES: dict[str, dict[str, str]] = {
 REPORT_MESSAGES.update({
     "rp_sales_no_columns": {
         "en": "The sales file {name} needs a date column and a {measure} column; found: {found}. Name them "
-              "\u201cdate\u201d and \u201c{measure}\u201d (or \u201c日期\u201d and \u201c销售额\u201d / "
-              "\u201c订单数\u201d).",
-        "zh": "销售数据文件 {name} 需要一个日期列和一个{measure}列（revenue 为销售额，orders 为订单数）；"
-              "现有列：{found}。请将它们命名为\u201c日期\u201d和\u201c销售额\u201d或\u201c订单数\u201d。",
+              "\u201cdate\u201d and \u201c{measure}\u201d and try again.",
+        "zh": "销售数据文件 {name} 需要一个日期列和一个{measure}列；现有列：{found}。请将它们命名为\u201c日期\u201d和"
+              "\u201c{measure}\u201d后重试。",
     },
 })

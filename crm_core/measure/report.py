@@ -152,7 +152,7 @@ class Report:
     sections: tuple[Section, ...]
     settings_rows: tuple[tuple[str, str], ...]
     sources: tuple[tuple[str, str], ...]
-    generated_at: datetime
+    generated_at: datetime | None = None  # when it was written (the caller's clock; None: not said)
     currency: str = ""
     as_of: date | None = None
 
@@ -168,6 +168,7 @@ def build_report(inputs: ReportInputs, *, choice: ReportChoice = ReportChoice(),
     ``progress(done, total, key)`` is called before each section (done = sections finished so far) and once at
     the end (done = total).  A section whose computation raises is kept as skipped with the reason in words:
     the message of a :class:`DataError`, else :data:`rp_skip_failed` naming the error; never a traceback.
+    ``generated_at`` is the time written on the report (the app's and the CLI's clock: crm_core reads none).
     """
     from crm_core import pipeline
     from crm_core.measure import report_sections
@@ -191,7 +192,7 @@ def build_report(inputs: ReportInputs, *, choice: ReportChoice = ReportChoice(),
     return Report(title=word("report_title", lang), lang=lang, sections=tuple(sections),
                   settings_rows=tuple(report_sections.settings_rows(settings, choice, lang, as_of,
                                                                     inputs.currency)),
-                  sources=_sources(inputs.sources), generated_at=generated_at or datetime.now().replace(microsecond=0),
+                  sources=_sources(inputs.sources), generated_at=generated_at,
                   currency=inputs.currency, as_of=as_of)
 
 

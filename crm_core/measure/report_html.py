@@ -135,9 +135,12 @@ def report_html(report: Report) -> str:
     """The whole report as one HTML document (UTF-8 text)."""
     lang = report.lang
     html_lang = "zh-CN" if lang == "zh" else "en"
-    meta = f"{word('generated', lang)}: {report.generated_at:%Y-%m-%d %H:%M}"
+    parts = []
+    if report.generated_at is not None:
+        parts.append(f"{word('generated', lang)}: {report.generated_at:%Y-%m-%d %H:%M}")
     if report.as_of is not None:
-        meta += f" · {word('as_of', lang)}: {report.as_of}"
+        parts.append(f"{word('as_of', lang)}: {report.as_of}")
+    meta = " · ".join(parts)
     body = "".join(_section(s, i, lang, report.currency) for i, s in enumerate(report.sections, 1))
     return (f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -162,6 +162,7 @@ def sales_from_file(data: bytes, name: str, choice) -> pd.DataFrame:
     proposed = fc.propose_sales_columns(list(frame.columns))
     value = proposed.get(choice.measure)
     if not proposed.get("date") or not value:
-        raise DataError("rp_sales_no_columns", name=name, measure=choice.measure,
+        measure = {"revenue": Localized(en="revenue", zh="销售额"), "orders": Localized(en="orders", zh="订单数")}
+        raise DataError("rp_sales_no_columns", name=name, measure=measure.get(choice.measure, choice.measure),
                         found=Localized.listing(frame.columns))
     return fc.series_from_table(frame, date=proposed["date"], value=value, freq=choice.freq)

@@ -71,7 +71,8 @@ def report_xlsx(report: Report) -> bytes:
                               (section.paragraphs[0] if section.paragraphs else "")})
     sheets[names[0]] = pd.DataFrame(contents_rows)
     notes[names[0]] = report.title
-    footers[names[0]] = [(word("generated", lang), f"{report.generated_at:%Y-%m-%d %H:%M}")]
+    footers[names[0]] = [(word("generated", lang), f"{report.generated_at:%Y-%m-%d %H:%M}")] \
+        if report.generated_at is not None else []
     for section in report.sections:
         if section.skipped is not None or not section.tables:
             name = sheet_of[(section.key, -1)]
