@@ -15,7 +15,6 @@ import streamlit as st
 
 from crm_core import columns as registry
 from crm_core import export
-from crm_core.predict.scores import ScoreDeciles
 from crm_core.schema import DataError
 from crm_core.segment import profile360
 from ui import cached_segments, charts, crosssell_view, model_scores, scope_form, segment_state, state
@@ -249,34 +248,7 @@ with st.expander(t("c360_order_lines", n=len(profile.lines))):
 
 # --- predictions (the Churn, Response and Lifetime value pages' models) and the next-best offers ------------------
 st.subheader(t("c360_predictions"))
-scores = model_scores.model_scores(key, as_of, scope, lang())
 picked = str(st.session_state[PICKED])
-scored = scores.add_to(pd.DataFrame({"customer_id": [picked]})).iloc[0]
-PREDICTIONS = (("churn", "churn_risk", "c360_churn_risk", "app_pages/churn.py", "nav_churn"),
-               ("response", "response_propensity", "c360_response", "app_pages/response.py", "nav_response"),
-               ("clv", "clv", "c360_lifetime_value", "app_pages/clv.py", "nav_clv"))
-columns = st.columns(4)
-for column, (kind, field, name, page, nav) in zip(columns[:3], PREDICTIONS, strict=True):
-    with column.container(border=True):
-        value = scored.get(field)
-        known = getattr(scores, kind) is not None and value is not None and not pd.isna(value)
-        shown = "–" if not known else money_text(value, currency) if kind == "clv" else f"{value:.0%}"
-        st.metric(t(name), shown)
-        if not known:
-            st.caption(t("c360_not_yet") if getattr(scores, kind) is None else t("c360_not_scored"))
-            if getattr(scores, kind) is None:
-                st.page_link(page, label=t(nav), icon="➡️")
-            continue
-        decile = scored.get(model_scores.DECILE_COLUMNS[kind])
-        if decile:
-            st.caption(ScoreDeciles(kind).text(decile, "name", lang()))
-        if kind == "clv" and "prob_alive" in scored and not pd.isna(scored["prob_alive"]):
-            st.caption(t("c360_prob_alive", p=f"{scored['prob_alive']:.0%}"))
-        if kind == "churn":
-            why = model_scores.churn_reasons(scores.churn, picked, lang())
-            if why:
-                st.caption(t("c360_churn_why", reasons=why))
-for problem in scores.problems:
-    st.caption(problem)
-with columns[3].container(border=True):  # the customer's next-best offers (the Cross-sell page's rules)
+offers = model_scores.predictions_section(key, as_of, scope, picked, currency)
+with offers.container(border=True):  # the customer's next-best offers (the Cross-sell page's rules)
     crosssell_view.customer_offers(key, as_of, scope, picked)
