@@ -320,6 +320,10 @@ def load_sample() -> None:
     path = sample_file()
     set_upload(path.name, path.read_bytes(), file_id="sample")
     load_sample_measure_tables()
+    try:  # the measurement pages show money without reading the orders: the sample's ¥ from the start
+        update_currency(upload())
+    except DataError:
+        pass
 
 
 def clear_data(*, reset_uploader: bool = True) -> None:
