@@ -276,7 +276,8 @@ def measure_pages(page, lang: str, out: Path, *, max_kb: int) -> None:
         idle(page, TRAIN_MS, paint=2500)
         if shot == "report":
             page.get_by_role("button", name=ui("rp_build", lang)).click()
-            page.locator('[data-testid="stDownloadButton"]').first.wait_for(state="visible", timeout=TRAIN_MS)
+            page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"]').first.wait_for(
+                state="visible", timeout=TRAIN_MS)
             idle(page, TRAIN_MS, paint=2500)
         shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
 
