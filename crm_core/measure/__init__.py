@@ -5,7 +5,8 @@ report of the whole analysis (:mod:`.report`).
 Modules load their heavy dependencies (statsmodels, scipy) inside the functions that need them, so importing a
 module (e.g. for its ``*Choice`` dataclass, which the settings file holds) costs nothing.  The names below are
 imported on first use (:func:`crm_core.lazy_exports`); the forecast itself is ``crm_core.measure.forecast.forecast``
-(the package's attribute ``forecast`` is its module).
+and the report's writers ``crm_core.measure.report_html.report_html`` / ``report_xlsx.report_xlsx`` (the package's
+attributes of those names are their modules).
 """
 
 from __future__ import annotations
@@ -68,7 +69,5 @@ _HOME = {
     "ReportInputs": "report",
     "Section": "report",
     "build_report": "report",
-    "report_html": "report",
-    "report_xlsx": "report",
 }
 __getattr__, __all__ = lazy_exports(__name__, _HOME)
