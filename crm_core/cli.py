@@ -192,7 +192,7 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
     if args.command in PREDICT_COMMANDS:  # the saved churn/response/clv choices stay (cli_predict puts flags on top)
         return replace(saved, read=read, mapping=mapping, cleaning=cleaning, lang=args.lang,
                        as_of=_given(_parse_date(args.as_of), saved.as_of))
-    if args.command not in ("rfm", "segment", "rules"):
+    if args.command not in ("rfm", "segment", "rules", "report"):
         return settings
     scope = saved.scope
     start = _parse_date(args.start, "--from")
@@ -221,6 +221,9 @@ def _settings(args: argparse.Namespace) -> AnalysisSettings:
         mask_personal=False if args.no_mask else lists.mask_personal,
         include_opted_out=bool(_given(args.include_opted_out, lists.include_opted_out)), format=lists.format,
     )
+    if args.command == "report":  # the whole analysis: every other saved choice (clusters ... forecast) stays
+        return replace(saved, read=read, mapping=mapping, cleaning=cleaning, as_of=_given(_parse_date(args.as_of),
+                       saved.as_of), scope=scope, rfm=params, scheme_base=base, lists=lists, lang=args.lang)
     return AnalysisSettings(
         read=read, mapping=mapping, customers_mapping=settings.customers_mapping, cleaning=cleaning,
         as_of=_given(_parse_date(args.as_of), saved.as_of), scope=scope, rfm=params, scheme_base=base, lists=lists,

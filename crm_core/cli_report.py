@@ -77,20 +77,9 @@ def report_choice(args: argparse.Namespace, saved: ReportChoice) -> ReportChoice
 
 def _settings(args: argparse.Namespace) -> AnalysisSettings:
     """The saved analysis with every option of the command line on top: the reading, mapping, cleaning, date,
-    window, filters, scoring and lists as ``rules`` takes them (:func:`crm_core.cli._settings`), and every other
-    choice (clusters, rules, churn, lifetime value, forecast, report) from the file."""
-    saved = AnalysisSettings()
-    if args.settings:
-        path = Path(args.settings)
-        saved = AnalysisSettings.from_json(path.read_bytes(), source=str(path))
-    command = args.command
-    args.command = "rules"  # the options rfm/segment/rules share
-    try:
-        base = cli._settings(args)
-    finally:
-        args.command = command
-    return replace(saved, read=base.read, mapping=base.mapping, cleaning=base.cleaning, as_of=base.as_of,
-                   scope=base.scope, rfm=base.rfm, scheme_base=base.scheme_base, lists=base.lists, lang=base.lang)
+    window, filters, scoring and lists as ``rfm`` takes them, and every other choice (clusters, rules, churn,
+    lifetime value, forecast, report) from the file (:func:`crm_core.cli._settings`)."""
+    return cli._settings(args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
