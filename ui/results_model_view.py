@@ -53,6 +53,10 @@ def _session_list(kind: str, found) -> tuple[list[str], list[str], date] | None:
         for problem in scores.problems:
             st.warning(t("cr_model_problem", problem=problem))
         st.info(t("cr_no_session_model", kind=t(f"cr_kind_{kind}")))
+        if kind == "churn" and predict_state.CHURN not in st.session_state and st.button(
+                t("cr_train_churn"), icon="🚨", key="cr_train_churn", help=t("cr_train_churn_help")):
+            predict_state.set_churn_choice(predict_state.churn_choice())  # the Churn page's choice, now in use
+            st.rerun()
         return None
     p = prediction.scores["p"].astype(float)
     p.index = p.index.astype(str)

@@ -179,6 +179,19 @@ def churn_workbook(scored: pd.DataFrame, result, data: bytes) -> tuple[bytes, li
     return pipeline.to_workbook(built, made), list(table["customer_id"].astype(str))
 
 
+def test_model_lists_offer_to_train_the_churn_model_when_the_session_has_none():
+    at = open_page(datasets={"orders": upload(ORDERS), "later_orders": upload(LATER)})
+    assert CHURN not in at.session_state
+    assert en("cr_no_session_model", kind=en("cr_kind_churn")) in texts(at.info)
+    at.button(key="cr_train_churn").click()
+    rerun(at)
+    assert at.session_state[CHURN] == ChurnChoice()  # the Churn page's (default) choice, now the session's
+    shown = metrics(at)
+    hit, base = (float(shown[en(k)].rstrip("%")) for k in ("cr_hit_rate", "cr_base_rate"))
+    assert hit > base  # the trained model's list beats contacting at random
+    assert "cr_train_churn" not in [b.key for b in at.button]
+
+
 def test_model_lists_against_the_later_orders(sample_loaded, sample_scored, sample_bytes):
     book, listed = churn_workbook(sample_scored, sample_loaded.result, sample_bytes)
     datasets = {"orders": upload(ORDERS), "later_orders": upload(LATER)}
