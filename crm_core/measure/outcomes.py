@@ -60,6 +60,14 @@ def _examples(values: pd.Series, limit: int = 3) -> Localized:
     return Localized.listing(f"\u201c{v}\u201d" for v in shown)
 
 
+def _all_read(values: pd.Series, codes: pd.Series, code: str, column: str) -> pd.Series:
+    """``codes`` when every non-blank value was read; else DataError ``code`` naming the column and examples."""
+    unread = values[codes.isna() & values.notna() & (values.astype("string").str.strip() != "")]
+    if len(unread):
+        raise DataError(code, column=column, count=len(unread), examples=_examples(unread))
+    return codes
+
+
 def parse_outcome(values: pd.Series, *, column: str) -> pd.Series:
     """The outcome of each value: one of :data:`OUTCOMES` (case-insensitive, trimmed; English and Chinese words,
     see :data:`OUTCOME_WORDS`).  Blank values stay NA.
@@ -69,11 +77,7 @@ def parse_outcome(values: pd.Series, *, column: str) -> pd.Series:
     DataError
         ``cr_outcome_unreadable`` naming the column and examples of the values it could not read.
     """
-    codes = outcome_codes(values)
-    unread = values[codes.isna() & values.notna() & (values.astype("string").str.strip() != "")]
-    if len(unread):
-        raise DataError("cr_outcome_unreadable", column=column, count=len(unread), examples=_examples(unread))
-    return codes
+    return _all_read(values, outcome_codes(values), "cr_outcome_unreadable", column)
 
 
 def is_success(values: pd.Series, *, column: str) -> pd.Series:
@@ -117,11 +121,7 @@ def parse_group(values: pd.Series, *, column: str) -> pd.Series:
     DataError
         ``cr_group_unreadable`` naming the column and examples of the values it could not read.
     """
-    codes = group_codes(values)
-    unread = values[codes.isna() & values.notna() & (values.astype("string").str.strip() != "")]
-    if len(unread):
-        raise DataError("cr_group_unreadable", column=column, count=len(unread), examples=_examples(unread))
-    return codes
+    return _all_read(values, group_codes(values), "cr_group_unreadable", column)
 
 
 # ---------------------------------------------------------------------------------------------------- columns
