@@ -4,15 +4,14 @@ message and status 2; formula-like text stays text in the workbook."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_helpers import run
 
-from crm_core import cli, pipeline
+from crm_core import pipeline
 from crm_core.measure.abtest import AbChoice, ab_test, variants_from_table
 from crm_core.settings import AnalysisSettings
 
@@ -20,13 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "measure_abtest"
 SAMPLE_EN = ROOT / "sample_data" / "campaign_outcomes_en.csv"
 SAMPLE_ZH = ROOT / "sample_data" / "campaign_outcomes_zh.csv"
-
-
-def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main([str(a) for a in args])
-    return status, out.getvalue(), err.getvalue()
 
 
 def rows_of(path: Path, sheet: str) -> list[tuple]:

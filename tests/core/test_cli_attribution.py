@@ -4,15 +4,14 @@ status 2, no traceback)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from cli_helpers import run, table_of
 
-from crm_core import cli, pipeline
+from crm_core import pipeline
 from crm_core.measure import attribution as at
 from crm_core.settings import AnalysisSettings
 
@@ -21,19 +20,6 @@ FIXTURES = ROOT / "tests" / "data" / "measure_attribution"
 DATA = ROOT.parent / "shared" / "datasets" / "channel_attribution" / "Data.csv"
 SAMPLE_ZH = ROOT / "sample_data" / "touchpoints_zh.csv"
 DEMO_ZH = SAMPLE_ZH if SAMPLE_ZH.exists() else FIXTURES / "touchpoints_demo_zh.csv"
-
-
-def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main([str(a) for a in args])
-    return status, out.getvalue(), err.getvalue()
-
-
-def table_of(path: Path, sheet: str) -> pd.DataFrame:
-    rows = list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
-    end = next((i for i, row in enumerate(rows) if all(c is None for c in row)), len(rows))
-    return pd.DataFrame(rows[1:end], columns=rows[0])
 
 
 def expected(path: Path, choice: at.AttributionChoice = at.AttributionChoice()) -> pd.DataFrame:

@@ -3,15 +3,14 @@ workbook read back (checked against crm_core on the same file); errors with the 
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from cli_helpers import run
 
-from crm_core import cli, pipeline
+from crm_core import pipeline
 from crm_core.measure import forecast as fc
 from crm_core.settings import AnalysisSettings
 
@@ -19,13 +18,6 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "measure_forecast"
 SALES_ZH = DATA / "daily_sales_zh.csv"
 ORDERS = DATA / "orders_small.csv"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
-
-
-def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main([str(a) for a in args])
-    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
