@@ -421,6 +421,11 @@ def build_parser() -> argparse.ArgumentParser:
     for measure in (cli_abtest, cli_attribution, cli_forecast, cli_report):
         measure.add_parser(sub, add_input, add_analysis)
 
+    from crm_core import cli_engine  # --engine duckdb|spark and Parquet inputs for rfm | segment | rules | clv
+
+    for name in cli_engine.COMMANDS:
+        cli_engine.add_options(sub.choices[name])
+
     p_ingest = sub.add_parser("ingest", help="clean order lines and the excluded rows with reasons")
     add_input(p_ingest)
     p_ingest.set_defaults(func=cmd_ingest)
@@ -440,6 +445,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
+        from crm_core import cli_engine
+
+        if args.command in cli_engine.COMMANDS and cli_engine.wants_engine(args):
+            return cli_engine.run(args)
         return args.func(args)
     except DataError as exc:
         return fail(_error_text(exc, getattr(args, "lang", None) or "en", args))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from crm_core.basket._messages import BASKET_MESSAGES
+from crm_core.engine._messages import ENGINE_MESSAGES
 from crm_core.measure._messages import MEASURE_MESSAGES
 from crm_core.predict._messages import PREDICT_MESSAGES
 from crm_core.segment._messages import SEGMENT_MESSAGES
@@ -630,6 +631,8 @@ assert not set(PREDICT_MESSAGES) & set(MESSAGES), "a message code is defined twi
 MESSAGES.update(PREDICT_MESSAGES)
 assert not set(MEASURE_MESSAGES) & set(MESSAGES), "a message code is defined twice"
 MESSAGES.update(MEASURE_MESSAGES)
+assert not set(ENGINE_MESSAGES) & set(MESSAGES), "a message code is defined twice"
+MESSAGES.update(ENGINE_MESSAGES)
 
 
 # Words that travel as parameters (e.g. the separator a reader found) and are shown in either language.

@@ -125,6 +125,12 @@ def _values(table: pd.DataFrame, column: str) -> np.ndarray:
     return values
 
 
+def _spend_in_cents(table: pd.DataFrame) -> np.ndarray:
+    """Net spend rounded to cents, as every score compares it: sums of the same amounts added in another order
+    (another engine, another file order) differ in the last bits, and must not break or make a tie."""
+    return np.round(_values(table, "monetary"), 2)
+
+
 def _quantile_scores(values: np.ndarray, *, ties: Literal["low", "high"]) -> np.ndarray:
     """ceil(rank / n x 5) with rank 1 = worst value, n = number of customers; 1..5.
 
@@ -197,7 +203,7 @@ def score_rfm(table: pd.DataFrame, params: RfmParams = RfmParams()) -> pd.DataFr
     """
     recency = _values(table, "recency_days")
     frequency = _values(table, FREQUENCY_COLUMN[params.frequency_basis])
-    monetary = _values(table, "monetary")
+    monetary = _spend_in_cents(table)
     if params.method == "quantile":
         r = _quantile_scores(-recency, ties="high")
         f, m = _quantile_scores(frequency, ties="low"), _quantile_scores(monetary, ties="low")
@@ -238,7 +244,8 @@ def quantile_thresholds(
     column = FREQUENCY_COLUMN[frequency_basis]
     if len(table) == 0:
         return Thresholds((0, 1, 2, 3), (0, 1, 2, 3), (0, 1, 2, 3))
-    recency, frequency, monetary = (_values(table, c) for c in ("recency_days", column, "monetary"))
+    recency, frequency = (_values(table, c) for c in ("recency_days", column))
+    monetary = _spend_in_cents(table)
     return Thresholds(
         recency=_rfm_cuts.recency_cuts(recency, _quantile_scores(-recency, ties="high")),
         frequency=_rfm_cuts.higher_is_better_cuts(frequency, _quantile_scores(frequency, ties="low")),

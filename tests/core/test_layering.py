@@ -8,9 +8,10 @@ from pathlib import Path
 import crm_core
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBPACKAGES = {"ingest", "segment", "export", "sample", "basket", "predict", "measure"}
+SUBPACKAGES = {"ingest", "segment", "export", "sample", "basket", "predict", "measure", "engine"}
 TOP_MODULES = {"schema", "messages", "customers", "pipeline", "cli", "cli_segment", "cli_basket", "cli_predict",
-               "cli_clv", "cli_abtest", "cli_attribution", "cli_forecast", "cli_report", "columns", "settings", "scope"}
+               "cli_clv", "cli_abtest", "cli_attribution", "cli_forecast", "cli_report", "cli_engine", "columns",
+               "settings", "scope"}
 
 
 def all_modules() -> list[str]:
