@@ -129,14 +129,15 @@ class Job:
             self.say(note)
         print_report(result.report, self.args.input, self.lang)
 
-    def write(self, frame: pd.DataFrame, out: Path | None = None, *, customers: bool = True) -> None:
-        """``frame`` to ``out`` (default ``--out``) as .parquet / .csv / .xlsx, timed, and the line saying so
-        (customers, or rows when ``customers`` is False)."""
+    def write(self, frame: pd.DataFrame, out: Path | None = None, *, customers: bool = True,
+              sheet: str = "Customers") -> None:
+        """``frame`` to ``out`` (default ``--out``) as .parquet / .csv / .xlsx (sheet ``sheet``), timed, and the
+        line saying so (customers, or rows when ``customers`` is False)."""
         from crm_core.engine.write import write_table
 
         path = out or self.out
         with self.progress.timed("write"):
-            write_table(frame, path)
+            write_table(frame, path, sheet_name=sheet, lang=self.lang)
         if customers:
             print(render("cli_wrote_customers", self.lang, path=str(path), customers=len(frame)))
         else:
@@ -191,7 +192,10 @@ def settings_cities(settings: object, args: argparse.Namespace) -> tuple[str, ..
 
 
 def _size_text(size: int) -> str:
-    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+    """Bytes for people: '3.2 GB', '850 MB', '259 kB'."""
+    if size >= 1e9:
+        return f"{size / 1e9:.1f} GB"
+    return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{max(size / 1e3, 1):.0f} kB"
 
 
 def _engine_options(args: argparse.Namespace, engine: str, lang: str) -> object:

@@ -191,7 +191,7 @@ def run_rules(job: object) -> int:
         mined = cs.Mined(choice=choice, baskets=baskets, itemsets=itemsets,
                          rules=cs.mine_rules(baskets, itemsets, choice))
     rules = cli_basket.rules_sheet(mined.rules, lang, by=choice.by)
-    job.write(rules, customers=False)
+    job.write(rules, customers=False, sheet=cli_basket.SHEETS["rules"][1 if lang == "zh" else 0])
     print(cli_basket._t("found_line", lang, baskets=mined.baskets.n, by=cli_basket._t(f"by_{choice.by}", lang),
                         itemsets=len(mined.itemsets), rules=len(mined.rules)))
     job.say(Note.of("engc_offers_left_out", engine=job.options.engine,
@@ -200,10 +200,10 @@ def run_rules(job: object) -> int:
 
 
 def _limit_text() -> str:
+    from crm_core.cli_engine import _size_text
     from crm_core.engine.options import pandas_max_bytes
 
-    size = pandas_max_bytes()
-    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+    return _size_text(pandas_max_bytes())
 
 
 def clv_from_summary(summary: pd.DataFrame, choice: object, customer_table: object) -> object:

@@ -9,7 +9,7 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
     "engc_bad_out": {
         "en": "--out {path}: with --engine (or Parquet inputs) the result is written as .parquet, .csv or .xlsx. "
               "Give a file name ending in one of them, e.g. customers.parquet.",
-        "zh": "--out {path}：使用 --engine（或输入为列式存储文件）时，结果只能写成 .parquet、.csv 或 .xlsx 文件。"
+        "zh": "--out {path}：使用 --engine（或输入为列式存储文件）时，结果只能写成\u201c.parquet\u201d、.csv 或 .xlsx 文件。"
               "请给出以其中之一结尾的文件名。",
     },
     "engc_option_not_at_scale": {
