@@ -1,4 +1,8 @@
-"""Data page: upload, reading options, column mapping (problems right above it), cleaning options, row report."""
+"""Data page: upload, reading options, column mapping (problems right above it), cleaning options, row report.
+
+When an administrator configured server data (ui.server_source), a choice above offers it next to uploads: the
+server part (ui.server_view) reads the chosen file with DuckDB; without that setting the page is the upload page.
+"""
 
 import dataclasses
 import time
@@ -6,11 +10,20 @@ import time
 import streamlit as st
 
 from crm_core.schema import ColumnMapping, DataError
-from ui import cached, data_view, mapping_form, state
+from ui import cached, data_view, mapping_form, server_source, state
 from ui.fmt import fit_height
 from ui.i18n import labels, lang, t
 
 st.title(t("data_title"))
+
+# --- server data, when configured (else the page is the upload page below) -----------------------------------
+server_paths = server_source.configured_paths()
+if server_paths:
+    from ui import server_view
+
+    if server_view.choose_source(state.upload()) == "server":
+        server_view.server_section(server_paths)
+        state.stop()
 
 # --- the file ----------------------------------------------------------------------------------
 current = state.upload()
@@ -27,6 +40,11 @@ if up is None:
     if st.button(t("load_sample"), icon="🧪", key="data_sample"):
         state.load_sample()
         st.rerun()
+    state.stop()
+if up.on_server:  # server data in use: the uploader above replaces it ("Server data" shows it)
+    with chip_slot:
+        data_view.loaded_file_chip(up)
+    st.info(t("sv_in_use_upload", name=up.name))
     state.stop()
 if not uploaded:
     # Back on the page (or the sample): the uploader shows no file, so say which one is in use.

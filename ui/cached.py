@@ -14,12 +14,18 @@ READ them and never mutate them (no ``frame[col] = ...``, no ``inplace=``); ever
 frames, and pandas copy-on-write makes derived frames independent copies on their first write.  They are
 keyed on the upload's SHA-256 digest plus the settings, so two sessions share an object only when they
 uploaded byte-identical files with identical settings, i.e. when the result is the same.
+
+Server data (:mod:`ui.server_source`: files on the server read by DuckDB) travels in the same key with
+``server`` set (:class:`ServerFiles`: the paths and every file's size and modification time): its "raw table"
+is a sample of the first lines (preview, mapping proposal, currency sign) and its cleaned data set comes from
+:func:`crm_core.engine.run.order_lines`, so every page works on it as on an upload.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,6 +47,8 @@ from crm_core.schema import (
 )
 from crm_core.segment import rfm
 from crm_core.settings import Scope
+from ui import server_source
+from ui.server_source import ServerFiles
 
 # Results of an upload leave memory an hour after their last use, even if the user never clicks "Clear my data".
 TTL_SECONDS = 3600
@@ -65,15 +73,18 @@ class DatasetKey:
     # Several exports read as one: every (name, bytes); () for one file (then ``name``/``data``).
     parts: tuple[tuple[str, bytes], ...] = dataclasses.field(default=(), compare=False, hash=False, repr=False)
     customers: CustomerFileKey | None = None
+    # Server data (files read by DuckDB, ui.server_source): the paths and every file's size and modification
+    # time.  None for an upload.
+    server: ServerFiles | None = None
 
     def cache_token(self) -> tuple:
         """What Streamlit hashes for this key: the digest and the settings, not the bytes."""
         return (self.digest, self.name, self.read, self.mapping, self.options,
-                None if self.customers is None else self.customers.cache_token())
+                None if self.customers is None else self.customers.cache_token(), self.server)
 
     def file_only(self) -> DatasetKey:
         """This upload as read, without the mapping and cleaning settings (for the read-level caches)."""
-        return DatasetKey(self.digest, self.data, self.name, self.read, parts=self.parts)
+        return DatasetKey(self.digest, self.data, self.name, self.read, parts=self.parts, server=self.server)
 
     def files(self) -> tuple[tuple[str, bytes], ...]:
         return self.parts or ((self.name, self.data),)
@@ -124,7 +135,10 @@ class Prepared:
 
 @_shared(2)
 def raw_table(key: DatasetKey) -> RawTable:
-    """The upload as a table of text (:func:`crm_core.pipeline.read`)."""
+    """The upload as a table of text (:func:`crm_core.pipeline.read`); for server data, its first lines
+    (:func:`ui.server_source.sample_table`)."""
+    if key.server is not None:
+        return server_source.sample_table(key.server)
     return pipeline.read_many(key.files(), key.read)
 
 
@@ -157,7 +171,10 @@ def sheets_of(key: DatasetKey) -> tuple[str, ...]:
 
 @_cache(16)
 def proposal(key: DatasetKey) -> MappingProposal:
-    """The mapping proposed for this file (:func:`crm_core.pipeline.propose`), with its guesses and notes."""
+    """The mapping proposed for this file (:func:`crm_core.pipeline.propose`), with its guesses and notes; for
+    server data, the engine's proposal (:func:`ui.server_source.proposal`)."""
+    if key.server is not None:
+        return server_source.proposal(key.server, raw_table(key.file_only()))
     return pipeline.propose(raw_table(key.file_only()))
 
 
@@ -185,19 +202,50 @@ def _words(value: object, lang: str) -> str:
 # --- one cleaned data set ------------------------------------------------------------------------
 
 @_shared(2)
-def prepared(key: DatasetKey) -> Prepared:
+def prepared(key: DatasetKey, _progress: Callable | None = None) -> Prepared:
     """The clean order lines and report (:func:`crm_core.pipeline.clean`) with their sidebar facts.
 
     The facts are computed here, once per data set, rather than in a cache of their own that would look
     the cleaned result up again.  Shared and read-only (see the module docstring).
+
+    Server data is read by DuckDB (:func:`ui.server_source.read_orders`); its facts add ``engine`` and
+    ``seconds``.  ``_progress(stage, fraction)`` (not part of the key) is called while the engine works, on the
+    first run only.
     """
-    loaded = pipeline.clean(raw_table(key.file_only()), key.mapping, key.options)
+    if key.server is not None:
+        result, seconds = server_source.read_orders(key.server, key.mapping, key.options,
+                                                    progress=_live(_progress))
+        loaded = pipeline.Loaded(raw=raw_table(key.file_only()), mapping=key.mapping, result=result)
+        engine = {"engine": server_source.ENGINE, "seconds": seconds}
+    else:
+        loaded = pipeline.clean(raw_table(key.file_only()), key.mapping, key.options)
+        engine = {}
     if key.customers is not None:
         customers = key.customers
         loaded = pipeline.join_customer_file(loaded, customers.data, customers.name, mapping=customers.mapping,
                                              options=key.options)
     result = loaded.result
-    return Prepared(result, pipeline.facts(result))
+    return Prepared(result, pipeline.facts(result) | engine)
+
+
+def _live(progress: Callable | None) -> Callable | None:
+    """``progress`` called outside the cached function's recording of elements (as in :mod:`ui.cached_predict`):
+    it updates elements made before the call, which a later cache hit must not replay."""
+    if progress is None:
+        return None
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
+    except ImportError:  # another Streamlit: no live progress rather than a replay error on the next hit
+        return None
+
+    def call(*args) -> None:
+        token = in_cached_function.set(False)
+        try:
+            progress(*args)
+        finally:
+            in_cached_function.reset(token)
+
+    return call
 
 
 @_cache(4)

@@ -33,6 +33,15 @@ def loaded_file_chip(up: state.Upload) -> None:
     """The file in use, with Remove (shown when the uploader itself shows no file, e.g. back on the page)."""
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")
+        if up.on_server:  # files on the server (ui.server_source): their size on disk
+            from ui import server_source
+
+            size = server_source.ServerFiles.of(up.paths).size_bytes
+            left.markdown(t("sv_chip", name=up.name, size=server_source.size_text(size)))
+            if right.button(t("remove_file"), icon="✖️", key="remove_file", width="stretch"):
+                state.clear_data()
+                st.rerun()
+            return
         size = f"{up.size / 1024:,.0f} KB" if up.size < 1024**2 else f"{up.size / 1024**2:,.1f} MB"
         kind = t("sample_tag") if up.file_id == "sample" else t("loaded_tag")
         several = f" · {t('files_combined', n=len(up.files))}" if len(up.files) > 1 else ""

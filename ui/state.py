@@ -96,6 +96,14 @@ class Upload:
     digest: str
     file_id: str = ""
     parts: tuple[tuple[str, bytes], ...] = ()
+    # Files or folders on the server read by the engine (ui.server_source) instead of uploaded bytes; then
+    # ``data`` is empty and ``digest`` names the paths.  () for an upload.
+    paths: tuple[str, ...] = ()
+
+    @property
+    def on_server(self) -> bool:
+        """True for server data (read by DuckDB from :attr:`paths`), False for an upload."""
+        return bool(self.paths)
 
     @property
     def files(self) -> tuple[tuple[str, bytes], ...]:
@@ -121,6 +129,13 @@ def make_upload(files: list[tuple[str, bytes]], *, file_id: str = "") -> Upload:
     digests = "".join(hashlib.sha256(data).hexdigest() for _, data in files)
     return Upload(name=" + ".join(name for name, _ in files), data=files[0][1],
                   digest=hashlib.sha256(digests.encode()).hexdigest(), file_id=file_id, parts=tuple(files))
+
+
+def make_server_upload(paths: tuple[str, ...], name: str) -> Upload:
+    """The session's orders read from files on the server (no bytes: the digest names the paths; the cache key
+    adds each file's size and modification time, see :func:`raw_key`)."""
+    digest = hashlib.sha256("\n".join(("server", *paths)).encode()).hexdigest()
+    return Upload(name=name, data=b"", digest=digest, file_id=f"server:{digest[:16]}", paths=tuple(paths))
 
 
 def datasets() -> dict[str, Upload]:
@@ -188,8 +203,19 @@ def set_uploads(files: list[tuple[str, bytes]], *, file_id: str = "") -> None:
     the same export: its reading options, mapping, thresholds and edited maps are kept; only the analysis
     date and what was computed from the old set are reset.
     """
+    _set_orders(make_upload(files, file_id=file_id))
+
+
+def set_server_source(paths: tuple[str, ...], name: str) -> None:
+    """Make files on the server the session's orders (:func:`make_server_upload`), as :func:`set_uploads` does
+    for an upload (the same resets; choosing the same server source again keeps its settings)."""
+    _reset_uploader()
+    _set_orders(make_server_upload(paths, name))
+
+
+def _set_orders(new: Upload) -> None:
+    """:func:`set_uploads` once the new orders are built (see its docstring)."""
     previous = upload()
-    new = make_upload(files, file_id=file_id)
     same_export = previous is not None and bool({d for _, d in previous.sources()} & {d for _, d in new.sources()})
     datasets()["orders"] = new
     if same_export:
@@ -454,6 +480,9 @@ def mapping(up: Upload) -> ColumnMapping:
 
 def raw_key(up: Upload) -> cached.DatasetKey:
     """The key of the upload as read (its hash and the reading options): reading and mapping proposals."""
+    if up.on_server:  # keyed by the paths and every file's size and modification time, not by bytes
+        return cached.DatasetKey(up.digest, up.data, up.name, read_options(),
+                                 server=cached.ServerFiles.of(up.paths))
     return cached.DatasetKey(up.digest, up.data, up.name, read_options(), parts=up.parts)
 
 
