@@ -231,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
     _refuse_pandas_only(args, settings, engine)
     if getattr(args, "sheet", None) is not None:
         cli._say_note(Note.of("cli_sheet_ignored", sheet=args.sheet), lang)
+    _check_choices(args, settings)
     options = _engine_options(args, engine, lang)
     print(render("engc_engine", lang, engine=engine, files=len(args.input), size=_size_text(size)), file=sys.stderr)
     currency = getattr(args, "currency", None) or getattr(settings, "currency", None) or ""
@@ -242,6 +243,23 @@ def run(args: argparse.Namespace) -> int:
 
     return {"segment": _cli_commands.run_segment, "rules": _cli_commands.run_rules,
             "clv": _cli_commands.run_clv}[args.command](job)
+
+
+def _check_choices(args: argparse.Namespace, settings: object) -> None:
+    """The command's own options (k, thresholds, CLV choices) checked before any large file is read."""
+    if args.command == "segment" and args.k is not None:
+        from crm_core.segment.combined import ClusterChoice
+
+        ClusterChoice(k=args.k)  # DataError cluster_bad_k
+    elif args.command == "rules":
+        from crm_core import cli_basket
+
+        cli_basket.choice_of(args, settings.crosssell)
+    elif args.command == "clv":
+        from crm_core import cli_clv
+        from crm_core.predict.clv import ClvChoice
+
+        cli_clv.clv_choice(args, getattr(settings, "clv", None) or ClvChoice())
 
 
 def rfm_params(settings: object) -> object:
