@@ -74,8 +74,8 @@ def _write_parquet(frame: pd.DataFrame, out: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    named = all(name is None for name in frame.index.names)
-    table = pa.Table.from_pandas(frame, preserve_index=not named)
+    index_named = any(name is not None for name in frame.index.names)  # kept as columns, as the other writers do
+    table = pa.Table.from_pandas(frame, preserve_index=index_named)
     pq.write_table(table, out, compression="snappy")
 
 
