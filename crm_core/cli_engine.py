@@ -22,7 +22,8 @@ Excel's rows; the message otherwise says to choose .csv or .parquet).  Columns k
 
 What needs the whole table of order lines or the customer file in memory stays on the pandas path, each with a
 message naming the option: ``--customers`` / ``--city`` / ``--include-contact`` / ``--merge-duplicates``, tag rules
-with a purchase condition, cluster features that are shares of purchases, next-best-offer lists.  Messy text
+with a purchase condition, cluster features that are shares of purchases, next-best-offer lists above
+:data:`crm_core.engine._cli_commands.OFFERS_MAX_CUSTOMERS` customers.  Messy text
 (¥1,234, 05/01/2024) is an error of the engine's type check (``eng_messy_text``) that says so.
 """
 

@@ -10,8 +10,9 @@ it, so the answers are the pandas commands' answers:
   purchase condition (:class:`~crm_core.segment.tags.Bought`) needs the order lines: it is left out with a note
   naming it; a cluster feature that is a share of purchases is an error naming it.
 - rules: the baskets from the engine -> :func:`crm_core.basket.mining.frequent_itemsets` and the rules of
-  :mod:`crm_core.basket.crosssell` -> the Rules sheet of :mod:`crm_core.cli_basket`.  The offer lists need every
-  customer's items in memory: left out, with a note.
+  :mod:`crm_core.basket.crosssell` -> the Rules sheet of :mod:`crm_core.cli_basket`; the next-best offers and
+  bundles to complete (``x.offers.<suffix>``, ``x.bundles.<suffix>``) need every customer's items in memory:
+  written up to :data:`OFFERS_MAX_CUSTOMERS` customers, left out above with a note.
 - clv: the purchase summary from the engine -> :func:`crm_core.predict.clv.fit_bgnbd` / ``fit_gamma_gamma`` /
   ``discounted_clv`` as :func:`crm_core.predict.clv.run_clv` does, with its formula fallback (the formula reads the
   customer table: a second engine pass, only then).
@@ -28,7 +29,9 @@ from crm_core.schema import DataError, Note
 __all__ = ["CLUSTER_SAMPLE", "SEGMENT_COLUMNS", "run_clv", "run_rules", "run_segment"]
 
 CLUSTER_SAMPLE = 200_000  # customers: k-means (10 starts) on more takes minutes; fit on a seeded sample
-ASSIGN_CHUNK = 100_000    # customers per chunk when assigning clusters (distances: chunk x k x features floats)
+ASSIGN_CHUNK = 100_000
+# Next-best offers need every customer's items as Python sets: written up to this many customers, else left out.
+OFFERS_MAX_CUSTOMERS = 200_000    # customers per chunk when assigning clusters (distances: chunk x k x features floats)
 SEGMENT_COLUMNS = (
     "customer_id", "segment", "rfm_segment_name", "r_score", "f_score", "m_score", "rfm_code", "cluster",
     "cluster_name", "stage", "stage_name", "tags", "recency_days", "frequency", "monetary", "avg_order_value",
@@ -194,9 +197,41 @@ def run_rules(job: object) -> int:
     job.write(rules, customers=False, sheet=cli_basket.SHEETS["rules"][1 if lang == "zh" else 0])
     print(cli_basket._t("found_line", lang, baskets=mined.baskets.n, by=cli_basket._t(f"by_{choice.by}", lang),
                         itemsets=len(mined.itemsets), rules=len(mined.rules)))
-    job.say(Note.of("engc_offers_left_out", engine=job.options.engine,
-                    limit=_limit_text()))
+    customers = len(set(baskets.customers))
+    if customers > OFFERS_MAX_CUSTOMERS:
+        job.say(Note.of("engc_offers_left_out", engine=job.options.engine, customers=customers,
+                        most=OFFERS_MAX_CUSTOMERS, limit=_limit_text()))
+        return 0
+    _write_offers(job, choice, mined, result.as_of)
     return 0
+
+
+def offers_path(out: object, name: str) -> object:
+    """``x.offers.parquet`` / ``x.bundles.csv`` ... beside ``--out`` (its suffix kept)."""
+    return out.with_name(f"{out.stem}.{name}{out.suffix}")
+
+
+def _write_offers(job: object, choice: object, mined: object, as_of: object) -> None:
+    """Next-best offers and bundles to complete, as the pandas ``rules`` computes them from every customer's items
+    in the analysis window (a second engine pass: one basket per customer, no size limits, no basket window).
+    The hold-out check (does the rule beat popularity) needs the lines before a split date: left out."""
+    from crm_core import cli_basket
+    from crm_core.basket import crosssell as cs
+    from crm_core.basket.baskets import BasketOptions
+    from crm_core.engine import run as engine_run
+
+    lang = job.lang
+    whole = BasketOptions(level=choice.level, by="customer", exclude=choice.exclude)
+    owned, again = engine_run.baskets(job.paths, job.options, as_of=as_of, scope=job.settings.scope,
+                                      basket_options=whole, **job.common())
+    job.progress.report_times(getattr(again, "seconds", {}) or {})
+    items = dict(zip((str(c) for c in owned.customers), owned.item_sets(), strict=True))
+    offers = cs.next_offers(items, cs.offer_rules(mined.rules, choice), choice, lang=lang)
+    bundles = cs.bundles_to_complete(mined.itemsets, choice)
+    completion = cs.bundle_offers(items, bundles, lang=lang).drop(columns=[cs.LIST_COLUMN])  # = "bundle"
+    for name, frame in (("offers", offers), ("bundles", completion)):
+        job.write(frame.reset_index(drop=True), offers_path(job.out, name), customers=False, sheet=name)
+    print(cli_basket._t("offers_line", lang, customers=int(offers["customer_id"].nunique()) if len(offers) else 0))
 
 
 def _limit_text() -> str:

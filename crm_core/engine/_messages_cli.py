@@ -9,8 +9,8 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
     "engc_bad_out": {
         "en": "--out {path}: with --engine (or Parquet inputs) the result is written as .parquet, .csv or .xlsx. "
               "Give a file name ending in one of them, e.g. customers.parquet.",
-        "zh": "--out {path}：使用 --engine（或输入为列式存储文件）时，结果只能写成\u201c.parquet\u201d、.csv 或 .xlsx 文件。"
-              "请给出以其中之一结尾的文件名。",
+        "zh": "--out {path}：使用 --engine（或输入为列式存储文件）时，结果只能写成\u201c.parquet\u201d、.csv "
+              "或 .xlsx 文件。请给出以其中之一结尾的文件名。",
     },
     "engc_option_not_at_scale": {
         "en": "{option} cannot be used with --engine {engine}: {why} Leave {option} out, or run this analysis on "
@@ -54,13 +54,13 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
               "需要数分钟）；随后每位客户归入最近的客户群中心，客户群人数和收入占比按全部客户计算。",
     },
     "engc_offers_left_out": {
-        "en": "Next-best offers and bundles to complete are not written with --engine {engine}: they need every "
-              "customer's items in memory (one entry per customer and product). The rules are written; for the "
-              "offer lists run rules on the pandas path (a file of at most {limit}) or on a shorter window "
-              "(--months).",
-        "zh": "使用 --engine {engine} 时不生成下一最佳推荐和待补全组合清单：它们需要把每位客户买过的全部商品放进内存"
-              "（每位客户每件商品一条）。规则已写出；如需推荐清单，请在 pandas 路径上运行本命令"
-              "（不超过 {limit} 的文件），或用 --months 缩短期间。",
+        "en": "Next-best offers and bundles to complete are written up to {most:,} customers ({customers:,} here): "
+              "they need every customer's items in memory (one entry per customer and product). The rules are "
+              "written; for the offer lists run rules on a shorter window (--months) or on part of the customers "
+              "(--channel / --category), or on the pandas path (a file of at most {limit}).",
+        "zh": "下一最佳推荐和待补全组合清单最多为 {most:,} 位客户生成（本次 {customers:,} 位）：它们需要把每位客户"
+              "买过的全部商品放进内存（每位客户每件商品一条）。规则已写出；如需推荐清单，请用 --months 缩短期间、"
+              "用 --channel / --category 只取部分客户，或在 pandas 路径上运行本命令（不超过 {limit} 的文件）。",
     },
     "engc_reason_left_out": {
         "en": "The reason column (why each customer is in the segment) is left out above {limit:,} customers "
