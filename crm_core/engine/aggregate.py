@@ -1,1 +1,280 @@
-"""Placeholder of crm_core.engine.aggregate (see /work/notes/contract16.md); its owner replaces it."""
+"""From clean order lines (an Ibis table, :data:`crm_core.engine.lines.LINE_COLUMNS`) to customers, CLV inputs and
+baskets, as Ibis expressions that DuckDB or Spark run; the few derived figures are finished in pandas.
+
+Rules that make every engine agree with the pandas path (:func:`crm_core.customers.customer_table`):
+
+- money is summed in integer cents (``amount_cents``) and turned into currency units (/ 100) only at the end;
+- a line's day is the calendar day of its timestamp as stored (sessions run in UTC, so nothing shifts);
+- frequency counts distinct order ids of purchase lines (an order with two lines is one order);
+- lines dated on or after ``as_of`` (and before ``start``) are not counted; customers without a purchase line in
+  that window are not in the table;
+- recency, tenure, orders per year and averages are computed once, in pandas (:func:`finish_customer_table`), from
+  the engine's integers and dates, so every engine feeds the same numbers to the same scoring code.
+
+:func:`clv_summary` and :func:`baskets` live in :mod:`crm_core.engine._aggregate_more` (same rules) and are
+re-exported here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from crm_core.customers import CUSTOMER_COLUMNS, TENURE_FLOOR_DAYS
+from crm_core.engine._aggregate_more import baskets, clv_summary
+from crm_core.engine._window import stamp as _stamp
+from crm_core.engine._window import window_lines
+from crm_core.ingest.dates import LATE_GAP_DAYS, LATE_SHARE
+
+__all__ = ["baskets", "clv_summary", "customer_expr", "default_as_of", "finish_customer_table", "late_day_cutoff",
+           "window_lines"]
+
+# How frequency (distinct orders) is counted: "two_level" groups by (customer, order) first and then by customer;
+# "count_distinct" runs COUNT(DISTINCT order_id) per customer.  Same answer; see the README for the timings on
+# DuckDB that chose the default.
+DISTINCT_ORDERS = ("two_level", "count_distinct")
+_MODE_COLUMNS = (("channel", "channel"), ("top_category", "category"), ("top_product", "product"))
+_RHYTHM_COLUMNS = ("previous_order_date", "longest_gap_days", "avg_interval_days")
+
+
+# -------------------------------------------------------------------------------------------------- as-of day
+def late_day_cutoff(days: np.ndarray, counts: np.ndarray) -> np.datetime64 | None:
+    """:func:`crm_core.ingest.dates.late_date_cutoff` from distinct days and their line counts.
+
+    The same rule on what an engine returns cheaply (a few thousand (day, lines) rows instead of every line):
+    the last gap of more than ``LATE_GAP_DAYS`` between consecutive days; the lines after it are late when
+    they are at most ``LATE_SHARE`` of the dated lines (never less than one line) and fewer than the lines
+    before it.  Returns the last day before the gap (datetime64[D]) or None.
+    """
+    order = np.argsort(days)
+    days, counts = days[order].astype("datetime64[D]"), counts[order].astype(np.int64)
+    if len(days) < 2:
+        return None
+    gaps = np.diff(days) > np.timedelta64(LATE_GAP_DAYS, "D")
+    if not gaps.any():
+        return None
+    last_gap = int(np.flatnonzero(gaps)[-1])
+    total = int(counts.sum())
+    late_lines = int(counts[last_gap + 1:].sum())
+    few = late_lines <= max(LATE_SHARE * total, 1) and late_lines < total - late_lines
+    return days[last_gap] if few else None
+
+
+def default_as_of(lines: ibis.Table) -> date:
+    """The day after the last line (purchase or return) that is not a late outlier, as
+    :func:`crm_core.customers.default_as_of` reads it: only the distinct days and their line counts are fetched.
+
+    Raises ValueError when no line is dated (clean lines always are).
+    """
+    per_day = (lines.filter(lines.order_date.notnull())
+               .group_by(day=lines.order_date.date()).aggregate(n=lambda t: t.count()).to_pandas())
+    if per_day.empty:
+        raise ValueError("no dated line")
+    days = pd.to_datetime(per_day["day"]).to_numpy().astype("datetime64[D]")
+    counts = per_day["n"].to_numpy(dtype=np.int64)
+    cutoff = late_day_cutoff(days, counts)
+    if cutoff is not None:
+        days = days[days <= cutoff]
+    return (days.max() + np.timedelta64(1, "D")).astype(object)
+
+
+# ---------------------------------------------------------------------------------------------- customer table
+def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, modes: bool = False,
+                  rhythm: bool = False, distinct_orders: str = "two_level") -> ibis.Table:
+    """One row per customer with a purchase line in ``[start, as_of)``: the engine's part of the customer table.
+
+    Parameters
+    ----------
+    lines : ibis.Table
+        Clean lines, columns :data:`crm_core.engine.lines.LINE_COLUMNS` (returns have negative ``amount_cents``).
+    as_of : date
+        Lines on or after this day are not counted.
+    start : date, optional
+        First day counted (the analysis window); returns dated in the window whose order id is a purchase order
+        before ``start`` are left out with it, as :func:`crm_core.scope.in_scope` does.
+    modes : bool
+        Add channel, top_category, top_product: the most frequent value on purchase lines (ties: the smallest).
+    rhythm : bool
+        Add previous_order_date, longest_gap_days, avg_interval_days, on distinct purchase *days* as
+        :func:`crm_core.customers._purchase_gaps` counts them.
+    distinct_orders : {"two_level", "count_distinct"}
+        How frequency is computed (same answer; "two_level" groups by (customer, order) first).
+
+    Returns
+    -------
+    ibis.Table
+        customer_id, first_order_date, last_order_date (first / last purchase timestamp), frequency (distinct
+        purchase order ids), gross_cents, returns_cents (int64 sums, returns <= 0, 0 when none), items (sum of
+        purchase quantities, null when none is known), lines, return_lines (line counts), then the optional
+        columns.  Unordered: :func:`finish_customer_table` sorts.
+    """
+    if distinct_orders not in DISTINCT_ORDERS:
+        raise ValueError(f"distinct_orders must be one of {DISTINCT_ORDERS}")
+    window = window_lines(lines, as_of, start)
+    if start is not None:
+        window = _without_earlier_returns(lines, window, start)
+    window = window.select("customer_id", "order_id", "order_date", "amount_cents", "quantity", "is_return",
+                           *(["product", "category", "channel"] if modes else []))
+    base = _two_level(window) if distinct_orders == "two_level" else _count_distinct(window)
+    base = base.filter(base.lines > 0)
+    columns = list(base.columns)
+    if modes:
+        for name, source in _MODE_COLUMNS:
+            base = base.left_join(_mode(window, source, name), "customer_id").select(*columns, name)
+            columns.append(name)
+    if rhythm:
+        base = base.left_join(_rhythm(window), "customer_id").select(*columns, *_RHYTHM_COLUMNS)
+    return base
+
+
+def _without_earlier_returns(lines: ibis.Table, window: ibis.Table, start: date) -> ibis.Table:
+    """Drop the window's returns of orders bought before ``start`` (they undo a purchase the window does not see)."""
+    earlier = lines.filter((lines.order_date < _stamp(start)) & ~lines.is_return).select("order_id").distinct()
+    stale = window.is_return & window.order_id.isin(earlier.order_id)
+    return window.filter(~stale)
+
+
+def _two_level(window: ibis.Table) -> ibis.Table:
+    bought = ~window.is_return
+    per_order = window.group_by(["customer_id", "order_id"]).aggregate(
+        first_order_date=window.order_date.min(where=bought),
+        last_order_date=window.order_date.max(where=bought),
+        gross_cents=window.amount_cents.sum(where=bought),
+        returns_cents=window.amount_cents.sum(where=window.is_return),
+        items=window.quantity.sum(where=bought),
+        lines=bought.cast("int64").sum(),
+        return_lines=window.is_return.cast("int64").sum(),
+    )
+    return per_order.group_by("customer_id").aggregate(
+        first_order_date=per_order.first_order_date.min(),
+        last_order_date=per_order.last_order_date.max(),
+        frequency=(per_order.lines > 0).cast("int64").sum(),
+        gross_cents=per_order.gross_cents.sum().coalesce(0),
+        returns_cents=per_order.returns_cents.sum().coalesce(0),
+        items=per_order.items.sum(),
+        lines=per_order.lines.sum(),
+        return_lines=per_order.return_lines.sum(),
+    )
+
+
+def _count_distinct(window: ibis.Table) -> ibis.Table:
+    bought = ~window.is_return
+    return window.group_by("customer_id").aggregate(
+        first_order_date=window.order_date.min(where=bought),
+        last_order_date=window.order_date.max(where=bought),
+        frequency=window.order_id.nunique(where=bought),
+        gross_cents=window.amount_cents.sum(where=bought).coalesce(0),
+        returns_cents=window.amount_cents.sum(where=window.is_return).coalesce(0),
+        items=window.quantity.sum(where=bought),
+        lines=bought.cast("int64").sum(),
+        return_lines=window.is_return.cast("int64").sum(),
+    )
+
+
+def _mode(window: ibis.Table, source: str, name: str) -> ibis.Table:
+    """customer_id and the most frequent non-null ``source`` on its purchase lines (ties: the smallest value)."""
+    bought = window.filter(~window.is_return & window[source].notnull())
+    counts = bought.group_by(["customer_id", source]).aggregate(n=lambda t: t.count())
+    rank = ibis.row_number().over(group_by=counts.customer_id, order_by=[counts.n.desc(), counts[source].asc()])
+    top = counts.mutate(rank=rank)
+    return top.filter(top["rank"] == 0).select("customer_id", **{name: top[source]})
+
+
+def _rhythm(window: ibis.Table) -> ibis.Table:
+    """Buying rhythm on distinct purchase days (see :func:`crm_core.customers._purchase_gaps`).
+
+    previous_order_date: the latest purchase time on a day before the last purchase day (null when every purchase
+    is on one day); longest_gap_days: most days between consecutive purchase days; avg_interval_days:
+    (last day - first day) / (purchase days - 1); both null with one purchase day.
+    """
+    bought = window.filter(~window.is_return)
+    days = bought.group_by(["customer_id", bought.order_date.date().epoch_days().name("day")]).aggregate(
+        latest=bought.order_date.max())
+    by_customer = ibis.window(group_by=days.customer_id, order_by=days.day)
+    days = days.mutate(gap=days.day - days.day.lag().over(by_customer),
+                       last_day=days.day.max().over(group_by=days.customer_id))
+    per = days.group_by("customer_id").aggregate(
+        previous_order_date=days.latest.max(where=days.day < days.last_day),
+        longest_gap_days=days.gap.max().cast("float64"),
+        n_days=days.count(),
+        first_day=days.day.min(),
+        end_day=days.day.max(),
+    )
+    mean = ibis.ifelse(per.n_days > 1, (per.end_day - per.first_day).cast("float64") / (per.n_days - 1), ibis.null())
+    return per.select("customer_id", "previous_order_date", "longest_gap_days",
+                      avg_interval_days=mean.cast("float64"))
+
+
+def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The engine's per-customer rows (:func:`customer_expr`, executed) as :func:`crm_core.customers.customer_table`
+    returns them: columns :data:`crm_core.customers.CUSTOMER_COLUMNS`, same dtypes and formulas, sorted by id.
+
+    - recency_days / tenure_days: whole calendar days from the last / first purchase day to ``as_of``;
+    - orders_per_year = frequency x 365.25 / max(tenure_days, TENURE_FLOOR_DAYS);
+    - gross_sales, returns_value = cents / 100; monetary = (gross + returns cents) / 100 (net spend, exact to the
+      cent); avg_order_value = gross_sales / frequency;
+    - mode / rhythm columns the frame does not have are None / NaT / NaN.
+    """
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in CUSTOMER_COLUMNS})
+    frame = frame.sort_values("customer_id", key=lambda s: s.astype("str"), kind="stable").reset_index(drop=True)
+    n = len(frame)
+    gross = frame["gross_cents"].to_numpy(dtype=np.int64)
+    returns = frame["returns_cents"].to_numpy(dtype=np.int64)
+    frequency = frame["frequency"].to_numpy(dtype=np.int64)
+    return_lines = frame["return_lines"].to_numpy(dtype=np.int64)
+    # As the pandas path: bincount over no return line at all gives whole zeros (int64).
+    returns_value = returns / 100 if return_lines.any() else np.zeros(n, dtype=np.int64)
+    table = pd.DataFrame({
+        "customer_id": frame["customer_id"].astype("str").to_numpy(dtype=object),
+        "first_order_date": _stamps(frame["first_order_date"]),
+        "last_order_date": _stamps(frame["last_order_date"]),
+        "frequency": frequency,
+        "gross_sales": gross / 100,
+        "items": pd.to_numeric(frame["items"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
+        "lines": frame["lines"].to_numpy(dtype=np.int64),
+        "returns_value": returns_value,
+        "return_lines": return_lines,
+        "previous_order_date": (_stamps(frame["previous_order_date"]) if "previous_order_date" in frame
+                                else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")),
+        "longest_gap_days": _floats(frame, "longest_gap_days", n),
+        "avg_interval_days": _floats(frame, "avg_interval_days", n),
+    })
+    for name, _ in _MODE_COLUMNS:  # assigned as object arrays, as the pandas path does (same dtype inference)
+        table[name] = _texts(frame[name]) if name in frame else np.full(n, None, dtype=object)
+    day = pd.Timestamp(as_of).normalize()
+    tenure_days = (day - table["first_order_date"].dt.normalize()).dt.days.astype("int64")
+    table = table.assign(
+        monetary=(gross + returns) / 100,
+        recency_days=(day - table["last_order_date"].dt.normalize()).dt.days.astype("int64"),
+        tenure_days=tenure_days,
+        orders_per_year=table["frequency"] * 365.25 / tenure_days.clip(lower=TENURE_FLOOR_DAYS),
+        avg_order_value=table["gross_sales"] / table["frequency"],
+        customer_id=table["customer_id"].astype("str"),
+    )
+    return table[list(CUSTOMER_COLUMNS)]
+
+
+def _stamps(values: pd.Series) -> np.ndarray:
+    """Timestamps as naive datetime64[ns] (NaT for missing)."""
+    stamps = pd.to_datetime(values)
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return stamps.to_numpy(dtype="datetime64[ns]")
+
+
+def _floats(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in frame:
+        return np.full(n, np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _texts(values: pd.Series) -> np.ndarray:
+    """Text values as an object array with None for missing."""
+    out = np.array(values.to_numpy(dtype=object), dtype=object)  # a writable copy
+    out[pd.isna(values).to_numpy()] = None
+    return out
+
