@@ -316,15 +316,20 @@ def excluded_counts(report: IngestReport) -> dict[str, int]:
 
 
 def reason_table(report: IngestReport, lang: str) -> pd.DataFrame:
-    """Excluded rows per reason in words (columns reason, rows), as the upload's :meth:`IngestReport.reason_table`
-    but from counts."""
-    if report.excluded is not None and not report.excluded.empty and "rows" not in report.excluded.columns:
+    """Excluded rows per reason in words (columns reason, rows), largest first, as the upload's
+    :meth:`IngestReport.reason_table` (order statuses one by one when the rows name them) but from counts."""
+    excluded = report.excluded
+    if excluded is None or excluded.empty or "rows" not in excluded.columns:
         return report.reason_table(lang)
     from crm_core.messages import render
 
-    counts = excluded_counts(report)
-    return pd.DataFrame({"reason": [render(f"reason_{code}", lang, status="") for code in counts],
-                         "rows": pd.array(list(counts.values()), dtype="int64")})
+    status = (excluded["detail"].where(excluded["reason"] == "status", "").fillna("")
+              if "detail" in excluded.columns else pd.Series("", index=excluded.index))
+    counts = (excluded.assign(status=status).groupby(["reason", "status"], sort=False)["rows"].sum()
+              .reset_index().sort_values("rows", ascending=False, kind="stable"))
+    return pd.DataFrame({"reason": [render(f"reason_{code}", lang, status=s).strip()
+                                    for code, s in zip(counts["reason"], counts["status"], strict=True)],
+                         "rows": counts["rows"].astype("int64").to_numpy()})
 
 
 def excluded_total(report: IngestReport) -> int:

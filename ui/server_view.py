@@ -188,14 +188,14 @@ def _result(up: state.Upload, prepared: cached.Prepared) -> None:
     report = prepared.result.report
     excluded = server_source.excluded_total(report)
     st.subheader(t("report"))
-    m = st.columns([1, 1, 1, 1, 1, 1.2])
+    m = st.columns(5)  # (the currency on a row of its own: server files count lines in millions)
     m[0].metric(t("rows_read"), f"{report.rows_read:,}")
     m[1].metric(t("rows_used"), f"{report.rows_used:,}")
     m[2].metric(t("rows_excluded"), f"{excluded:,}")
     m[3].metric(t("rows_returns"), f"{report.rows_returns:,}")
     m[4].metric(t("customers"), f"{summary['customers']:,}")
-    data_view.currency_picker(m[5], key="currency_data")
     st.caption(t("balance", read=report.rows_read, used=report.rows_used, excluded=excluded))
+    data_view.currency_picker(st.columns([1, 3])[0], key="currency_data")
     st.markdown(t("sv_engine", engine="DuckDB", seconds=prepared.facts.get("seconds", 0.0),
                   memory=server_source.memory_limit()))
     for note in report.notes:

@@ -3,6 +3,7 @@ uploads, read by DuckDB (crm_core.engine.run.order_lines), then the session's da
 
 from __future__ import annotations
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -11,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from crm_core.engine import run
 from crm_core.engine.options import EngineOptions
+from crm_core.messages import render
 from crm_core.sample.big_orders import write_big_orders
-from crm_core.schema import DataError
+from crm_core.schema import DataError, IngestReport
 from ui import server_source
 from ui.state import DATASETS, make_server_upload
 
@@ -175,3 +177,14 @@ def test_many_lines_point_to_the_cli(configured, monkeypatch):
     at = _server(open_app(DATA))
     assert any(en("sv_too_many", name="orders.parquet", rows=LINES, limit=1_000) in w for w in texts(at.warning))
     assert server_source.cli_command(configured) in texts(at.code)
+
+
+def test_reasons_from_counts_as_the_upload_words_them():
+    excluded = pd.DataFrame({"row": [1, 2, 3], "reason": ["missing_customer", "status", "status"],
+                             "detail": ["", "Cancelled", "已取消"], "rows": [50, 40, 3]})
+    report = IngestReport("x.parquet", 200, 107, 0, excluded)
+    assert server_source.excluded_counts(report) == {"missing_customer": 50, "status": 43}
+    table = server_source.reason_table(report, "zh")
+    assert dict(zip(table["reason"], table["rows"], strict=True)) == {
+        render("reason_missing_customer", "zh"): 50, render("reason_status", "zh", status="Cancelled"): 40,
+        render("reason_status", "zh", status="已取消"): 3}
