@@ -117,8 +117,11 @@ def _data_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         return []
-    found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PARQUET_SUFFIXES)
-    return found or sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CSV_SUFFIXES)
+    # (Spark's and Hadoop's marker files, _SUCCESS and .crc, skipped as the engine does)
+    files = [p for p in path.rglob("*") if p.is_file()
+             and not any(part.startswith(("_", ".")) for part in p.relative_to(path).parts)]
+    found = sorted(p for p in files if p.suffix.lower() in PARQUET_SUFFIXES)
+    return found or sorted(p for p in files if p.suffix.lower() in CSV_SUFFIXES)
 
 
 @dataclass(frozen=True)

@@ -188,3 +188,15 @@ def test_reasons_from_counts_as_the_upload_words_them():
     assert dict(zip(table["reason"], table["rows"], strict=True)) == {
         render("reason_missing_customer", "zh"): 50, render("reason_status", "zh", status="Cancelled"): 40,
         render("reason_status", "zh", status="已取消"): 3}
+
+
+def test_a_folder_is_described_from_its_parquet_footers(tmp_path):
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    for i, n in enumerate((3, 4)):
+        pq.write_table(pa.table({"CustomerID": ["a"] * n, "Amount": [1.0] * n}), folder / f"part-{i}.parquet")
+    (folder / "_SUCCESS").write_text("")
+    entry = server_source.describe(server_source.ServerFiles.of((str(folder),)))
+    assert (entry.name, entry.kind, entry.files, entry.rows, entry.problem) == ("orders/", "parquet", 2, 7, None)
+    assert entry.columns == ("CustomerID", "Amount")
+    assert len(server_source.ServerFiles.of((str(folder),)).stamps) == 2
