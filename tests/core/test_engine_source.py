@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crm_core import pipeline
-from crm_core.engine import backends, source
+from crm_core.engine import backends, source, write
 from crm_core.engine.options import EngineOptions
 from crm_core.schema import ColumnMapping, DataError
 
@@ -300,3 +300,15 @@ def test_a_mapped_column_the_file_lacks_is_named(con, tmp_path):
     error = error_of(lambda: source.check_types(table, mapping))
     assert error.code == "eng_no_column" and "\u201cKundennummer\u201d" in error.text("en")
     assert "order_id" in error.text("en") and "\u201cKundennummer\u201d" in error.text("zh")
+
+
+def test_engine_reads_back_the_csv_the_project_writes_and_tab_separated_text(con, tmp_path):
+    frame = pd.DataFrame({"客户ID": ["001", "=002"], "金额": [1.5, 2.0],
+                          "下单时间": pd.to_datetime(["2024-01-01"] * 2)})
+    written = write.write_table(frame, tmp_path / "customers.csv")  # BOM, every field quoted, CRLF
+    (tmp_path / "orders.tsv").write_text("customer_id\torder_date\tamount\nc1\t2024-01-01\t3\n", encoding="utf-8")
+    table = source.read_table(con, source.find_inputs([written]))
+    assert table.columns == ("客户ID", "金额", "下单时间")
+    assert table.to_pandas().values.tolist() == [["001", "1.5", "2024-01-01"], ["'=002", "2", "2024-01-01"]]
+    tsv = source.read_table(con, source.find_inputs([tmp_path / "orders.tsv"]))
+    assert tsv.to_pandas().values.tolist() == [["c1", "2024-01-01", "3"]]
