@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crm_core import pipeline
+from crm_core.customers import default_as_of
 from crm_core.schema import ColumnMapping
 from crm_core.scope import analysis_table
 from crm_core.segment import rfm
@@ -146,10 +147,11 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
 
 def pandas_reference(csv: Path, *, as_of: date | None = None, scope: Scope = Scope(),
                      mapping: ColumnMapping | None = MAPPING):
-    """The upload path on the CSV's bytes: (customer table, IngestReport) — the answer every engine must give."""
+    """The upload path on the CSV's bytes: (customer table, IngestReport, analysis date) -- the answer every engine
+    must give."""
     loaded = pipeline.load(csv.read_bytes(), csv.name, mapping=mapping)
     table = analysis_table(loaded.result, as_of=as_of, scope=scope)
-    return table, loaded.result.report
+    return table, loaded.result.report, as_of or default_as_of(loaded.result.orders)
 
 
 def excluded_counts(report) -> dict[str, int]:

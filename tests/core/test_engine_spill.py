@@ -1,0 +1,112 @@
+"""Memory-capped DuckDB runs complete by spilling to the temp directory rather than crashing.
+
+A generated file of 2 million order lines (about 450k customers: the distinct-order count per customer needs a
+hash table far larger than the cap) is turned into the customer table with DuckDB capped at :data:`CAP`.  The run
+completes, gives exactly the uncapped run's table, and really spilled: the temp directory given in the options
+received files while it ran (polled from a thread), and the same customer query under the same cap with spilling
+switched off (``temp_directory=''``) fails with DuckDB's out-of-memory error.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import duckdb
+import pandas as pd
+import pytest
+
+from crm_core.schema import ColumnMapping
+
+N_LINES = 2_000_000
+CAP = "100MB"  # 80 MB spills too; 50 MB fails even with spilling (blocks that cannot be offloaded)
+MAPPING = ColumnMapping.from_dict({
+    "order_id": "InvoiceNo", "customer_id": "CustomerID", "order_date": "InvoiceDate", "sku": "StockCode",
+    "quantity": "Quantity", "unit_price": "UnitPrice", "status": "Status",
+})
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory):
+    """N_LINES lines written by DuckDB itself (a few seconds): 3 lines an order, ~450k customers over two years,
+    every 50th order a C-cancellation with negative quantities, every 100th cancelled, amount unmapped
+    (quantity x unit price)."""
+    path = tmp_path_factory.mktemp("spill") / "orders.parquet"
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT
+        CASE WHEN (i // 3) % 50 = 7 THEN 'C' ELSE '' END || (1000000 + i // 3)::VARCHAR AS InvoiceNo,
+        (100000 + hash(i // 3) % 800000)::BIGINT AS CustomerID,
+        TIMESTAMP '2022-01-01' + to_seconds((hash(i // 3 + 7) % 63072000)::BIGINT) AS InvoiceDate,
+        'SKU' || (hash(i) % 5000)::VARCHAR AS StockCode,
+        (CASE WHEN (i // 3) % 50 = 7 THEN -1 ELSE 1 END * (1 + hash(i + 1) % 5))::BIGINT AS Quantity,
+        round((1 + hash(i + 2) % 9999) / 100.0, 2)::DOUBLE AS UnitPrice,
+        CASE WHEN (i // 3) % 100 = 11 THEN 'cancelled' ELSE 'paid' END AS Status
+        FROM range({N_LINES}) t(i)) TO '{path}' (FORMAT parquet)""")
+    con.close()
+    return path
+
+
+class FolderWatch:
+    """Polls a folder from a thread and keeps the most files seen in it at once."""
+
+    def __init__(self, folder):
+        self.folder, self.most, self._stop = str(folder), 0, threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self):
+        while not self._stop.is_set():
+            try:
+                self.most = max(self.most, len(os.listdir(self.folder)))
+            except FileNotFoundError:
+                pass
+            time.sleep(0.01)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _run(path, memory_limit, temp):
+    from crm_core.engine import run
+    from crm_core.engine.options import EngineOptions
+
+    options = EngineOptions(engine="duckdb", memory_limit=memory_limit, temp_directory=str(temp), threads=2)
+    return run.customer_table([str(path)], options, mapping=MAPPING)
+
+
+def test_capped_run_spills_and_equals_the_uncapped_run(big_file, tmp_path):
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    with FolderWatch(spill) as watch:
+        capped = _run(big_file, CAP, spill)
+    assert watch.most >= 1, f"DuckDB capped at {CAP} wrote nothing to its temp directory: no spilling happened"
+    free = _run(big_file, "8GB", tmp_path / "free")
+    assert len(capped.table) > 400_000
+    pd.testing.assert_frame_equal(capped.table.reset_index(drop=True), free.table.reset_index(drop=True))
+    assert capped.report == free.report
+    assert capped.as_of == free.as_of
+    # Orders k with k % 100 == 11 are cancelled: 6,667 orders of 3 lines.
+    assert dict(capped.report.excluded).get("status") == 20_001
+
+
+def test_the_same_query_without_a_spill_directory_runs_out_of_memory(big_file, tmp_path):
+    """The cap is binding: with spilling switched off the engine's own customer query fails under it."""
+    from crm_core.engine import aggregate, backends, lines, source
+    from crm_core.engine.options import EngineOptions
+
+    con = backends.connect(EngineOptions(engine="duckdb", memory_limit=CAP, temp_directory=str(tmp_path),
+                                         threads=2))
+    try:
+        table = source.read_table(con, source.find_inputs([str(big_file)]))
+        clean = lines.clean_lines(table, MAPPING)
+        expr = aggregate.customer_expr(clean.lines, aggregate.default_as_of(clean.lines))
+        con.con.execute("SET temp_directory = ''")
+        with pytest.raises(Exception, match="(?i)out of memory"):
+            con.to_pyarrow(expr)
+    finally:
+        backends.close(con)
