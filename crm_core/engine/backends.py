@@ -151,16 +151,24 @@ def _connect_spark(options: EngineOptions) -> ibis.BaseBackend:
     master = options.spark_master or DEFAULT_SPARK_MASTER
     with _SPARK_LOCK:
         session = _SPARK.get("session")
-        if session is not None and _SPARK.get("master") != master:
-            session = None  # another master asked for: start over below
+        if session is not None and (_SPARK.get("master") != master or not _alive(session)):
+            session = None  # another master asked for, or stopped by someone else: start over below
             _stop_locked()
         if session is None:
-            active = SparkSession.getActiveSession()
-            if active is not None:  # the caller's own session (a notebook, spark-submit): used, never stopped
-                session = active
+            active = SparkSession.getActiveSession() or getattr(SparkSession, "_instantiatedSession", None)
+            if active is not None and _alive(active):
+                session = active  # the caller's own session (a notebook, spark-submit, a test): used, never stopped
             else:
                 session = _start_spark(SparkSession, master)
     return ibis.pyspark.connect(session)
+
+
+def _alive(session: Any) -> bool:
+    try:
+        context = session.sparkContext
+        return context._jsc is not None and not context._jsc.sc().isStopped()
+    except Exception:  # a session whose JVM is gone
+        return False
 
 
 def _stop_locked() -> None:
