@@ -400,11 +400,13 @@ from ui import (  # noqa: E402
     i18n_report,
     i18n_results,
     i18n_segments,
+    i18n_server,
 )
 
 _merge(i18n_segments.TEXT, i18n_clusters.TEXT, i18n_lifecycle.TEXT, i18n_customer360.TEXT, i18n_campaign.TEXT,
        i18n_crosssell.TEXT, i18n_basket_charts.TEXT, i18n_predict.TEXT, i18n_clv.TEXT,
-       i18n_abtest.TEXT, i18n_results.TEXT, i18n_attribution.TEXT, i18n_forecast.TEXT, i18n_report.TEXT)
+       i18n_abtest.TEXT, i18n_results.TEXT, i18n_attribution.TEXT, i18n_forecast.TEXT, i18n_report.TEXT,
+       i18n_server.TEXT)
 
 def lang() -> str:
     """The session's language code ("en" or "zh")."""

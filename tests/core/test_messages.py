@@ -13,11 +13,13 @@ CORE = Path(__file__).resolve().parents[2] / "crm_core"
 
 # ASCII words a Chinese message may carry: names of file formats and programs, units, and the one
 # term of art the app is named after.  Anything else is an English word in Chinese text.
-ZH_WHITELIST = frozenset({"CSV", "Excel", "JSON", "RFM", "ID", "MB", "UTF", "R", "F", "M"})
+ZH_WHITELIST = frozenset({"CSV", "Excel", "JSON", "RFM", "ID", "MB", "GB", "UTF", "R", "F", "M",
+                          "pandas", "DuckDB", "Spark", "PySpark", "Parquet", "Java"})
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Literal things a user types or reads exactly as written: command-line options with their values,
 # file extensions (.xlsx), Excel's menu entry "CSV UTF-8", and text quoted “…” (a value from the file).
-LITERALS = re.compile(r"--[a-z][a-z-]*(?: (?:day|month|net|ignore|en|zh|11|4))?|\.(?:csv|txt|xlsx|xls|json)\b|UTF-8"
+LITERALS = re.compile(r"--[a-z][a-z-]*(?: (?:day|month|net|ignore|en|zh|11|4|pandas|duckdb|spark))?"
+                      r"|\.(?:csv|txt|xlsx|xls|json|parquet|pq|tsv)\b|UTF-8"
                       r"|“[^”]*”")
 ASCII_WORD = re.compile(r"[A-Za-z]+")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
