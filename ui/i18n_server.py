@@ -33,7 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sv_stage": ("{stage}…", "{stage}…"),
     "sv_stage_read": ("Reading the files", "读取文件"),
     "sv_stage_clean": ("Cleaning the lines", "清洗订单行"),
-    "sv_stage_lines": ("Fetching the clean lines", "取回清洗后的订单行"),
+    "sv_stage_orders": ("Fetching the clean lines", "取回清洗后的订单行"),
     "sv_stage_customers": ("Building the customer table", "生成客户表"),
     "sv_stage_baskets": ("Building the baskets", "生成购物篮"),
     "sv_stage_write": ("Writing the result", "写出结果"),

@@ -34,10 +34,6 @@ import streamlit as st
 
 from crm_core.ingest.mapping import MappingProposal
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, IngestReport, IngestResult, RawTable
-from ui import i18n, i18n_server
-
-if "sv_title" not in i18n.TEXT:  # (until ui.i18n merges this table itself)
-    i18n._merge(i18n_server.TEXT)
 
 ENV_PATHS = "CRM_SERVER_DATA"
 ENV_MEMORY = "CRM_SERVER_MEMORY_LIMIT"
