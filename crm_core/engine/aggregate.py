@@ -83,7 +83,7 @@ def default_as_of(lines: ibis.Table) -> date:
 
 # ---------------------------------------------------------------------------------------------- customer table
 def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, modes: bool = False,
-                  rhythm: bool = False, distinct_orders: str = "two_level") -> ibis.Table:
+                  rhythm: bool = False, distinct_orders: str = "count_distinct") -> ibis.Table:
     """One row per customer with a purchase line in ``[start, as_of)``: the engine's part of the customer table.
 
     Parameters

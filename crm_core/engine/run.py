@@ -1,1 +1,269 @@
-"""Placeholder of crm_core.engine.run (see /work/notes/contract16.md); its owner replaces it."""
+"""One entry point per analysis for the CLI and the app, on any of the three engines.
+
+``"duckdb"`` / ``"spark"``: :func:`crm_core.engine.backends.connect` -> :func:`~crm_core.engine.source.find_inputs`
+/ :func:`~crm_core.engine.source.read_table` -> mapping proposal (when none is given) ->
+:func:`~crm_core.engine.source.check_types` -> :func:`~crm_core.engine.lines.clean_lines` -> the aggregate of
+:mod:`crm_core.engine.aggregate` -> :func:`~crm_core.engine.aggregate.finish_customer_table`; each stage is timed
+and reported through ``progress(stage, fraction)``; the connection is closed in any case.
+
+``"pandas"``: the upload path (:func:`crm_core.pipeline.read_many`, propose, clean, then
+:func:`crm_core.customers.customer_table` in the analysis scope); Parquet files are read with pyarrow into the
+same all-text :class:`crm_core.schema.RawTable` an upload gives.  Every engine returns the same
+:class:`EngineRun` with the same columns, so the scoring, segmentation and export code that follows is one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from crm_core.basket.baskets import BasketOptions, Baskets
+from crm_core.customers import CUSTOMER_COLUMNS
+from crm_core.engine.lines import LineReport
+from crm_core.engine.options import EngineOptions
+from crm_core.schema import ColumnMapping, DataError, IngestOptions, IngestResult, Note
+from crm_core.settings import Scope
+
+__all__ = ["EngineRun", "Progress", "baskets", "clv_summary", "customer_table", "order_lines"]
+
+# progress(stage, fraction): stage "read", "clean", "customers", "baskets"; fraction 0..1, or None when unknown.
+Progress = Callable[[str, float | None], None]
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    """What one engine run gives besides its result.
+
+    table : the customer table (:data:`crm_core.customers.CUSTOMER_COLUMNS`), or None for runs that make none.
+    as_of : the analysis date used (given, or the day after the last line that is not a late outlier).
+    report : rows read / used / returns and excluded rows per reason.
+    mapping : the column mapping used (proposed when none was given).
+    notes : what the reader, the mapping proposal, the type check and the cleaning have to say.
+    engine : "pandas", "duckdb" or "spark".
+    seconds : seconds per stage ("read", "clean", "customers" / "clv" / "baskets").
+    """
+
+    table: pd.DataFrame | None
+    as_of: date
+    report: LineReport
+    mapping: ColumnMapping
+    notes: tuple[Note, ...]
+    engine: str
+    seconds: dict[str, float]
+
+
+@dataclass
+class _Prepared:
+    """Clean lines ready for an aggregate (engine path) or the pandas path's IngestResult."""
+
+    con: object | None
+    lines: object | None  # ibis.Table of the used lines inside the channel / category filters
+    flagged: object | None  # ibis.Table of every input row with its reason (null = used)
+    result: IngestResult | None
+    report: LineReport
+    mapping: ColumnMapping
+    notes: tuple[Note, ...]
+    seconds: dict[str, float]
+
+
+class _Clock:
+    """Times stages into ``seconds`` and tells ``progress`` when one starts and ends (pandas path, Python work)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str, *, report: bool = True):
+        started = time.perf_counter()
+        if report and self.progress is not None:
+            self.progress(name, None)
+        yield
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+        if report and self.progress is not None:
+            self.progress(name, 1.0)
+
+    def run(self, con: object, work: Callable, name: str):
+        """``work()`` on the engine, polled for progress (:func:`crm_core.engine.backends.run_with_progress`)."""
+        from crm_core.engine.backends import run_with_progress
+
+        with self.stage(name, report=False):
+            return run_with_progress(con, work, self.progress, name)
+
+
+# ------------------------------------------------------------------------------------------------ entry points
+def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
+                   mapping: ColumnMapping | None = None, cleaning: IngestOptions = IngestOptions(),
+                   as_of: date | None = None, scope: Scope = Scope(), modes: bool = False, rhythm: bool = False,
+                   progress: Progress | None = None) -> EngineRun:
+    """The per-customer table of the order files ``paths`` on ``options.engine``.
+
+    ``scope``: the window (``start`` / ``months`` before ``as_of``) and the channel / category filters, as
+    :func:`crm_core.scope.in_scope`; a city filter needs the customer file, which the engine path does not read
+    (DataError ``engl_city_filter``).  ``modes`` / ``rhythm`` add the most frequent channel / category / product and
+    the buying rhythm on the engine path (the pandas path always has them).  Raises DataError for unreadable inputs,
+    wrong types and ``window_after_as_of``; an empty table means nobody bought in the window.
+    """
+    clock = _Clock(progress)
+    prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
+    try:
+        as_of = as_of or _default_as_of(prepared, clock)
+        start = _window_start(scope, as_of)
+        if prepared.result is not None:
+            from crm_core.scope import analysis_table
+
+            with clock.stage("customers"):
+                table = analysis_table(prepared.result, as_of=as_of, scope=scope)
+                table = table.loc[:, list(CUSTOMER_COLUMNS)] if len(table.columns) else table
+        else:
+            from crm_core.engine.aggregate import customer_expr, finish_customer_table
+
+            expr = customer_expr(prepared.lines, as_of, start=start, modes=modes, rhythm=rhythm)
+            frame = clock.run(prepared.con, expr.to_pandas, "customers")
+            table = finish_customer_table(frame, as_of)
+        return _finished(prepared, table, as_of, options, clock)
+    finally:
+        _close(prepared)
+
+
+def clv_summary(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
+                mapping: ColumnMapping | None = None, cleaning: IngestOptions = IngestOptions(),
+                as_of: date | None = None, unit_days: float = 7.0,
+                progress: Progress | None = None) -> tuple[pd.DataFrame, EngineRun]:
+    """:func:`crm_core.predict.clv.clv_summary` of the order files (every line before ``as_of``) and the run."""
+    clock = _Clock(progress)
+    prepared = _prepare(paths, options, mapping, cleaning, Scope(), clock)
+    try:
+        as_of = as_of or _default_as_of(prepared, clock)
+        if prepared.result is not None:
+            from crm_core.predict import clv
+
+            with clock.stage("clv"):
+                summary = clv.clv_summary(prepared.result.orders, as_of=as_of, unit_days=unit_days)
+        else:
+            from crm_core.engine import aggregate
+
+            summary = clock.run(prepared.con, lambda: aggregate.clv_summary(prepared.lines, as_of=as_of,
+                                                                            unit_days=unit_days), "clv")
+        return summary, _finished(prepared, None, as_of, options, clock)
+    finally:
+        _close(prepared)
+
+
+def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
+            mapping: ColumnMapping | None = None, cleaning: IngestOptions = IngestOptions(),
+            as_of: date | None = None, scope: Scope = Scope(), basket_options: BasketOptions = BasketOptions(),
+            min_support: float | None = None, progress: Progress | None = None) -> tuple[Baskets, EngineRun]:
+    """Baskets of the lines in ``scope`` before ``as_of`` (:func:`crm_core.basket.baskets.build_baskets` on the
+    pandas path; :func:`crm_core.engine.aggregate.baskets` on the engines, pruned to the items that can reach
+    ``min_support`` when it is given) and the run."""
+    clock = _Clock(progress)
+    prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
+    try:
+        as_of = as_of or _default_as_of(prepared, clock)
+        start = _window_start(scope, as_of)
+        if prepared.result is not None:
+            from crm_core.basket.baskets import build_baskets
+            from crm_core.scope import in_scope
+
+            with clock.stage("baskets"):
+                scoped = in_scope(prepared.result, scope, as_of=as_of)
+                made = build_baskets(scoped.orders, basket_options, as_of=as_of, since=start)
+        else:
+            from crm_core.engine import aggregate
+
+            made = clock.run(prepared.con, lambda: aggregate.baskets(
+                prepared.lines, basket_options, as_of=as_of, start=start, min_support=min_support), "baskets")
+        return made, _finished(prepared, None, as_of, options, clock)
+    finally:
+        _close(prepared)
+
+
+def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
+                mapping: ColumnMapping | None = None, cleaning: IngestOptions = IngestOptions(),
+                progress: Progress | None = None) -> IngestResult:
+    """The clean order lines as the app's pages use them (:class:`crm_core.schema.IngestResult`).
+
+    Engine path: ``orders`` has :data:`crm_core.ingest.clean.ORDER_COLUMNS` (amount = cents / 100, sorted by date;
+    ``source_row`` numbers the lines 1..n: an engine does not keep the file's row numbers), ``customers`` one row
+    per customer_id, and the report's ``excluded`` table one example row per reason (order statuses one by one)
+    with the count of rows in a ``rows`` column (``rows_read - rows_used`` rows were left out in all).
+    """
+    clock = _Clock(progress)
+    prepared = _prepare(paths, options, mapping, cleaning, Scope(), clock)
+    try:
+        if prepared.result is not None:
+            return prepared.result
+        from crm_core.engine import _order_lines
+
+        return clock.run(prepared.con, lambda: _order_lines.ingest_result(prepared, paths), "orders")
+    finally:
+        _close(prepared)
+
+
+# ---------------------------------------------------------------------------------------------------- stages
+def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, cleaning: IngestOptions, scope: Scope,
+             clock: _Clock) -> _Prepared:
+    if options.engine == "pandas":
+        from crm_core.engine._pandas_path import prepare_pandas
+
+        return prepare_pandas(paths, mapping, cleaning, clock)
+    if scope.cities:
+        raise DataError("engl_city_filter", cities=", ".join(scope.cities), engine=options.engine)
+    from crm_core.engine import backends, lines, source
+
+    con = backends.connect(options)
+    try:
+        notes: list[Note] = []
+        with clock.stage("read", report=False):
+            found = source.find_inputs(paths)
+            table = source.read_table(con, found)
+            if mapping is None:
+                proposal = source.propose(table)
+                mapping = proposal.mapping
+                notes.extend(proposal.notes)
+            notes.extend(source.check_types(table, mapping))
+        clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
+        report = clock.run(con, lambda: lines.line_report(clean), "clean")
+        return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=report, mapping=mapping,
+                         notes=(*notes, *clean.notes), seconds=clock.seconds)
+    except BaseException:
+        backends.close(con)
+        raise
+
+
+def _default_as_of(prepared: _Prepared, clock: _Clock) -> date:
+    if prepared.result is not None:
+        from crm_core.customers import default_as_of
+
+        return default_as_of(prepared.result.orders)
+    from crm_core.engine.aggregate import default_as_of
+
+    used = prepared.flagged.filter(prepared.flagged.reason.isnull())  # before the channel / category filters
+    return clock.run(prepared.con, lambda: default_as_of(used), "clean")
+
+
+def _window_start(scope: Scope, as_of: date) -> date | None:
+    start = scope.first_day(as_of)
+    if start is not None and start >= as_of:
+        raise DataError("window_after_as_of", start=start, as_of=as_of)
+    return start
+
+
+def _finished(prepared: _Prepared, table: pd.DataFrame | None, as_of: date, options: EngineOptions,
+              clock: _Clock) -> EngineRun:
+    return EngineRun(table=table, as_of=as_of, report=prepared.report, mapping=prepared.mapping,
+                     notes=prepared.notes, engine=options.engine, seconds=dict(clock.seconds))
+
+
+def _close(prepared: _Prepared) -> None:
+    if prepared.con is not None:
+        from crm_core.engine.backends import close
+
+        close(prepared.con)
