@@ -57,8 +57,12 @@ TEXT: dict[str, tuple[str, str]] = {
                          "upload options (the engine reads typed dates).",
                          "服务器数据使用引擎的清洗规则：退货扣除或忽略，已取消状态和下列编码不计入。日期顺序、"
                          "电话地区和重复客户合并只用于上传文件（引擎读取已有类型的日期）。"),
-    "sv_fix_hint": ("Fix it in the file on the server (or change the column mapping below), then read it again.",
-                    "请在服务器上的文件中修正（或在下面修改列映射），然后重新读取。"),
+    "sv_fix_hint": ("In the app: change the column mapping below, or have the file on the server fixed. A file "
+                    "small enough for a browser upload can also be uploaded: the upload path reads messy text.",
+                    "在应用中：可在下面修改列映射，或请管理员修正服务器上的文件。文件不大、可以通过浏览器上传时，"
+                    "也可以直接上传：上传路径能解析不规范的文本。"),
+    "sv_flags_note": ("(The options starting with -- in the message are the command line's.)",
+                      "（消息中以 -- 开头的参数是命令行用的。）"),
     "sv_too_many": ("{name} has {rows:,} lines. The app's pages hold every clean line in memory and get slow above "
                     "{limit:,} lines; for the whole file use the command line, which keeps the work in DuckDB:",
                     "{name} 共 {rows:,} 行。应用的各页面会把清洗后的每一行放在内存中，超过 {limit:,} 行会变慢；"

@@ -140,7 +140,7 @@ def _read_and_report(up: state.Upload) -> None:
     if problem is not None:
         state.set_read_problem(up, "prepare")
         marked = mapping_form.show_problem(problem, mapping, columns)
-        st.caption(t("sv_fix_hint"))
+        st.caption(t("sv_fix_hint") + (f" {t('sv_flags_note')}" if " --" in problem.text(lang()) else ""))
     st.subheader(t("mapping"))
     st.caption(t("sv_mapping_help"))
     mapping_form.show_moves()

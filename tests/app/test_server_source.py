@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from app_helpers import APP, TIMEOUT, en, loaded, metrics, open_app, rerun, texts, zh
+from app_helpers import APP, ROOT, TIMEOUT, en, loaded, metrics, open_app, rerun, texts, zh
 from streamlit.testing.v1 import AppTest
 
 from crm_core.engine import run
@@ -15,11 +15,8 @@ from crm_core.engine.options import EngineOptions
 from crm_core.messages import render
 from crm_core.sample.big_orders import write_big_orders
 from crm_core.schema import DataError, IngestReport
-from ui import server_source
+from ui import mapping_form, server_source
 from ui.state import DATASETS, make_server_upload
-
-if not hasattr(run, "order_lines"):  # (until crm_core.engine.run lands: its placeholder has no entry points)
-    pytest.skip("crm_core.engine.run.order_lines is not written yet", allow_module_level=True)
 
 DATA = "app_pages/data.py"
 RFM = "app_pages/rfm.py"
@@ -119,6 +116,20 @@ def test_server_file_read_by_duckdb_becomes_the_session_data(configured, engine_
     assert metrics(at)[en("kpi_customers")] == f"{engine_customers:,}"
 
 
+def test_mapping_override_reads_again(configured):
+    at = _read(_server(open_app(DATA)))
+    before = metrics(at)
+    reasons = [d.value for d in at.dataframe if en("reason") in d.value.columns][0]
+    by_status = int(reasons.loc[reasons[en("reason")].str.startswith("order status"), en("rows")].sum())
+    assert by_status > 0
+    at.selectbox(key="map_status").set_value(mapping_form.NOT_MAPPED)
+    [b for b in at.button if b.label == en("apply") and "mapping_form" in str(b.form_id)][0].click()
+    at = rerun(at)
+    assert at.session_state["mapping"].get("status") is None
+    used = int(before[en("rows_used")].replace(",", "")) + by_status  # cancelled orders now count
+    assert metrics(at)[en("rows_used")] == f"{used:,}"
+
+
 def test_chinese_page(configured, engine_customers):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["lang"] = "zh"
@@ -150,6 +161,30 @@ def test_wrong_types_show_the_engine_message(monkeypatch, wrong_types):
         run.order_lines([wrong_types], EngineOptions(engine="duckdb"))
     assert caught.value.text("en").strip() in [e.strip() for e in texts(at.error)]
     assert not at.main.metric  # no report for data that did not read
+
+
+def test_messy_text_shows_the_engine_message_and_the_mapping_form(monkeypatch, tmp_path):
+    path = tmp_path / "messy.parquet"
+    pq.write_table(pa.table({"CustomerID": ["C1", "C2"], "InvoiceNo": ["1", "2"],
+                             "InvoiceDate": ["2024-01-05", "2024-01-06"], "Amount": ["¥1,234.50", "¥88.00"]}), path)
+    monkeypatch.setenv(server_source.ENV_PATHS, str(path))
+    at = _read(_server(open_app(DATA)))
+    with pytest.raises(DataError) as caught:
+        run.order_lines([str(path)], EngineOptions(engine="duckdb"))
+    assert caught.value.code == "eng_messy_text"
+    assert caught.value.text("en").strip() in [e.strip() for e in texts(at.error)]
+    assert f"{en('sv_fix_hint')} {en('sv_flags_note')}" in texts(at.caption)  # the message names --engine
+    assert at.selectbox(key="map_amount").value == "Amount"  # the mapping form, opened below the problem
+    assert not at.main.metric
+
+
+def test_broken_parquet_is_named_on_its_card(monkeypatch):
+    broken = ROOT / "tests" / "data" / "engine" / "io" / "broken.parquet"  # (H1's fixture: not a Parquet file)
+    monkeypatch.setenv(server_source.ENV_PATHS, str(broken))
+    at = _server(open_app(DATA))
+    errors = texts(at.error)
+    assert len(errors) == 1 and "broken.parquet" in errors[0] and "Parquet" in errors[0]
+    assert not [b for b in at.button if b.key == "sv_read_0"]
 
 
 def test_missing_path_shows_the_engine_message(monkeypatch, tmp_path):
