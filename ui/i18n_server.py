@@ -44,8 +44,6 @@ TEXT: dict[str, tuple[str, str]] = {
                   "DuckDB spills to a temporary folder).",
                   "由 **{engine}** 在服务器上读取，用时 **{seconds:.1f} 秒**（内存上限 {memory}，超出部分由 DuckDB "
                   "临时写入磁盘）。"),
-    "sv_engine_cached": ("Read by **{engine}** earlier in this server session (memory limit {memory}).",
-                         "已由 **{engine}** 在本次服务器会话中读取（内存上限 {memory}）。"),
     "sv_mapping_help": ("Proposed by the engine from the column names, the same way as for an upload.",
                         "由引擎根据列名提出，方式与上传文件相同。"),
     "sv_mapping_change": ("Change the column mapping", "修改列映射"),

@@ -73,11 +73,18 @@ def source_list(paths: tuple[str, ...], current: state.Upload | None) -> None:
                 _too_many(entry.name, entry.rows, path)
 
 
+# Share of the whole read each engine stage fills on the bar (crm_core.engine.run.order_lines: "read" the files
+# and propose the mapping, "clean" count the lines per reason, "orders" fetch the clean lines into pandas).
+STAGE_SPANS = {"read": (0.0, 0.1), "clean": (0.1, 0.4), "orders": (0.4, 1.0)}
+
+
 def _progress_callback(status, bar, name: str):
-    """progress(stage, fraction) drawing on ``bar`` inside ``status``.
+    """progress(stage, fraction) drawing one bar for the whole read inside ``status``.
 
     The engine calls it on the thread that asked for the work (the script's: :func:`crm_core.engine.backends.
-    run_with_progress` runs the query in a worker and polls from the caller), so it may update elements.
+    run_with_progress` runs the query in a worker and polls from the caller), so it may update elements.  Each
+    stage fills its span of the bar (:data:`STAGE_SPANS`); the bar never goes back, also when a stage runs a
+    second query whose fraction starts over.
     """
     from ui.i18n import TEXT
 
@@ -86,8 +93,9 @@ def _progress_callback(status, bar, name: str):
     def progress(stage: str, fraction: float | None) -> None:
         key = f"sv_stage_{stage}"
         words = t(key) if key in TEXT else stage
-        if fraction is not None:
-            shown["value"] = max(0.0, min(1.0, float(fraction)))
+        start, end = STAGE_SPANS.get(stage, (shown["value"], shown["value"]))
+        done = 0.0 if fraction is None else max(0.0, min(1.0, float(fraction)))
+        shown["value"] = max(shown["value"], start + (end - start) * done)
         bar.progress(shown["value"], text=t("sv_stage", stage=words))
         status.update(label=f"{t('sv_reading', name=name)} {words}")
 

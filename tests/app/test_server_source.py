@@ -235,3 +235,29 @@ def test_a_folder_is_described_from_its_parquet_footers(tmp_path):
     assert (entry.name, entry.kind, entry.files, entry.rows, entry.problem) == ("orders/", "parquet", 2, 7, None)
     assert entry.columns == ("CustomerID", "Amount")
     assert len(server_source.ServerFiles.of((str(folder),)).stamps) == 2
+
+
+class _Drawn:
+    """Stands for the status box and its progress bar: records what is drawn."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.labels: list[str] = []
+
+    def progress(self, value: float, text: str = "") -> None:
+        self.values.append(value)
+
+    def update(self, label: str = "", **_) -> None:
+        self.labels.append(label)
+
+
+def test_progress_bar_never_goes_back_across_stages_and_queries():
+    from ui import server_view
+
+    drawn = _Drawn()
+    progress = server_view._progress_callback(drawn, drawn, "orders.parquet")
+    for stage, fraction in (("read", None), ("read", 1.0), ("clean", None), ("clean", 0.5), ("clean", 1.0),
+                            ("orders", None), ("orders", 0.7), ("orders", 0.1), ("orders", 1.0)):
+        progress(stage, fraction)
+    assert drawn.values == pytest.approx([0.0, 0.1, 0.1, 0.25, 0.4, 0.4, 0.82, 0.82, 1.0])
+    assert drawn.labels[-1] == f"{en('sv_reading', name='orders.parquet')} {en('sv_stage_orders')}"
