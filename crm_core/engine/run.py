@@ -221,7 +221,7 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
     con = backends.connect(options)
     try:
         notes: list[Note] = []
-        with clock.stage("read", report=False):
+        with clock.stage("read"):
             found = source.find_inputs(paths)
             table = source.read_table(con, found)
             if mapping is None:

@@ -144,7 +144,7 @@ def make(request, duck):
 
 def test_customer_rows_by_hand(make):
     table = make(lines_frame())
-    for how in aggregate.DISTINCT_ORDERS if make.engine == "duckdb" else ("two_level",):
+    for how in aggregate.DISTINCT_ORDERS if make.engine == "duckdb" else ("count_distinct",):
         raw = aggregate.customer_expr(table, AS_OF, modes=True, rhythm=True, distinct_orders=how).to_pandas()
         got = aggregate.finish_customer_table(raw, AS_OF).set_index("customer_id")
         assert list(got.index) == ["A", "B", "E"]
