@@ -1,1 +1,262 @@
-"""Placeholder of crm_core.engine.lines (see /work/notes/contract16.md); its owner replaces it."""
+"""Typed order lines cleaned with the pandas path's rules, as one Ibis expression (DuckDB and PySpark).
+
+:func:`clean_lines` turns a typed table (Parquet, or a CSV read by the engine) into the used order lines
+(:data:`LINE_COLUMNS`) and every input row with the reason it was left out, with the same rules and the same
+precedence as :func:`crm_core.ingest.clean.standardize` (:data:`crm_core.ingest.clean.REASON_ORDER`: the first
+reason that applies to a row wins):
+
+* ``missing_customer``: no customer id (null, or blank after trimming);
+* ``missing_date``: no order date; ``bad_date``: text that does not cast to a timestamp (ISO text only, the
+  engine's cast; typed dates never fail);
+* ``status``: the statuses of ``options.excluded_statuses`` and the cancelled-word rule, decided in Python by
+  :mod:`crm_core.ingest._statuses` on the status column's few distinct values, then applied as ``isin``;
+* ``bad_amount``: no amount (or, without an amount column, no quantity or unit price), or a quantity / amount
+  written as text that is not a number;
+* ``non_product``: ``options.non_product_codes`` (case-insensitive, trimmed): single letters only on the product
+  code (sku), longer codes on the code or the product name;
+* ``nonpositive_price``: unit price <= 0 on a line that is not a return;
+* ``return_ignored`` (``options.returns == "ignore"``) / ``return_without_purchase`` (a return line of a customer
+  with no used purchase line).
+
+A line is a return when its amount or quantity is negative, its status is a refund event
+(:data:`crm_core.ingest._statuses.RETURN_STATUSES`), or its order id is an Online-Retail cancellation invoice
+(``C536379``) in a file that follows that convention (decided as :func:`crm_core.ingest._rules.cancellation_rows`
+does: C-ids beside other ids, more than half of the C lines with a known sign negative).
+
+Values: ``amount_cents = round(|amount| * 100)`` (``|quantity * unit price|`` without an amount column; a blank
+amount beside quantity and price is filled from them), negative on returns; ids as text (whole-number floats
+through int64, so ``17850.0`` is ``17850``), trimmed, blank -> null; a line without an order id (none mapped,
+or a blank cell) is its customer's order of that day (``10001|2024-01-05``, as the pandas path); order dates
+as timestamps, tz-aware ones as UTC wall clock (the engines' sessions run in UTC), ISO text cast.
+
+Stays on the pandas path (needs the text of a spreadsheet export, not typed data): totals rows (合计 / Total
+lines), order-level cells carried down from an order's first line, order totals repeated on every line, refund
+columns, a separate order-time column, phone / e-mail ids normalised, duplicate customers merged, Excel guards
+(``="0123"``) and mangled ids, NFKC / zero-width characters, the ``.0`` suffix on ids written as text, messy
+numbers and dates (``¥1,234``, ``05/01/2024``), ragged lines and overlapping files.  The statuses-counted and
+future-dates notes are not produced here either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import ibis
+import ibis.expr.datatypes as dt
+import pandas as pd
+
+from crm_core.engine import _lines_rules as rules
+from crm_core.ingest.clean import REASON_ORDER, validate_mapping
+from crm_core.schema import ColumnMapping, DataError, IngestOptions, Note
+from crm_core.scope import _field_label
+from crm_core.settings import Scope
+
+__all__ = ["LINE_COLUMNS", "CleanLines", "LineReport", "clean_lines", "line_report"]
+
+LINE_COLUMNS = ("customer_id", "order_id", "order_date", "amount_cents", "quantity", "is_return",
+                "product", "category", "channel")
+# Kept on ``flagged`` beside LINE_COLUMNS for callers that rebuild the pandas orders frame or show examples.
+FLAGGED_EXTRA = ("sku", "unit_price", "status", "reason")
+
+
+@dataclass(frozen=True)
+class CleanLines:
+    """The cleaned lines of one table, as unexecuted Ibis expressions.
+
+    lines : used lines (purchases and returns) inside the scope filters, columns :data:`LINE_COLUMNS`.
+    flagged : every input row: :data:`LINE_COLUMNS`, ``sku``, ``unit_price`` (float64), ``status`` (text) and
+        ``reason`` (a :data:`crm_core.ingest.clean.REASON_ORDER` code, null = used).  Scope filters are not
+        applied here (the pandas report's row balance ignores them too).
+    notes : conventions detected from the file (the ``C`` cancellation prefix, the order built from customer and
+        time, the amount computed) and the scope's notes.
+    """
+
+    lines: ibis.Table
+    flagged: ibis.Table
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True)
+class LineReport:
+    """Where every input row went: ``rows_read == rows_used + sum(excluded.values())``.
+
+    excluded : reason code -> rows (reasons with no row left out).
+    """
+
+    rows_read: int
+    rows_used: int
+    rows_returns: int
+    excluded: dict[str, int]
+
+
+def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOptions = IngestOptions(),
+                *, scope: Scope = Scope()) -> CleanLines:
+    """The used lines and every row's reason, with the pandas path's rules (see the module docstring).
+
+    Parameters
+    ----------
+    table : ibis.Table
+        The input as typed columns (any backend Ibis compiles for; DuckDB and PySpark are tested).
+    mapping : ColumnMapping
+        Which column feeds which field (composite ``"<A> + <B>"`` customer sources are joined as text).
+    options : IngestOptions
+        Returns handling, non-product codes and excluded statuses (``day_first`` does not apply: ISO only).
+    scope : Scope
+        ``channels`` / ``categories`` keep only those lines (trimmed, case-insensitive, as
+        :func:`crm_core.scope.in_scope`), and returns of customers with no purchase left inside are dropped;
+        ``start`` / ``months`` are applied later (the window depends on the analysis date); ``cities`` needs the
+        customer file and is not applied here.
+
+    Returns
+    -------
+    CleanLines
+        Expressions; one small query runs here (distinct statuses, the cancellation-prefix check, the scope
+        values present), the rest runs when the caller executes ``lines`` / ``flagged``.
+
+    Raises
+    ------
+    DataError
+        ``unknown_column`` / ``duplicate_mapping`` / ``missing_required`` / ``missing_amount`` as an upload;
+        ``filter_needs_column`` / ``filter_matches_nothing`` for scope filters.
+    """
+    validate_mapping(SimpleNamespace(frame=pd.DataFrame(columns=list(table.columns))), mapping)
+    cols = rules.typed_columns(table, mapping)
+    notes: list[Note] = []
+    survey = rules.survey(table, cols, scope)
+    _check_scope(scope, table, cols, survey)
+
+    excluded_keys, return_keys = rules.status_lists(survey.statuses, options)
+    status = cols.get("status")
+    status_excluded = status.isin(excluded_keys) if status is not None and excluded_keys else ibis.literal(False)
+    status_return = status.isin(return_keys) if status is not None and return_keys else ibis.literal(False)
+
+    amount, quantity, price = cols["amount"], cols.get("quantity"), cols.get("unit_price")
+    cancelled = ibis.literal(False)
+    if survey.cancellation:
+        cancelled = rules.cancellation_expr(cols["order_id"])
+        notes.append(Note.of("note_cancellation_prefix", rows=survey.c_rows, example=survey.c_example, prefix="C"))
+    is_return = ((amount < 0).fill_null(False) | status_return.fill_null(False) | cancelled.fill_null(False))
+    if quantity is not None:
+        is_return = is_return | (quantity < 0).fill_null(False)
+
+    date = cols["order_date"]
+    non_product = rules.non_product_expr(cols, options)
+    checks = [
+        ("missing_customer", cols["customer_id"].isnull()),
+        ("missing_date", date.isnull() & ~cols["date_failed"]),
+        ("bad_date", cols["date_failed"]),
+        ("status", status_excluded.fill_null(False)),
+        ("bad_amount", cols["amount_failed"] | amount.isnull()),
+        ("non_product", non_product),
+    ]
+    if price is not None:
+        checks.append(("nonpositive_price", (price <= 0).fill_null(False) & ~is_return))
+    if options.returns == "ignore":
+        checks.append(("return_ignored", is_return))
+    reason = ibis.cases(*((test, ibis.literal(code)) for code, test in checks), else_=ibis.null(dt.string))
+
+    # As the pandas path (ingest._build.build_orders): a line without an order id is the customer's order of
+    # that day, "<customer>|YYYY-MM-DD".
+    by_day = cols["customer_id"].concat("|", date.date().cast(dt.string))
+    order_id = cols.get("order_id")
+    if order_id is None:
+        order_id = by_day
+        notes.append(Note.of("note_no_order_id"))
+    else:
+        order_id = order_id.fill_null(by_day)
+    if "amount_computed" in cols:
+        notes.append(Note.of("note_amount_computed"))
+    cents = (amount.abs() * 100).round().cast(dt.int64)
+    base = table.select(
+        customer_id=cols["customer_id"],
+        order_id=order_id,
+        order_date=date,
+        amount_cents=ibis.ifelse(is_return, -cents, cents),
+        quantity=quantity if quantity is not None else ibis.null(dt.float64),
+        is_return=is_return,
+        product=_text_or_null(cols, "product"),
+        category=_text_or_null(cols, "category"),
+        channel=_text_or_null(cols, "channel"),
+        sku=_text_or_null(cols, "sku"),
+        unit_price=price if price is not None else ibis.null(dt.float64),
+        status=status if status is not None else ibis.null(dt.string),
+        reason=reason,
+    )
+    flagged = base if options.returns == "ignore" else rules.returns_without_purchase(base)
+    lines = flagged.filter(flagged.reason.isnull()).select(*LINE_COLUMNS)
+    lines, scope_notes = _apply_scope(lines, scope, survey)
+    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes))
+
+
+def _text_or_null(cols: dict, name: str) -> ibis.Value:
+    value = cols.get(name)
+    return value if value is not None else ibis.null(dt.string)
+
+
+def _check_scope(scope: Scope, table: ibis.Table, cols: dict, survey: rules.Survey) -> None:
+    """DataError when a channel / category filter has no column, or none of its values is in the data."""
+    for name, column in (("channels", "channel"), ("categories", "category")):
+        wanted = getattr(scope, name)
+        if not wanted:
+            continue
+        if column not in cols:
+            raise DataError("filter_needs_column", field=_field_label(column))
+        present = survey.scope_present.get(column, {})
+        if not any(present.get(rules.scope_key(w)) for w in wanted):
+            from crm_core.messages import Localized
+
+            top = rules.top_values(table, cols[column])
+            raise DataError("filter_matches_nothing", field=_field_label(column),
+                            values=Localized.listing(wanted), present=Localized.listing(top))
+
+
+def _apply_scope(lines: ibis.Table, scope: Scope, survey: rules.Survey) -> tuple[ibis.Table, tuple[Note, ...]]:
+    """Lines inside the channel / category filters; returns of customers with no purchase inside dropped."""
+    notes: list[Note] = []
+    inside = None
+    for name, column in (("channels", "channel"), ("categories", "category")):
+        wanted = getattr(scope, name)
+        if not wanted:
+            continue
+        present = survey.scope_present.get(column, {})
+        for value in wanted:
+            if not present.get(rules.scope_key(value)):
+                notes.append(Note.of("note_filter_unmatched", "warning", field=_field_label(column), value=value))
+        hit = rules.scope_text(lines[column]).isin(sorted({rules.scope_key(w) for w in wanted})).fill_null(False)
+        inside = hit if inside is None else inside & hit
+    if inside is None:
+        return lines, ()
+    kept = lines.filter(inside)
+    buyers = kept.filter(~kept.is_return).select("customer_id")
+    kept = kept.filter(~kept.is_return | kept.customer_id.isin(buyers.customer_id))
+    notes.append(Note.of("engl_scope_applied", filters=_filter_words(scope)))
+    return kept, tuple(notes)
+
+
+def _filter_words(scope: Scope):
+    from crm_core.scope import _filter_words as words
+
+    return words(scope)
+
+
+def line_report(clean: CleanLines) -> LineReport:
+    """Rows read, used, returns and excluded per reason: one aggregate query over ``clean.flagged``.
+
+    The counts are those of :class:`crm_core.schema.IngestReport` for the rules that apply to typed data
+    (scope filters do not change them, as on the pandas path).
+    """
+    flagged = clean.flagged
+    counts = flagged.group_by(reason=flagged.reason).aggregate(
+        rows=flagged.count(), returns=flagged.is_return.cast(dt.int64).sum()
+    ).to_pyarrow().to_pylist()
+    excluded: dict[str, int] = {}
+    used = returns = 0
+    for row in counts:
+        if row["reason"] is None:
+            used, returns = int(row["rows"]), int(row["returns"] or 0)
+        elif row["rows"]:
+            excluded[row["reason"]] = int(row["rows"])
+    excluded = {code: excluded[code] for code in REASON_ORDER if code in excluded}
+    return LineReport(rows_read=used + sum(excluded.values()), rows_used=used, rows_returns=returns,
+                      excluded=excluded)

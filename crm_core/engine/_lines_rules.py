@@ -1,0 +1,252 @@
+"""The pieces of :func:`crm_core.engine.lines.clean_lines`: typed columns as Ibis values, the up-front survey query,
+the status lists (decided by the pandas path's own code), and the two rules that look across rows.
+
+Every expression here compiles on DuckDB and PySpark (no backend-specific function); text is trimmed with Ibis'
+``strip`` (all ASCII whitespace, as ``str.strip`` on the pandas path for ASCII text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.datatypes as dt
+import pandas as pd
+
+from crm_core.ingest import _statuses, values
+from crm_core.ingest._columns import COMPOSITE_SEPARATOR
+from crm_core.ingest._rules import CANCELLATION
+from crm_core.ingest.mapping import composite_parts
+from crm_core.schema import ColumnMapping, IngestOptions
+
+_C_PATTERN = f"^{CANCELLATION}$"
+TEXT_FIELDS = ("product", "sku", "category", "channel")
+
+
+def _null_nan(value: ibis.Value) -> ibis.Value:
+    """A float with NaN as null (the pandas path reads NaN as missing)."""
+    return ibis.ifelse(value.isnan(), ibis.null(dt.float64), value) if value.type().is_floating() else value
+
+
+def text(value: ibis.Value) -> ibis.Value:
+    """Text trimmed, blank -> null (as ``values.clean_text`` on ASCII text)."""
+    if not value.type().is_string():
+        value = value.cast(dt.string)
+    return value.strip().nullif("")
+
+
+def id_text(value: ibis.Value) -> ibis.Value:
+    """An id as text: integers without ``.0`` (whole-number floats go through int64), trimmed, blank -> null."""
+    kind = value.type()
+    if kind.is_integer():
+        return value.cast(dt.string)
+    if kind.is_floating() or kind.is_decimal():
+        # NaN % 1 is NaN (not whole); try_cast: a float beyond int64 stays as the engine writes it.
+        whole = (value % 1) == 0
+        number = ibis.ifelse(whole, value.try_cast(dt.int64).cast(dt.string), value.cast(dt.string))
+        return number if kind.is_decimal() else ibis.ifelse(value.isnan(), ibis.null(dt.string), number)
+    return text(value)
+
+
+def number(value: ibis.Value) -> tuple[ibis.Value, ibis.Value]:
+    """(float64 value or null, failed: text that is not a number)."""
+    kind = value.type()
+    if kind.is_numeric():
+        return _null_nan(value.cast(dt.float64)), ibis.literal(False)
+    cell = text(value)
+    parsed = _null_nan(cell.try_cast(dt.float64))
+    return parsed, (cell.notnull() & parsed.isnull()).fill_null(False)
+
+
+def timestamp(value: ibis.Value) -> tuple[ibis.Value, ibis.Value]:
+    """(naive timestamp or null, failed: a cell that does not cast); tz-aware -> session (UTC) wall clock."""
+    kind = value.type()
+    if kind.is_timestamp():
+        return (value if kind.timezone is None else value.cast(dt.Timestamp())), ibis.literal(False)
+    if kind.is_date():
+        return value.cast(dt.Timestamp()), ibis.literal(False)
+    cell = text(value)
+    parsed = cell.try_cast(dt.Timestamp())
+    return parsed, (cell.notnull() & parsed.isnull()).fill_null(False)
+
+
+def _source(table: ibis.Table, source: str) -> ibis.Value:
+    """A mapped column, or two columns read as one (``"<A> + <B>"``: ``"A | B"``, null where either is)."""
+    if source in table.columns:
+        return table[source]
+    first, second = composite_parts(source, table.columns)
+    a, b = text(table[first]), text(table[second])
+    return ibis.ifelse(a.isnull() | b.isnull(), ibis.null(dt.string), a.concat(COMPOSITE_SEPARATOR, b))
+
+
+def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.Value]:
+    """The mapped fields as typed Ibis values, plus ``date_failed`` / ``amount_failed`` (bool) and
+    ``amount_computed`` (present when the amount is quantity x unit price)."""
+    cols: dict[str, ibis.Value] = {}
+    get = {name: _source(table, source) for name, source in mapping.pairs}
+    cols["customer_id"] = id_text(get["customer_id"])
+    if "order_id" in get:
+        cols["order_id"] = id_text(get["order_id"])
+        cols["order_id_is_text"] = ibis.literal(get["order_id"].type().is_string())
+    cols["order_date"], cols["date_failed"] = timestamp(get["order_date"])
+    failed = ibis.literal(False)
+    for name in ("quantity", "unit_price"):
+        if name in get:
+            cols[name], cols[f"{name}_failed"] = number(get[name])
+    if "amount" in get:
+        amount, failed = number(get["amount"])
+        if "quantity" in cols and "unit_price" in cols:
+            amount = amount.fill_null(cols["quantity"] * cols["unit_price"])
+    else:
+        amount = cols["quantity"] * cols["unit_price"]
+        failed = cols["quantity_failed"] | cols["unit_price_failed"]
+        cols["amount_computed"] = ibis.literal(True)
+    if "quantity" in cols:
+        failed = failed | cols["quantity_failed"]
+    cols["amount"], cols["amount_failed"] = amount, failed
+    for name in TEXT_FIELDS:
+        if name in get:
+            cols[name] = text(get[name])
+    if "status" in get:
+        status = get["status"]
+        cols["status"] = status if status.type().is_string() else status.cast(dt.string)
+    return cols
+
+
+def cancellation_expr(order_id: ibis.Value) -> ibis.Value:
+    """Whether an (already cleaned) order id is an Online-Retail cancellation id, ``C`` and digits."""
+    return order_id.re_search(_C_PATTERN).fill_null(False)
+
+
+def scope_text(value: ibis.Value) -> ibis.Value:
+    """The form scope filters compare in: trimmed, lower case (``str.casefold`` for ASCII)."""
+    return value.strip().lower()
+
+
+def scope_key(value: str) -> str:
+    return value.strip().casefold()
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the up-front query found: distinct statuses, the cancellation-prefix check, scope values present."""
+
+    statuses: tuple[str, ...] = ()
+    cancellation: bool = False
+    c_rows: int = 0
+    c_example: str | None = None
+    scope_present: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+
+def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
+    """One aggregate over the table (grouped by the raw status when one is mapped: statuses are few), or none.
+
+    It holds :func:`crm_core.ingest._rules.cancellation_rows`'s test (only when the order id is text: a
+    numeric id cannot start with C): C-ids beside other ids, and more than half of the C lines with a known
+    sign negative; and, per scope filter value, whether any line has it.
+    """
+    aggs: dict[str, ibis.Value] = {}
+    order_id = cols.get("order_id")
+    text_ids = order_id is not None and bool(cols["order_id_is_text"].op().value)
+    if text_ids:
+        is_c = cancellation_expr(order_id)
+        amount, quantity = cols["amount"], cols.get("quantity")
+        known = amount.notnull() if quantity is None else amount.notnull() | quantity.notnull()
+        negative = (amount < 0).fill_null(False)
+        if quantity is not None:
+            negative = negative | (quantity < 0).fill_null(False)
+        aggs["c_rows"] = is_c.cast(dt.int64).sum()
+        aggs["c_known"] = (is_c & known).cast(dt.int64).sum()
+        aggs["c_negative"] = (is_c & negative).cast(dt.int64).sum()
+        aggs["c_others"] = (order_id.notnull() & ~is_c).cast(dt.int64).sum()
+        aggs["c_example"] = order_id.min(where=is_c)
+    keys: dict[str, tuple[str, str]] = {}
+    for name, column in (("channels", "channel"), ("categories", "category")):
+        if getattr(scope, name) and column in cols:
+            for value in getattr(scope, name):
+                label = f"s{len(keys)}"
+                keys[label] = (column, scope_key(value))
+                aggs[label] = (scope_text(cols[column]) == scope_key(value)).fill_null(False).any()
+    status = cols.get("status")
+    if status is None and not aggs:
+        return Survey()
+    if status is not None:
+        rows = table.group_by(status=status).aggregate(n=table.count(), **aggs).to_pyarrow().to_pylist()
+    else:
+        rows = table.aggregate(**aggs).to_pyarrow().to_pylist()
+
+    def total(name: str) -> int:
+        return sum(int(r[name] or 0) for r in rows)
+
+    found: dict = {"statuses": tuple(r["status"] for r in rows if status is not None and r["status"] is not None)}
+    if text_ids:
+        c_rows = total("c_rows")
+        # cancellation_rows: C-ids exist, beside other ids, and most C lines with a known sign are negative.
+        if c_rows and total("c_others") and 2 * total("c_negative") > total("c_known"):
+            examples = [r["c_example"] for r in rows if r["c_example"] is not None]
+            found.update(cancellation=True, c_rows=c_rows, c_example=min(examples) if examples else None)
+    present: dict[str, dict[str, bool]] = {}
+    for label, (column, key) in keys.items():
+        present.setdefault(column, {})[key] = present.get(column, {}).get(key, False) or any(r[label] for r in rows)
+    found["scope_present"] = present
+    return Survey(**found)
+
+
+def top_values(table: ibis.Table, value: ibis.Value, n: int = 8) -> list[str]:
+    """The ``n`` most frequent non-null values (for a message: a query on the error path only)."""
+    counts = table.select(value=value).filter(lambda t: t.value.notnull()).value_counts(name="rows")
+    top = counts.order_by([ibis.desc("rows"), "value"]).limit(n).to_pyarrow().to_pylist()
+    return [str(r["value"]) for r in top]
+
+
+def status_lists(statuses: tuple[str, ...], options: IngestOptions) -> tuple[list[str], list[str]]:
+    """(raw statuses not purchases, raw statuses that are refund events), by the pandas path's rule.
+
+    The same code as :func:`crm_core.ingest.clean.standardize` on the distinct values: cleaned text, the
+    listed statuses by :func:`crm_core.ingest._statuses.status_key`, and the cancelled-word rule (only when
+    the list is not empty).
+    """
+    if not statuses:
+        return [], []
+    raw = pd.Series(list(statuses), dtype="str")
+    cleaned = values.clean_text(raw)[0]
+    excluded = _statuses.status_keys(options.excluded_statuses)
+    returns = _statuses.status_keys(_statuses.RETURN_STATUSES) - excluded
+    listed = _statuses.matches(cleaned, excluded)
+    not_purchase = listed | _statuses.cancelled_by_word(cleaned) if excluded else listed
+    is_return = _statuses.matches(cleaned, returns)
+    return sorted(raw[not_purchase.to_numpy()]), sorted(raw[is_return.to_numpy()])
+
+
+def non_product_expr(cols: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
+    """As :func:`crm_core.ingest._columns.non_product`: single letters on the code only, longer codes on either."""
+    codes = sorted({c.strip().upper() for c in options.non_product_codes if c.strip()})
+    words = [c for c in codes if len(c) > 1]
+    hit = ibis.literal(False)
+    for name, listed in (("sku", codes), ("product", words)):
+        if name in cols and listed:
+            hit = hit | cols[name].upper().isin(listed).fill_null(False)
+    return hit
+
+
+def mark_customers(base: ibis.Table, ids: ibis.Table, flag: str) -> ibis.Table:
+    """``base`` with a bool column ``flag``: whether its customer_id is in ``ids`` (a left join on a small table)."""
+    marked = ids.select(_marked_id=ids.customer_id, **{flag: ibis.literal(True)})
+    joined = base.left_join(marked, base.customer_id == marked._marked_id)
+    return joined.mutate(**{flag: joined[flag].fill_null(False)}).drop("_marked_id")
+
+
+def returns_without_purchase(base: ibis.Table) -> ibis.Table:
+    """``base`` with ``reason`` = return_without_purchase on used return lines of customers with no used purchase.
+
+    Only the customers with a used return line are looked at: their ids (few) are the build side of a semi-join
+    that finds which of them bought, and the rest are marked by a left join on that small set.
+    """
+    used = base.reason.isnull()
+    returners = base.filter(used & base.is_return).select("customer_id").distinct()
+    buyers = base.filter(used & ~base.is_return).semi_join(returners, "customer_id").select("customer_id").distinct()
+    orphans = returners.anti_join(buyers, "customer_id")
+    marked = mark_customers(base, orphans, "_orphan")
+    reason = ibis.ifelse(marked.reason.isnull() & marked.is_return & marked._orphan,
+                         ibis.literal("return_without_purchase"), marked.reason)
+    return marked.mutate(reason=reason).drop("_orphan")
