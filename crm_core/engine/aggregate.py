@@ -29,8 +29,8 @@ from crm_core.engine._window import stamp as _stamp
 from crm_core.engine._window import window_lines
 from crm_core.ingest.dates import LATE_GAP_DAYS, LATE_SHARE
 
-__all__ = ["baskets", "clv_summary", "customer_expr", "default_as_of", "finish_customer_table", "late_day_cutoff",
-           "window_lines"]
+__all__ = ["as_of_from_days", "baskets", "clv_summary", "customer_expr", "default_as_of", "finish_customer_table",
+           "late_day_cutoff", "window_lines"]
 
 # How frequency (distinct orders) is counted: "two_level" groups by (customer, order) first and then by customer;
 # "count_distinct" runs COUNT(DISTINCT order_id) per customer.  Same answer; see the README for the timings on
@@ -71,11 +71,16 @@ def default_as_of(lines: ibis.Table) -> date:
     """
     per_day = (lines.filter(lines.order_date.notnull())
                .group_by(day=lines.order_date.date()).aggregate(n=lambda t: t.count()).to_pandas())
-    if per_day.empty:
+    return as_of_from_days(pd.to_datetime(per_day["day"]).to_numpy().astype("datetime64[D]"),
+                           per_day["n"].to_numpy(dtype=np.int64))
+
+
+def as_of_from_days(days: np.ndarray, counts: np.ndarray) -> date:
+    """:func:`default_as_of` from the distinct days (datetime64[D]) of the lines and their line counts."""
+    if len(days) == 0:
         raise ValueError("no dated line")
-    days = pd.to_datetime(per_day["day"]).to_numpy().astype("datetime64[D]")
-    counts = per_day["n"].to_numpy(dtype=np.int64)
-    cutoff = late_day_cutoff(days, counts)
+    days = np.asarray(days).astype("datetime64[D]")
+    cutoff = late_day_cutoff(days, np.asarray(counts))
     if cutoff is not None:
         days = days[days <= cutoff]
     return (days.max() + np.timedelta64(1, "D")).astype(object)

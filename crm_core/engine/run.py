@@ -70,6 +70,7 @@ class _Prepared:
     mapping: ColumnMapping
     notes: tuple[Note, ...]
     seconds: dict[str, float]
+    days: pd.DataFrame | None = None  # engine path: used lines per calendar day (day, lines)
 
 
 class _Clock:
@@ -230,9 +231,9 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
                 notes.extend(proposal.notes)
             notes.extend(source.check_types(table, mapping))
         clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
-        report = clock.run(con, lambda: lines.line_report(clean), "clean")
-        return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=report, mapping=mapping,
-                         notes=(*notes, *clean.notes), seconds=clock.seconds)
+        report, days = clock.run(con, lambda: _report_and_days(clean.flagged), "clean")
+        return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=report,
+                         mapping=mapping, notes=(*notes, *clean.notes), seconds=clock.seconds, days=days)
     except BaseException:
         backends.close(con)
         raise
@@ -243,10 +244,35 @@ def _default_as_of(prepared: _Prepared, clock: _Clock) -> date:
         from crm_core.customers import default_as_of
 
         return default_as_of(prepared.result.orders)
-    from crm_core.engine.aggregate import default_as_of
+    from crm_core.engine.aggregate import as_of_from_days
 
-    used = prepared.flagged.filter(prepared.flagged.reason.isnull())  # before the channel / category filters
-    return clock.run(prepared.con, lambda: default_as_of(used), "clean")
+    days = prepared.days  # every used line, before the channel / category filters (as the pandas path)
+    return as_of_from_days(days["day"].to_numpy(), days["lines"].to_numpy())
+
+
+def _report_and_days(flagged) -> tuple[LineReport, pd.DataFrame]:
+    """The line report and the used lines per day, from one scan: GROUP BY (reason, day) over every input row.
+
+    The same counts as :func:`crm_core.engine.lines.line_report` (rows read = used + excluded; returns among the
+    used) and what :func:`crm_core.engine.aggregate.default_as_of` reads (used lines per calendar day), so the
+    cleaning runs once for both instead of twice.
+    """
+    from crm_core.ingest.clean import REASON_ORDER
+
+    grouped = flagged.group_by(reason=flagged.reason, day=flagged.order_date.date()).aggregate(
+        rows=lambda t: t.count(), returns=lambda t: t.is_return.cast("int64").sum())
+    frame = grouped.to_pandas()
+    used = frame[frame["reason"].isna()]
+    excluded = frame[frame["reason"].notna()].groupby("reason")["rows"].sum()
+    counts = {code: int(excluded[code]) for code in REASON_ORDER if code in excluded.index and excluded[code]}
+    counts.update({str(code): int(n) for code, n in excluded.items() if code not in counts and n})
+    rows_used = int(used["rows"].sum())
+    report = LineReport(rows_read=rows_used + sum(counts.values()), rows_used=rows_used,
+                        rows_returns=int(pd.to_numeric(used["returns"]).fillna(0).sum()), excluded=counts)
+    dated = used[used["day"].notna()]
+    days = pd.DataFrame({"day": pd.to_datetime(dated["day"]).to_numpy().astype("datetime64[D]"),
+                         "lines": dated["rows"].to_numpy(dtype="int64")})
+    return report, days
 
 
 def _window_start(scope: Scope, as_of: date) -> date | None:

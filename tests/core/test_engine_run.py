@@ -150,3 +150,20 @@ def test_window_after_as_of_and_missing_input(files, tmp_path):
     with pytest.raises(DataError) as caught:
         run.customer_table([tmp_path / "nothing.parquet"], DUCKDB)
     assert caught.value.code == "eng_no_input"
+
+
+def test_one_scan_gives_the_line_report_and_the_default_as_of(files):
+    from crm_core.engine import aggregate, backends, lines, source
+
+    con = backends.connect(DUCKDB)
+    try:
+        table = source.read_table(con, source.find_inputs([files["parquet"]]))
+        clean = lines.clean_lines(table, source.propose_mapping(table))
+        report, days = run._report_and_days(clean.flagged)
+        assert report == lines.line_report(clean)
+        used = clean.flagged.filter(clean.flagged.reason.isnull())
+        assert aggregate.as_of_from_days(days["day"].to_numpy(), days["lines"].to_numpy()) == \
+            aggregate.default_as_of(used)
+        assert days["lines"].sum() == report.rows_used
+    finally:
+        backends.close(con)
