@@ -44,7 +44,7 @@ def bench_file(n_lines: int, *, kind: str = "parquet", seed: int = SEED, chunk_l
     start = time.perf_counter()
     # In a child process: the generator's memory never counts in the bench's own peak.
     subprocess.run([sys.executable, __file__, str(n_lines), "--kind", kind, "--seed", str(seed),
-                    "--chunk-lines", str(chunk_lines)], check=True)
+                    "--chunk-lines", str(chunk_lines)], check=True, stdout=subprocess.DEVNULL)
     print(f"data: {path} ({path.stat().st_size / 2**30:.2f} GiB) generated in {time.perf_counter() - start:.0f} s",
           flush=True)
     return path
