@@ -79,8 +79,9 @@ class DatasetKey:
 
     def cache_token(self) -> tuple:
         """What Streamlit hashes for this key: the digest and the settings, not the bytes."""
-        return (self.digest, self.name, self.read, self.mapping, self.options,
-                None if self.customers is None else self.customers.cache_token(), self.server)
+        token = (self.digest, self.name, self.read, self.mapping, self.options,
+                 None if self.customers is None else self.customers.cache_token())
+        return token if self.server is None else (*token, self.server)
 
     def file_only(self) -> DatasetKey:
         """This upload as read, without the mapping and cleaning settings (for the read-level caches)."""
