@@ -146,6 +146,17 @@ def test_rfm_in_chinese_names_the_segments_in_chinese(files, pandas_scored):
     assert "读取 20,000 行" in stderr and "已写入" in stdout and "评分：" in stderr
 
 
+def test_above_the_reason_limit_the_reason_is_left_out_and_said(files, monkeypatch):
+    monkeypatch.setattr(cli_engine, "REASON_MAX_CUSTOMERS", 100)
+    out = files.folder / "no_reason.parquet"
+    status, _, stderr = run("rfm", files.parquet, "--engine", "duckdb", "--out", out)
+    assert status == 0, stderr
+    table = pd.read_parquet(out)
+    assert "reason" not in table.columns and len(table) == 170 and "segment_name" in table.columns
+    assert "The reason column (why each customer is in the segment) is left out above 100 customers (170 here)" \
+        in stderr
+
+
 def test_excel_too_small_for_the_customers_says_choose_csv_or_parquet(files, monkeypatch):
     from crm_core.engine import write
 
