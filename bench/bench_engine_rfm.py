@@ -5,7 +5,7 @@ Data: ``--lines`` (default 100,000,000) lines made by :mod:`crm_core.sample.big_
 ``/tmp/crm_bench``) and reused.
 
 Measured in the same run, each in its own fresh process (wall clock from start to exit, Python start included; peak
-resident memory of that process from ``os.wait4``'s rusage):
+resident memory of that process from ``os.wait4``'s rusage, taken by a small launcher):
 
 - **hand SQL**: the query an analyst would write in DuckDB, with DuckDB's defaults (memory limit 80% of RAM, one
   thread per core): the same cleaning (no customer, cancelled statuses, non-product codes, non-positive prices left
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -117,8 +116,24 @@ def child_ours(source: str, out: str, memory_limit: str, temp_dir: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ the parent
+# A process's peak RSS (ru_maxrss) on Linux starts from the memory of the process it was forked from (the count is
+# kept across exec), so a child of this bench would report at least the bench's own size.  The child is therefore
+# started by a small launcher (python -S, ~10 MB) that forks it and reports its rusage.
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measure(argv: list[str], spill: Path | None = None) -> dict:
-    """Run ``argv``; wall seconds, peak RSS (MiB, from wait4), the largest size of ``spill`` seen, stdout."""
+    """Run ``argv``; wall seconds, its peak RSS (MiB, ru_maxrss from wait4 in the launcher), the largest size of
+    ``spill`` seen, exit status, stdout and stderr."""
     spilled = [0]
     done = threading.Event()
 
@@ -132,19 +147,21 @@ def measure(argv: list[str], spill: Path | None = None) -> dict:
                 spilled[0] = max(spilled[0], size)
 
     watcher = threading.Thread(target=watch, daemon=True)
-    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file, \
+            tempfile.NamedTemporaryFile("r", suffix=".maxrss") as peak_file:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, text=True, cwd=_common.REPO)
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, peak_file.name, *argv], stdout=out_file,
+                                stderr=err_file, text=True, cwd=_common.REPO)
         watcher.start()
-        _, status, usage = os.wait4(proc.pid, 0)   # this child's own rusage (peak RSS), not all children's
+        status = proc.wait()
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         done.set()
         watcher.join()
         out_file.seek(0)
         err_file.seek(0)
         out, err = out_file.read(), err_file.read()
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "status": proc.returncode,
+        peak_kib = int(peak_file.read() or 0)
+    return {"seconds": seconds, "peak_mb": peak_kib / 1024, "status": status,
             "spill_mb": spilled[0] / 2**20, "stdout": out, "stderr": err}
 
 
