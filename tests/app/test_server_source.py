@@ -196,7 +196,7 @@ def test_missing_path_shows_the_engine_message(monkeypatch, tmp_path):
     assert not [b for b in at.button if b.key == "sv_read_0"]
 
 
-def test_secrets_route(monkeypatch, orders_file):
+def test_secrets_route_and_env_wins(monkeypatch, orders_file, tmp_path):
     monkeypatch.delenv(server_source.ENV_PATHS, raising=False)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.secrets["server_data"] = {"paths": [orders_file]}
@@ -205,6 +205,14 @@ def test_secrets_route(monkeypatch, orders_file):
     at = _server(rerun(at))
     assert en("sv_configured_secrets") in texts(at.caption)
     assert any("orders.parquet" in m for m in texts(at.markdown))
+    # The environment variable wins over the secrets when both are set.
+    other = tmp_path / "from_env.parquet"
+    pq.write_table(pa.table({"CustomerID": ["a"], "Amount": [1.0]}), other)
+    monkeypatch.setenv(server_source.ENV_PATHS, str(other))
+    at = rerun(at)
+    assert en("sv_configured_env") in texts(at.caption)
+    shown = " ".join(texts(at.markdown))
+    assert "from_env.parquet" in shown and "orders.parquet" not in shown
 
 
 def test_many_lines_point_to_the_cli(configured, monkeypatch):
@@ -212,6 +220,9 @@ def test_many_lines_point_to_the_cli(configured, monkeypatch):
     at = _server(open_app(DATA))
     assert any(en("sv_too_many", name="orders.parquet", rows=LINES, limit=1_000) in w for w in texts(at.warning))
     assert server_source.cli_command(configured) in texts(at.code)
+    at = _read(at)  # still readable; the summary says it again with the lines in use
+    used = int(metrics(at)[en("rows_used")].replace(",", ""))
+    assert any(en("sv_too_many_used", used=used, limit=1_000) in w for w in texts(at.warning))
 
 
 def test_reasons_from_counts_as_the_upload_words_them():
