@@ -19,7 +19,7 @@ from crm_core.ingest._rules import CANCELLATION
 from crm_core.ingest.mapping import composite_parts
 from crm_core.schema import ColumnMapping, IngestOptions
 
-_C_PATTERN = f"^{CANCELLATION}$"
+_C_PATTERN = f"^[ \\t\\n\\r\\f\\v]*{CANCELLATION}[ \\t\\n\\r\\f\\v]*$"
 TEXT_FIELDS = ("product", "sku", "category", "channel")
 
 
@@ -48,6 +48,18 @@ def id_text(value: ibis.Value) -> ibis.Value:
     return text(value)
 
 
+def id_missing(value: ibis.Value) -> ibis.Value:
+    """Whether :func:`id_text` of ``value`` is null, tested on the raw value (no text built)."""
+    kind = value.type()
+    if kind.is_integer() or kind.is_decimal():
+        return value.isnull()
+    if kind.is_floating():
+        return value.isnull() | value.isnan().fill_null(False)
+    if kind.is_string():
+        return value.isnull() | (value.strip() == "")
+    return value.isnull() | (value.cast(dt.string).strip() == "")
+
+
 def number(value: ibis.Value) -> tuple[ibis.Value, ibis.Value]:
     """(float64 value or null, failed: text that is not a number)."""
     kind = value.type()
@@ -58,16 +70,15 @@ def number(value: ibis.Value) -> tuple[ibis.Value, ibis.Value]:
     return parsed, (cell.notnull() & parsed.isnull()).fill_null(False)
 
 
-def timestamp(value: ibis.Value) -> tuple[ibis.Value, ibis.Value]:
-    """(naive timestamp or null, failed: a cell that does not cast); tz-aware -> session (UTC) wall clock."""
+def timestamp(value: ibis.Value) -> tuple[ibis.Value, ibis.Value, ibis.Value]:
+    """(naive timestamp or null, missing, failed: a cell that does not cast); tz-aware -> session (UTC) wall clock."""
     kind = value.type()
-    if kind.is_timestamp():
-        return (value if kind.timezone is None else value.cast(dt.Timestamp())), ibis.literal(False)
-    if kind.is_date():
-        return value.cast(dt.Timestamp()), ibis.literal(False)
+    if kind.is_timestamp() or kind.is_date():
+        typed = value.cast(dt.Timestamp()) if kind.is_date() or kind.timezone is not None else value
+        return typed, value.isnull(), ibis.literal(False)
     cell = text(value)
     parsed = cell.try_cast(dt.Timestamp())
-    return parsed, (cell.notnull() & parsed.isnull()).fill_null(False)
+    return parsed, cell.isnull(), (cell.notnull() & parsed.isnull()).fill_null(False)
 
 
 def _source(table: ibis.Table, source: str) -> ibis.Value:
@@ -85,10 +96,14 @@ def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.V
     cols: dict[str, ibis.Value] = {}
     get = {name: _source(table, source) for name, source in mapping.pairs}
     cols["customer_id"] = id_text(get["customer_id"])
+    cols["customer_missing"] = id_missing(get["customer_id"])
+    if mapping.get("customer_id") not in table.columns:
+        cols["customer_missing"] = get["customer_id"].isnull()  # a composite source: null where either part is
     if "order_id" in get:
         cols["order_id"] = id_text(get["order_id"])
         cols["order_id_is_text"] = ibis.literal(get["order_id"].type().is_string())
-    cols["order_date"], cols["date_failed"] = timestamp(get["order_date"])
+        cols["order_id_raw"] = get["order_id"]
+    cols["order_date"], cols["date_missing"], cols["date_failed"] = timestamp(get["order_date"])
     failed = ibis.literal(False)
     for name in ("quantity", "unit_price"):
         if name in get:
@@ -107,6 +122,7 @@ def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.V
     for name in TEXT_FIELDS:
         if name in get:
             cols[name] = text(get[name])
+    cols["raw"] = {name: get[name] for name in TEXT_FIELDS if name in get}
     if "status" in get:
         status = get["status"]
         cols["status"] = status if status.type().is_string() else status.cast(dt.string)
@@ -114,8 +130,12 @@ def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.V
 
 
 def cancellation_expr(order_id: ibis.Value) -> ibis.Value:
-    """Whether an (already cleaned) order id is an Online-Retail cancellation id, ``C`` and digits."""
-    return order_id.re_search(_C_PATTERN).fill_null(False)
+    """Whether a raw text order id is an Online-Retail cancellation id, ``C`` and digits (blanks around allowed).
+
+    The regular expression runs only on ids that hold a C at all (a plain substring test is much cheaper).
+    """
+    has_c = order_id.contains("C") | order_id.contains("c")
+    return ibis.ifelse(has_c.fill_null(False), order_id.re_search(_C_PATTERN).fill_null(False), False)
 
 
 def scope_text(value: ibis.Value) -> ibis.Value:
@@ -145,35 +165,40 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     numeric id cannot start with C): C-ids beside other ids, and more than half of the C lines with a known
     sign negative; and, per scope filter value, whether any line has it.
     """
-    aggs: dict[str, ibis.Value] = {}
+    # Per-row flags first (one projection: each test computed once), then plain sums over them.
+    per_row: dict[str, ibis.Value] = {}
+    aggs: dict[str, object] = {}
     order_id = cols.get("order_id")
     text_ids = order_id is not None and bool(cols["order_id_is_text"].op().value)
     if text_ids:
-        is_c = cancellation_expr(order_id)
+        is_c = cancellation_expr(cols["order_id_raw"])
         amount, quantity = cols["amount"], cols.get("quantity")
         known = amount.notnull() if quantity is None else amount.notnull() | quantity.notnull()
         negative = (amount < 0).fill_null(False)
         if quantity is not None:
             negative = negative | (quantity < 0).fill_null(False)
-        aggs["c_rows"] = is_c.cast(dt.int64).sum()
-        aggs["c_known"] = (is_c & known).cast(dt.int64).sum()
-        aggs["c_negative"] = (is_c & negative).cast(dt.int64).sum()
-        aggs["c_others"] = (order_id.notnull() & ~is_c).cast(dt.int64).sum()
-        aggs["c_example"] = order_id.min(where=is_c)
+        per_row.update(c_row=is_c, c_known=is_c & known, c_negative=is_c & negative, c_id=cols["order_id_raw"])
+        aggs.update(c_rows=lambda r: r.c_row.cast(dt.int64).sum(), c_known=lambda r: r.c_known.cast(dt.int64).sum(),
+                    c_negative=lambda r: r.c_negative.cast(dt.int64).sum(), c_ids=lambda r: r.c_id.count(),
+                    c_example=lambda r: r.c_id.min(where=r.c_row))
     keys: dict[str, tuple[str, str]] = {}
     for name, column in (("channels", "channel"), ("categories", "category")):
         if getattr(scope, name) and column in cols:
             for value in getattr(scope, name):
                 label = f"s{len(keys)}"
                 keys[label] = (column, scope_key(value))
-                aggs[label] = (scope_text(cols[column]) == scope_key(value)).fill_null(False).any()
+                per_row[label] = (scope_text(cols[column]) == scope_key(value)).fill_null(False)
+                aggs[label] = lambda r, label=label: r[label].any()
     status = cols.get("status")
     if status is None and not aggs:
         return Survey()
+    rows_table = table.select(status=status if status is not None else ibis.null(dt.string), **per_row)
+    measures = {name: make(rows_table) for name, make in aggs.items()}
     if status is not None:
-        rows = table.group_by(status=status).aggregate(n=table.count(), **aggs).to_pyarrow().to_pylist()
+        query = rows_table.group_by("status").aggregate(n=rows_table.count(), **measures)
     else:
-        rows = table.aggregate(**aggs).to_pyarrow().to_pylist()
+        query = rows_table.aggregate(n=rows_table.count(), **measures)
+    rows = query.to_pyarrow().to_pylist()
 
     def total(name: str) -> int:
         return sum(int(r[name] or 0) for r in rows)
@@ -182,7 +207,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     if text_ids:
         c_rows = total("c_rows")
         # cancellation_rows: C-ids exist, beside other ids, and most C lines with a known sign are negative.
-        if c_rows and total("c_others") and 2 * total("c_negative") > total("c_known"):
+        if c_rows and total("c_ids") > c_rows and 2 * total("c_negative") > total("c_known"):
             examples = [r["c_example"] for r in rows if r["c_example"] is not None]
             found.update(cancellation=True, c_rows=c_rows, c_example=min(examples) if examples else None)
     present: dict[str, dict[str, bool]] = {}
@@ -218,14 +243,22 @@ def status_lists(statuses: tuple[str, ...], options: IngestOptions) -> tuple[lis
     return sorted(raw[not_purchase.to_numpy()]), sorted(raw[is_return.to_numpy()])
 
 
-def non_product_expr(cols: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
-    """As :func:`crm_core.ingest._columns.non_product`: single letters on the code only, longer codes on either."""
+def non_product_expr(raw: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
+    """As :func:`crm_core.ingest._columns.non_product`: single letters on the code only, longer codes on either.
+
+    ``raw``: field -> the raw column.  ``upper(trim(x))`` runs only on cells that can be a code: no longer than
+    the longest code, or starting / ending with a blank (product names are long, and most are neither).
+    """
     codes = sorted({c.strip().upper() for c in options.non_product_codes if c.strip()})
     words = [c for c in codes if len(c) > 1]
     hit = ibis.literal(False)
     for name, listed in (("sku", codes), ("product", words)):
-        if name in cols and listed:
-            hit = hit | cols[name].upper().isin(listed).fill_null(False)
+        if name in raw and listed:
+            value = raw[name] if raw[name].type().is_string() else raw[name].cast(dt.string)
+            longest = max(len(c) for c in listed)
+            padded = value.startswith(" ") | value.endswith(" ") | value.startswith("\t") | value.endswith("\t")
+            short = ((value.length() <= longest) | padded).fill_null(False)
+            hit = hit | ibis.ifelse(short, value.strip().upper().isin(listed).fill_null(False), False)
     return hit
 
 
@@ -234,6 +267,15 @@ def mark_customers(base: ibis.Table, ids: ibis.Table, flag: str) -> ibis.Table:
     marked = ids.select(_marked_id=ids.customer_id, **{flag: ibis.literal(True)})
     joined = base.left_join(marked, base.customer_id == marked._marked_id)
     return joined.mutate(**{flag: joined[flag].fill_null(False)}).drop("_marked_id")
+
+
+def drop_returns_without_purchase(lines: ibis.Table) -> ibis.Table:
+    """The used ``lines`` without the return lines of customers who have no purchase line among them."""
+    returners = lines.filter(lines.is_return).select("customer_id").distinct()
+    buyers = lines.filter(~lines.is_return).semi_join(returners, "customer_id").select("customer_id").distinct()
+    orphans = returners.anti_join(buyers, "customer_id")
+    marked = mark_customers(lines, orphans, "_orphan")
+    return marked.filter(~(marked.is_return & marked._orphan)).drop("_orphan")
 
 
 def returns_without_purchase(base: ibis.Table) -> ibis.Table:

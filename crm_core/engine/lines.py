@@ -134,24 +134,26 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     amount, quantity, price = cols["amount"], cols.get("quantity"), cols.get("unit_price")
     cancelled = ibis.literal(False)
     if survey.cancellation:
-        cancelled = rules.cancellation_expr(cols["order_id"])
+        cancelled = rules.cancellation_expr(cols["order_id_raw"])
         notes.append(Note.of("note_cancellation_prefix", rows=survey.c_rows, example=survey.c_example, prefix="C"))
     is_return = ((amount < 0).fill_null(False) | status_return.fill_null(False) | cancelled.fill_null(False))
     if quantity is not None:
         is_return = is_return | (quantity < 0).fill_null(False)
 
     date = cols["order_date"]
-    non_product = rules.non_product_expr(cols, options)
+    # Each test is cheap on the raw columns (no text built for a null check), so the engine can filter on them
+    # before it builds the output values of the lines it keeps.
     checks = [
-        ("missing_customer", cols["customer_id"].isnull()),
-        ("missing_date", date.isnull() & ~cols["date_failed"]),
+        ("missing_customer", cols["customer_missing"]),
+        ("missing_date", cols["date_missing"]),
         ("bad_date", cols["date_failed"]),
         ("status", status_excluded.fill_null(False)),
         ("bad_amount", cols["amount_failed"] | amount.isnull()),
-        ("non_product", non_product),
+        ("non_product", rules.non_product_expr(cols["raw"], options)),
     ]
-    if price is not None:
-        checks.append(("nonpositive_price", (price <= 0).fill_null(False) & ~is_return))
+    price_bad = (price <= 0).fill_null(False) if price is not None else None
+    if price_bad is not None:
+        checks.append(("nonpositive_price", price_bad & ~is_return))
     if options.returns == "ignore":
         checks.append(("return_ignored", is_return))
     reason = ibis.cases(*((test, ibis.literal(code)) for code, test in checks), else_=ibis.null(dt.string))
@@ -168,23 +170,34 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     if "amount_computed" in cols:
         notes.append(Note.of("note_amount_computed"))
     cents = (amount.abs() * 100).round().cast(dt.int64)
-    base = table.select(
-        customer_id=cols["customer_id"],
-        order_id=order_id,
-        order_date=date,
-        amount_cents=ibis.ifelse(is_return, -cents, cents),
-        quantity=quantity if quantity is not None else ibis.null(dt.float64),
-        is_return=is_return,
-        product=_text_or_null(cols, "product"),
-        category=_text_or_null(cols, "category"),
-        channel=_text_or_null(cols, "channel"),
-        sku=_text_or_null(cols, "sku"),
-        unit_price=price if price is not None else ibis.null(dt.float64),
-        status=status if status is not None else ibis.null(dt.string),
-        reason=reason,
-    )
+    values = {
+        "customer_id": cols["customer_id"],
+        "order_id": order_id,
+        "order_date": date,
+        "amount_cents": ibis.ifelse(is_return, -cents, cents),
+        "quantity": quantity if quantity is not None else ibis.null(dt.float64),
+        "is_return": is_return,
+        "product": _text_or_null(cols, "product"),
+        "category": _text_or_null(cols, "category"),
+        "channel": _text_or_null(cols, "channel"),
+    }
+    extra = {
+        "sku": _text_or_null(cols, "sku"),
+        "unit_price": price if price is not None else ibis.null(dt.float64),
+        "status": status if status is not None else ibis.null(dt.string),
+    }
+    base = table.select(**values, **extra, reason=reason)
     flagged = base if options.returns == "ignore" else rules.returns_without_purchase(base)
-    lines = flagged.filter(flagged.reason.isnull()).select(*LINE_COLUMNS)
+    # The used lines: the tests as one conjunction (the engine stops at the first that fails), the values built
+    # for the kept rows only; the nonpositive price and return tests folded so is_return is computed once.
+    keep = [~test for code, test in checks if code not in ("nonpositive_price", "return_ignored")]
+    if options.returns == "ignore":
+        keep.append(~is_return if price_bad is None else ~(is_return | price_bad))
+    elif price_bad is not None:
+        keep.append(is_return | ~price_bad)
+    lines = table.filter(*keep).select(**values)
+    if options.returns != "ignore":
+        lines = rules.drop_returns_without_purchase(lines)
     lines, scope_notes = _apply_scope(lines, scope, survey)
     return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes))
 
