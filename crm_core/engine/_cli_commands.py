@@ -30,8 +30,9 @@ __all__ = ["CLUSTER_SAMPLE", "SEGMENT_COLUMNS", "run_clv", "run_rules", "run_seg
 
 CLUSTER_SAMPLE = 200_000  # customers: k-means (10 starts) on more takes minutes; fit on a seeded sample
 ASSIGN_CHUNK = 100_000
-# Next-best offers need every customer's items as Python sets: written up to this many customers, else left out.
-OFFERS_MAX_CUSTOMERS = 200_000    # customers per chunk when assigning clusters (distances: chunk x k x features floats)
+# Next-best offers need every customer's (frequent) items as Python sets and a second pass: written up to this many
+# customers, else left out.
+OFFERS_MAX_CUSTOMERS = 100_000    # customers per chunk when assigning clusters (distances: chunk x k x features floats)
 SEGMENT_COLUMNS = (
     "customer_id", "segment", "rfm_segment_name", "r_score", "f_score", "m_score", "rfm_code", "cluster",
     "cluster_name", "stage", "stage_name", "tags", "recency_days", "frequency", "monetary", "avg_order_value",
@@ -211,6 +212,19 @@ def offers_path(out: object, name: str) -> object:
     return out.with_name(f"{out.stem}.{name}{out.suffix}")
 
 
+def frequent_items_of(owned: object, itemsets: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """Each customer's items among those of the frequent itemsets (one basket per customer in ``owned``).
+
+    Rules and bundles hold frequent items only, so an offer (antecedent bought, consequent not) and a bundle to
+    complete read the same from these sets as from every item the customer bought; the sets stay small."""
+    frequent = set().union(*itemsets["itemset"]) if len(itemsets) else set()
+    columns = np.asarray([i for i, item in enumerate(owned.items) if item in frequent], dtype=np.int64)
+    labels = np.asarray(owned.items, dtype=object)[columns]
+    matrix = owned.matrix[:, columns].tocsr()
+    ptr, idx = matrix.indptr, matrix.indices
+    return {str(customer): frozenset(labels[idx[ptr[b]:ptr[b + 1]]]) for b, customer in enumerate(owned.customers)}
+
+
 def _write_offers(job: object, choice: object, mined: object, as_of: object) -> None:
     """Next-best offers and bundles to complete, as the pandas ``rules`` computes them from every customer's items
     in the analysis window (a second engine pass: one basket per customer, no size limits, no basket window).
@@ -225,7 +239,7 @@ def _write_offers(job: object, choice: object, mined: object, as_of: object) -> 
     owned, again = engine_run.baskets(job.paths, job.options, as_of=as_of, scope=job.settings.scope,
                                       basket_options=whole, **job.common())
     job.progress.report_times(getattr(again, "seconds", {}) or {})
-    items = dict(zip((str(c) for c in owned.customers), owned.item_sets(), strict=True))
+    items = frequent_items_of(owned, mined.itemsets)
     offers = cs.next_offers(items, cs.offer_rules(mined.rules, choice), choice, lang=lang)
     bundles = cs.bundles_to_complete(mined.itemsets, choice)
     completion = cs.bundle_offers(items, bundles, lang=lang).drop(columns=[cs.LIST_COLUMN])  # = "bundle"
