@@ -229,11 +229,14 @@ def spark_session(tmp: Path):
         pytest.skip(reason)
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master("local[2]").appName("crm-engine-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.sql.warehouse.dir", str(tmp / "warehouse"))
-            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp / 'derby'}")
-            .config("spark.driver.memory", "2g")
-            .getOrCreate())
+    session = (SparkSession.builder.master("local[2]").appName("crm-engine-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.sql.warehouse.dir", str(tmp / "warehouse"))
+               .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmp / 'derby'}")
+               .config("spark.driver.memory", "2g")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    return session

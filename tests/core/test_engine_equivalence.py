@@ -211,8 +211,10 @@ def hard_frame(ids: str) -> pd.DataFrame:
 HARD_MAPPING = MAPPING.from_dict({k: v for k, v in MAPPING.as_dict().items() if k not in ("category",)})
 
 
-def _hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parquet_frame=None) -> dict:
-    """{path: customer table} for the hard file: reference (pipeline on CSV) and every engine path."""
+def _hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parquet_frame=None,
+                 spark: bool = True) -> dict:
+    """{path: customer table} for the hard file: reference (pipeline on CSV) and every engine path (Spark only
+    when ``spark``: each Spark run costs seconds, so the cases that test no Spark-specific step leave it out)."""
     from crm_core.engine import run
 
     csv = write_csv(frame, folder / "hard.csv")
@@ -220,7 +222,7 @@ def _hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parq
     tables = {"reference": pandas_reference(csv, as_of=as_of, mapping=HARD_MAPPING)[0]}
     for path, (engine, kind) in PATHS.items():
         if engine == "spark":
-            if spark_available():
+            if not spark or spark_available():
                 continue
             request.getfixturevalue("spark")
         source = csv if kind == "csv" else parquet
@@ -232,7 +234,7 @@ def _hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parq
 @pytest.mark.parametrize("ids", ["int", "float", "text"])
 def test_hard_cases(tmp_path, request, ids):
     frame = hard_frame(ids)
-    tables = _hard_tables(tmp_path, frame, request)
+    tables = _hard_tables(tmp_path, frame, request, spark=ids != "text")
     reference = tables.pop("reference").set_index("customer_id")
     prefix = "0" if ids == "text" else ""
     # The reference itself, by hand.
@@ -261,7 +263,7 @@ def test_frequency_counts_distinct_orders(tmp_path, request):
     frame = hard_frame("text")
     returned = frame[frame["InvoiceNo"] == "X2"].assign(InvoiceNo="C999", Quantity=-1, Amount=-2.5,
                                                          InvoiceDate=pd.Timestamp("2024-03-02 09:00:00"))
-    tables = _hard_tables(tmp_path, pd.concat([frame, returned], ignore_index=True), request)
+    tables = _hard_tables(tmp_path, pd.concat([frame, returned], ignore_index=True), request, spark=False)
     for path, table in tables.items():
         row = table.set_index("customer_id").loc["01008"]
         assert (row["frequency"], row["lines"], row["return_lines"]) == (2, 4, 1), path
@@ -275,7 +277,7 @@ def test_time_zone_aware_timestamps_count_by_utc_day(tmp_path, request, as_of):
     frame = hard_frame("text")
     aware = frame.assign(InvoiceDate=frame["InvoiceDate"].dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai"))
     assert str(aware["InvoiceDate"].iloc[6]) == "2024-04-01 07:30:00+08:00"
-    tables = _hard_tables(tmp_path, frame, request, as_of=as_of, parquet_frame=aware)
+    tables = _hard_tables(tmp_path, frame, request, as_of=as_of, parquet_frame=aware, spark=as_of is not None)
     reference = tables.pop("reference")
     assert reference.set_index("customer_id").at["01005", "recency_days"] == 1
     problems = []
@@ -322,7 +324,7 @@ def test_amounts_with_fractions_of_a_cent(tmp_path, request):
         "Description": "Item", "Channel": "web", "Status": "paid"})
     frame = pd.concat([frame, extra.assign(InvoiceDate=extra["InvoiceDate"].astype("datetime64[us]"))],
                       ignore_index=True)
-    tables = _hard_tables(tmp_path, frame, request)
+    tables = _hard_tables(tmp_path, frame, request, spark=False)
     reference = tables.pop("reference")
     problems = []
     for path, table in tables.items():
