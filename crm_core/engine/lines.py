@@ -68,13 +68,18 @@ class CleanLines:
     flagged : every input row: :data:`LINE_COLUMNS`, ``sku``, ``unit_price`` (float64), ``status`` (text) and
         ``reason`` (a :data:`crm_core.ingest.clean.REASON_ORDER` code, null = used).  Scope filters are not
         applied here (the pandas report's row balance ignores them too).
-    notes : conventions detected from the file (the ``C`` cancellation prefix, the order built from customer and
-        time, the amount computed) and the scope's notes.
+    notes : conventions detected from the file (the ``C`` cancellation prefix, orders by customer and day, the
+        amount computed) and the scope's notes.
+    unmarked : ``flagged`` before the return_without_purchase rule (its return lines of customers without a used
+        purchase have reason null): a single scan, without the extra passes that rule takes.  A per-customer
+        aggregate that keeps only customers with a purchase line gets the same customers from it, and the rule's
+        count is the return lines of the customers it drops.  Equal to ``flagged`` with returns ignored.
     """
 
     lines: ibis.Table
     flagged: ibis.Table
     notes: tuple[Note, ...]
+    unmarked: ibis.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     if options.returns != "ignore":
         lines = rules.drop_returns_without_purchase(lines)
     lines, scope_notes = _apply_scope(lines, scope, survey)
-    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes))
+    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base)
 
 
 def _text_or_null(cols: dict, name: str) -> ibis.Value:
