@@ -66,7 +66,7 @@ class _Prepared:
     lines: object | None  # ibis.Table of the used lines inside the channel / category filters
     flagged: object | None  # ibis.Table of every input row with its reason (null = used)
     result: IngestResult | None
-    report: LineReport | None  # None until counted (the one-scan customer table counts it with the sums)
+    report: LineReport
     mapping: ColumnMapping
     notes: tuple[Note, ...]
     seconds: dict[str, float]
@@ -112,14 +112,8 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
     wrong types and ``window_after_as_of``; an empty table means nobody bought in the window.
     """
     clock = _Clock(progress)
-    # DuckDB without a window, filters, modes or rhythm: report, days and sums from one read of the file.
-    one_scan = options.engine == "duckdb" and not (modes or rhythm or scope.start or scope.months
-                                                    or scope.channels or scope.categories)
-    prepared = _prepare(paths, options, mapping, cleaning, scope, clock, report=not one_scan)
+    prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
     try:
-        if one_scan:
-            table, as_of = _one_scan_table(prepared, as_of, clock)
-            return _finished(prepared, table, as_of, options, clock)
         as_of = as_of or _default_as_of(prepared, clock)
         start = _window_start(scope, as_of)
         if prepared.result is not None:
@@ -216,8 +210,8 @@ def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
 
 # ---------------------------------------------------------------------------------------------------- stages
 def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, cleaning: IngestOptions, scope: Scope,
-             clock: _Clock, *, report: bool = True) -> _Prepared:
-    """Read, map, type-check and clean; with ``report`` the line report and used lines per day (one scan)."""
+             clock: _Clock) -> _Prepared:
+    """Read, map, type-check and clean; then the line report and the used lines per day (one scan)."""
     if options.engine == "pandas":
         from crm_core.engine._pandas_path import prepare_pandas
 
@@ -238,7 +232,7 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
                 notes.extend(proposal.notes)
             notes.extend(source.check_types(table, mapping))
         clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
-        counted, days = clock.run(con, lambda: _report_and_days(clean.flagged), "clean") if report else (None, None)
+        counted, days = clock.run(con, lambda: _report_and_days(clean.flagged), "clean")
         return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=counted,
                          mapping=mapping, notes=(*notes, *clean.notes), seconds=clock.seconds, days=days)
     except BaseException:
@@ -285,23 +279,6 @@ def report_from_groups(frame: pd.DataFrame) -> tuple[LineReport, pd.DataFrame]:
     days = pd.DataFrame({"day": pd.to_datetime(dated["day"]).to_numpy().astype("datetime64[D]"),
                          "lines": dated["rows"].to_numpy(dtype="int64")})
     return report, days
-
-
-def _one_scan_table(prepared: _Prepared, as_of: date | None, clock: _Clock) -> tuple[pd.DataFrame, date]:
-    """The customer table from :func:`crm_core.engine._one_scan.report_days_customers` (sets the run's report)."""
-    import numpy as np
-
-    from crm_core.engine._one_scan import report_days_customers
-    from crm_core.engine.aggregate import as_of_from_days, customer_expr, finish_customer_table
-
-    con = prepared.con
-    report, days, frame = clock.run(con, lambda: report_days_customers(con, prepared.flagged, as_of), "customers")
-    prepared.report, prepared.days = report, days
-    if as_of is None:
-        as_of = as_of_from_days(days["day"].to_numpy(), days["lines"].to_numpy())
-        if (days["day"].to_numpy() >= np.datetime64(as_of, "D")).any():  # late lines: sum again over the window
-            frame = clock.run(con, customer_expr(prepared.lines, as_of).to_pandas, "customers")
-    return finish_customer_table(frame, as_of), as_of
 
 
 def _window_start(scope: Scope, as_of: date) -> date | None:
