@@ -178,6 +178,14 @@ def test_a_csv_above_the_pandas_limit_gets_duckdb_and_the_cli_says_so(files, pan
     _same_customers(pd.read_parquet(out).set_index("customer_id"), pandas_scored)
 
 
+def test_a_small_parquet_without_engine_runs_the_pandas_engine_with_the_same_answers(files, pandas_scored):
+    out = files.folder / "small.csv"
+    status, _, stderr = run("rfm", files.parquet, "--out", out)
+    assert status == 0, stderr
+    assert "Engine: pandas (1 file(s)," in stderr and "it is read with" not in stderr
+    _same_customers(pd.read_csv(out, dtype={"customer_id": str}).set_index("customer_id"), pandas_scored)
+
+
 @pytest.mark.parametrize(("lang", "words"), [("en", "Run it with --engine duckdb"), ("zh", "请加上 --engine duckdb")])
 def test_engine_pandas_above_the_limit_exits_2_naming_engine_duckdb(files, monkeypatch, lang, words):
     monkeypatch.setenv("CRM_PANDAS_MAX_BYTES", "1000000")
