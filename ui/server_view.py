@@ -97,7 +97,7 @@ def _progress_callback(status, bar, name: str):
         done = 0.0 if fraction is None else max(0.0, min(1.0, float(fraction)))
         shown["value"] = max(shown["value"], start + (end - start) * done)
         bar.progress(shown["value"], text=t("sv_stage", stage=words))
-        status.update(label=f"{t('sv_reading', name=name)} {words}")
+        status.update(label=f"{t('sv_reading', name=name)} {words}", expanded=True)
 
     return progress
 
@@ -114,22 +114,23 @@ def server_section(paths: tuple[str, ...]) -> None:
 
 
 def _read_and_report(up: state.Upload) -> None:
+    # --- the read, with progress (DuckDB's own query progress, polled while it runs) -----------------------
+    # The status first: the sample and the engine's mapping proposal already take a moment on a busy server.
+    status = st.status(t("sv_reading", name=up.name), expanded=True)
+    bar = status.progress(0.0, text=t("sv_stage", stage=t("sv_stage_read")))
+    progress = _progress_callback(status, bar, up.name)
+    started = time.perf_counter()
     raw_key = state.raw_key(up)
     try:
         raw = cached.raw_table(raw_key)
         proposal = cached.proposal(raw_key)
     except DataError as exc:
         state.set_read_problem(up, "read")
+        status.update(label=t("sv_read_failed", name=up.name), state="error", expanded=False)
         st.error(exc.text(lang()))
         return
     columns = list(raw.frame.columns)
     mapping = state.mapping(up)
-
-    # --- the read, with progress (DuckDB's own query progress, polled while it runs) -----------------------
-    status = st.status(t("sv_reading", name=up.name), expanded=True)
-    bar = status.progress(0.0, text=t("sv_stage", stage=t("sv_stage_read")))
-    progress = _progress_callback(status, bar, up.name)
-    started = time.perf_counter()
     problem = None
     try:
         prepared = cached.prepared(state.ingest_key(up), progress)
