@@ -195,10 +195,12 @@ def settings_cities(settings: object, args: argparse.Namespace) -> tuple[str, ..
 
 
 def _size_text(size: int) -> str:
-    """Bytes for people: '3.2 GB', '850 MB', '259 kB'."""
+    """Bytes for people: '3.2 GB', '850 MB', '259 kB', '162 B'."""
     if size >= 1e9:
         return f"{size / 1e9:.1f} GB"
-    return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{max(size / 1e3, 1):.0f} kB"
+    if size >= 1e6:
+        return f"{size / 1e6:.0f} MB"
+    return f"{size / 1e3:.0f} kB" if size >= 1e3 else f"{size} B"
 
 
 def _engine_options(args: argparse.Namespace, engine: str, lang: str) -> object:

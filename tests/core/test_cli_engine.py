@@ -247,6 +247,16 @@ def test_options_that_need_the_pandas_path_exit_2_naming_them(files, option, lan
     assert status == 2 and words in stderr and "Traceback" not in stderr
 
 
+@pytest.mark.parametrize(("argv", "words"), [
+    (("--memory-limit", "lots"), "DuckDB does not accept the memory limit \u201clots\u201d"),
+    (("--lang", "zh"), "不存在"),
+])
+def test_a_bad_memory_limit_or_a_missing_input_exits_2(files, argv, words):
+    source = files.parquet if "--memory-limit" in argv else files.folder / "missing.parquet"
+    status, stdout, stderr = run("rfm", source, "--engine", "duckdb", "--out", files.folder / "x.parquet", *argv)
+    assert status == 2 and words in stderr and "Traceback" not in stderr and stdout == ""
+
+
 def test_an_output_that_is_not_parquet_csv_or_xlsx_exits_2(files):
     status, _, stderr = run("rfm", files.parquet, "--out", files.folder / "x.json", "--lang", "zh")
     assert status == 2 and "--out" in stderr and "\u201c.parquet\u201d、.csv 或 .xlsx" in stderr
