@@ -361,6 +361,19 @@ def test_rules_with_duckdb_are_the_pandas_rules_offers_and_bundles(files):
     assert f"Next-best offers: {offers['customer_id'].nunique():,} customers" in stdout
 
 
+def test_rules_basket_window_inside_a_fixed_start_is_the_pandas_window(files):
+    out = files.folder / "rules_window.parquet"
+    status, stdout, stderr = run("rules", files.parquet, "--engine", "duckdb", "--from", "2024-01-01",
+                                 "--basket-months", "6", "--out", out)
+    assert status == 0, stderr
+    scoped = pipeline.in_scope(files.result, Scope(start=date(2024, 1, 1)), as_of=files.as_of)
+    mined = cs.mine(scoped.orders, cs.CrossSellChoice(months=6), as_of=files.as_of)
+    assert 0 < mined.baskets.n < 1000
+    assert f"{mined.baskets.n:,} baskets (one per order), {len(mined.itemsets):,} frequent itemsets, " \
+           f"{len(mined.rules)} rules" in stdout
+    assert len(pd.read_parquet(out)) == len(mined.rules)
+
+
 def test_rules_above_the_offer_limit_write_the_rules_and_say_the_lists_are_left_out(files, monkeypatch):
     from crm_core.engine import _cli_commands
 
