@@ -382,10 +382,20 @@ class IngestReport:
     duplicates: pd.DataFrame | None = None  # customer_id, merged_into, matched_on, key
     parts: tuple[tuple[str, int], ...] = ()  # RawTable.parts: (file name, row offset) when files were combined
 
+    @property
+    def counted(self) -> bool:
+        """True for an engine's report (crm_core.engine.run.order_lines): ``excluded`` holds one example row per
+        reason with the number of rows in ``rows`` (and no row numbers)."""
+        return "rows" in self.excluded.columns and "row" in self.excluded.columns and \
+            bool(self.excluded["row"].isna().all())
+
     def reason_counts(self) -> pd.Series:
         """Number of excluded rows per reason code, largest first."""
         if self.excluded.empty:
             return pd.Series(dtype="int64", name="rows")
+        if self.counted:
+            counts = self.excluded.groupby("reason", sort=False)["rows"].sum()
+            return counts.sort_values(ascending=False, kind="stable").rename("rows")
         return self.excluded["reason"].value_counts().rename("rows")
 
     def reason_table(self, lang: Lang = "en") -> pd.DataFrame:
@@ -396,7 +406,8 @@ class IngestReport:
         if self.excluded.empty:
             return pd.DataFrame({"reason": pd.Series(dtype="str"), "rows": pd.Series(dtype="int64")})
         status = self.excluded["detail"].where(self.excluded["reason"] == "status", "")
-        counts = self.excluded.assign(status=status).groupby(["reason", "status"], sort=False).size()
+        grouped = self.excluded.assign(status=status).groupby(["reason", "status"], sort=False)
+        counts = grouped["rows"].sum() if self.counted else grouped.size()
         counts = counts.rename("rows").reset_index().sort_values("rows", ascending=False, kind="stable")
         text = [render(f"reason_{code}", lang, status=s) for code, s in zip(counts["reason"], counts["status"],
                                                                              strict=True)]

@@ -18,13 +18,18 @@ clv_charts, clv_backtest, clv_list; and churn_clv_customer360 (a customer's prof
 everyone).  ``--only predict`` writes just these (with the sample loaded, the other pages are not visited).
 Last the measurement pages (abtest, campaign_results, attribution, forecast, report: the sample loads their demo
 tables; the report is built first); ``--only measure`` writes just those.
+Then the Data page with server data (data_server: a generated Parquet file of :data:`SERVER_LINES` lines set as
+``CRM_SERVER_DATA`` on a server of its own, read with DuckDB); ``--only server`` writes just that.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -282,6 +287,59 @@ def measure_pages(page, lang: str, out: Path, *, max_kb: int) -> None:
         shoot(page, out / f"{shot}_{lang}.png", max_kb=max_kb)
 
 
+SERVER_LINES = 1_000_000  # the server-data shot's generated file (crm_core.sample.big_orders)
+READ_MS = 180_000  # DuckDB reads it, then the clean lines come to pandas (slower on a busy machine)
+
+
+def server_data_shots(browser, url: str, lang: str, out: Path, *, max_kb: int) -> None:
+    """The Data page on "Server data" after reading the configured file with DuckDB (the result summary)."""
+    context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        settle(page, TEXT[lang]["titles"][0])
+        go(page, TEXT[lang]["nav"][1], TEXT[lang]["titles"][1])
+        page.get_by_text(plain(ui("sv_source_server", lang)), exact=True).click()
+        idle(page)
+        page.get_by_role("button", name=plain(ui("sv_read", lang))).click()
+        page.get_by_text(plain(ui("ready", lang)), exact=True).wait_for(state="visible", timeout=READ_MS)
+        idle(page, READ_MS)
+        shoot(page, out / f"data_server_{lang}.png", max_kb=max_kb)
+    finally:
+        context.close()
+
+
+def server_data_run(chromium: str, out: Path, *, max_kb: int) -> None:
+    """A server of its own with ``CRM_SERVER_DATA`` set (the other shots show the page without it)."""
+    from playwright.sync_api import sync_playwright
+
+    import ui.server_source  # noqa: F401 - its labels (sv_*) in ui.i18n.TEXT
+    from crm_core.sample.big_orders import write_big_orders
+
+    folder = Path(tempfile.mkdtemp(prefix="server_data_"))
+    previous = os.environ.get("CRM_SERVER_DATA")
+    try:
+        os.environ["CRM_SERVER_DATA"] = str(write_big_orders(folder / "orders.parquet", SERVER_LINES, seed=16))
+        proc, url = start_server()
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+                try:
+                    for lang in TEXT:
+                        server_data_shots(browser, url, lang, out, max_kb=max_kb)
+                finally:
+                    browser.close()
+        finally:
+            stop_server(proc)
+    finally:
+        if previous is None:
+            os.environ.pop("CRM_SERVER_DATA", None)
+        else:
+            os.environ["CRM_SERVER_DATA"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def screenshots_for(browser, url: str, lang: str, out: Path, *, max_kb: int, only: str = "all") -> None:
     text = TEXT[lang]
     context = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORT)
@@ -332,16 +390,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--max-kb", type=int, default=400)
     parser.add_argument("--viewport", default="1400x900", help="WIDTHxHEIGHT of the window, e.g. 1280x800 (a laptop)")
-    parser.add_argument("--only", choices=("all", "predict", "measure"), default="all",
+    parser.add_argument("--only", choices=("all", "predict", "measure", "server"), default="all",
                         help="predict: only the prediction pages' screenshots (churn_*, response_*, clv_*); "
                              "measure: only the measurement pages' (abtest, campaign_results, attribution, "
-                             "forecast, report)")
+                             "forecast, report); server: only the Data page with server data (data_server)")
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.viewport.lower().split("x"))
     VIEWPORT.update(width=width, height=height)
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.only == "server":
+        server_data_run(args.chromium, args.out, max_kb=args.max_kb)
+        return 0
+    os.environ.pop("CRM_SERVER_DATA", None)  # the other shots show the Data page without server data
     proc, url = start_server()
     try:
         with sync_playwright() as pw:
@@ -353,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
                 browser.close()
     finally:
         stop_server(proc)
+    if args.only == "all":
+        server_data_run(args.chromium, args.out, max_kb=args.max_kb)
     return 0
 
 
