@@ -231,8 +231,12 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
                 mapping = proposal.mapping
                 notes.extend(proposal.notes)
             notes.extend(source.check_types(table, mapping))
-        clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
-        counted, days = clock.run(con, lambda: _report_and_days(clean.flagged), "clean")
+
+        def cleaned():  # the survey queries of clean_lines and the report's scan, timed as one stage
+            clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
+            return clean, *_report_and_days(clean.flagged)
+
+        clean, counted, days = clock.run(con, cleaned, "clean")
         return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=counted,
                          mapping=mapping, notes=(*notes, *clean.notes), seconds=clock.seconds, days=days)
     except BaseException:
