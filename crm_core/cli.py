@@ -17,6 +17,9 @@
                                                               # propensity list, targeting, best K (cli_predict.py)
     python -m crm_core clv orders.csv --out clv.xlsx [--as-of 1997-10-01] [--method auto|model|formula] …
                                                               # BG/NBD + Gamma-Gamma parameters, CLV per customer
+    python -m crm_core rfm|segment|rules|clv orders.parquet|folder/ … --engine duckdb|spark [--spark-master URL]
+                           [--memory-limit 1GB] [--temp-dir D] --out customers.parquet|.csv|.xlsx
+                                                              # one row per customer at scale (cli_engine.py)
     python -m crm_core ingest orders.csv [more.csv …] --out clean.xlsx  # clean lines + excluded rows with reasons
     python -m crm_core ingest orders.csv --out clean.csv      # clean.csv + clean.excluded.csv
     python -m crm_core sample sample_data/                     # regenerate the demo files
@@ -371,8 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     # Defaults are None where a saved analysis (--settings) may give the value: an option given wins over it.
     def add_input(p: argparse.ArgumentParser) -> None:
         p.add_argument("input", nargs="+", help="orders file(s): CSV or Excel; several monthly exports are combined "
-                                                "(a line found in more than one file counts once)")
-        p.add_argument("--out", required=True, help="output file: .xlsx or .csv")
+                                                "(a line found in more than one file counts once); rfm, segment, "
+                                                "rules and clv also take Parquet files or folders (--engine)")
+        p.add_argument("--out", required=True, help="output file: .xlsx or .csv (.parquet too with --engine)")
         p.add_argument("--settings", help="analysis saved from the app (Save analysis): every choice at once")
         p.add_argument("--customers", help="customer file to join: id, name, phone, email, consent, city, signup")
         p.add_argument("--sheet", help="Excel sheet name (default: the one holding the orders; ignored for CSV)")
