@@ -1,7 +1,8 @@
 """Same per-customer answers on every path: on one generated file (about 50k lines with returns, C-cancellations,
 lines without a customer, cancelled statuses, postage lines, zero prices, blank amounts, a 2099 typo), the upload
 path (crm_core.pipeline on the CSV's bytes), ``run.customer_table`` with engine pandas, DuckDB on Parquet and on
-CSV, and Spark (local[2]) on Parquet give the same customers with the same recency, frequency, orders a year, net
+CSV (and Spark local[2] on Parquet: tests/core/test_engine_spark.py runs the same cases in its one SparkSession)
+give the same customers with the same recency, frequency, orders a year, net
 spend (to the cent), scores and segments -- with quantile and with threshold scoring, with the default analysis
 date and with an explicit one and a 6-month window -- and leave out the same rows for the same reasons.
 
@@ -26,8 +27,6 @@ from engine_fixtures import (
     orders_frame,
     pandas_reference,
     scored,
-    spark_available,
-    spark_session,
     write_csv,
     write_parquet,
 )
@@ -45,15 +44,8 @@ PATHS = {
     "duckdb-csv": ("duckdb", "csv"),
     "spark-parquet": ("spark", "parquet"),
 }
+LOCAL_PATHS = tuple(p for p, (engine, _) in PATHS.items() if engine != "spark")
 PARAMS = {"quantile": QUANTILE, "threshold": THRESHOLD}
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    """One local[2] session for the module (started only when a Spark case runs)."""
-    session = spark_session(tmp_path_factory.mktemp("spark"))
-    yield session
-    session.stop()
 
 
 def _options(engine: str, tmp) -> object:
@@ -92,12 +84,16 @@ class Runs:
         return self.cache[key]
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("equivalence")
+def equivalence_files(folder) -> dict:
+    """The generated 50k-line file as a frame, a CSV and a Parquet file in ``folder``."""
     frame = orders_frame(50_000, seed=16)
     return {"frame": frame, "csv": write_csv(frame, folder / "orders.csv"),
             "parquet": write_parquet(frame, folder / "orders.parquet")}
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    return equivalence_files(tmp_path_factory.mktemp("equivalence"))
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +117,7 @@ def test_generated_file_has_every_case(files, runs):
     assert (table["frequency"] < table["lines"]).mean() > 0.5  # multi-line orders: lines are not orders
 
 
-@pytest.mark.parametrize("window", list(WINDOWS))
-@pytest.mark.parametrize("path", list(PATHS))
-def test_same_customers_values_scores_and_segments(runs, path, window):
+def same_customers_problems(runs, path: str, window: str) -> list[str]:
     """Every customer: same id set, recency, frequency, orders a year, net spend to the cent, dates, R/F/M scores,
     RFM code and segment, for quantile and threshold scoring."""
     expected = runs.reference(window)[0]
@@ -131,11 +125,10 @@ def test_same_customers_values_scores_and_segments(runs, path, window):
     problems = []
     for name, params in PARAMS.items():
         problems += differences(scored(expected, params), scored(got, params), label=f"{path}/{window}/{name}")
-    assert not problems, "\n".join(problems)
+    return problems
 
 
-@pytest.mark.parametrize("path", list(PATHS))
-def test_same_rows_left_out_per_reason(runs, path):
+def check_rows_left_out(runs, path: str) -> None:
     report = runs.reference("default")[1]
     got = runs.engine(path, "default").report
     assert excluded_counts(got) == excluded_counts(report)
@@ -143,14 +136,30 @@ def test_same_rows_left_out_per_reason(runs, path):
                                                                 report.rows_returns)
 
 
-@pytest.mark.parametrize("path", list(PATHS))
-def test_same_default_analysis_date(runs, path):
+def check_analysis_date(runs, path: str) -> None:
     """The 2099 typo does not move the date on any engine: the day after the last plausible line (a purchase or
     a return: cancellations come up to 30 days after the last purchase)."""
     as_of = runs.reference("default")[2]
     assert date(2025, 1, 1) < as_of < date(2025, 2, 1)
     assert runs.engine(path, "default").as_of == as_of
     assert runs.engine(path, "window").as_of == date(2024, 10, 1)
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+@pytest.mark.parametrize("path", LOCAL_PATHS)
+def test_same_customers_values_scores_and_segments(runs, path, window):
+    problems = same_customers_problems(runs, path, window)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", LOCAL_PATHS)
+def test_same_rows_left_out_per_reason(runs, path):
+    check_rows_left_out(runs, path)
+
+
+@pytest.mark.parametrize("path", LOCAL_PATHS)
+def test_same_default_analysis_date(runs, path):
+    check_analysis_date(runs, path)
 
 
 def test_window_really_drops_lines(runs):
@@ -211,19 +220,17 @@ def hard_frame(ids: str) -> pd.DataFrame:
 HARD_MAPPING = MAPPING.from_dict({k: v for k, v in MAPPING.as_dict().items() if k not in ("category",)})
 
 
-def _hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parquet_frame=None,
-                 spark: bool = True) -> dict:
-    """{path: customer table} for the hard file: reference (pipeline on CSV) and every engine path (Spark only
-    when ``spark``: each Spark run costs seconds, so the cases that test no Spark-specific step leave it out)."""
+def hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parquet_frame=None,
+                paths: tuple[str, ...] = LOCAL_PATHS) -> dict:
+    """{path: customer table} for the hard file: "reference" (pipeline on the CSV) and each of ``paths``."""
     from crm_core.engine import run
 
     csv = write_csv(frame, folder / "hard.csv")
     parquet = write_parquet(frame if parquet_frame is None else parquet_frame, folder / "hard.parquet")
     tables = {"reference": pandas_reference(csv, as_of=as_of, mapping=HARD_MAPPING)[0]}
-    for path, (engine, kind) in PATHS.items():
+    for path in paths:
+        engine, kind = PATHS[path]
         if engine == "spark":
-            if not spark or spark_available():
-                continue
             request.getfixturevalue("spark")
         source = csv if kind == "csv" else parquet
         tables[path] = run.customer_table([str(source)], _options(engine, folder), mapping=HARD_MAPPING,
@@ -231,10 +238,9 @@ def _hard_tables(folder, frame: pd.DataFrame, request, *, as_of=HARD_AS_OF, parq
     return tables
 
 
-@pytest.mark.parametrize("ids", ["int", "float", "text"])
-def test_hard_cases(tmp_path, request, ids):
-    frame = hard_frame(ids)
-    tables = _hard_tables(tmp_path, frame, request, spark=ids != "text")
+def hard_case_problems(tmp_path, request, ids: str, paths: tuple[str, ...] = LOCAL_PATHS) -> list[str]:
+    """The hard file with ids stored as ``ids`` on ``paths``: the reference checked by hand, then every path."""
+    tables = hard_tables(tmp_path, hard_frame(ids), request, paths=paths)
     reference = tables.pop("reference").set_index("customer_id")
     prefix = "0" if ids == "text" else ""
     # The reference itself, by hand.
@@ -254,6 +260,20 @@ def test_hard_cases(tmp_path, request, ids):
                 if a in by_id.index and b in by_id.index and by_id.at[a, "m_score"] != by_id.at[b, "m_score"]:
                     problems.append(f"{ids}/{path}/{name}: {a} and {b} spend the same but score M "
                                     f"{by_id.at[a, 'm_score']} and {by_id.at[b, 'm_score']}")
+    return problems
+
+
+@pytest.mark.parametrize("ids", ["int", "float", "text"])
+def test_hard_cases(tmp_path, request, ids):
+    paths = tuple(p for p in LOCAL_PATHS if not (ids == "float" and p == "duckdb-csv"))  # see the next test
+    problems = hard_case_problems(tmp_path, request, ids, paths)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason="bugs16 B2: ids written as 1001.0 in a CSV keep '.0' on DuckDB (the upload "
+                                       "path drops it when every id has it)")
+def test_float_ids_in_a_csv(tmp_path, request):
+    problems = hard_case_problems(tmp_path, request, "float", ("duckdb-csv",))
     assert not problems, "\n".join(problems)
 
 
@@ -263,21 +283,20 @@ def test_frequency_counts_distinct_orders(tmp_path, request):
     frame = hard_frame("text")
     returned = frame[frame["InvoiceNo"] == "X2"].assign(InvoiceNo="C999", Quantity=-1, Amount=-2.5,
                                                          InvoiceDate=pd.Timestamp("2024-03-02 09:00:00"))
-    tables = _hard_tables(tmp_path, pd.concat([frame, returned], ignore_index=True), request, spark=False)
+    tables = hard_tables(tmp_path, pd.concat([frame, returned], ignore_index=True), request)
     for path, table in tables.items():
         row = table.set_index("customer_id").loc["01008"]
         assert (row["frequency"], row["lines"], row["return_lines"]) == (2, 4, 1), path
         assert round(row["monetary"] * 100) == 750, path
 
 
-@pytest.mark.parametrize("as_of", [HARD_AS_OF, None])
-def test_time_zone_aware_timestamps_count_by_utc_day(tmp_path, request, as_of):
+def time_zone_problems(tmp_path, request, as_of, paths: tuple[str, ...] = LOCAL_PATHS) -> list[str]:
     """A Parquet column of Shanghai times counts by the calendar day in UTC, as the same lines written in UTC:
     23:30 UTC on 31 March is 07:30 on 1 April in Shanghai, yet the line is before an analysis dated 1 April."""
     frame = hard_frame("text")
     aware = frame.assign(InvoiceDate=frame["InvoiceDate"].dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai"))
     assert str(aware["InvoiceDate"].iloc[6]) == "2024-04-01 07:30:00+08:00"
-    tables = _hard_tables(tmp_path, frame, request, as_of=as_of, parquet_frame=aware, spark=as_of is not None)
+    tables = hard_tables(tmp_path, frame, request, as_of=as_of, parquet_frame=aware, paths=paths)
     reference = tables.pop("reference")
     assert reference.set_index("customer_id").at["01005", "recency_days"] == 1
     problems = []
@@ -285,10 +304,16 @@ def test_time_zone_aware_timestamps_count_by_utc_day(tmp_path, request, as_of):
         if PATHS[path][1] != "parquet":
             continue  # the CSV holds UTC wall-clock text: compared in test_hard_cases
         problems += differences(scored(reference, QUANTILE), scored(table, QUANTILE), label=f"tz/{path}")
+    return problems
+
+
+@pytest.mark.parametrize("as_of", [HARD_AS_OF, None])
+def test_time_zone_aware_timestamps_count_by_utc_day(tmp_path, request, as_of):
+    problems = time_zone_problems(tmp_path, request, as_of)
     assert not problems, "\n".join(problems)
 
 
-def test_text_timestamps_with_offsets_read_as_written(tmp_path, request):
+def offset_problems(tmp_path, request, engines: tuple[str, ...]) -> list[str]:
     """Text timestamps with a UTC offset (``2024-04-01T07:30:00+08:00``) in a CSV: every path counts the wall-clock
     day as written, as the upload path does (the offset is not applied), so a file exported in local time keeps its
     local days on every engine (Spark's own text-to-timestamp cast would apply the offset)."""
@@ -301,17 +326,21 @@ def test_text_timestamps_with_offsets_read_as_written(tmp_path, request):
     reference = pandas_reference(csv, as_of=HARD_AS_OF, mapping=HARD_MAPPING)[0]
     assert reference.set_index("customer_id").at["01005", "last_order_date"] == pd.Timestamp("2024-03-31 23:30")
     problems = []
-    for engine in ("pandas", "duckdb", "spark"):
+    for engine in engines:
         if engine == "spark":
-            if spark_available():
-                continue
             request.getfixturevalue("spark")
         table = run.customer_table([str(csv)], _options(engine, tmp_path), mapping=HARD_MAPPING,
                                    as_of=HARD_AS_OF).table
         problems += differences(scored(reference, QUANTILE), scored(table, QUANTILE), label=f"offsets/{engine}-csv")
+    return problems
+
+
+def test_text_timestamps_with_offsets_read_as_written(tmp_path, request):
+    problems = offset_problems(tmp_path, request, ("pandas", "duckdb"))
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.xfail(strict=True, reason="bugs16 B4: engines round each line to cents, the upload path rounds the sum")
 def test_amounts_with_fractions_of_a_cent(tmp_path, request):
     """Prices with a fraction of a cent (0.125, as Online Retail's 0.001-priced PADS lines): net spend is the same
     to the cent on every path.  1050 buys three lines of 0.125 (0.375 in all), 1051 buys 0.38 and 1052 0.37."""
@@ -324,7 +353,7 @@ def test_amounts_with_fractions_of_a_cent(tmp_path, request):
         "Description": "Item", "Channel": "web", "Status": "paid"})
     frame = pd.concat([frame, extra.assign(InvoiceDate=extra["InvoiceDate"].astype("datetime64[us]"))],
                       ignore_index=True)
-    tables = _hard_tables(tmp_path, frame, request, spark=False)
+    tables = hard_tables(tmp_path, frame, request)
     reference = tables.pop("reference")
     problems = []
     for path, table in tables.items():
