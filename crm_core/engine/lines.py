@@ -170,7 +170,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     if order_id is None:
         order_id = by_day
         notes.append(Note.of("note_no_order_id"))
-    else:
+    elif survey.order_ids_missing != 0:  # skipped when the survey counted none
         order_id = order_id.fill_null(by_day)
     if "amount_computed" in cols:
         notes.append(Note.of("note_amount_computed"))
