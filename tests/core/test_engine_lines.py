@@ -210,7 +210,7 @@ def test_typed_values(con, tmp_path):
 
 def test_dates_and_text_numbers(duck, tmp_path):
     frame = pd.DataFrame({
-        "cust": ["a", "b", "c", "d", "e"],
+        "cust": ["a", "\tb ", "c", "d", "e"],  # padded ids are trimmed (the \t too)
         "day": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05"]).date,
         "amt": ["12.5", " 3 ", "abc", "", "7"],
         "qty": ["1", "1", "1", "1", "x"],
