@@ -76,8 +76,9 @@ class _Prepared:
 class _Clock:
     """Times stages into ``seconds`` and tells ``progress`` when one starts and ends (pandas path, Python work)."""
 
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: Progress | None, options: EngineOptions | None = None) -> None:
         self.progress = progress
+        self.options = options
         self.seconds: dict[str, float] = {}
 
     @contextmanager
@@ -95,7 +96,28 @@ class _Clock:
         from crm_core.engine.backends import run_with_progress
 
         with self.stage(name, report=False):
-            return run_with_progress(con, work, self.progress, name)
+            try:
+                return run_with_progress(con, work, self.progress, name)
+            except Exception as error:
+                memory = _out_of_memory(error, self.options)
+                if memory is None:
+                    raise
+                raise memory from None
+
+
+def _out_of_memory(error: Exception, options: EngineOptions | None) -> DataError | None:
+    """DuckDB's out-of-memory error as a DataError naming --memory-limit and the spill folder (None otherwise).
+
+    Given only when the message ``engl_out_of_memory`` is merged (crm_core.engine._messages_lines); else DuckDB's
+    own error goes on.
+    """
+    from crm_core.messages import MESSAGES
+
+    if "engl_out_of_memory" not in MESSAGES or "out of memory" not in str(error).lower():
+        return None
+    limit = options.memory_limit if options is not None and options.memory_limit else "-"
+    folder = options.temp_directory if options is not None and options.temp_directory is not None else "-"
+    return DataError("engl_out_of_memory", limit=limit, temp=folder or "-", detail=str(error).splitlines()[0][:200])
 
 
 # ------------------------------------------------------------------------------------------------ entry points
@@ -111,7 +133,7 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
     the buying rhythm on the engine path (the pandas path always has them).  Raises DataError for unreadable inputs,
     wrong types and ``window_after_as_of``; an empty table means nobody bought in the window.
     """
-    clock = _Clock(progress)
+    clock = _Clock(progress, options)
     prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
     try:
         as_of = as_of or _default_as_of(prepared, clock)
@@ -138,7 +160,7 @@ def clv_summary(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
                 as_of: date | None = None, unit_days: float = 7.0,
                 progress: Progress | None = None) -> tuple[pd.DataFrame, EngineRun]:
     """:func:`crm_core.predict.clv.clv_summary` of the order files (every line before ``as_of``) and the run."""
-    clock = _Clock(progress)
+    clock = _Clock(progress, options)
     prepared = _prepare(paths, options, mapping, cleaning, Scope(), clock)
     try:
         as_of = as_of or _default_as_of(prepared, clock)
@@ -164,7 +186,7 @@ def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(
     """Baskets of the lines in ``scope`` before ``as_of`` (:func:`crm_core.basket.baskets.build_baskets` on the
     pandas path; :func:`crm_core.engine.aggregate.baskets` on the engines, pruned to the items that can reach
     ``min_support`` when it is given) and the run."""
-    clock = _Clock(progress)
+    clock = _Clock(progress, options)
     prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
     try:
         as_of = as_of or _default_as_of(prepared, clock)
@@ -196,7 +218,7 @@ def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
     per customer_id, and the report's ``excluded`` table one example row per reason (order statuses one by one)
     with the count of rows in a ``rows`` column (``rows_read - rows_used`` rows were left out in all).
     """
-    clock = _Clock(progress)
+    clock = _Clock(progress, options)
     prepared = _prepare(paths, options, mapping, cleaning, Scope(), clock)
     try:
         if prepared.result is not None:

@@ -20,7 +20,7 @@ from crm_core.engine.options import EngineOptions
 from crm_core.ingest.clean import ORDER_COLUMNS
 from crm_core.messages import MESSAGES
 from crm_core.sample.big_orders import write_big_orders
-from crm_core.schema import DataError
+from crm_core.schema import ColumnMapping, DataError
 from crm_core.segment import rfm
 from crm_core.settings import Scope
 
@@ -191,3 +191,20 @@ def test_late_line_and_a_given_date(files, reference, tmp_path):
     modes = run.customer_table([files["parquet"]], DUCKDB, as_of=as_of, modes=True).table
     pd.testing.assert_frame_equal(plain.drop(columns=["channel", "top_category", "top_product"]),
                                   modes.drop(columns=["channel", "top_category", "top_product"]))
+
+
+def test_out_of_memory_names_the_memory_limit(tmp_path):
+    if "engl_out_of_memory" not in MESSAGES:
+        pytest.skip("message engl_out_of_memory not merged yet (patch in /work/notes/patches16_H2b.md)")
+    import duckdb
+
+    path = tmp_path / "many.parquet"  # 300k lines, ~200k customers: the distinct-order counts need > 20 MB
+    duckdb.sql(f"""COPY (SELECT (1000000 + i // 3)::VARCHAR AS InvoiceNo, (100000 + hash(i // 3) % 800000)::BIGINT
+        AS CustomerID, TIMESTAMP '2022-01-01' + to_seconds((hash(i // 3) % 63072000)::BIGINT) AS InvoiceDate,
+        1::BIGINT AS Quantity, 2.5::DOUBLE AS UnitPrice FROM range(300000) t(i)) TO '{path}' (FORMAT parquet)""")
+    mapping = ColumnMapping.from_dict({"order_id": "InvoiceNo", "customer_id": "CustomerID",
+                                       "order_date": "InvoiceDate", "quantity": "Quantity", "unit_price": "UnitPrice"})
+    options = EngineOptions(engine="duckdb", memory_limit="20MB", temp_directory="", threads=2)
+    with pytest.raises(DataError) as caught:
+        run.customer_table([path], options, mapping=mapping)
+    assert caught.value.code == "engl_out_of_memory" and "20MB" in str(caught.value)
