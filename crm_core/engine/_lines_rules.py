@@ -28,6 +28,8 @@ def _null_nan(value: ibis.Value) -> ibis.Value:
     return ibis.ifelse(value.isnan(), ibis.null(dt.float64), value) if value.type().is_floating() else value
 
 
+_OFFSET = "[+-][0-9]{2}:[0-9]{2}$|[+-][0-9]{4}$|Z$"
+_WHOLE_FLOAT_TEXT = "^[0-9]+[.]0$"
 _BLANKS = " \t\n\r\x0b\x0c"  # what Ibis' strip() removes (string.whitespace)
 
 
@@ -92,7 +94,9 @@ def timestamp(value: ibis.Value) -> tuple[ibis.Value, ibis.Value, ibis.Value]:
         typed = value.cast(dt.Timestamp()) if kind.is_date() or kind.timezone is not None else value
         return typed, value.isnull(), ibis.literal(False)
     cell = text(value)
-    parsed = cell.try_cast(dt.Timestamp())
+    # The wall clock as written, as the upload path and DuckDB's cast read it: a trailing offset or Z is dropped
+    # before the cast (Spark's cast would otherwise convert "08:30:00+08:00" to 00:30 UTC).
+    parsed = cell.re_replace(_OFFSET, "").try_cast(dt.Timestamp())
     return parsed, cell.isnull(), (cell.notnull() & parsed.isnull()).fill_null(False)
 
 
@@ -111,6 +115,7 @@ def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.V
     cols: dict[str, ibis.Value] = {}
     get = {name: _source(table, source) for name, source in mapping.pairs}
     cols["customer_id"] = id_text(get["customer_id"])
+    cols["customer_id_raw"] = get["customer_id"]
     cols["customer_missing"] = id_missing(get["customer_id"])
     if mapping.get("customer_id") not in table.columns:
         cols["customer_missing"] = get["customer_id"].isnull()  # a composite source: null where either part is
@@ -145,6 +150,11 @@ def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.V
     return cols
 
 
+def drop_float_suffix(value: ibis.Value) -> ibis.Value:
+    """``17850.0`` -> ``17850`` (for a column whose every value has the suffix, see :func:`survey`)."""
+    return value.re_replace("[.]0$", "")
+
+
 def cancellation_expr(order_id: ibis.Value) -> ibis.Value:
     """Whether a raw text order id is an Online-Retail cancellation id, ``C`` and digits (blanks around allowed).
 
@@ -173,6 +183,7 @@ class Survey:
     c_example: str | None = None
     scope_present: dict[str, dict[str, bool]] = field(default_factory=dict)
     order_ids_missing: int | None = None  # lines without an order id (None: not counted)
+    whole_float_ids: tuple[str, ...] = ()  # text id fields whose every value is digits + ".0"
 
 
 def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
@@ -201,6 +212,15 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     if order_id is not None:
         per_row["id_missing"] = cols["order_id_missing"]
         aggs["ids_missing"] = lambda r: r.id_missing.cast(dt.int64).sum()
+    # values.clean_ids: a text id column whose every value is digits + ".0" (it went through a float) loses the ".0".
+    float_like = [f for f in ("customer_id", "order_id") if f in cols and cols[f"{f}_raw"].type().is_string()]
+    for name in float_like:
+        cell = text(cols[f"{name}_raw"])
+        per_row[f"{name}_n"] = cell.notnull()
+        per_row[f"{name}_f"] = ibis.ifelse(cell.endswith(".0"), cell.re_search(_WHOLE_FLOAT_TEXT), False).fill_null(
+            False)
+        aggs[f"{name}_n"] = lambda r, name=name: r[f"{name}_n"].cast(dt.int64).sum()
+        aggs[f"{name}_f"] = lambda r, name=name: r[f"{name}_f"].cast(dt.int64).sum()
     keys: dict[str, tuple[str, str]] = {}
     for name, column in (("channels", "channel"), ("categories", "category")):
         if getattr(scope, name) and column in cols:
@@ -210,7 +230,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
                 per_row[label] = (scope_text(cols[column]) == scope_key(value)).fill_null(False)
                 aggs[label] = lambda r, label=label: r[label].any()
     status = cols.get("status")
-    if status is None and not text_ids and not keys:
+    if status is None and not text_ids and not keys and not float_like:
         return Survey()
     rows_table = table.select(status=status if status is not None else ibis.null(dt.string), **per_row)
     measures = {name: make(rows_table) for name, make in aggs.items()}
@@ -226,6 +246,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     found: dict = {"statuses": tuple(r["status"] for r in rows if status is not None and r["status"] is not None)}
     if order_id is not None:
         found["order_ids_missing"] = total("ids_missing")
+    found["whole_float_ids"] = tuple(f for f in float_like if total(f"{f}_n") and total(f"{f}_f") == total(f"{f}_n"))
     if text_ids:
         c_rows = total("c_rows")
         # cancellation_rows: C-ids exist, beside other ids, and most C lines with a known sign are negative.

@@ -1,6 +1,13 @@
 """Messages of the engine path's lines part (merged by crm_core.engine._messages). Plain data, no import."""
 
 LINES_MESSAGES: dict[str, dict[str, str]] = {
+    "engl_city_filter": {
+        "en": "The city filter ({cities}) needs the customer file, which the {engine} engine does not read: remove "
+              "the city filter, or filter the order file by city before running it, or run a file under the pandas "
+              "limit with --engine pandas and the customer file.",
+        "zh": "按城市筛选（{cities}）需要客户资料文件，而 {engine} 引擎不读取客户资料：请去掉城市筛选，"
+              "或先按城市筛选订单文件再运行；文件未超过 pandas 上限时，也可用 --engine pandas 并提供客户资料文件。",
+    },
     "engl_scope_applied": {
         "en": "Only order lines with {filters} are counted; returns of customers with no purchase inside these "
               "filters are left out too.",

@@ -135,6 +135,8 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     survey = rules.survey(table, cols, scope)
     _check_scope(scope, table, cols, survey)
 
+    for name in survey.whole_float_ids:
+        cols[name] = rules.drop_float_suffix(cols[name])
     excluded_keys, return_keys = rules.status_lists(survey.statuses, options)
     status = cols.get("status")
     status_excluded = status.isin(excluded_keys) if status is not None and excluded_keys else ibis.literal(False)

@@ -362,3 +362,16 @@ def _same_as_pandas(con, tmp_path, options):
     pandas_notes = {n.code for n in report.notes}
     assert ("note_cancellation_prefix" in pandas_notes) == ("note_cancellation_prefix" in {n.code for n in
                                                                                             clean.notes})
+
+
+def test_text_ids_through_a_float_and_offsets_as_written(con, tmp_path):
+    """values.clean_ids' column rule (every id digits + ".0" -> no ".0") and dates read at the wall clock written."""
+    frame = pd.DataFrame({"cust": ["1001.0", " 1002.0", "1001.0"], "oid": ["5.0", "6.0", "A7"],
+                          "day": ["2024-03-15T08:30:00+08:00", "2024-03-15 10:00:00Z", "2024-03-16 00:00:00-0500"],
+                          "amt": [1.0, 2.0, 3.0]})
+    mapping = ColumnMapping.from_dict({"customer_id": "cust", "order_id": "oid", "order_date": "day", "amount": "amt"})
+    lines = clean_lines(_read(con, frame, tmp_path / "float_ids.parquet"), mapping).lines.to_pyarrow().to_pandas()
+    assert lines["customer_id"].tolist() == ["1001", "1002", "1001"]
+    assert lines["order_id"].tolist() == ["5.0", "6.0", "A7"]  # not every order id has ".0": kept as written
+    assert lines["order_date"].tolist() == [pd.Timestamp("2024-03-15 08:30"), pd.Timestamp("2024-03-15 10:00"),
+                                            pd.Timestamp("2024-03-16 00:00")]
