@@ -1,6 +1,13 @@
 """Messages of the engine path's lines part (merged by crm_core.engine._messages). Plain data, no import."""
 
 LINES_MESSAGES: dict[str, dict[str, str]] = {
+    "engl_out_of_memory": {
+        "en": "DuckDB ran out of memory under the limit of {limit} (spill folder: {temp}). Give it more with "
+              "--memory-limit (e.g. 4GB), make sure the spill folder (--temp-dir) is set and has free disk space, "
+              "or use fewer threads. DuckDB said: {detail}",
+        "zh": "DuckDB 在 {limit} 的内存上限内内存不足（溢出文件夹：{temp}）。请用 --memory-limit 调高上限"
+              "（例如 4GB），确认已设置溢出文件夹（--temp-dir）且磁盘有空余空间，或减少线程数。DuckDB 的原话：{detail}",
+    },
     "engl_city_filter": {
         "en": "The city filter ({cities}) needs the customer file, which the {engine} engine does not read: remove "
               "the city filter, or filter the order file by city before running it, or run a file under the pandas "
