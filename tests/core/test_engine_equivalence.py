@@ -265,15 +265,7 @@ def hard_case_problems(tmp_path, request, ids: str, paths: tuple[str, ...] = LOC
 
 @pytest.mark.parametrize("ids", ["int", "float", "text"])
 def test_hard_cases(tmp_path, request, ids):
-    paths = tuple(p for p in LOCAL_PATHS if not (ids == "float" and p == "duckdb-csv"))  # see the next test
-    problems = hard_case_problems(tmp_path, request, ids, paths)
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.xfail(strict=True, reason="bugs16 B2: ids written as 1001.0 in a CSV keep '.0' on DuckDB (the upload "
-                                       "path drops it when every id has it)")
-def test_float_ids_in_a_csv(tmp_path, request):
-    problems = hard_case_problems(tmp_path, request, "float", ("duckdb-csv",))
+    problems = hard_case_problems(tmp_path, request, ids)
     assert not problems, "\n".join(problems)
 
 
