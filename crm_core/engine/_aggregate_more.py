@@ -17,6 +17,7 @@ from scipy import sparse
 from crm_core.basket.baskets import BasketOptions, Baskets
 from crm_core.basket.mining import min_count
 from crm_core.engine._window import window_lines
+from crm_core.engine.lines import MONEY_SCALE
 from crm_core.predict.clv import SUMMARY_COLUMNS
 from crm_core.schema import DataError
 
@@ -30,7 +31,8 @@ def clv_summary(lines: ibis.Table, *, as_of: date, unit_days: float = 7.0) -> pd
     :func:`crm_core.predict.clv.clv_summary` gives it (same index, columns, dtypes and rules).
 
     A purchase is a calendar day with at least one purchase line of the customer; the day's value nets every line
-    of that day (returns included) in cents.  The engine groups by (customer, day) and then by customer; pandas
+    of that day (returns included) in money units
+    (:data:`~crm_core.engine.lines.MONEY_SCALE`).  The engine groups by (customer, day) and then by customer; pandas
     only divides.
 
     Returns
@@ -43,12 +45,12 @@ def clv_summary(lines: ibis.Table, *, as_of: date, unit_days: float = 7.0) -> pd
         raise DataError("clv_bad_choice", name="unit_days", value=unit_days, allowed="> 0")
     window = window_lines(lines, as_of)
     days = window.group_by(["customer_id", window.order_date.date().epoch_days().name("day")]).aggregate(
-        value=window.amount_cents.sum(), bought=(~window.is_return).cast("int64").sum())
+        value=window.amount_units.sum(), bought=(~window.is_return).cast("int64").sum())
     days = days.filter(days.bought > 0)
     days = days.mutate(first_day=days.day.min().over(group_by=days.customer_id))
     per = days.group_by("customer_id").aggregate(
         n_days=days.count(), first_day=days.day.min(), last_day=days.day.max(),
-        repeat_cents=days.value.sum(where=days.day > days.first_day).coalesce(0))
+        repeat_units=days.value.sum(where=days.day > days.first_day).coalesce(0))
     frame = per.to_pandas()
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in SUMMARY_COLUMNS}).rename_axis("customer_id")
@@ -56,7 +58,7 @@ def clv_summary(lines: ibis.Table, *, as_of: date, unit_days: float = 7.0) -> pd
     first = frame["first_day"].to_numpy(dtype=np.int64)
     last = frame["last_day"].to_numpy(dtype=np.int64)
     frequency = frame["n_days"].to_numpy(dtype=np.int64) - 1
-    repeat = frame["repeat_cents"].to_numpy(dtype=np.int64) / 100
+    repeat = frame["repeat_units"].to_numpy(dtype=np.int64) / MONEY_SCALE
     last_observed = int((np.datetime64(as_of, "D") - _EPOCH).astype(np.int64)) - 1
     out = pd.DataFrame({
         "frequency": frequency,

@@ -9,7 +9,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from crm_core.engine.lines import LINE_COLUMNS
+from crm_core.engine.lines import LINE_COLUMNS, MONEY_SCALE
 from crm_core.ingest.clean import ORDER_COLUMNS, REASON_ORDER
 from crm_core.schema import IngestReport, IngestResult
 
@@ -32,7 +32,7 @@ def orders_frame(used: ibis.Table) -> pd.DataFrame:
         "order_date": stamps.to_numpy(dtype="datetime64[ns]"),
         "quantity": pd.to_numeric(frame["quantity"]).to_numpy(dtype="float64", na_value=np.nan),
         "unit_price": pd.to_numeric(frame["unit_price"]).to_numpy(dtype="float64", na_value=np.nan),
-        "amount": frame["amount_cents"].to_numpy(dtype=np.int64) / 100,
+        "amount": frame["amount_units"].to_numpy(dtype=np.int64) / MONEY_SCALE,
         "is_return": frame["is_return"].to_numpy(dtype=bool),
         "source_row": np.arange(1, n + 1, dtype=np.int64),
     }

@@ -3,7 +3,8 @@ baskets, as Ibis expressions that DuckDB or Spark run; the few derived figures a
 
 Rules that make every engine agree with the pandas path (:func:`crm_core.customers.customer_table`):
 
-- money is summed in integer cents (``amount_cents``) and turned into currency units (/ 100) only at the end;
+- money is summed in integer ten-thousandths (``amount_units``, :data:`~crm_core.engine.lines.MONEY_SCALE`) and
+  turned into currency units only at the end (exact sums; scores compare them rounded to cents);
 - a line's day is the calendar day of its timestamp as stored (sessions run in UTC, so nothing shifts);
 - frequency counts distinct order ids of purchase lines (an order with two lines is one order);
 - lines dated on or after ``as_of`` (and before ``start``) are not counted; customers without a purchase line in
@@ -27,6 +28,7 @@ from crm_core.customers import CUSTOMER_COLUMNS, TENURE_FLOOR_DAYS
 from crm_core.engine._aggregate_more import baskets, clv_summary
 from crm_core.engine._window import stamp as _stamp
 from crm_core.engine._window import window_lines
+from crm_core.engine.lines import MONEY_SCALE
 from crm_core.ingest.dates import LATE_GAP_DAYS, LATE_SHARE
 
 __all__ = ["as_of_from_days", "baskets", "clv_summary", "customer_expr", "default_as_of", "finish_customer_table",
@@ -94,7 +96,7 @@ def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, 
     Parameters
     ----------
     lines : ibis.Table
-        Clean lines, columns :data:`crm_core.engine.lines.LINE_COLUMNS` (returns have negative ``amount_cents``).
+        Clean lines, columns :data:`crm_core.engine.lines.LINE_COLUMNS` (returns have negative ``amount_units``).
     as_of : date
         Lines on or after this day are not counted.
     start : date, optional
@@ -112,7 +114,7 @@ def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, 
     -------
     ibis.Table
         customer_id, first_order_date, last_order_date (first / last purchase timestamp), frequency (distinct
-        purchase order ids), gross_cents, returns_cents (int64 sums, returns <= 0, 0 when none), items (sum of
+        purchase order ids), gross_units, returns_units (int64 sums, returns <= 0, 0 when none), items (sum of
         purchase quantities, null when none is known), lines, return_lines (line counts), then the optional
         columns.  Unordered: :func:`finish_customer_table` sorts.
     """
@@ -121,7 +123,7 @@ def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, 
     window = window_lines(lines, as_of, start)
     if start is not None:
         window = _without_earlier_returns(lines, window, start)
-    window = window.select("customer_id", "order_id", "order_date", "amount_cents", "quantity", "is_return",
+    window = window.select("customer_id", "order_id", "order_date", "amount_units", "quantity", "is_return",
                            *(["product", "category", "channel"] if modes else []))
     base = _two_level(window) if distinct_orders == "two_level" else _count_distinct(window)
     base = base.filter(base.lines > 0)
@@ -147,8 +149,8 @@ def _two_level(window: ibis.Table) -> ibis.Table:
     per_order = window.group_by(["customer_id", "order_id"]).aggregate(
         first_order_date=window.order_date.min(where=bought),
         last_order_date=window.order_date.max(where=bought),
-        gross_cents=window.amount_cents.sum(where=bought),
-        returns_cents=window.amount_cents.sum(where=window.is_return),
+        gross_units=window.amount_units.sum(where=bought),
+        returns_units=window.amount_units.sum(where=window.is_return),
         items=window.quantity.sum(where=bought),
         lines=bought.cast("int64").sum(),
         return_lines=window.is_return.cast("int64").sum(),
@@ -157,8 +159,8 @@ def _two_level(window: ibis.Table) -> ibis.Table:
         first_order_date=per_order.first_order_date.min(),
         last_order_date=per_order.last_order_date.max(),
         frequency=(per_order.lines > 0).cast("int64").sum(),
-        gross_cents=per_order.gross_cents.sum().coalesce(0),
-        returns_cents=per_order.returns_cents.sum().coalesce(0),
+        gross_units=per_order.gross_units.sum().coalesce(0),
+        returns_units=per_order.returns_units.sum().coalesce(0),
         items=per_order.items.sum(),
         lines=per_order.lines.sum(),
         return_lines=per_order.return_lines.sum(),
@@ -171,8 +173,8 @@ def _count_distinct(window: ibis.Table) -> ibis.Table:
         first_order_date=window.order_date.min(where=bought),
         last_order_date=window.order_date.max(where=bought),
         frequency=window.order_id.nunique(where=bought),
-        gross_cents=window.amount_cents.sum(where=bought).coalesce(0),
-        returns_cents=window.amount_cents.sum(where=window.is_return).coalesce(0),
+        gross_units=window.amount_units.sum(where=bought).coalesce(0),
+        returns_units=window.amount_units.sum(where=window.is_return).coalesce(0),
         items=window.quantity.sum(where=bought),
         lines=bought.cast("int64").sum(),
         return_lines=window.is_return.cast("int64").sum(),
@@ -219,26 +221,26 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
     - recency_days / tenure_days: whole calendar days from the last / first purchase day to ``as_of``;
     - orders_per_year = frequency x 365.25 / max(tenure_days, TENURE_FLOOR_DAYS);
-    - gross_sales, returns_value = cents / 100; monetary = (gross + returns cents) / 100 (net spend, exact to the
-      cent); avg_order_value = gross_sales / frequency;
+    - gross_sales, returns_value = units / MONEY_SCALE; monetary = (gross + returns units) / MONEY_SCALE (net
+      spend, exact); avg_order_value = gross_sales / frequency;
     - mode / rhythm columns the frame does not have are None / NaT / NaN.
     """
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CUSTOMER_COLUMNS})
     frame = frame.sort_values("customer_id", key=lambda s: s.astype("str"), kind="stable").reset_index(drop=True)
     n = len(frame)
-    gross = frame["gross_cents"].to_numpy(dtype=np.int64)
-    returns = frame["returns_cents"].to_numpy(dtype=np.int64)
+    gross = frame["gross_units"].to_numpy(dtype=np.int64)
+    returns = frame["returns_units"].to_numpy(dtype=np.int64)
     frequency = frame["frequency"].to_numpy(dtype=np.int64)
     return_lines = frame["return_lines"].to_numpy(dtype=np.int64)
     # As the pandas path: bincount over no return line at all gives whole zeros (int64).
-    returns_value = returns / 100 if return_lines.any() else np.zeros(n, dtype=np.int64)
+    returns_value = returns / MONEY_SCALE if return_lines.any() else np.zeros(n, dtype=np.int64)
     table = pd.DataFrame({
         "customer_id": frame["customer_id"].astype("str").to_numpy(dtype=object),
         "first_order_date": _stamps(frame["first_order_date"]),
         "last_order_date": _stamps(frame["last_order_date"]),
         "frequency": frequency,
-        "gross_sales": gross / 100,
+        "gross_sales": gross / MONEY_SCALE,
         "items": pd.to_numeric(frame["items"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
         "lines": frame["lines"].to_numpy(dtype=np.int64),
         "returns_value": returns_value,
@@ -253,7 +255,7 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     day = pd.Timestamp(as_of).normalize()
     tenure_days = (day - table["first_order_date"].dt.normalize()).dt.days.astype("int64")
     table = table.assign(
-        monetary=(gross + returns) / 100,
+        monetary=(gross + returns) / MONEY_SCALE,
         recency_days=(day - table["last_order_date"].dt.normalize()).dt.days.astype("int64"),
         tenure_days=tenure_days,
         orders_per_year=table["frequency"] * 365.25 / tenure_days.clip(lower=TENURE_FLOOR_DAYS),

@@ -23,11 +23,11 @@ A line is a return when its amount or quantity is negative, its status is a refu
 (``C536379``) in a file that follows that convention (decided as :func:`crm_core.ingest._rules.cancellation_rows`
 does: C-ids beside other ids, more than half of the C lines with a known sign negative).
 
-Values: ``amount_cents = round(|amount| * 100)`` (``|quantity * unit price|`` without an amount column; a blank
-amount beside quantity and price is filled from them), negative on returns; ids as text (whole-number floats
-through int64, so ``17850.0`` is ``17850``), trimmed, blank -> null; a line without an order id (none mapped,
-or a blank cell) is its customer's order of that day (``10001|2024-01-05``, as the pandas path); order dates
-as timestamps, tz-aware ones as UTC wall clock (the engines' sessions run in UTC), ISO text cast.
+Values: ``amount_units = round(|amount| * MONEY_SCALE)``, ten-thousandths (``|quantity * unit price|`` without an
+amount column; a blank amount beside quantity and price is filled from them), negative on returns; ids as text
+(whole-number floats through int64, so ``17850.0`` is ``17850``), trimmed, blank -> null; a line without an order id
+(none mapped, or a blank cell) is its customer's order of that day (``10001|2024-01-05``, as the pandas path); order
+dates as timestamps, tz-aware ones as UTC wall clock (the engines' sessions run in UTC), ISO text cast.
 
 Stays on the pandas path (needs the text of a spreadsheet export, not typed data): totals rows (合计 / Total
 lines), order-level cells carried down from an order's first line, order totals repeated on every line, refund
@@ -58,8 +58,12 @@ from crm_core.settings import Scope
 
 __all__ = ["LINE_COLUMNS", "CleanLines", "LineReport", "clean_lines", "line_report"]
 
-LINE_COLUMNS = ("customer_id", "order_id", "order_date", "amount_cents", "quantity", "is_return",
+LINE_COLUMNS = ("customer_id", "order_id", "order_date", "amount_units", "quantity", "is_return",
                 "product", "category", "channel")
+# Money travels as whole ten-thousandths of the currency unit: sums in integers are exact and the same on every
+# engine, whatever the order they add in, and a line of 0.125 (Online Retail has 0.001 prices) keeps its value, so
+# a customer's net spend is the pandas path's own sum, rounded to cents only where scores compare it.
+MONEY_SCALE = 10_000
 # Kept on ``flagged`` beside LINE_COLUMNS for callers that rebuild the pandas orders frame or show examples.
 FLAGGED_EXTRA = ("sku", "unit_price", "status", "reason")
 
@@ -180,12 +184,12 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         order_id = order_id.fill_null(by_day)
     if "amount_computed" in cols:
         notes.append(Note.of("note_amount_computed"))
-    cents = (amount.abs() * 100).round().cast(dt.int64)
+    units = (amount.abs() * MONEY_SCALE).round().cast(dt.int64)
     values = {
         "customer_id": cols["customer_id"],
         "order_id": order_id,
         "order_date": date,
-        "amount_cents": ibis.ifelse(is_return, -cents, cents),
+        "amount_units": ibis.ifelse(is_return, -units, units),
         "quantity": quantity if quantity is not None else ibis.null(dt.float64),
         "is_return": is_return,
         "product": _text_or_null(cols, "product"),

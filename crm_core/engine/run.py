@@ -213,7 +213,8 @@ def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
                 progress: Progress | None = None) -> IngestResult:
     """The clean order lines as the app's pages use them (:class:`crm_core.schema.IngestResult`).
 
-    Engine path: ``orders`` has :data:`crm_core.ingest.clean.ORDER_COLUMNS` (amount = cents / 100, sorted by date;
+    Engine path: ``orders`` has :data:`crm_core.ingest.clean.ORDER_COLUMNS` (amount = units / MONEY_SCALE,
+    sorted by date;
     ``source_row`` numbers the lines 1..n: an engine does not keep the file's row numbers), ``customers`` one row
     per customer_id, and the report's ``excluded`` table one example row per reason (order statuses one by one)
     with the count of rows in a ``rows`` column (``rows_read - rows_used`` rows were left out in all).

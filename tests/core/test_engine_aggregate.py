@@ -19,11 +19,12 @@ from crm_core import customers
 from crm_core.basket import mining
 from crm_core.basket.baskets import BasketOptions, build_baskets
 from crm_core.engine import aggregate
+from crm_core.engine.lines import MONEY_SCALE
 from crm_core.predict import clv
 from crm_core.schema import DataError
 
 AS_OF = date(2024, 3, 1)
-COLUMNS = ("customer_id", "order_id", "order_date", "amount_cents", "quantity", "is_return", "product", "category",
+COLUMNS = ("customer_id", "order_id", "order_date", "amount_units", "quantity", "is_return", "product", "category",
            "channel")
 ROWS = [
     # A: order o1 has two lines; o2 and o3 on one day (one purchase day); o2 partly returned; channel web 3 / store 2.
@@ -48,7 +49,10 @@ ROWS = [
 def lines_frame(rows=ROWS) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     text = {c: pd.Series(frame[c], dtype="str") for c in ("product", "category", "channel")}  # typed when all missing
-    return frame.assign(order_date=pd.to_datetime(frame["order_date"]).astype("datetime64[ns]"), **text)
+    # The rows above are written in cents, for reading; the engine's unit is MONEY_SCALE per currency unit.
+    units = frame["amount_units"] * (MONEY_SCALE // 100)
+    return frame.assign(order_date=pd.to_datetime(frame["order_date"]).astype("datetime64[ns]"), amount_units=units,
+                        **text)
 
 
 def orders_frame(lines: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +60,7 @@ def orders_frame(lines: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "customer_id": lines["customer_id"].astype("str"), "order_id": lines["order_id"].astype("str"),
         "order_date": lines["order_date"], "product": lines["product"], "sku": None, "category": lines["category"],
-        "quantity": lines["quantity"], "unit_price": np.nan, "amount": lines["amount_cents"] / 100,
+        "quantity": lines["quantity"], "unit_price": np.nan, "amount": lines["amount_units"] / MONEY_SCALE,
         "channel": lines["channel"], "is_return": lines["is_return"].astype(bool),
         "source_row": np.arange(1, len(lines) + 1)})
 
@@ -132,7 +136,7 @@ def make(request, duck):
     def on_spark(frame: pd.DataFrame) -> ibis.Table:
         name = f"lines_{id(frame)}_{next(counter)}"
         # Spark infers types from values: an all-missing text column needs its schema, so give it.
-        schema = ("customer_id string, order_id string, order_date timestamp, amount_cents bigint, quantity double, "
+        schema = ("customer_id string, order_id string, order_date timestamp, amount_units bigint, quantity double, "
                   "is_return boolean, product string, category string, channel string")
         session.createDataFrame([tuple(_plain(v) for v in row) for row in frame.itertuples(index=False)],
                                 schema=schema).createOrReplaceTempView(name)

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crm_core import pipeline
-from crm_core.engine.lines import LINE_COLUMNS, CleanLines, LineReport, clean_lines, line_report
+from crm_core.engine.lines import LINE_COLUMNS, MONEY_SCALE, CleanLines, LineReport, clean_lines, line_report
 from crm_core.schema import ColumnMapping, DataError, IngestOptions
 from crm_core.settings import Scope
 
@@ -126,8 +126,8 @@ def test_every_reason_per_row_and_the_report(con, tmp_path):
     lines = clean.lines.to_pyarrow().to_pandas().sort_values("order_id").reset_index(drop=True)
     assert tuple(lines.columns) == LINE_COLUMNS
     assert lines["order_id"].tolist() == ["O01", "O13", "O16", "O18", "O21", "O22"]
-    # Returns: a negative amount (O16), a refund status (O18), 退货 (O21); cents rounded, negative on returns.
-    assert lines["amount_cents"].tolist() == [1000, 1200, -1000, -525, -300, 2000]
+    # Returns: a negative amount (O16), a refund status (O18), 退货 (O21); ten-thousandths, negative on returns.
+    assert lines["amount_units"].tolist() == [100_000, 120_000, -100_000, -52_500, -30_000, 199_990]  # 19.999 as is
     assert lines["is_return"].tolist() == [False, False, True, True, True, False]
     assert lines["order_date"].iloc[0] == pd.Timestamp("2024-01-05 10:00:00")
     assert lines["product"].iloc[1] == "M" and lines["channel"].iloc[0] == "Tmall"
@@ -168,7 +168,7 @@ def test_cancellation_prefix_detected(con, tmp_path):
     # C-ids are returns whatever their sign (C536381 has +4): the file's convention.
     assert lines["is_return"].to_dict() == {"536365": False, "536366": False, "C536379": True, "c536380": True,
                                             "C536381": True}
-    assert lines.loc["C536381", "amount_cents"] == -1000
+    assert lines.loc["C536381", "amount_units"] == -100_000
     note = [n for n in clean.notes if n.code == "note_cancellation_prefix"]
     assert len(note) == 1 and dict(note[0].params) == {"rows": 3, "example": "C536379", "prefix": "C"}
     assert line_report(clean) == LineReport(rows_read=5, rows_used=5, rows_returns=3, excluded={})
@@ -203,7 +203,7 @@ def test_typed_values(con, tmp_path):
     assert lines["order_id"].tolist() == ["1", "2", "12.5|2024-01-05"]  # no id: the customer's order of the day
     assert lines["order_date"].tolist() == [pd.Timestamp("2024-01-04 17:30"), pd.Timestamp("2024-01-05 15:00"),
                                             pd.Timestamp("2024-01-05 16:00")]
-    assert lines["amount_cents"].tolist() == [223, 200, 150]  # 2 x 1.115 = 2.23
+    assert lines["amount_units"].tolist() == [22_300, 20_000, 15_000]  # 2 x 1.115 = 2.23
     assert [n.code for n in clean.notes] == ["note_amount_computed"]
     assert line_report(clean).excluded == {"missing_customer": 1}
 
@@ -222,7 +222,7 @@ def test_dates_and_text_numbers(duck, tmp_path):
     assert flagged["reason"].astype(object).where(flagged["reason"].notna(), None).to_dict() == {
         "a": None, "b": None, "c": "bad_amount", "d": "bad_amount", "e": "bad_amount"}
     assert flagged.loc["a", "order_date"] == pd.Timestamp("2024-03-01")
-    assert flagged.loc[["a", "b"], "amount_cents"].tolist() == [1250, 300]
+    assert flagged.loc[["a", "b"], "amount_units"].tolist() == [125_000, 30_000]
     assert [n.code for n in clean.notes] == ["note_no_order_id"]
 
 
@@ -328,7 +328,7 @@ def _pandas_answer(frame: pd.DataFrame, options: IngestOptions):
     orders = loaded.result.orders
     used = pd.DataFrame({
         "customer_id": orders["customer_id"].astype(str), "order_id": orders["order_id"].astype(str),
-        "order_date": orders["order_date"], "amount_cents": np.round(orders["amount"] * 100).astype("int64"),
+        "order_date": orders["order_date"], "amount_units": np.round(orders["amount"] * MONEY_SCALE).astype("int64"),
         "is_return": orders["is_return"].astype(bool),
     })
     excluded = loaded.result.report.excluded["reason"].value_counts().to_dict()
@@ -336,7 +336,7 @@ def _pandas_answer(frame: pd.DataFrame, options: IngestOptions):
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = ["customer_id", "order_id", "order_date", "amount_cents", "is_return"]
+    keys = ["customer_id", "order_id", "order_date", "amount_units", "is_return"]
     return frame[keys].sort_values(keys).reset_index(drop=True)
 
 
@@ -353,7 +353,7 @@ def _same_as_pandas(con, tmp_path, options):
     want_lines, want_excluded, report = _pandas_answer(frame, options)
     assert len(frame) > 450 and len(want_excluded) >= 8  # the file really covers the cases
     clean = clean_lines(_read(con, frame, tmp_path / "mixed.parquet"), MAPPING, options)
-    got = clean.lines.select("customer_id", "order_id", "order_date", "amount_cents", "is_return")
+    got = clean.lines.select("customer_id", "order_id", "order_date", "amount_units", "is_return")
     pd.testing.assert_frame_equal(_sorted(got.to_pyarrow().to_pandas()), _sorted(want_lines), check_dtype=False)
     got_report = line_report(clean)
     assert got_report.excluded == {k: int(v) for k, v in want_excluded.items()}
