@@ -4,7 +4,7 @@
 First the cases of tests/core/test_engine_equivalence.py on Spark (Parquet), in this module's one SparkSession:
 the generated 50k-line file against the upload path (every customer, both windows, quantile and threshold scoring,
 rows left out per reason, analysis date) and the hand-built hard cases (ids as int and float, time-zone-aware
-timestamps, text timestamps with offsets in a CSV).
+timestamps, text timestamps with offsets in a CSV read at the wall clock written).
 
 The file is written once by the bench generator (:func:`crm_core.sample.big_orders.write_big_orders`: skewed
 customers, Zipf products, C-returns, postage and manual lines, cancelled statuses, lines without a customer).
@@ -78,8 +78,6 @@ def test_spark_time_zone_aware_timestamps_count_by_utc_day(tmp_path, request):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="bugs16 B3: Spark's text-to-timestamp cast applies a +08:00 offset, the "
-                                       "upload path and DuckDB keep the wall clock as written")
 def test_spark_text_timestamps_with_offsets_read_as_written(tmp_path, request):
     problems = offset_problems(tmp_path, request, ("spark",))
     assert not problems, "\n".join(problems)
