@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crm_core.engine.options import ENGINES, choose_engine, input_bytes, pandas_max_bytes
+from crm_core.engine.options import ENGINES, choose_engine, input_bytes, is_remote, pandas_max_bytes
 from crm_core.messages import Localized, render
 from crm_core.schema import DataError, Note
 
@@ -83,7 +83,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
 
 def _is_big_input(name: str) -> bool:
     path = Path(name)
-    return path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES
+    return is_remote(name) or path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES
 
 
 def wants_engine(args: argparse.Namespace) -> bool:
@@ -230,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
     settings = cli._settings(args)
     lang = args.lang
     size = input_bytes(args.input)
-    engine, chosen = choose_engine(args.engine, size)
+    engine, chosen = choose_engine(args.engine, size, remote=any(is_remote(name) for name in args.input))
     if chosen is not None:
         cli._say_note(chosen, lang)
     _refuse_pandas_only(args, settings, engine)

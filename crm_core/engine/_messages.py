@@ -20,6 +20,16 @@ ENGINE_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "输入文件共 {size}，超过 pandas 路径能放进内存的 {limit}（1 亿行约需 20 GB 内存）。"
               "请加上 --engine duckdb 运行：DuckDB 在内存上限内读取文件，超出部分写到磁盘。",
     },
+    "eng_remote_needs_engine": {
+        "en": "An input is a cluster path (hdfs://, s3a://, …), which the pandas path cannot read: run it with "
+              "--engine spark (and --spark-master URL), or copy the files to this machine.",
+        "zh": "输入是集群上的路径（hdfs://、s3a:// 等），pandas 路径无法读取：请加上 --engine spark"
+              "（以及 --spark-master 集群地址）运行，或先把文件复制到本机。",
+    },
+    "eng_remote_chosen": {
+        "en": "An input is a cluster path: it is read with Spark (--spark-master sets the cluster; default local[2]).",
+        "zh": "输入是集群上的路径：改用 Spark 读取（用 --spark-master 指定集群，默认 local[2]）。",
+    },
     "eng_engine_chosen": {
         "en": "The input is {size} (above {limit}): it is read with {engine} rather than pandas. "
               "Give --engine to choose.",

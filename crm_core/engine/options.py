@@ -9,6 +9,7 @@ limit, spilling to disk beyond it, and Spark on a cluster.  The pandas path read
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,14 @@ ENGINES = ("pandas", "duckdb", "spark")
 # the pandas path holds in about 4 GB; the next step up (tens of millions of lines) no longer fits a laptop.
 PANDAS_MAX_BYTES = 1_500_000_000
 DEFAULT_SPARK_MASTER = "local[2]"
+# A path with a scheme (hdfs://, s3a://, gs://, abfs://...): the cluster reads it, this machine cannot list it.
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_remote(path: str | Path) -> bool:
+    """Whether ``path`` is a URL a cluster reads (``hdfs://…``, ``s3a://…``), not a file of this machine."""
+    text = str(path)
+    return bool(_REMOTE.match(text)) and not text.lower().startswith("file://")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ def input_bytes(paths: Sequence[str | Path]) -> int:
     """Total size of the files given (folders are walked); paths that do not exist count 0."""
     total = 0
     for name in paths:
+        if is_remote(name):
+            continue
         path = Path(name)
         if path.is_dir():
             total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -62,17 +73,23 @@ def input_bytes(paths: Sequence[str | Path]) -> int:
     return total
 
 
-def choose_engine(requested: str | None, size: int) -> tuple[str, Note | None]:
+def choose_engine(requested: str | None, size: int, *, remote: bool = False) -> tuple[str, Note | None]:
     """The engine for ``size`` bytes of input and the note that says why, when it was chosen here.
 
     A requested engine is kept, except pandas above :func:`pandas_max_bytes`: that raises DataError
     ``eng_too_big_for_pandas``, whose message names ``--engine duckdb``.  With none requested: pandas up to the
-    limit, DuckDB above it (Note ``eng_engine_chosen``).
+    limit, DuckDB above it (Note ``eng_engine_chosen``).  ``remote`` inputs (``hdfs://…``, :func:`is_remote`) are
+    read by a cluster: Spark unless another engine is asked for, never pandas (``eng_remote_needs_engine``).
     """
     limit = pandas_max_bytes()
+    if requested is not None and requested not in ENGINES:
+        raise DataError("eng_bad_engine", engine=requested, engines=", ".join(ENGINES))
+    if remote:
+        if requested == "pandas":
+            raise DataError("eng_remote_needs_engine")
+        if requested is None:
+            return "spark", Note.of("eng_remote_chosen")
     if requested is not None:
-        if requested not in ENGINES:
-            raise DataError("eng_bad_engine", engine=requested, engines=", ".join(ENGINES))
         if requested == "pandas" and size > limit:
             raise DataError("eng_too_big_for_pandas", size=_gb(size), limit=_gb(limit))
         return requested, None

@@ -22,6 +22,7 @@ import ibis
 import pandas as pd
 
 from crm_core.engine._types import check_types
+from crm_core.engine.options import is_remote
 from crm_core.ingest.mapping import MappingProposal
 from crm_core.ingest.mapping import propose_mapping as _propose_text
 from crm_core.messages import Localized
@@ -78,7 +79,11 @@ def find_inputs(paths: Sequence[str | Path]) -> EngineSource:
     if not paths:
         raise DataError("eng_no_input", path="-", problem=Localized(en="(no input given)", zh="（未给出输入）"))
     files: list[Path] = []
+    remote: list[str] = []
     for name in paths:
+        if is_remote(name):  # hdfs://, s3a://: listed and read by the cluster, kind by its suffix (a folder: Parquet)
+            remote.append(str(name))
+            continue
         path = Path(name).expanduser()
         if path.is_dir():
             found = _folder_files(path)
@@ -89,7 +94,7 @@ def find_inputs(paths: Sequence[str | Path]) -> EngineSource:
             files.append(path)
         else:
             raise DataError("eng_no_input", path=str(name), problem=_NOT_FOUND)
-    kinds = {}
+    kinds = {url: "csv" if Path(url).suffix.lower() in CSV_SUFFIXES else "parquet" for url in remote}
     for path in files:
         suffix = path.suffix.lower()
         if suffix in PARQUET_SUFFIXES:
@@ -101,11 +106,11 @@ def find_inputs(paths: Sequence[str | Path]) -> EngineSource:
         else:
             raise DataError("eng_unknown_input", path=str(path), suffix=suffix or "-")
     if len(set(kinds.values())) > 1:
-        parquet = [p.name for p, kind in kinds.items() if kind == "parquet"]
-        csv = [p.name for p, kind in kinds.items() if kind == "csv"]
+        parquet = [Path(p).name or str(p) for p, kind in kinds.items() if kind == "parquet"]
+        csv = [Path(p).name or str(p) for p, kind in kinds.items() if kind == "csv"]
         raise DataError("eng_mixed_inputs", parquet=Localized.listing(parquet[:3]), csv=Localized.listing(csv[:3]))
     unique = list(dict.fromkeys(str(path.resolve()) for path in files))
-    return EngineSource(paths=tuple(unique), kind=next(iter(kinds.values())),
+    return EngineSource(paths=tuple(unique + list(dict.fromkeys(remote))), kind=next(iter(kinds.values())),
                         size_bytes=sum(Path(p).stat().st_size for p in unique))
 
 
@@ -164,11 +169,12 @@ def read_table(con: ibis.BaseBackend, source: EngineSource) -> ibis.Table:
     from crm_core.engine.backends import engine_name
 
     paths = list(source.paths)
+    local = [p for p in paths if not is_remote(p)]  # a cluster's paths are read by the cluster only
     if source.kind == "parquet":
-        columns = _parquet_columns(paths)
-        by_name = any(names != columns[0] for names in columns)
+        columns = _parquet_columns(local)
+        by_name = len(local) < len(paths) or any(names != columns[0] for names in columns)
     else:
-        _check_utf8(paths)
+        _check_utf8(local)
     try:
         if engine_name(con) == "spark":
             return _read_spark(con, source, paths, merge=source.kind == "parquet" and by_name)
@@ -191,7 +197,8 @@ def _read_spark(con: ibis.BaseBackend, source: EngineSource, paths: list[str], *
     if source.kind == "parquet":
         frame = reader.parquet(*paths, mergeSchema=merge)
     else:
-        frame = reader.csv(paths, header=True, inferSchema=False, sep=_delimiter(paths[0]), encoding="UTF-8",
+        sep = "," if is_remote(paths[0]) else _delimiter(paths[0])
+        frame = reader.csv(paths, header=True, inferSchema=False, sep=sep, encoding="UTF-8",
                            multiLine=False)
         frame = frame.toDF(*[name.lstrip("\ufeff").strip() for name in frame.columns])
     name = ibis.util.gen_name(f"crm_{source.kind}")
