@@ -131,21 +131,16 @@ def main() -> None:
     scale = max(args.lines / 10_000_000, 1.0)
     choice = CrossSellChoice()
     options = EngineOptions(engine="duckdb", memory_limit=args.memory_limit)
-    (found, seconds) = _common.timed(lambda: engine_baskets([str(source)], options,
+    (found, baskets_s) = _common.timed(lambda: engine_baskets([str(source)], options,
                                                            basket_options=choice.basket_options(),
                                                            min_support=choice.min_support))
     baskets, run = found
-    print(f"baskets from DuckDB (memory limit {args.memory_limit}): {seconds:.1f} s; {baskets.n:,} baskets, "
+    print(f"baskets from DuckDB (memory limit {args.memory_limit}): {baskets_s:.1f} s; {baskets.n:,} baskets, "
           f"{len(baskets.items):,} items that can be frequent at {choice.min_support:.0%}, "
           f"{baskets.matrix.nnz:,} (basket, item) pairs; stages: "
           + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items()))
     target = BASKETS_TARGET_S_PER_10M * scale
-    verdicts.check("baskets", seconds < target, f"baskets {seconds:.1f} s (target < {target:.0f} s)")
-    pairs_hand, hand_s = hand_pairs(str(source), choice.min_support)
-    print(f"hand-written DuckDB query of the same pairs, for information: {hand_s:.1f} s "
-          f"(ours / hand = {seconds / hand_s:.1f}x)")
-    verdicts.check("same pairs", pairs_hand == baskets.matrix.nnz,
-                   f"(basket, item) pairs: ours {baskets.matrix.nnz:,}, hand-written query {pairs_hand:,}")
+    verdicts.check("baskets", baskets_s < target, f"baskets {baskets_s:.1f} s (target < {target:.0f} s)")
     estimate = mining.estimate_memory(baskets, choice.min_support, choice.max_len)
 
     def mine():
@@ -161,6 +156,12 @@ def main() -> None:
     peak = _common.peak_rss_mb()
     verdicts.check("memory", peak < PEAK_TARGET_MB,
                    f"peak RSS of baskets + mining {peak:,.0f} MiB (target < {PEAK_TARGET_MB:,.0f} MiB)")
+    # after the memory check: the hand query runs with DuckDB's defaults (up to 80% of RAM) in this process
+    pairs_hand, hand_s = hand_pairs(str(source), choice.min_support)
+    print(f"hand-written DuckDB query of the same pairs, for information: {hand_s:.1f} s "
+          f"(ours / hand = {baskets_s / hand_s:.1f}x)")
+    verdicts.check("same pairs", pairs_hand == baskets.matrix.nnz,
+                   f"(basket, item) pairs: ours {baskets.matrix.nnz:,}, hand-written query {pairs_hand:,}")
     if args.pyfim:
         pyfim_part(baskets, choice.min_support, choice.min_confidence)
     if args.fpgrowth:
