@@ -332,7 +332,6 @@ def test_text_timestamps_with_offsets_read_as_written(tmp_path, request):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="bugs16 B4: engines round each line to cents, the upload path rounds the sum")
 def test_amounts_with_fractions_of_a_cent(tmp_path, request):
     """Prices with a fraction of a cent (0.125, as Online Retail's 0.001-priced PADS lines): net spend is the same
     to the cent on every path.  1050 buys three lines of 0.125 (0.375 in all), 1051 buys 0.38 and 1052 0.37."""
