@@ -82,12 +82,18 @@ class CleanLines:
         purchase have reason null): a single scan, without the extra passes that rule takes.  A per-customer
         aggregate that keeps only customers with a purchase line gets the same customers from it, and the rule's
         count is the return lines of the customers it drops.  Equal to ``flagged`` with returns ignored.
+    kept : ``lines`` before the return_without_purchase rule and before dropping the returns of customers with no
+        purchase inside the channel / category filters (one scan instead of three).  Every return it adds belongs
+        to a customer with no purchase line, so a per-customer aggregate that keeps only customers with a purchase
+        line (the customer table, the CLV summary, baskets of purchase lines) is the same on ``kept`` as on
+        ``lines``.
     """
 
     lines: ibis.Table
     flagged: ibis.Table
     notes: tuple[Note, ...]
     unmarked: ibis.Table | None = None
+    kept: ibis.Table | None = None
 
 
 @dataclass(frozen=True)
@@ -210,11 +216,11 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         keep.append(~is_return if price_bad is None else ~(is_return | price_bad))
     elif price_bad is not None:
         keep.append(is_return | ~price_bad)
-    lines = table.filter(*keep).select(**values)
-    if options.returns != "ignore":
-        lines = rules.drop_returns_without_purchase(lines)
+    used = table.filter(*keep).select(**values)
+    lines = rules.drop_returns_without_purchase(used) if options.returns != "ignore" else used
     lines, scope_notes = _apply_scope(lines, scope, survey)
-    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base)
+    kept, _ = _apply_scope(used, scope, survey, drop_returns=False)
+    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base, kept=kept)
 
 
 def _text_or_null(cols: dict, name: str) -> ibis.Value:
@@ -239,8 +245,10 @@ def _check_scope(scope: Scope, table: ibis.Table, cols: dict, survey: rules.Surv
                             values=Localized.listing(wanted), present=Localized.listing(top))
 
 
-def _apply_scope(lines: ibis.Table, scope: Scope, survey: rules.Survey) -> tuple[ibis.Table, tuple[Note, ...]]:
-    """Lines inside the channel / category filters; returns of customers with no purchase inside dropped."""
+def _apply_scope(lines: ibis.Table, scope: Scope, survey: rules.Survey, *,
+                 drop_returns: bool = True) -> tuple[ibis.Table, tuple[Note, ...]]:
+    """Lines inside the channel / category filters; returns of customers with no purchase inside dropped (unless
+    ``drop_returns`` is False)."""
     notes: list[Note] = []
     inside = None
     for name, column in (("channels", "channel"), ("categories", "category")):
@@ -256,6 +264,8 @@ def _apply_scope(lines: ibis.Table, scope: Scope, survey: rules.Survey) -> tuple
     if inside is None:
         return lines, ()
     kept = lines.filter(inside)
+    if not drop_returns:
+        return kept, ()
     buyers = kept.filter(~kept.is_return).select("customer_id")
     kept = kept.filter(~kept.is_return | kept.customer_id.isin(buyers.customer_id))
     notes.append(Note.of("engl_scope_applied", filters=_filter_words(scope)))
