@@ -128,7 +128,10 @@ def _values(table: pd.DataFrame, column: str) -> np.ndarray:
 def _spend_in_cents(table: pd.DataFrame) -> np.ndarray:
     """Net spend rounded to cents, as every score compares it: sums of the same amounts added in another order
     (another engine, another file order) differ in the last bits, and must not break or make a tie."""
-    return np.round(_values(table, "monetary"), 2)
+    values = _values(table, "monetary")
+    with np.errstate(over="ignore", invalid="ignore"):  # x 100 overflows near 1e308, where cents mean nothing
+        rounded = np.round(values, 2)
+    return np.where(np.isfinite(rounded), rounded, values)
 
 
 def _quantile_scores(values: np.ndarray, *, ties: Literal["low", "high"]) -> np.ndarray:
