@@ -23,12 +23,12 @@ ENGINE_MESSAGES: dict[str, dict[str, str]] = {
     "eng_remote_needs_engine": {
         "en": "An input is a cluster path (hdfs://, s3a://, …), which the pandas path cannot read: run it with "
               "--engine spark (and --spark-master URL), or copy the files to this machine.",
-        "zh": "输入是集群上的路径（hdfs://、s3a:// 等），pandas 路径无法读取：请加上 --engine spark"
+        "zh": "输入是集群上的路径（“hdfs://”、“s3a://” 等），pandas 路径无法读取：请加上 --engine spark"
               "（以及 --spark-master 集群地址）运行，或先把文件复制到本机。",
     },
     "eng_remote_chosen": {
         "en": "An input is a cluster path: it is read with Spark (--spark-master sets the cluster; default local[2]).",
-        "zh": "输入是集群上的路径：改用 Spark 读取（用 --spark-master 指定集群，默认 local[2]）。",
+        "zh": "输入是集群上的路径：改用 Spark 读取（用 --spark-master 指定集群，默认为“local[2]”）。",
     },
     "eng_engine_chosen": {
         "en": "The input is {size} (above {limit}): it is read with {engine} rather than pandas. "
