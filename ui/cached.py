@@ -215,7 +215,7 @@ def prepared(key: DatasetKey, _progress: Callable | None = None) -> Prepared:
     """
     if key.server is not None:
         result, seconds = server_source.read_orders(key.server, key.mapping, key.options,
-                                                    progress=_live(_progress))
+                                                    progress=live_progress(_progress))
         loaded = pipeline.Loaded(raw=raw_table(key.file_only()), mapping=key.mapping, result=result)
         engine = {"engine": server_source.ENGINE, "seconds": seconds}
     else:
@@ -229,9 +229,10 @@ def prepared(key: DatasetKey, _progress: Callable | None = None) -> Prepared:
     return Prepared(result, pipeline.facts(result) | engine)
 
 
-def _live(progress: Callable | None) -> Callable | None:
-    """``progress`` called outside the cached function's recording of elements (as in :mod:`ui.cached_predict`):
-    it updates elements made before the call, which a later cache hit must not replay."""
+def live_progress(progress: Callable | None) -> Callable | None:
+    """``progress`` called outside the cached function's recording of elements (the server read here, the model
+    training of :mod:`ui.cached_predict`): it updates elements made before the call, which a later cache hit must
+    not replay."""
     if progress is None:
         return None
     try:

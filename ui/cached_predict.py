@@ -72,23 +72,8 @@ def _shared(max_entries: int):
                              hash_funcs=_KEYED)
 
 
-def _live(progress: Callable | None) -> Callable | None:
-    """``progress`` called outside the cached function's recording of elements (see the module docstring)."""
-    if progress is None:
-        return None
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
-    except ImportError:  # another Streamlit: no live progress rather than a replay error on the next hit
-        return None
-
-    def call(*args) -> None:
-        token = in_cached_function.set(False)
-        try:
-            progress(*args)
-        finally:
-            in_cached_function.reset(token)
-
-    return call
+# One wrapper for the whole app: ui.cached.live_progress.
+_live = cached.live_progress
 
 
 @_shared(4)
