@@ -30,16 +30,13 @@ def _null_nan(value: ibis.Value) -> ibis.Value:
 
 _OFFSET = "[+-][0-9]{2}:[0-9]{2}$|[+-][0-9]{4}$|Z$"
 _WHOLE_FLOAT_TEXT = "^[0-9]+[.]0$"
-_BLANKS = " \t\n\r\x0b\x0c"  # what Ibis' strip() removes (string.whitespace)
 
 
 def padded(value: ibis.Value) -> ibis.Value:
-    """Whether a text starts or ends with a blank: prefix tests, far cheaper than building the trimmed text."""
-    tests = [test for c in _BLANKS for test in (value.startswith(c), value.endswith(c))]
-    hit = tests[0]
-    for test in tests[1:]:
-        hit = hit | test
-    return hit
+    """Whether a text may start or end with a blank: its first or last character sorts before ``"!"`` (every
+    ASCII blank, other control characters and the empty text do).  Two comparisons, far cheaper than building the
+    trimmed text; a control character it also lets through is left as it is by the trim that follows."""
+    return (value < "!") | (value.right(1) < "!")
 
 
 def text(value: ibis.Value) -> ibis.Value:
@@ -80,6 +77,8 @@ def id_missing(value: ibis.Value) -> ibis.Value:
 def number(value: ibis.Value) -> tuple[ibis.Value, ibis.Value]:
     """(float64 value or null, failed: text that is not a number)."""
     kind = value.type()
+    if kind.is_integer():  # no NaN to test for
+        return value.cast(dt.float64), ibis.literal(False)
     if kind.is_numeric():
         return _null_nan(value.cast(dt.float64)), ibis.literal(False)
     cell = text(value)
@@ -184,6 +183,7 @@ class Survey:
     scope_present: dict[str, dict[str, bool]] = field(default_factory=dict)
     order_ids_missing: int | None = None  # lines without an order id (None: not counted)
     whole_float_ids: tuple[str, ...] = ()  # text id fields whose every value is digits + ".0"
+    plain_ids: tuple[str, ...] = ()  # text id fields with no blank cell and no cell starting / ending with a blank
 
 
 def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
@@ -221,6 +221,10 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
             False)
         aggs[f"{name}_n"] = lambda r, name=name: r[f"{name}_n"].cast(dt.int64).sum()
         aggs[f"{name}_f"] = lambda r, name=name: r[f"{name}_f"].cast(dt.int64).sum()
+        # A column with no cell to trim or blank out is used as it is (its text expression copies every cell).
+        raw = cols[f"{name}_raw"]
+        per_row[f"{name}_t"] = ((raw == "") | padded(raw)).fill_null(False)
+        aggs[f"{name}_t"] = lambda r, name=name: r[f"{name}_t"].cast(dt.int64).sum()
     keys: dict[str, tuple[str, str]] = {}
     for name, column in (("channels", "channel"), ("categories", "category")):
         if getattr(scope, name) and column in cols:
@@ -247,6 +251,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     if order_id is not None:
         found["order_ids_missing"] = total("ids_missing")
     found["whole_float_ids"] = tuple(f for f in float_like if total(f"{f}_n") and total(f"{f}_f") == total(f"{f}_n"))
+    found["plain_ids"] = tuple(f for f in float_like if total(f"{f}_t") == 0)
     if text_ids:
         c_rows = total("c_rows")
         # cancellation_rows: C-ids exist, beside other ids, and most C lines with a known sign are negative.
@@ -289,8 +294,9 @@ def status_lists(statuses: tuple[str, ...], options: IngestOptions) -> tuple[lis
 def non_product_expr(raw: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
     """As :func:`crm_core.ingest._columns.non_product`: single letters on the code only, longer codes on either.
 
-    ``raw``: field -> the raw column.  ``upper(trim(x))`` runs only on cells that can be a code: no longer than
-    the longest code, or starting / ending with a blank (product names are long, and most are neither).
+    ``raw``: field -> the raw column.  On the product name ``upper(trim(x))`` runs only on cells that can be a
+    code: no longer than the longest code, or starting / ending with a blank (product names are long, and most are
+    neither); product codes are short, so there the length test would cost more than it saves.
     """
     codes = sorted({c.strip().upper() for c in options.non_product_codes if c.strip()})
     words = [c for c in codes if len(c) > 1]
@@ -298,9 +304,12 @@ def non_product_expr(raw: dict[str, ibis.Value], options: IngestOptions) -> ibis
     for name, listed in (("sku", codes), ("product", words)):
         if name in raw and listed:
             value = raw[name] if raw[name].type().is_string() else raw[name].cast(dt.string)
-            longest = max(len(c) for c in listed)
-            short = ((value.length() <= longest) | padded(value)).fill_null(False)
-            hit = hit | ibis.ifelse(short, text(value).upper().isin(listed).fill_null(False), False)
+            test = text(value).upper().isin(listed).fill_null(False)
+            if name == "product":
+                longest = max(len(c) for c in listed)
+                short = ((value.length() <= longest) | padded(value)).fill_null(False)
+                test = ibis.ifelse(short, test, False)
+            hit = hit | test
     return hit
 
 

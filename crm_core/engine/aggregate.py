@@ -90,7 +90,8 @@ def as_of_from_days(days: np.ndarray, counts: np.ndarray) -> date:
 
 # ---------------------------------------------------------------------------------------------- customer table
 def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, modes: bool = False,
-                  rhythm: bool = False, distinct_orders: str = "count_distinct") -> ibis.Table:
+                  rhythm: bool = False, distinct_orders: str = "count_distinct",
+                  returners: bool = False) -> ibis.Table:
     """One row per customer with a purchase line in ``[start, as_of)``: the engine's part of the customer table.
 
     Parameters
@@ -109,6 +110,9 @@ def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, 
         :func:`crm_core.customers._purchase_gaps` counts them.
     distinct_orders : {"two_level", "count_distinct"}
         How frequency is computed (same answer; "two_level" groups by (customer, order) first).
+    returners : bool
+        Also keep the customers with return lines but no purchase line in the window (``lines`` == 0: their
+        dates are null); the caller counts them and leaves them out.
 
     Returns
     -------
@@ -116,7 +120,8 @@ def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, 
         customer_id, first_order_date, last_order_date (first / last purchase timestamp), frequency (distinct
         purchase order ids), gross_units, returns_units (int64 sums, returns <= 0, 0 when none), items (sum of
         purchase quantities, null when none is known), lines, return_lines (line counts), then the optional
-        columns.  Unordered: :func:`finish_customer_table` sorts.
+        columns.  Unordered: :func:`finish_customer_table` sorts.  ``customer_id`` has the type of
+        ``lines.customer_id`` (an integer id stays an integer until :func:`finish_customer_table`).
     """
     if distinct_orders not in DISTINCT_ORDERS:
         raise ValueError(f"distinct_orders must be one of {DISTINCT_ORDERS}")
@@ -126,7 +131,8 @@ def customer_expr(lines: ibis.Table, as_of: date, *, start: date | None = None, 
     window = window.select("customer_id", "order_id", "order_date", "amount_units", "quantity", "is_return",
                            *(["product", "category", "channel"] if modes else []))
     base = _two_level(window) if distinct_orders == "two_level" else _count_distinct(window)
-    base = base.filter(base.lines > 0)
+    if not returners:
+        base = base.filter(base.lines > 0)
     columns = list(base.columns)
     if modes:
         for name, source in _MODE_COLUMNS:

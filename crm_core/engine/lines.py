@@ -86,7 +86,8 @@ class CleanLines:
         purchase inside the channel / category filters (one scan instead of three).  Every return it adds belongs
         to a customer with no purchase line, so a per-customer aggregate that keeps only customers with a purchase
         line (the customer table, the CLV summary, baskets of purchase lines) is the same on ``kept`` as on
-        ``lines``.
+        ``lines``.  Its ``customer_id`` is the raw integer when the id column is an integer one (its text is
+        ``CAST(id AS TEXT)``, the same as on ``lines``).
     """
 
     lines: ibis.Table
@@ -145,6 +146,8 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     survey = rules.survey(table, cols, scope)
     _check_scope(scope, table, cols, survey)
 
+    for name in survey.plain_ids:  # nothing to trim: the raw text is the id (cheaper to group and count)
+        cols[name] = cols[f"{name}_raw"]
     for name in survey.whole_float_ids:
         cols[name] = rules.drop_float_suffix(cols[name])
     excluded_keys, return_keys = rules.status_lists(survey.statuses, options)
@@ -219,7 +222,11 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     used = table.filter(*keep).select(**values)
     lines = rules.drop_returns_without_purchase(used) if options.returns != "ignore" else used
     lines, scope_notes = _apply_scope(lines, scope, survey)
-    kept, _ = _apply_scope(used, scope, survey, drop_returns=False)
+    # ``kept`` groups by the raw id when it is an integer column (cheaper than grouping its text; the text is
+    # made once per customer afterwards, see aggregate.customer_expr).
+    raw_id = cols["customer_id_raw"]
+    kept = used if not raw_id.type().is_integer() else table.filter(*keep).select(**{**values, "customer_id": raw_id})
+    kept, _ = _apply_scope(kept, scope, survey, drop_returns=False)
     return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base, kept=kept)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from crm_core.basket.baskets import BasketOptions, Baskets
@@ -72,6 +73,9 @@ class _Prepared:
     seconds: dict[str, float]
     days: pd.DataFrame | None = None  # engine path: used lines per calendar day (day, lines)
     kept: object | None = None  # lines.CleanLines.kept: one scan, the same per-customer aggregates as ``lines``
+    # True while ``report`` and ``days`` still count the returns of customers with no purchase line as used (they
+    # came from CleanLines.unmarked): the customer table settles them, see _engine_customers.
+    orphans_pending: bool = False
 
 
 class _Clock:
@@ -135,27 +139,97 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
     wrong types and ``window_after_as_of``; an empty table means nobody bought in the window.
     """
     clock = _Clock(progress, options)
-    prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
+    prepared = _prepare(paths, options, mapping, cleaning, scope, clock, exact=False)
     try:
-        as_of = as_of or _default_as_of(prepared, clock)
-        start = _window_start(scope, as_of)
         if prepared.result is not None:
             from crm_core.scope import analysis_table
 
+            as_of = as_of or _default_as_of(prepared, clock)
+            _window_start(scope, as_of)
             with clock.stage("customers"):
                 table = analysis_table(prepared.result, as_of=as_of, scope=scope)
                 table = table.loc[:, list(CUSTOMER_COLUMNS)] if len(table.columns) else table
         else:
-            from crm_core.engine.aggregate import customer_expr, finish_customer_table
-
-            # ``kept``: one scan of the file instead of three (the extra returns it holds are of customers with
-            # no purchase line, whom the customer table leaves out anyway).
-            expr = customer_expr(prepared.kept, as_of, start=start, modes=modes, rhythm=rhythm)
-            frame = clock.run(prepared.con, expr.to_pandas, "customers")
-            table = finish_customer_table(frame, as_of)
+            table, as_of = _engine_customers(prepared, as_of, scope, modes, rhythm, clock)
         return _finished(prepared, table, as_of, options, clock)
     finally:
         _close(prepared)
+
+
+def _engine_customers(prepared: _Prepared, given: date | None, scope: Scope, modes: bool, rhythm: bool,
+                      clock: _Clock) -> tuple[pd.DataFrame, date]:
+    """The customer table on the engine, in one scan of the file when the window holds every line.
+
+    The aggregate runs on ``kept`` (the used lines before the return_without_purchase rule: one scan instead of
+    three).  When the window is the whole file, the customers it finds with return lines but no purchase line are
+    exactly the ones that rule is about: their return lines settle the report and the per-day counts (the as-of
+    day), and the aggregate is run again only if the settled as-of day differs (a late-outlier edge case).
+    Otherwise the report is first made exact on ``flagged`` (two more scans), as clv_summary and baskets do.
+    """
+    from crm_core.engine.aggregate import customer_expr, finish_customer_table
+
+    def aggregate(day: date, start: date | None, returners: bool = False) -> pd.DataFrame:
+        expr = customer_expr(prepared.kept, day, start=start, modes=modes, rhythm=rhythm, returners=returners)
+        return clock.run(prepared.con, expr.to_pandas, "customers")
+
+    as_of = given or _default_as_of(prepared, clock)
+    start = _window_start(scope, as_of)
+    days = prepared.days["day"].to_numpy().astype("datetime64[D]")
+    whole = len(days) == 0 or (np.datetime64(as_of, "D") > days.max()
+                                and (start is None or np.datetime64(start, "D") <= days.min()))
+    if not (prepared.orphans_pending and whole):
+        if prepared.orphans_pending:
+            _settle_exactly(prepared, clock)
+            as_of = given or _default_as_of(prepared, clock)
+            start = _window_start(scope, as_of)
+        return finish_customer_table(aggregate(as_of, start), as_of), as_of
+    frame = aggregate(as_of, None, returners=True)
+    orphans = frame[frame["lines"] == 0]
+    frame = frame[frame["lines"] > 0]
+    _settle_orphans(prepared, orphans, clock, need_days=given is None)
+    if given is None and (settled := _default_as_of(prepared, clock)) != as_of:
+        as_of = settled
+        frame = aggregate(as_of, _window_start(scope, as_of))
+    return finish_customer_table(frame.reset_index(drop=True), as_of), as_of
+
+
+def _settle_orphans(prepared: _Prepared, orphans: pd.DataFrame, clock: _Clock, *, need_days: bool) -> None:
+    """Count the return lines of ``orphans`` (customers with no purchase line in the whole file) as
+    return_without_purchase in the report, and take them out of the per-day counts when ``need_days``."""
+    lines = int(orphans["return_lines"].sum()) if len(orphans) else 0
+    prepared.orphans_pending = False
+    if not lines:
+        return
+    report = prepared.report
+    excluded = dict(report.excluded)
+    excluded["return_without_purchase"] = lines
+    from crm_core.ingest.clean import REASON_ORDER
+
+    ordered = {code: excluded[code] for code in REASON_ORDER if code in excluded}
+    ordered.update({code: n for code, n in excluded.items() if code not in ordered})
+    prepared.report = LineReport(rows_read=report.rows_read, rows_used=report.rows_used - lines,
+                                 rows_returns=report.rows_returns - lines, excluded=ordered)
+    if need_days:
+        import ibis
+
+        kept = prepared.kept
+        ids = ibis.memtable({"customer_id": orphans["customer_id"].tolist()})
+        ids = ids.select(customer_id=ids.customer_id.cast(kept.customer_id.type()))
+        theirs = kept.filter(kept.is_return & kept.customer_id.isin(ids.customer_id))
+        per_day = theirs.group_by(day=theirs.order_date.date()).aggregate(lines=lambda t: t.count())
+        per_day = clock.run(prepared.con, per_day.to_pandas, "customers")
+        removed = pd.Series(per_day["lines"].to_numpy(dtype="int64"),
+                            index=pd.to_datetime(per_day["day"]).to_numpy().astype("datetime64[D]"))
+        day = prepared.days["day"].to_numpy().astype("datetime64[D]")
+        left = (prepared.days["lines"].to_numpy(dtype="int64")
+                - removed.groupby(level=0).sum().reindex(day, fill_value=0).to_numpy(dtype="int64"))
+        prepared.days = pd.DataFrame({"day": day[left > 0], "lines": left[left > 0]})
+
+
+def _settle_exactly(prepared: _Prepared, clock: _Clock) -> None:
+    """The report and per-day counts from ``flagged`` (return_without_purchase marked by its own scans)."""
+    prepared.report, prepared.days = clock.run(prepared.con, lambda: _report_and_days(prepared.flagged), "clean")
+    prepared.orphans_pending = False
 
 
 def clv_summary(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
@@ -236,8 +310,13 @@ def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
 
 # ---------------------------------------------------------------------------------------------------- stages
 def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, cleaning: IngestOptions, scope: Scope,
-             clock: _Clock) -> _Prepared:
-    """Read, map, type-check and clean; then the line report and the used lines per day (one scan)."""
+             clock: _Clock, *, exact: bool = True) -> _Prepared:
+    """Read, map, type-check and clean; then the line report and the used lines per day (one scan).
+
+    ``exact=False`` (the customer table): without channel / category filters the report and the days are counted
+    on ``unmarked`` (one scan, the returns of customers with no purchase line still counted as used) and
+    ``orphans_pending`` is set; :func:`_engine_customers` settles them.
+    """
     if options.engine == "pandas":
         from crm_core.engine._pandas_path import prepare_pandas
 
@@ -258,14 +337,16 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
                 notes.extend(proposal.notes)
             notes.extend(source.check_types(table, mapping))
 
+        pending = not exact and cleaning.returns != "ignore" and not (scope.channels or scope.categories)
+
         def cleaned():  # the survey queries of clean_lines and the report's scan, timed as one stage
             clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
-            return clean, *_report_and_days(clean.flagged)
+            return clean, *_report_and_days(clean.unmarked if pending else clean.flagged)
 
         clean, counted, days = clock.run(con, cleaned, "clean")
         return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=counted,
                          mapping=mapping, notes=(*notes, *clean.notes), seconds=clock.seconds, days=days,
-                         kept=clean.kept)
+                         kept=clean.kept, orphans_pending=pending)
     except BaseException:
         backends.close(con)
         raise

@@ -375,3 +375,41 @@ def test_text_ids_through_a_float_and_offsets_as_written(con, tmp_path):
     assert lines["order_id"].tolist() == ["5.0", "6.0", "A7"]  # not every order id has ".0": kept as written
     assert lines["order_date"].tolist() == [pd.Timestamp("2024-03-15 08:30"), pd.Timestamp("2024-03-15 10:00"),
                                             pd.Timestamp("2024-03-16 00:00")]
+
+
+def test_ids_are_used_as_read_only_when_no_cell_needs_trimming(duck, tmp_path):
+    """The survey lets the raw text be the id only when no cell is blank or starts / ends with a blank; a cell
+    starting with another control character is let through by the cheap test and left as it is by the trim."""
+    from crm_core.engine import _lines_rules as rules
+
+    day = pd.to_datetime(["2024-03-01"] * 4)
+    mapping = ColumnMapping.from_dict({"customer_id": "cust", "order_id": "oid", "order_date": "day",
+                                       "amount": "amt"})
+    plain = pd.DataFrame({"cust": ["a", "b", "c", "d"], "oid": ["1", "2", "C3", "4"], "day": day,
+                          "amt": [1.0, 2.0, 3.0, 4.0]})
+    padded = plain.assign(oid=["1 ", "2", "\x0b", "\x01x"], cust=["a", "b", "c", "d\n"])
+    for frame, name, expected_plain, ids, customers in (
+            (plain, "plain", ("customer_id", "order_id"), ["1", "2", "C3", "4"], ["a", "b", "c", "d"]),
+            (padded, "padded", (), ["1", "2", "c|2024-03-01", "\x01x"], ["a", "b", "c", "d"])):
+        table = _read(duck, frame, tmp_path / f"{name}.parquet")
+        cols = rules.typed_columns(table, mapping)
+        assert rules.survey(table, cols, Scope()).plain_ids == expected_plain, name
+        lines = clean_lines(table, mapping).lines.to_pyarrow().to_pandas()
+        assert lines["order_id"].tolist() == ids, name
+        assert lines["customer_id"].tolist() == customers, name
+    flags = duck.read_parquet(str(tmp_path / "padded.parquet")).select(
+        p=rules.padded(ibis._.oid)).to_pyarrow().column("p").to_pylist()
+    assert flags == [True, False, True, True]
+
+
+def test_integer_customer_ids_are_grouped_as_numbers(duck, tmp_path):
+    """``kept`` keeps an integer id column as numbers (the aggregate groups them; the text is made per customer),
+    ``lines`` has the same ids as text."""
+    frame = pd.DataFrame({"cust": pd.array([17850, 17850, None], dtype="Int64"), "oid": ["1", "2", "3"],
+                          "day": pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"]), "amt": [1.0, 2.0, 3.0]})
+    mapping = ColumnMapping.from_dict({"customer_id": "cust", "order_id": "oid", "order_date": "day",
+                                       "amount": "amt"})
+    clean = clean_lines(_read(duck, frame, tmp_path / "ints.parquet"), mapping)
+    assert clean.kept.customer_id.type().is_integer()
+    assert clean.kept.customer_id.to_pyarrow().to_pylist() == [17850, 17850]
+    assert clean.lines.customer_id.to_pyarrow().to_pylist() == ["17850", "17850"]
