@@ -37,8 +37,10 @@ trimmed), the ``.0`` suffix on ids written as text, messy numbers and dates (``Â
 lines and overlapping files.  The statuses-counted and future-dates notes are not produced here either.
 
 Speed (DuckDB): every test reads the raw columns (a null check builds no text), text is trimmed only where a cell
-starts or ends with a blank, the regular expression for ``C`` ids runs only on ids holding a C, and the used lines
-are one conjunction of the tests; the up-front survey is one grouped aggregate over projected flags.
+may start or end with a blank (two comparisons), a text id column with no cell to trim is used as read and an
+integer customer id column is grouped as numbers (``kept``), the regular expression for ``C`` ids runs only on ids
+holding a C, and the used lines are one conjunction of the tests; the up-front survey is one grouped aggregate over
+projected flags.
 """
 
 from __future__ import annotations
