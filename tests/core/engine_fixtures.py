@@ -240,3 +240,17 @@ def spark_session(tmp: Path):
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def with_orphan_returns(source: Path, path: Path) -> Path:
+    """``source`` (a big_orders Parquet file) plus return lines of two customers who never bought: 990001 on two
+    days in 2024, 990002 forty days after the file's last line (it must not move the analysis date); -> ``path``."""
+    table = pq.read_table(source)
+    rows = table.to_pylist()
+    template = next(r for r in rows if r["InvoiceNo"].startswith("C") and r["CustomerID"] is not None)
+    last = max(r["InvoiceDate"] for r in rows if r["InvoiceDate"] is not None)
+    extra = [dict(template, CustomerID=990_001, InvoiceNo="C990001", InvoiceDate=pd.Timestamp("2024-03-05 10:00")),
+             dict(template, CustomerID=990_001, InvoiceNo="C990002", InvoiceDate=pd.Timestamp("2024-07-09 11:00")),
+             dict(template, CustomerID=990_002, InvoiceNo="C990003", InvoiceDate=last + pd.Timedelta(days=40))]
+    pq.write_table(pa.concat_tables([table, pa.Table.from_pylist(extra, schema=table.schema)]), path)
+    return path

@@ -214,18 +214,9 @@ def test_returns_without_a_purchase_are_settled_by_the_customer_scan(files, refe
     """The one-scan path: returns of customers who never bought are counted as return_without_purchase from the
     customer aggregate (not by the extra scans of ``flagged``), taken out of the per-day counts, and a return of
     such a customer dated after every other line does not move the as-of day (the aggregate is run again)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from engine_fixtures import with_orphan_returns
 
-    table = pq.read_table(files["parquet"])
-    rows = table.to_pylist()
-    template = next(r for r in rows if r["InvoiceNo"].startswith("C") and r["CustomerID"] is not None)
-    last = max(r["InvoiceDate"] for r in rows if r["InvoiceDate"] is not None)
-    extra = [dict(template, CustomerID=990_001, InvoiceNo="C990001", InvoiceDate=pd.Timestamp("2024-03-05 10:00")),
-             dict(template, CustomerID=990_001, InvoiceNo="C990002", InvoiceDate=pd.Timestamp("2024-07-09 11:00")),
-             dict(template, CustomerID=990_002, InvoiceNo="C990003", InvoiceDate=last + pd.Timedelta(days=40))]
-    path = tmp_path / "orphans.parquet"
-    pq.write_table(pa.concat_tables([table, pa.Table.from_pylist(extra, schema=table.schema)]), path)
+    path = with_orphan_returns(files["parquet"], tmp_path / "orphans.parquet")
 
     def no_extra_scans(prepared, clock):
         raise AssertionError("the report was settled by the scans of flagged")

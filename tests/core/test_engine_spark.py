@@ -148,3 +148,26 @@ def test_cli_rfm_on_spark_writes_the_same_segments(spark, tmp_path):
     problems += differences(expected, written.reset_index(drop=True), label="cli spark",
                             columns=tuple(c for c in wanted if c in written.columns))
     assert not problems, "\n".join(problems)
+
+
+def test_spark_settles_returns_without_a_purchase_in_the_customer_scan(tmp_path, spark, monkeypatch):
+    """As tests/core/test_engine_run.py on DuckDB: the orphans' returns counted from the customer aggregate (their
+    days through a memtable join on Spark), the analysis date and the report those of the upload path."""
+    from engine_fixtures import with_orphan_returns
+
+    from crm_core.engine import run
+    from crm_core.engine.options import EngineOptions
+
+    source = write_big_orders(tmp_path / "orders.parquet", 5_000, kind="parquet")
+    path = with_orphan_returns(source, tmp_path / "orphans.parquet")
+    expected = run.customer_table([path], EngineOptions(engine="pandas"))
+
+    def no_extra_scans(prepared, clock):
+        raise AssertionError("the report was settled by the scans of flagged")
+
+    monkeypatch.setattr(run, "_settle_exactly", no_extra_scans)
+    got = run.customer_table([path], EngineOptions(engine="spark", spark_master="local[2]"))
+    assert got.report == expected.report and got.report.excluded["return_without_purchase"] >= 3
+    assert got.as_of == expected.as_of
+    problems = differences(scored(expected.table, QUANTILE), scored(got.table, QUANTILE), label="spark orphans")
+    assert not problems, "\n".join(problems)
