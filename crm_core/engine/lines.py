@@ -58,7 +58,7 @@ from crm_core.schema import ColumnMapping, DataError, IngestOptions, Note
 from crm_core.scope import _field_label
 from crm_core.settings import Scope
 
-__all__ = ["LINE_COLUMNS", "CleanLines", "LineReport", "clean_lines", "line_report"]
+__all__ = ["LINE_COLUMNS", "CleanLines", "LineReport", "clean_lines", "in_reason_order", "line_report"]
 
 LINE_COLUMNS = ("customer_id", "order_id", "order_date", "amount_units", "quantity", "is_return",
                 "product", "category", "channel")
@@ -304,6 +304,14 @@ def line_report(clean: CleanLines) -> LineReport:
             used, returns = int(row["rows"]), int(row["returns"] or 0)
         elif row["rows"]:
             excluded[row["reason"]] = int(row["rows"])
-    excluded = {code: excluded[code] for code in REASON_ORDER if code in excluded}
+    excluded = in_reason_order(excluded)
     return LineReport(rows_read=used + sum(excluded.values()), rows_used=used, rows_returns=returns,
                       excluded=excluded)
+
+
+def in_reason_order(counts: dict[str, int]) -> dict[str, int]:
+    """Rows left out per reason, in :data:`crm_core.ingest.clean.REASON_ORDER` (any other code after them);
+    reasons with no row dropped."""
+    ordered = {code: int(counts[code]) for code in REASON_ORDER if counts.get(code)}
+    ordered.update({str(code): int(n) for code, n in counts.items() if code not in ordered and n})
+    return ordered

@@ -26,7 +26,7 @@ import pandas as pd
 
 from crm_core.basket.baskets import BasketOptions, Baskets
 from crm_core.customers import CUSTOMER_COLUMNS
-from crm_core.engine.lines import LineReport
+from crm_core.engine.lines import LineReport, in_reason_order
 from crm_core.engine.options import EngineOptions
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, IngestResult, Note
 from crm_core.settings import Scope
@@ -126,6 +126,18 @@ def _out_of_memory(error: Exception, options: EngineOptions | None) -> DataError
 
 
 # ------------------------------------------------------------------------------------------------ entry points
+@contextmanager
+def _opened(paths, options: EngineOptions, mapping: ColumnMapping | None, cleaning: IngestOptions, scope: Scope,
+            progress: Progress | None, *, exact: bool = True):
+    """(prepared, clock): :func:`_prepare` timed by a new clock; the engine connection is closed on the way out."""
+    clock = _Clock(progress, options)
+    prepared = _prepare(paths, options, mapping, cleaning, scope, clock, exact=exact)
+    try:
+        yield prepared, clock
+    finally:
+        _close(prepared)
+
+
 def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
                    mapping: ColumnMapping | None = None, cleaning: IngestOptions = IngestOptions(),
                    as_of: date | None = None, scope: Scope = Scope(), modes: bool = False, rhythm: bool = False,
@@ -138,9 +150,7 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
     the buying rhythm on the engine path (the pandas path always has them).  Raises DataError for unreadable inputs,
     wrong types and ``window_after_as_of``; an empty table means nobody bought in the window.
     """
-    clock = _Clock(progress, options)
-    prepared = _prepare(paths, options, mapping, cleaning, scope, clock, exact=False)
-    try:
+    with _opened(paths, options, mapping, cleaning, scope, progress, exact=False) as (prepared, clock):
         if prepared.result is not None:
             from crm_core.scope import analysis_table
 
@@ -152,8 +162,6 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
         else:
             table, as_of = _engine_customers(prepared, as_of, scope, modes, rhythm, clock)
         return _finished(prepared, table, as_of, options, clock)
-    finally:
-        _close(prepared)
 
 
 def _engine_customers(prepared: _Prepared, given: date | None, scope: Scope, modes: bool, rhythm: bool,
@@ -201,14 +209,9 @@ def _settle_orphans(prepared: _Prepared, orphans: pd.DataFrame, clock: _Clock, *
     if not lines:
         return
     report = prepared.report
-    excluded = dict(report.excluded)
-    excluded["return_without_purchase"] = lines
-    from crm_core.ingest.clean import REASON_ORDER
-
-    ordered = {code: excluded[code] for code in REASON_ORDER if code in excluded}
-    ordered.update({code: n for code, n in excluded.items() if code not in ordered})
     prepared.report = LineReport(rows_read=report.rows_read, rows_used=report.rows_used - lines,
-                                 rows_returns=report.rows_returns - lines, excluded=ordered)
+                                 rows_returns=report.rows_returns - lines,
+                                 excluded=in_reason_order({**report.excluded, "return_without_purchase": lines}))
     if need_days:
         import ibis
 
@@ -237,9 +240,7 @@ def clv_summary(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
                 as_of: date | None = None, unit_days: float = 7.0,
                 progress: Progress | None = None) -> tuple[pd.DataFrame, EngineRun]:
     """:func:`crm_core.predict.clv.clv_summary` of the order files (every line before ``as_of``) and the run."""
-    clock = _Clock(progress, options)
-    prepared = _prepare(paths, options, mapping, cleaning, Scope(), clock)
-    try:
+    with _opened(paths, options, mapping, cleaning, Scope(), progress) as (prepared, clock):
         as_of = as_of or _default_as_of(prepared, clock)
         if prepared.result is not None:
             from crm_core.predict import clv
@@ -252,8 +253,6 @@ def clv_summary(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
             summary = clock.run(prepared.con, lambda: aggregate.clv_summary(prepared.lines, as_of=as_of,
                                                                             unit_days=unit_days), "clv")
         return summary, _finished(prepared, None, as_of, options, clock)
-    finally:
-        _close(prepared)
 
 
 def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
@@ -263,9 +262,7 @@ def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(
     """Baskets of the lines in ``scope`` before ``as_of`` (:func:`crm_core.basket.baskets.build_baskets` on the
     pandas path; :func:`crm_core.engine.aggregate.baskets` on the engines, pruned to the items that can reach
     ``min_support`` when it is given) and the run."""
-    clock = _Clock(progress, options)
-    prepared = _prepare(paths, options, mapping, cleaning, scope, clock)
-    try:
+    with _opened(paths, options, mapping, cleaning, scope, progress) as (prepared, clock):
         as_of = as_of or _default_as_of(prepared, clock)
         start = _window_start(scope, as_of)
         if prepared.result is not None:
@@ -281,8 +278,6 @@ def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(
             made = clock.run(prepared.con, lambda: aggregate.baskets(
                 prepared.lines, basket_options, as_of=as_of, start=start, min_support=min_support), "baskets")
         return made, _finished(prepared, None, as_of, options, clock)
-    finally:
-        _close(prepared)
 
 
 def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
@@ -296,16 +291,12 @@ def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
     per customer_id, and the report's ``excluded`` table one example row per reason (order statuses one by one)
     with the count of rows in a ``rows`` column (``rows_read - rows_used`` rows were left out in all).
     """
-    clock = _Clock(progress, options)
-    prepared = _prepare(paths, options, mapping, cleaning, Scope(), clock)
-    try:
+    with _opened(paths, options, mapping, cleaning, Scope(), progress) as (prepared, clock):
         if prepared.result is not None:
             return prepared.result
         from crm_core.engine import _order_lines
 
         return clock.run(prepared.con, lambda: _order_lines.ingest_result(prepared, paths), "orders")
-    finally:
-        _close(prepared)
 
 
 # ---------------------------------------------------------------------------------------------------- stages
@@ -378,12 +369,8 @@ def _report_and_days(flagged) -> tuple[LineReport, pd.DataFrame]:
 def report_from_groups(frame: pd.DataFrame) -> tuple[LineReport, pd.DataFrame]:
     """The LineReport and the used lines per day from rows counted per (reason, day): columns reason (null =
     used), day, rows, returns."""
-    from crm_core.ingest.clean import REASON_ORDER
-
     used = frame[frame["reason"].isna()]
-    excluded = frame[frame["reason"].notna()].groupby("reason")["rows"].sum()
-    counts = {code: int(excluded[code]) for code in REASON_ORDER if code in excluded.index and excluded[code]}
-    counts.update({str(code): int(n) for code, n in excluded.items() if code not in counts and n})
+    counts = in_reason_order(frame[frame["reason"].notna()].groupby("reason")["rows"].sum().to_dict())
     rows_used = int(used["rows"].sum())
     report = LineReport(rows_read=rows_used + sum(counts.values()), rows_used=rows_used,
                         rows_returns=int(pd.to_numeric(used["returns"]).fillna(0).sum()), excluded=counts)
