@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import analysis_box, cached, state
+from ui import analysis_box, cached, samples, state
 from ui.i18n import LANG_KEY, LANGS, browser_default_lang, t
 
 st.set_page_config(page_title="Analytical CRM", page_icon="📊", layout="wide")
@@ -51,7 +51,7 @@ with st.sidebar:
     st.subheader(t("data_status"))
     status_box = st.container()
     if st.button(t("load_sample"), icon="🧪", width="stretch", key="sidebar_sample"):
-        state.load_sample()
+        samples.load_sample()
         st.rerun()
     if state.upload() is not None and st.button(t("clear_data"), icon="🗑️", width="stretch", key="sidebar_clear"):
         state.clear_data()

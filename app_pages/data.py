@@ -10,7 +10,7 @@ import time
 import streamlit as st
 
 from crm_core.schema import ColumnMapping, DataError
-from ui import cached, data_view, mapping_form, server_source, state
+from ui import cached, data_view, mapping_form, samples, server_source, state
 from ui.fmt import fit_height
 from ui.i18n import labels, lang, t
 
@@ -38,7 +38,7 @@ up = state.upload()
 if up is None:
     st.info(t("upload_first"))
     if st.button(t("load_sample"), icon="🧪", key="data_sample"):
-        state.load_sample()
+        samples.load_sample()
         st.rerun()
     state.stop()
 if up.on_server:  # server data in use: the uploader above replaces it ("Server data" shows it)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state
+from ui import samples
 from ui.i18n import t
 
 st.title(t("home_title"))
@@ -11,7 +11,7 @@ st.markdown(t("home_steps"))
 left, right = st.columns(2)
 with left:
     if st.button(t("load_sample"), type="primary", icon="🧪", key="home_sample"):
-        state.load_sample()
+        samples.load_sample()
         st.switch_page("app_pages/data.py")
     st.caption(t("home_sample_hint"))
 with right:

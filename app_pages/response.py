@@ -17,7 +17,7 @@ from crm_core.predict import explain, labels, targeting
 from crm_core.predict.scores import TARGET_COLUMN, TARGET_KEY, TargetList, with_scores
 from crm_core.predict.table import guess_id_column, propose_result_columns
 from crm_core.schema import DataError
-from ui import cached, cached_predict, predict_charts, predict_state, predict_view, state
+from ui import cached, cached_predict, predict_charts, predict_state, predict_view, samples, state
 from ui.choice_keeper import ChoiceKeeper
 from ui.i18n import labels as option_labels
 from ui.i18n import lang, t
@@ -59,10 +59,10 @@ if choice.source == "results":
     as_of = state.as_of(summary["default_as_of"])
     upload = predict_view.table_upload("campaign_results", label=t("pr_results_file"),
                                        help_text=t("pr_results_file_help"))
-    if up.file_id == "sample" and state.sample_campaign_file() is not None and (
+    if up.file_id == "sample" and samples.sample_campaign_file() is not None and (
             upload is None or upload.file_id != "sample"):
         if st.button(t("pr_demo_results"), icon="🧪", key="response_demo"):
-            state.load_sample_campaign_results()
+            samples.load_sample_campaign_results()
             predict_state.set_response_choice(replace(choice, customer_col=None, contacted_col=None,
                                                       responded_col=None, campaign_date=None, model=None))
             st.rerun()

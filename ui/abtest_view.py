@@ -24,7 +24,7 @@ from crm_core.measure.abtest import (
 )
 from crm_core.messages import Localized
 from crm_core.schema import DataError
-from ui import abtest_charts, cached_abtest, cached_predict, predict_view, state
+from ui import abtest_charts, cached_abtest, cached_predict, predict_view, samples, state
 from ui.fmt import fit_height, money_column
 from ui.i18n import labels, lang, t
 
@@ -130,9 +130,9 @@ def outcomes_upload() -> state.Upload | None:
     upload = state.dataset("campaign_outcomes")
     if upload is None:
         st.info(t("ab_outcomes_none"))
-        if state.sample_measure_file("campaign_outcomes") is not None and st.button(
+        if samples.sample_measure_file("campaign_outcomes") is not None and st.button(
                 t("ab_outcomes_demo"), key="ab_outcomes_demo", icon="🧪"):
-            path = state.sample_measure_file("campaign_outcomes")
+            path = samples.sample_measure_file("campaign_outcomes")
             state.set_table("campaign_outcomes", path.name, path.read_bytes(), file_id="sample")
             st.rerun()
         return None

@@ -14,7 +14,7 @@ import streamlit as st
 from crm_core import export
 from crm_core.ingest import readers, values
 from crm_core.schema import FIELD_BY_NAME, ColumnMapping, IngestReport, RawTable, ReadOptions
-from ui import cached, state
+from ui import cached, samples, state
 from ui.i18n import labels, lang, t
 
 PREVIEW_ROWS = 8
@@ -194,7 +194,7 @@ def customer_file_section(up: state.Upload) -> None:
                 _customer_mapping_form(key, MASTER_FIELDS)
         if customers is None and up.file_id == "sample":  # the demo: one click adds the sample's membership list
             if st.button(t("customer_file_sample"), icon="🧪", key="customer_file_sample"):
-                state.load_sample_customers()
+                samples.load_sample_customers()
                 st.rerun()
         chosen_file = st.file_uploader(t("customer_file_uploader"), type=["csv", "txt", "tsv", "xlsx", "xls"],
                                        key=f"customer_file_upload_{state.customer_gen()}")

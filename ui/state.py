@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
@@ -74,9 +73,6 @@ _SETTING_WIDGETS = ("as_of_input", "threshold_editor", "export_segments", "expor
                     "export_mask", "export_opted_out", "export_format", "window_kind", "window_months",
                     "window_from", "filter_channels", "filter_categories", "filter_cities", "phone_region")
 
-_SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
-# The demo file in the session's language: English headers and values for English, Chinese ones for Chinese.
-SAMPLE_FILES = {"en": _SAMPLES / "orders_en.xlsx", "zh": _SAMPLES / "orders_zh.csv"}
 CURRENCIES = ("¥", "$", "€", "£")
 # The currency picked when a file shows none, by the interface's language (the user is asked to confirm it).
 DEFAULT_CURRENCY = {"en": "$", "zh": "¥"}
@@ -209,7 +205,7 @@ def set_uploads(files: list[tuple[str, bytes]], *, file_id: str = "") -> None:
 def set_server_source(paths: tuple[str, ...], name: str) -> None:
     """Make files on the server the session's orders (:func:`make_server_upload`), as :func:`set_uploads` does
     for an upload (the same resets; choosing the same server source again keeps its settings)."""
-    _reset_uploader()
+    renew_uploader()
     _set_orders(make_server_upload(paths, name))
 
 
@@ -263,26 +259,13 @@ def _currency_for_new_file() -> None:
         st.session_state.pop(CURRENCY, None)
 
 
-def _reset_uploader() -> None:
+def renew_uploader() -> None:
+    """A new key for the file uploader, so it cannot hand the previous file back."""
     st.session_state[UPLOADER_GEN] = st.session_state.get(UPLOADER_GEN, 0) + 1
 
 
 def uploader_key() -> str:
     return f"uploader_{st.session_state.get(UPLOADER_GEN, 0)}"
-
-
-def sample_file() -> Path:
-    """The demo file for the session's language."""
-    return SAMPLE_FILES.get(lang(), SAMPLE_FILES["en"])
-
-
-SAMPLE_CUSTOMER_FILES = {"en": _SAMPLES / "customers_en.csv", "zh": _SAMPLES / "customers_zh.csv"}
-
-
-def load_sample_customers() -> None:
-    """The sample's customer file (membership list with planted cases) in the session's language."""
-    path = SAMPLE_CUSTOMER_FILES.get(lang(), SAMPLE_CUSTOMER_FILES["en"])
-    set_customer_file(path.name, path.read_bytes(), file_id="sample")
 
 
 def set_table(kind: str, name: str, data: bytes, *, file_id: str = "") -> None:
@@ -296,62 +279,6 @@ def remove_table(kind: str) -> None:
     datasets().pop(kind, None)
 
 
-# The demo campaign's results (customers of the sample, contacted, responded), in the session's language.
-SAMPLE_CAMPAIGN_FILES = {"en": _SAMPLES / "campaign_results_en.csv", "zh": _SAMPLES / "campaign_results_zh.csv"}
-
-
-def sample_campaign_file() -> Path | None:
-    """The demo campaign results for the session's language, or None when the sample has none."""
-    path = SAMPLE_CAMPAIGN_FILES.get(lang(), SAMPLE_CAMPAIGN_FILES["en"])
-    return path if path.exists() else None
-
-
-def load_sample_campaign_results() -> bool:
-    """The demo campaign results become the session's campaign results (False when the file is missing)."""
-    path = sample_campaign_file()
-    if path is None:
-        return False
-    set_table("campaign_results", path.name, path.read_bytes(), file_id="sample")
-    return True
-
-
-# The measurement pages' demo tables, in the session's language (crm_core.sample writes them): a campaign's
-# outcomes with its control group, the orders after the analysis date, customer journeys, three years of daily sales.
-SAMPLE_MEASURE_FILES = {
-    "campaign_outcomes": {"en": "campaign_outcomes_en.csv", "zh": "campaign_outcomes_zh.csv"},
-    "later_orders": {"en": "orders_future_zh.csv", "zh": "orders_future_zh.csv"},
-    "touchpoints": {"en": "touchpoints_en.csv", "zh": "touchpoints_zh.csv"},
-    "sales_history": {"en": "daily_sales_en.csv", "zh": "daily_sales_zh.csv"},
-}
-
-
-def sample_measure_file(kind: str) -> Path | None:
-    """The demo table of ``kind`` (a key of :data:`SAMPLE_MEASURE_FILES`) in the session's language, or None."""
-    names = SAMPLE_MEASURE_FILES[kind]
-    path = _SAMPLES / names.get(lang(), names["en"])
-    return path if path.exists() else None
-
-
-def load_sample_measure_tables() -> None:
-    """The demo tables of the measurement pages become the session's (each one that the sample has)."""
-    for kind in SAMPLE_MEASURE_FILES:
-        path = sample_measure_file(kind)
-        if path is not None:
-            set_table(kind, path.name, path.read_bytes(), file_id="sample")
-
-
-def load_sample() -> None:
-    """One click: the demo orders, and the measurement pages' demo tables."""
-    _reset_uploader()
-    path = sample_file()
-    set_upload(path.name, path.read_bytes(), file_id="sample")
-    load_sample_measure_tables()
-    try:  # the measurement pages show money without reading the orders: the sample's ¥ from the start
-        update_currency(upload())
-    except DataError:
-        pass
-
-
 def clear_data(*, reset_uploader: bool = True) -> None:
     """'Clear my data': forget the uploads and everything derived from them in this session.
 
@@ -361,7 +288,7 @@ def clear_data(*, reset_uploader: bool = True) -> None:
     emptied the uploader itself (its ✕), because a file picked right after arrives under the same key.
     """
     if reset_uploader:
-        _reset_uploader()
+        renew_uploader()
     st.session_state.pop(DATASETS, None)
     # (The filter widgets' own state goes with them: no page draws them without data, so Streamlit drops it.)
     for key in (*FILE_KEYS, INGEST_OPTIONS, RFM_PARAMS, SCOPE, CUSTOMERS_MAPPING, OPENED, OPENED_NAME):

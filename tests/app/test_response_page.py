@@ -22,7 +22,8 @@ from crm_core import pipeline
 from crm_core.predict import targeting
 from crm_core.predict.response import ResponseChoice, run_response
 from ui.predict_state import RESPONSE
-from ui.state import DATASETS, SAMPLE_CAMPAIGN_FILES
+from ui.samples import SAMPLE_CAMPAIGN_FILES
+from ui.state import DATASETS
 
 PAGE = "app_pages/response.py"
 BANK = ROOT / "tests" / "data" / "app_predict" / "bank_small.csv"  # the ``bank`` upload (conftest.py)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from app_helpers import APP_FIXTURES, en, loaded, make_upload, metrics, open_app, rerun, texts
 
-from ui import state
+from ui import samples, state
 
 DATA, RFM = "app_pages/data.py", "app_pages/rfm.py"
 
@@ -118,7 +118,7 @@ def test_sidebar_sample_on_the_data_page_replaces_the_uploaded_file(monkeypatch)
     path = APP_FIXTURES / "three_customers.csv"
     at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv"))
     rerun(at)
-    call_on_session(at, monkeypatch, state.load_sample)
+    call_on_session(at, monkeypatch, samples.load_sample)
     assert loaded(at).file_id == "sample"
     rerun(at)  # the rerun the sidebar button asks for
     assert loaded(at).name == "orders_en.xlsx", "the uploader's file replaced the sample again"

@@ -33,7 +33,7 @@ from crm_core.predict.models import MODEL_LABELS  # noqa: E402
 from crm_core.predict.response import ResponseChoice, run_response  # noqa: E402
 from ui.fmt import money_text  # noqa: E402
 from ui.i18n import TEXT  # noqa: E402
-from ui.state import SAMPLE_CAMPAIGN_FILES  # noqa: E402
+from ui.samples import SAMPLE_CAMPAIGN_FILES  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
