@@ -9,7 +9,6 @@ a phone can be found while it is shown masked.  The query and the chosen custome
 
 from dataclasses import replace
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +16,7 @@ from crm_core import columns as registry
 from crm_core import export
 from crm_core.schema import DataError
 from crm_core.segment import profile360
-from ui import cached_segments, charts, crosssell_view, model_scores, scope_form, segment_state, state
+from ui import cached_segments, crosssell_view, model_scores, profile_charts, scope_form, segment_state, state
 from ui.fmt import fit_height, money_text, table_config
 from ui.i18n import labels, lang, t
 
@@ -191,37 +190,11 @@ with right.container(border=True):
 # --- timeline, attributes, order lines -------------------------------------------------------------------------
 
 
-def timeline_chart(timeline: pd.DataFrame) -> alt.Chart:
-    """One point per order over time, at its amount (returns below zero, in red), sized by the amount."""
-    kinds = {"purchase": t("c360_purchase"), "return": t("c360_return")}
-    data = timeline.assign(kind=timeline["kind"].map(kinds), size=timeline["amount"].abs(),
-                           order_date=pd.to_datetime(timeline["order_date"]))
-    amount_title = f"{t('c360_axis_amount')} ({currency})"
-    color = alt.Color("kind:N", title=t("c360_kind"), legend=alt.Legend(symbolOpacity=1),
-                      scale=alt.Scale(domain=list(kinds.values()), range=["#1f6feb", "#d1242f"]))
-    base = alt.Chart(data).encode(
-        x=alt.X("order_date:T", title=t("c360_axis_date"), axis=alt.Axis(format="%Y-%m-%d"),
-                scale=alt.Scale(padding=24)),
-        y=alt.Y("amount:Q", title=amount_title), color=color)
-    stems = base.mark_rule(opacity=0.4).encode(y2=alt.datum(0))
-    # The amount is on the y axis already: the size repeats it for the eye, without a second legend.
-    points = base.mark_circle(opacity=0.85).encode(
-        size=alt.Size("size:Q", scale=alt.Scale(range=[40, 600]), legend=None),
-        tooltip=[alt.Tooltip("order_date:T", title=t("c360_axis_date"), format="%Y-%m-%d %H:%M"),
-                 alt.Tooltip("order_id:N", title=registry.label("order_id", lang())),
-                 alt.Tooltip("kind:N", title=t("c360_kind")),
-                 alt.Tooltip("amount:Q", title=amount_title, format=",.2f"),
-                 alt.Tooltip("items:Q", title=registry.label("items", lang()), format=",.0f"),
-                 alt.Tooltip("products:N", title=t("c360_products"))])
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y="y:Q")
-    return charts._styled((zero + stems + points).properties(height=300))
-
-
 st.subheader(t("c360_timeline"))
 if profile.orders.empty:
     st.info(t("c360_no_orders"))
 else:
-    st.altair_chart(timeline_chart(profile.orders), width="stretch")
+    st.altair_chart(profile_charts.timeline_chart(profile.orders, currency), width="stretch")
 
 ATTRIBUTES = ("customer_id", "name", "phone", "email", "gender", "city", "signup_date", "opted_out", "channel",
               "top_category", "top_product", "items", "gross_sales", "returns_value", "tenure_days", "recency_days",

@@ -14,9 +14,9 @@ from crm_core import export
 from crm_core.schema import DataError
 from crm_core.segment import lifecycle, profiles, rfm
 from crm_core.segment.combined import with_group_names
-from crm_core.segment.lifecycle import NOT_YET, STAGE_COLORS, Lifecycle, LifecycleWindows
+from crm_core.segment.lifecycle import NOT_YET, STAGE_COLORS, Lifecycle
 from crm_core.settings import Scope
-from ui import cached, cached_segments, lifecycle_charts, scope_form, segment_state, state
+from ui import cached, cached_segments, lifecycle_charts, lifecycle_form, scope_form, segment_state, state
 from ui.fmt import fit_height, money_text, percent_for_display, table_config
 from ui.i18n import labels, lang, t
 from ui.list_download import list_download
@@ -25,7 +25,6 @@ from ui.list_download import list_download
 VIEW = "lc_view_choice"
 MIGRATION = "lc_migration_choice"
 LIST_STAGES = "lc_list_stages_choice"
-WINDOWS_GEN = "lc_windows_gen"
 
 up, summary = state.require_data()
 key = state.ingest_key(up)
@@ -45,33 +44,8 @@ if not scope.is_all and view != "stages":
     st.caption(t("lc_all_orders_note", scope=scope_form.summary_text(scope, as_of)))
 
 
-def windows_editor() -> LifecycleWindows:
-    """The three windows, started from the session's; stops the view with the core's message when invalid."""
-    saved = segment_state.lifecycle_windows()
-    gen = f"{st.session_state.get('editor_gen', 0)}_{st.session_state.get(WINDOWS_GEN, 0)}"
-    st.markdown(f"##### {t('lc_windows')}")
-    st.caption(t("lc_windows_caption", date=f"{as_of:%Y-%m-%d}"))
-    c1, c2, c3 = st.columns(3)
-    typed = {}
-    for column, name in zip((c1, c2, c3), ("new_days", "active_days", "churn_days"), strict=True):
-        typed[name] = column.number_input(t(f"lc_{name}"), min_value=1, max_value=36500, step=1,
-                                          value=getattr(saved, name), help=t(f"lc_{name}_help"),
-                                          key=f"lc_{name}_{gen}")
-    if saved != LifecycleWindows() and st.button(t("lc_default_windows"), key="lc_default_windows"):
-        segment_state.set_lifecycle_windows(LifecycleWindows())
-        st.session_state[WINDOWS_GEN] = st.session_state.get(WINDOWS_GEN, 0) + 1
-        st.rerun()
-    try:
-        windows = LifecycleWindows(**typed)
-    except DataError as exc:
-        st.error(exc.text(lang()))
-        state.stop()
-    segment_state.set_lifecycle_windows(windows)
-    return windows
-
-
 def stages_view() -> None:
-    windows = windows_editor()
+    windows = lifecycle_form.windows_editor(as_of)
     segmentation = Lifecycle(windows)
     try:
         table, _, _ = cached.customers(key, as_of, scope)
