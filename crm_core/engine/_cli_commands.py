@@ -29,10 +29,10 @@ from crm_core.schema import DataError, Note
 __all__ = ["CLUSTER_SAMPLE", "SEGMENT_COLUMNS", "run_clv", "run_rules", "run_segment"]
 
 CLUSTER_SAMPLE = 50_000  # customers: k-means (10 starts) takes ~15 s on 25,000 here; above, fit on a seeded sample
-ASSIGN_CHUNK = 100_000
+ASSIGN_CHUNK = 100_000  # customers per chunk when assigning clusters (distances: chunk x k x features floats)
 # Next-best offers need every customer's (frequent) items as Python sets and a second pass: written up to this many
 # customers, else left out.
-OFFERS_MAX_CUSTOMERS = 100_000    # customers per chunk when assigning clusters (distances: chunk x k x features floats)
+OFFERS_MAX_CUSTOMERS = 100_000
 SEGMENT_COLUMNS = (
     "customer_id", "segment", "rfm_segment_name", "r_score", "f_score", "m_score", "rfm_code", "cluster",
     "cluster_name", "stage", "stage_name", "tags", "recency_days", "frequency", "monetary", "avg_order_value",

@@ -24,8 +24,10 @@ TEXT_FIELDS = ("product", "sku", "category", "channel")
 
 
 def _null_nan(value: ibis.Value) -> ibis.Value:
-    """A float with NaN as null (the pandas path reads NaN as missing)."""
-    return ibis.ifelse(value.isnan(), ibis.null(dt.float64), value) if value.type().is_floating() else value
+    """A float with NaN and infinities as null (the pandas path reads NaN as missing, an infinity as unreadable)."""
+    if not value.type().is_floating():
+        return value
+    return ibis.ifelse(value.isnan() | value.isinf(), ibis.null(dt.float64), value)
 
 
 _OFFSET = "[+-][0-9]{2}:[0-9]{2}$|[+-][0-9]{4}$|Z$"
@@ -59,7 +61,8 @@ def id_text(value: ibis.Value) -> ibis.Value:
     if kind.is_floating() or kind.is_decimal():
         # NaN % 1 is NaN (not whole); try_cast: a float beyond int64 stays as the engine writes it.
         whole = (value % 1) == 0
-        number = ibis.ifelse(whole, value.try_cast(dt.int64).cast(dt.string), value.cast(dt.string))
+        as_text = value.cast(dt.string)
+        number = ibis.ifelse(whole, value.try_cast(dt.int64).cast(dt.string).fill_null(as_text), as_text)
         return number if kind.is_decimal() else ibis.ifelse(value.isnan(), ibis.null(dt.string), number)
     return text(value)
 
@@ -120,7 +123,6 @@ def typed_columns(table: ibis.Table, mapping: ColumnMapping) -> dict[str, ibis.V
         cols["customer_missing"] = get["customer_id"].isnull()  # a composite source: null where either part is
     if "order_id" in get:
         cols["order_id"] = id_text(get["order_id"])
-        cols["order_id_is_text"] = ibis.literal(get["order_id"].type().is_string())
         cols["order_id_raw"] = get["order_id"]
         cols["order_id_missing"] = id_missing(get["order_id"])
     cols["order_date"], cols["date_missing"], cols["date_failed"] = timestamp(get["order_date"])
@@ -197,7 +199,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     per_row: dict[str, ibis.Value] = {}
     aggs: dict[str, object] = {}
     order_id = cols.get("order_id")
-    text_ids = order_id is not None and bool(cols["order_id_is_text"].op().value)
+    text_ids = order_id is not None and cols["order_id_raw"].type().is_string()
     if text_ids:
         is_c = cancellation_expr(cols["order_id_raw"])
         amount, quantity = cols["amount"], cols.get("quantity")
@@ -223,7 +225,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
         aggs[f"{name}_f"] = lambda r, name=name: r[f"{name}_f"].cast(dt.int64).sum()
         # A column with no cell to trim or blank out is used as it is (its text expression copies every cell).
         raw = cols[f"{name}_raw"]
-        per_row[f"{name}_t"] = ((raw == "") | padded(raw)).fill_null(False)
+        per_row[f"{name}_t"] = padded(raw).fill_null(False)  # the empty text too
         aggs[f"{name}_t"] = lambda r, name=name: r[f"{name}_t"].cast(dt.int64).sum()
     keys: dict[str, tuple[str, str]] = {}
     for name, column in (("channels", "channel"), ("categories", "category")):

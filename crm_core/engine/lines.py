@@ -10,8 +10,8 @@ reason that applies to a row wins):
   engine's cast; typed dates never fail);
 * ``status``: the statuses of ``options.excluded_statuses`` and the cancelled-word rule, decided in Python by
   :mod:`crm_core.ingest._statuses` on the status column's few distinct values, then applied as ``isin``;
-* ``bad_amount``: no amount (or, without an amount column, no quantity or unit price), or a quantity / amount
-  written as text that is not a number;
+* ``bad_amount``: no amount (or, without an amount column, no quantity or unit price), a quantity / amount
+  written as text that is not a number, an infinite one, or one of :data:`MAX_AMOUNT` or more;
 * ``non_product``: ``options.non_product_codes`` (case-insensitive, trimmed): single letters only on the product
   code (sku), longer codes on the code or the product name;
 * ``nonpositive_price``: unit price <= 0 on a line that is not a return;
@@ -33,7 +33,7 @@ Stays on the pandas path (needs the text of a spreadsheet export, not typed data
 lines), order-level cells carried down from an order's first line, order totals repeated on every line, refund
 columns, a separate order-time column, phone / e-mail ids normalised, duplicate customers merged, Excel guards
 (``="0123"``) and mangled ids, NFKC / zero-width characters and non-ASCII blanks (only ASCII blanks are
-trimmed), the ``.0`` suffix on ids written as text, messy numbers and dates (``¥1,234``, ``05/01/2024``), ragged
+trimmed), messy numbers and dates (``¥1,234``, ``05/01/2024``), ragged
 lines and overlapping files.  The statuses-counted and future-dates notes are not produced here either.
 
 Speed (DuckDB): every test reads the raw columns (a null check builds no text), text is trimmed only where a cell
@@ -55,7 +55,7 @@ import pandas as pd
 from crm_core.engine import _lines_rules as rules
 from crm_core.ingest.clean import REASON_ORDER, validate_mapping
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, Note
-from crm_core.scope import _field_label
+from crm_core.scope import _field_label, _filter_words
 from crm_core.settings import Scope
 
 __all__ = ["LINE_COLUMNS", "CleanLines", "LineReport", "clean_lines", "in_reason_order", "line_report"]
@@ -66,8 +66,9 @@ LINE_COLUMNS = ("customer_id", "order_id", "order_date", "amount_units", "quanti
 # engine, whatever the order they add in, and a line of 0.125 (Online Retail has 0.001 prices) keeps its value, so
 # a customer's net spend is the pandas path's own sum, rounded to cents only where scores compare it.
 MONEY_SCALE = 10_000
-# Kept on ``flagged`` beside LINE_COLUMNS for callers that rebuild the pandas orders frame or show examples.
-FLAGGED_EXTRA = ("sku", "unit_price", "status", "reason")
+# An amount whose ten-thousandths do not fit a 64-bit integer (900 trillion and more) is a bad amount on the engines
+# (the pandas path would keep it as a float): no shop sells that much in one line, and the cast would fail.
+MAX_AMOUNT = 9e14
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         ("missing_date", cols["date_missing"]),
         ("bad_date", cols["date_failed"]),
         ("status", status_excluded.fill_null(False)),
-        ("bad_amount", cols["amount_failed"] | amount.isnull()),
+        ("bad_amount", cols["amount_failed"] | amount.isnull() | (amount.abs() >= MAX_AMOUNT).fill_null(False)),
         ("non_product", rules.non_product_expr(cols["raw"], options)),
     ]
     price_bad = (price <= 0).fill_null(False) if price is not None else None
@@ -195,7 +196,9 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         order_id = order_id.fill_null(by_day)
     if "amount_computed" in cols:
         notes.append(Note.of("note_amount_computed"))
-    units = (amount.abs() * MONEY_SCALE).round().cast(dt.int64)
+    # Cast only what fits a 64-bit integer (a larger amount is a bad amount; its units are null).
+    size = amount.abs()
+    units = (ibis.ifelse(size < MAX_AMOUNT, size, ibis.null(dt.float64)) * MONEY_SCALE).round()
     values = {
         "customer_id": cols["customer_id"],
         "order_id": order_id,
@@ -221,13 +224,14 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         keep.append(~is_return if price_bad is None else ~(is_return | price_bad))
     elif price_bad is not None:
         keep.append(is_return | ~price_bad)
-    used = table.filter(*keep).select(**values)
+    filtered = table.filter(*keep)
+    used = filtered.select(**values)
     lines = rules.drop_returns_without_purchase(used) if options.returns != "ignore" else used
     lines, scope_notes = _apply_scope(lines, scope, survey)
     # ``kept`` groups by the raw id when it is an integer column (cheaper than grouping its text; the text is
     # made once per customer afterwards, see aggregate.customer_expr).
     raw_id = cols["customer_id_raw"]
-    kept = used if not raw_id.type().is_integer() else table.filter(*keep).select(**{**values, "customer_id": raw_id})
+    kept = used if not raw_id.type().is_integer() else filtered.select(**{**values, "customer_id": raw_id})
     kept, _ = _apply_scope(kept, scope, survey, drop_returns=False)
     return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base, kept=kept)
 
@@ -279,12 +283,6 @@ def _apply_scope(lines: ibis.Table, scope: Scope, survey: rules.Survey, *,
     kept = kept.filter(~kept.is_return | kept.customer_id.isin(buyers.customer_id))
     notes.append(Note.of("engl_scope_applied", filters=_filter_words(scope)))
     return kept, tuple(notes)
-
-
-def _filter_words(scope: Scope):
-    from crm_core.scope import _filter_words as words
-
-    return words(scope)
 
 
 def line_report(clean: CleanLines) -> LineReport:

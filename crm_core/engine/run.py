@@ -111,18 +111,12 @@ class _Clock:
 
 
 def _out_of_memory(error: Exception, options: EngineOptions | None) -> DataError | None:
-    """DuckDB's out-of-memory error as a DataError naming --memory-limit and the spill folder (None otherwise).
-
-    Given only when the message ``engl_out_of_memory`` is merged (crm_core.engine._messages_lines); else DuckDB's
-    own error goes on.
-    """
-    from crm_core.messages import MESSAGES
-
-    if "engl_out_of_memory" not in MESSAGES or "out of memory" not in str(error).lower():
+    """DuckDB's out-of-memory error as a DataError naming --memory-limit and the spill folder (None otherwise)."""
+    if "out of memory" not in str(error).lower():
         return None
-    limit = options.memory_limit if options is not None and options.memory_limit else "-"
-    folder = options.temp_directory if options is not None and options.temp_directory is not None else "-"
-    return DataError("engl_out_of_memory", limit=limit, temp=folder or "-", detail=str(error).splitlines()[0][:200])
+    limit = (options.memory_limit if options is not None else None) or "-"
+    folder = (options.temp_directory if options is not None else None) or "-"
+    return DataError("engl_out_of_memory", limit=limit, temp=folder, detail=str(error).splitlines()[0][:200])
 
 
 # ------------------------------------------------------------------------------------------------ entry points
@@ -155,8 +149,7 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
             from crm_core.scope import analysis_table
 
             as_of = as_of or _default_as_of(prepared, clock)
-            _window_start(scope, as_of)
-            with clock.stage("customers"):
+            with clock.stage("customers"):  # (in_scope raises window_after_as_of as _window_start does)
                 table = analysis_table(prepared.result, as_of=as_of, scope=scope)
                 table = table.loc[:, list(CUSTOMER_COLUMNS)] if len(table.columns) else table
         else:

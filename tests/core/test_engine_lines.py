@@ -413,3 +413,32 @@ def test_integer_customer_ids_are_grouped_as_numbers(duck, tmp_path):
     assert clean.kept.customer_id.type().is_integer()
     assert clean.kept.customer_id.to_pyarrow().to_pylist() == [17850, 17850]
     assert clean.lines.customer_id.to_pyarrow().to_pylist() == ["17850", "17850"]
+
+
+def test_infinite_and_huge_amounts_are_bad_amounts_not_a_crash(con, tmp_path):
+    """As the pandas path, an infinite amount (typed, or the text "inf") is unreadable: bad_amount.  An amount of
+    MAX_AMOUNT or more, whose ten-thousandths would not fit a 64-bit integer, is a bad amount too (the cast would
+    fail the whole query)."""
+    from crm_core.engine.lines import MAX_AMOUNT
+
+    day = pd.to_datetime(["2024-03-01"] * 6)
+    typed = pd.DataFrame({"cust": ["a", "b", "c", "d", "e", "f"], "day": day,
+                          "amt": [5.0, np.inf, -np.inf, MAX_AMOUNT, -2e15, MAX_AMOUNT / 10]})
+    text = typed.assign(amt=["5", "inf", "-Infinity", "9e14", "-2e15", "9e13"])
+    mapping = ColumnMapping.from_dict({"customer_id": "cust", "order_date": "day", "amount": "amt"})
+    for frame, name in ((typed, "typed"), (text, "text")):
+        clean = clean_lines(_read(con, frame, tmp_path / f"{name}.parquet"), mapping)
+        flagged = clean.flagged.to_pyarrow().to_pandas().set_index("customer_id")
+        assert flagged["reason"].astype(object).where(flagged["reason"].notna(), None).to_dict() == {
+            "a": None, "b": "bad_amount", "c": "bad_amount", "d": "bad_amount", "e": "bad_amount", "f": None}, name
+        assert sorted(clean.lines.amount_units.to_pyarrow().to_pylist()) == [50_000, 900_000_000_000_000_000], name
+
+
+def test_whole_float_ids_beyond_int64_keep_their_text(duck, tmp_path):
+    """A whole-number float id too large for int64 is not turned into a missing id: it keeps the engine's text."""
+    frame = pd.DataFrame({"cust": [17850.0, 1e19], "day": pd.to_datetime(["2024-03-01"] * 2), "amt": [1.0, 2.0]})
+    mapping = ColumnMapping.from_dict({"customer_id": "cust", "order_date": "day", "amount": "amt"})
+    clean = clean_lines(_read(duck, frame, tmp_path / "big_ids.parquet"), mapping)
+    ids = clean.lines.customer_id.to_pyarrow().to_pylist()
+    assert ids[0] == "17850" and ids[1] is not None and ids[1] != "17850"
+    assert line_report(clean).excluded == {}

@@ -164,7 +164,7 @@ def test_one_scan_gives_the_line_report_and_the_default_as_of(files):
         used = clean.flagged.filter(clean.flagged.reason.isnull())
         assert aggregate.as_of_from_days(days["day"].to_numpy(), days["lines"].to_numpy()) == \
             aggregate.default_as_of(used)
-        assert days["lines"].sum() == report.rows_used
+        assert days["lines"].sum() == used.count().to_pyarrow().as_py() == report.rows_used  # counted apart
     finally:
         backends.close(con)
 
