@@ -16,9 +16,9 @@ from scipy import sparse
 
 from crm_core.basket.baskets import BasketOptions, Baskets
 from crm_core.basket.mining import min_count
+from crm_core.engine._lines_rules import strip
 from crm_core.engine._window import window_lines
 from crm_core.engine.lines import MONEY_SCALE
-from crm_core.predict.clv import SUMMARY_COLUMNS
 from crm_core.schema import DataError
 
 __all__ = ["baskets", "clv_summary"]
@@ -53,6 +53,8 @@ def clv_summary(lines: ibis.Table, *, as_of: date, unit_days: float = 7.0) -> pd
         repeat_units=days.value.sum(where=days.day > days.first_day).coalesce(0))
     frame = per.to_pandas()
     if frame.empty:
+        from crm_core.predict.clv import SUMMARY_COLUMNS  # (here: the CLV maths imports scipy.optimize)
+
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in SUMMARY_COLUMNS}).rename_axis("customer_id")
     frame = frame.assign(customer_id=frame["customer_id"].astype("str")).sort_values("customer_id", kind="stable")
     first = frame["first_day"].to_numpy(dtype=np.int64)
@@ -93,10 +95,10 @@ def baskets(lines: ibis.Table, options: BasketOptions = BasketOptions(), *, as_o
         raise DataError("basket_no_category")
     bought = window_lines(lines.filter(~lines.is_return), as_of, start)
     label = bought[column]
-    present = label.notnull() & (label.strip() != "")
+    present = label.notnull() & (strip(label) != "")
     if options.exclude:
         dropped = sorted({str(x).strip().casefold() for x in options.exclude})
-        present &= ~label.strip().lower().isin(dropped)
+        present &= ~strip(label).lower().isin(dropped)
     key = "order_id" if options.by == "order" else "customer_id"
     kept_lines = bought.filter(present)
     pairs = kept_lines.group_by(basket=kept_lines[key], item=kept_lines[column]).aggregate(

@@ -31,7 +31,17 @@ def _null_nan(value: ibis.Value) -> ibis.Value:
 
 
 _OFFSET = "[+-][0-9]{2}:[0-9]{2}$|[+-][0-9]{4}$|Z$"
-_WHOLE_FLOAT_TEXT = "^[0-9]+[.]0$"
+WHOLE_FLOAT_TEXT = "^[0-9]+[.]0$"
+
+
+# The ASCII blanks str.strip removes, as a regular expression.  Written with escapes, not the characters: Spark
+# reads "\v" and "\f" in an SQL string as the letters v and f (Ibis' strip() would trim those letters there).
+_BLANK_RUNS = "^[ \\t\\n\\r\\x0B\\f]+|[ \\t\\n\\r\\x0B\\f]+$"
+
+
+def strip(value: ibis.Value) -> ibis.Value:
+    """``value`` without leading and trailing ASCII blanks (``str.strip`` on ASCII text), on every engine."""
+    return value.re_replace(_BLANK_RUNS, "")
 
 
 def padded(value: ibis.Value) -> ibis.Value:
@@ -49,7 +59,7 @@ def text(value: ibis.Value) -> ibis.Value:
     """
     if not value.type().is_string():
         value = value.cast(dt.string)
-    return ibis.cases((value == "", ibis.null(dt.string)), (padded(value), value.strip().nullif("")),
+    return ibis.cases((value == "", ibis.null(dt.string)), (padded(value), strip(value).nullif("")),
                       else_=value)
 
 
@@ -159,15 +169,16 @@ def drop_float_suffix(value: ibis.Value) -> ibis.Value:
 def cancellation_expr(order_id: ibis.Value) -> ibis.Value:
     """Whether a raw text order id is an Online-Retail cancellation id, ``C`` and digits (blanks around allowed).
 
-    The regular expression runs only on ids that hold a C at all (a plain substring test is much cheaper).
+    The regular expression runs only on ids that start with a C or a blank (two comparisons are much cheaper).
     """
-    has_c = order_id.contains("C") | order_id.contains("c")
+    has_c = (((order_id >= "C") & (order_id < "D")) | ((order_id >= "c") & (order_id < "d"))
+             | (order_id < "!"))
     return ibis.ifelse(has_c.fill_null(False), order_id.re_search(_C_PATTERN).fill_null(False), False)
 
 
 def scope_text(value: ibis.Value) -> ibis.Value:
     """The form scope filters compare in: trimmed, lower case (``str.casefold`` for ASCII)."""
-    return value.strip().lower()
+    return strip(value).lower()
 
 
 def scope_key(value: str) -> str:
@@ -180,7 +191,8 @@ class Survey:
 
     statuses: tuple[str, ...] = ()
     cancellation: bool = False
-    c_rows: int = 0
+    c_rows: int = 0  # lines with a C-id (the convention holds only when ``cancellation``)
+    c_ids: int = 0  # lines with an order id, when it is text
     c_example: str | None = None
     scope_present: dict[str, dict[str, bool]] = field(default_factory=dict)
     order_ids_missing: int | None = None  # lines without an order id (None: not counted)
@@ -219,7 +231,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     for name in float_like:
         cell = text(cols[f"{name}_raw"])
         per_row[f"{name}_n"] = cell.notnull()
-        per_row[f"{name}_f"] = ibis.ifelse(cell.endswith(".0"), cell.re_search(_WHOLE_FLOAT_TEXT), False).fill_null(
+        per_row[f"{name}_f"] = ibis.ifelse(cell.endswith(".0"), cell.re_search(WHOLE_FLOAT_TEXT), False).fill_null(
             False)
         aggs[f"{name}_n"] = lambda r, name=name: r[f"{name}_n"].cast(dt.int64).sum()
         aggs[f"{name}_f"] = lambda r, name=name: r[f"{name}_f"].cast(dt.int64).sum()
@@ -257,6 +269,7 @@ def survey(table: ibis.Table, cols: dict[str, ibis.Value], scope) -> Survey:
     if text_ids:
         c_rows = total("c_rows")
         # cancellation_rows: C-ids exist, beside other ids, and most C lines with a known sign are negative.
+        found.update(c_rows=c_rows, c_ids=total("c_ids"))  # C lines seen, whether or not the convention holds
         if c_rows and total("c_ids") > c_rows and 2 * total("c_negative") > total("c_known"):
             examples = [r["c_example"] for r in rows if r["c_example"] is not None]
             found.update(cancellation=True, c_rows=c_rows, c_example=min(examples) if examples else None)
@@ -294,24 +307,15 @@ def status_lists(statuses: tuple[str, ...], options: IngestOptions) -> tuple[lis
 
 
 def non_product_expr(raw: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
-    """As :func:`crm_core.ingest._columns.non_product`: single letters on the code only, longer codes on either.
-
-    ``raw``: field -> the raw column.  On the product name ``upper(trim(x))`` runs only on cells that can be a
-    code: no longer than the longest code, or starting / ending with a blank (product names are long, and most are
-    neither); product codes are short, so there the length test would cost more than it saves.
-    """
+    """As :func:`crm_core.ingest._columns.non_product`: single letters on the code only, longer codes on either
+    (``raw``: field -> the raw column; trimmed only where a cell is padded, see :func:`text`)."""
     codes = sorted({c.strip().upper() for c in options.non_product_codes if c.strip()})
     words = [c for c in codes if len(c) > 1]
     hit = ibis.literal(False)
     for name, listed in (("sku", codes), ("product", words)):
         if name in raw and listed:
             value = raw[name] if raw[name].type().is_string() else raw[name].cast(dt.string)
-            test = text(value).upper().isin(listed).fill_null(False)
-            if name == "product":
-                longest = max(len(c) for c in listed)
-                short = ((value.length() <= longest) | padded(value)).fill_null(False)
-                test = ibis.ifelse(short, test, False)
-            hit = hit | test
+            hit = hit | text(value).upper().isin(listed).fill_null(False)
     return hit
 
 

@@ -32,7 +32,7 @@ from crm_core.engine.lines import MONEY_SCALE
 from crm_core.ingest.dates import LATE_GAP_DAYS, LATE_SHARE
 
 __all__ = ["as_of_from_days", "baskets", "clv_summary", "customer_expr", "default_as_of", "finish_customer_table",
-           "late_day_cutoff", "window_lines"]
+           "keyed_customers", "late_day_cutoff", "window_lines"]
 
 # How frequency (distinct orders) is counted: "two_level" groups by (customer, order) first and then by customer;
 # "count_distinct" runs COUNT(DISTINCT order_id) per customer.  Same answer; see the README for the timings on
@@ -173,17 +173,28 @@ def _two_level(window: ibis.Table) -> ibis.Table:
     )
 
 
-def _count_distinct(window: ibis.Table) -> ibis.Table:
+def keyed_customers(keyed: ibis.Table, *, count_c: bool = False) -> ibis.Table:
+    """:func:`customer_expr`'s aggregates over the whole file, grouped by the keys of
+    :func:`crm_core.engine._quick.keyed`: one row per customer and one per reason and day of the rows left out
+    (their row count is lines + return_lines; :func:`crm_core.engine._quick.split` tells them apart); ``count_c``
+    adds c_lines (C-id lines)."""
+    extra = {"c_lines": keyed.count(where=keyed.is_c)} if count_c else {}
+    keys = ("customer_id", "slot") if "slot" in keyed.columns else ("customer_id",)
+    return _count_distinct(keyed, keys=keys, **extra)
+
+
+def _count_distinct(window: ibis.Table, keys=("customer_id",), **extra) -> ibis.Table:
     bought = ~window.is_return
-    return window.group_by("customer_id").aggregate(
+    return window.group_by(list(keys)).aggregate(
         first_order_date=window.order_date.min(where=bought),
         last_order_date=window.order_date.max(where=bought),
         frequency=window.order_id.nunique(where=bought),
         gross_units=window.amount_units.sum(where=bought).coalesce(0),
         returns_units=window.amount_units.sum(where=window.is_return).coalesce(0),
         items=window.quantity.sum(where=bought),
-        lines=bought.cast("int64").sum(),
-        return_lines=window.is_return.cast("int64").sum(),
+        lines=window.count(where=bought),  # (a count keeps 8 bytes per group, a sum of integers 16)
+        return_lines=window.count(where=window.is_return),
+        **extra,
     )
 
 
@@ -233,7 +244,15 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CUSTOMER_COLUMNS})
-    frame = frame.sort_values("customer_id", key=lambda s: s.astype("str"), kind="stable").reset_index(drop=True)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Sorted by the id's text once (an integer id is turned into text here, once per customer).
+    ids = pa.array(frame["customer_id"].to_numpy(dtype=object) if frame["customer_id"].dtype == object
+                   else frame["customer_id"].to_numpy()).cast(pa.string())
+    order = pc.sort_indices(ids).to_numpy()
+    frame = frame.take(order).reset_index(drop=True)
+    ids = ids.take(pa.array(order))
     n = len(frame)
     gross = frame["gross_units"].to_numpy(dtype=np.int64)
     returns = frame["returns_units"].to_numpy(dtype=np.int64)
@@ -241,34 +260,36 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     return_lines = frame["return_lines"].to_numpy(dtype=np.int64)
     # As the pandas path: bincount over no return line at all gives whole zeros (int64).
     returns_value = returns / MONEY_SCALE if return_lines.any() else np.zeros(n, dtype=np.int64)
-    table = pd.DataFrame({
-        "customer_id": frame["customer_id"].astype("str").to_numpy(dtype=object),
-        "first_order_date": _stamps(frame["first_order_date"]),
-        "last_order_date": _stamps(frame["last_order_date"]),
+    first, last = _stamps(frame["first_order_date"]), _stamps(frame["last_order_date"])
+    day = np.datetime64(pd.Timestamp(as_of).normalize().to_datetime64(), "ns")
+    tenure_days = ((day - first.astype("datetime64[D]").astype("datetime64[ns]")) // np.timedelta64(1, "D")).astype(
+        "int64")
+    recency_days = ((day - last.astype("datetime64[D]").astype("datetime64[ns]")) // np.timedelta64(1, "D")).astype(
+        "int64")
+    gross_sales = gross / MONEY_SCALE
+    columns = {
+        "customer_id": pd.Series(ids, dtype="str"),
+        "first_order_date": first,
+        "last_order_date": last,
+        "recency_days": recency_days,
         "frequency": frequency,
-        "gross_sales": gross / MONEY_SCALE,
+        "orders_per_year": frequency * 365.25 / np.maximum(tenure_days, TENURE_FLOOR_DAYS),
+        "monetary": (gross + returns) / MONEY_SCALE,
+        "gross_sales": gross_sales,
+        "returns_value": returns_value,
+        "avg_order_value": gross_sales / frequency,
         "items": pd.to_numeric(frame["items"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
         "lines": frame["lines"].to_numpy(dtype=np.int64),
-        "returns_value": returns_value,
         "return_lines": return_lines,
-        "previous_order_date": (_stamps(frame["previous_order_date"]) if "previous_order_date" in frame
-                                else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")),
-        "longest_gap_days": _floats(frame, "longest_gap_days", n),
-        "avg_interval_days": _floats(frame, "avg_interval_days", n),
-    })
-    for name, _ in _MODE_COLUMNS:  # assigned as object arrays, as the pandas path does (same dtype inference)
-        table[name] = _texts(frame[name]) if name in frame else np.full(n, None, dtype=object)
-    day = pd.Timestamp(as_of).normalize()
-    tenure_days = (day - table["first_order_date"].dt.normalize()).dt.days.astype("int64")
-    table = table.assign(
-        monetary=(gross + returns) / MONEY_SCALE,
-        recency_days=(day - table["last_order_date"].dt.normalize()).dt.days.astype("int64"),
-        tenure_days=tenure_days,
-        orders_per_year=table["frequency"] * 365.25 / tenure_days.clip(lower=TENURE_FLOOR_DAYS),
-        avg_order_value=table["gross_sales"] / table["frequency"],
-        customer_id=table["customer_id"].astype("str"),
-    )
-    return table[list(CUSTOMER_COLUMNS)]
+        "tenure_days": tenure_days,
+    }
+    for name, _ in _MODE_COLUMNS:  # object arrays, as the pandas path assigns them (same dtype inference)
+        columns[name] = _texts(frame[name]) if name in frame else np.full(n, None, dtype=object)
+    columns["previous_order_date"] = (_stamps(frame["previous_order_date"]) if "previous_order_date" in frame
+                                      else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    columns["longest_gap_days"] = _floats(frame, "longest_gap_days", n)
+    columns["avg_interval_days"] = _floats(frame, "avg_interval_days", n)
+    return pd.DataFrame({name: columns[name] for name in CUSTOMER_COLUMNS})
 
 
 def _stamps(values: pd.Series) -> np.ndarray:

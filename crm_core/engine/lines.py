@@ -45,14 +45,16 @@ projected flags.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 import ibis
 import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import pandas as pd
 
 from crm_core.engine import _lines_rules as rules
+from crm_core.engine import _quick
 from crm_core.ingest.clean import REASON_ORDER, validate_mapping
 from crm_core.schema import ColumnMapping, DataError, IngestOptions, Note
 from crm_core.scope import _field_label, _filter_words
@@ -98,6 +100,9 @@ class CleanLines:
     notes: tuple[Note, ...]
     unmarked: ibis.Table | None = None
     kept: ibis.Table | None = None
+    keyed: ibis.Table | None = None  # one_scan: every row keyed by customer / reason and day (see _quick.keyed)
+    quick: _quick.Quick | None = None  # one_scan: what the sample and the day count found
+    codes: tuple[str, ...] = ()  # one_scan: the reason codes of ``keyed.slot``
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ class LineReport:
 
 
 def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOptions = IngestOptions(),
-                *, scope: Scope = Scope()) -> CleanLines:
+                *, scope: Scope = Scope(), one_scan: bool = False) -> CleanLines:
     """The used lines and every row's reason, with the pandas path's rules (see the module docstring).
 
     Parameters
@@ -135,7 +140,10 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     -------
     CleanLines
         Expressions; one small query runs here (distinct statuses, the cancellation-prefix check, the scope
-        values present), the rest runs when the caller executes ``lines`` / ``flagged``.
+        values present), the rest runs when the caller executes ``lines`` / ``flagged``.  ``one_scan`` (no
+        channel / category filter): the survey reads the statuses and rows per day of the whole file and the other
+        conventions from a sample, and ``keyed`` / ``quick`` / ``codes`` are set (see :mod:`crm_core.engine._quick`;
+        the sample may only be trusted once a scan of ``keyed`` found no ``sample_mismatch`` row).
 
     Raises
     ------
@@ -146,7 +154,8 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     validate_mapping(SimpleNamespace(frame=pd.DataFrame(columns=list(table.columns))), mapping)
     cols = rules.typed_columns(table, mapping)
     notes: list[Note] = []
-    survey = rules.survey(table, cols, scope)
+    quick = _quick.survey(table, mapping, cols) if one_scan and not (scope.channels or scope.categories) else None
+    survey = quick.survey if quick is not None else rules.survey(table, cols, scope)
     _check_scope(scope, table, cols, survey)
 
     for name in survey.plain_ids:  # nothing to trim: the raw text is the id (cheaper to group and count)
@@ -158,11 +167,20 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     status_excluded = status.isin(excluded_keys) if status is not None and excluded_keys else ibis.literal(False)
     status_return = status.isin(return_keys) if status is not None and return_keys else ibis.literal(False)
 
+    if quick is not None:
+        # Each test and typed number computed once per row in a projection of its own: not again in every test
+        # that reads it, and on a dictionary-encoded column (product codes and names) once per distinct value.
+        if quick.c_test:
+            cols["is_c"] = rules.cancellation_expr(cols["order_id_raw"])
+        cols.update(non_product=rules.non_product_expr(cols["raw"], options), doubt=_quick.doubt(cols, survey))
+        table, cols = _staged(table, cols, ("amount", "quantity", "unit_price", "is_c", "non_product"))
     amount, quantity, price = cols["amount"], cols.get("quantity"), cols.get("unit_price")
     cancelled = ibis.literal(False)
     if survey.cancellation:
         cancelled = rules.cancellation_expr(cols["order_id_raw"])
-        notes.append(Note.of("note_cancellation_prefix", rows=survey.c_rows, example=survey.c_example, prefix="C"))
+        if quick is None:  # (one_scan: the caller adds the note with the C lines its scan counted)
+            notes.append(Note.of("note_cancellation_prefix", rows=survey.c_rows, example=survey.c_example,
+                                 prefix="C"))
     is_return = ((amount < 0).fill_null(False) | status_return.fill_null(False) | cancelled.fill_null(False))
     if quantity is not None:
         is_return = is_return | (quantity < 0).fill_null(False)
@@ -176,7 +194,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         ("bad_date", cols["date_failed"]),
         ("status", status_excluded.fill_null(False)),
         ("bad_amount", cols["amount_failed"] | amount.isnull() | (amount.abs() >= MAX_AMOUNT).fill_null(False)),
-        ("non_product", rules.non_product_expr(cols["raw"], options)),
+        ("non_product", cols["non_product"] if "non_product" in cols else rules.non_product_expr(cols["raw"], options)),
     ]
     price_bad = (price <= 0).fill_null(False) if price is not None else None
     if price_bad is not None:
@@ -233,7 +251,24 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     raw_id = cols["customer_id_raw"]
     kept = used if not raw_id.type().is_integer() else filtered.select(**{**values, "customer_id": raw_id})
     kept, _ = _apply_scope(kept, scope, survey, drop_returns=False)
-    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base, kept=kept)
+    keyed, codes = None, ()
+    if quick is not None:
+        values = {**values, "customer_id": raw_id if raw_id.type().is_integer() else values["customer_id"]}
+        keyed, codes, how = _quick.keyed(table, checks, values, cols["doubt"], cols.get("is_c"),
+                                         quick.lowest_id)
+        quick = replace(quick, how=how)
+    return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base, kept=kept,
+                      keyed=keyed, quick=quick, codes=codes)
+
+
+def _staged(table: ibis.Table, cols: dict, names: tuple[str, ...]) -> tuple[ibis.Table, dict]:
+    """``table`` with the fields ``names`` as columns ``__<name>`` and ``cols`` reading them from there (the other
+    values keep reading the table's columns, which the staged table still has)."""
+    present = [name for name in names if name in cols and not isinstance(cols[name].op(), ops.Field)]
+    if not present:
+        return table, cols
+    staged = table.mutate(**{f"__{name}": cols[name] for name in present})
+    return staged, {**cols, **{name: staged[f"__{name}"] for name in present}}
 
 
 def _text_or_null(cols: dict, name: str) -> ibis.Value:

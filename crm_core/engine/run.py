@@ -76,6 +76,10 @@ class _Prepared:
     # True while ``report`` and ``days`` still count the returns of customers with no purchase line as used (they
     # came from CleanLines.unmarked): the customer table settles them, see _engine_customers.
     orphans_pending: bool = False
+    # The one-scan customer table (CleanLines.keyed is set; ``report`` and ``days`` are None until it ran) and what
+    # starting over with the full survey takes: the input table, the cleaning options and the reader's notes.
+    clean: object | None = None
+    redo: tuple | None = None
 
 
 class _Clock:
@@ -122,10 +126,10 @@ def _out_of_memory(error: Exception, options: EngineOptions | None) -> DataError
 # ------------------------------------------------------------------------------------------------ entry points
 @contextmanager
 def _opened(paths, options: EngineOptions, mapping: ColumnMapping | None, cleaning: IngestOptions, scope: Scope,
-            progress: Progress | None, *, exact: bool = True):
+            progress: Progress | None, *, exact: bool = True, one_scan: bool = False):
     """(prepared, clock): :func:`_prepare` timed by a new clock; the engine connection is closed on the way out."""
     clock = _Clock(progress, options)
-    prepared = _prepare(paths, options, mapping, cleaning, scope, clock, exact=exact)
+    prepared = _prepare(paths, options, mapping, cleaning, scope, clock, exact=exact, one_scan=one_scan)
     try:
         yield prepared, clock
     finally:
@@ -144,7 +148,8 @@ def customer_table(paths: Sequence[str | Path], options: EngineOptions = EngineO
     the buying rhythm on the engine path (the pandas path always has them).  Raises DataError for unreadable inputs,
     wrong types and ``window_after_as_of``; an empty table means nobody bought in the window.
     """
-    with _opened(paths, options, mapping, cleaning, scope, progress, exact=False) as (prepared, clock):
+    with _opened(paths, options, mapping, cleaning, scope, progress, exact=False,
+                 one_scan=not (modes or rhythm)) as (prepared, clock):
         if prepared.result is not None:
             from crm_core.scope import analysis_table
 
@@ -173,11 +178,17 @@ def _engine_customers(prepared: _Prepared, given: date | None, scope: Scope, mod
         expr = customer_expr(prepared.kept, day, start=start, modes=modes, rhythm=rhythm, returners=returners)
         return clock.run(prepared.con, expr.to_pandas, "customers")
 
+    if prepared.clean is not None:
+        frame = _one_scan(prepared, given, clock)
+        if frame is not None:
+            as_of = given or _default_as_of(prepared, clock)
+            start = _window_start(scope, as_of)
+            if not _whole_file(prepared, as_of, start):  # the window cuts lines: aggregate them
+                frame = aggregate(as_of, start)
+            return finish_customer_table(frame.reset_index(drop=True), as_of), as_of
     as_of = given or _default_as_of(prepared, clock)
     start = _window_start(scope, as_of)
-    days = prepared.days["day"].to_numpy().astype("datetime64[D]")
-    whole = len(days) == 0 or (np.datetime64(as_of, "D") > days.max()
-                                and (start is None or np.datetime64(start, "D") <= days.min()))
+    whole = _whole_file(prepared, as_of, start)
     if not (prepared.orphans_pending and whole):
         if prepared.orphans_pending:
             _settle_exactly(prepared, clock)
@@ -192,6 +203,72 @@ def _engine_customers(prepared: _Prepared, given: date | None, scope: Scope, mod
         as_of = settled
         frame = aggregate(as_of, _window_start(scope, as_of))
     return finish_customer_table(frame.reset_index(drop=True), as_of), as_of
+
+
+def _whole_file(prepared: _Prepared, as_of: date, start: date | None) -> bool:
+    """Whether the window [start, as_of) holds every used line."""
+    days = prepared.days["day"].to_numpy().astype("datetime64[D]")
+    return len(days) == 0 or (np.datetime64(as_of, "D") > days.max()
+                              and (start is None or np.datetime64(start, "D") <= days.min()))
+
+
+def _one_scan(prepared: _Prepared, given: date | None, clock: _Clock) -> pd.DataFrame | None:
+    """The customers of the whole file (one row each, customer_expr's columns) from one scan of CleanLines.keyed;
+    the report and the used lines per day settled from the same scan.
+
+    None when the scan found a row that contradicts the sample (``sample_mismatch``): ``prepared`` is then cleaned
+    again with the full survey, its report and days counted, for the caller's exact path.
+    """
+    import pyarrow.compute as pc
+
+    from crm_core.engine import _quick
+    from crm_core.engine.aggregate import keyed_customers
+
+    clean = prepared.clean
+    count_c = clean.quick.c_test
+    arrow = clock.run(prepared.con, keyed_customers(clean.keyed, count_c=count_c).to_pyarrow, "customers")
+    customers, slots, out = _quick.split(arrow, clean.quick.how)
+    reasons, days = _quick.slot_parts(slots, clean.codes)
+    c_lines = int(pc.sum(arrow["c_lines"]).as_py() or 0) if count_c else 0
+    if (reasons == _quick.MISMATCH).any() or (c_lines and not clean.quick.c_beside):
+        _prepare_again(prepared, clock)
+        return None
+    frame = customers.to_pandas()
+    rows = (out["lines"].to_numpy() + out["return_lines"].to_numpy()).astype(np.int64)
+    excluded = pd.Series(rows).groupby(reasons).sum().to_dict() if len(rows) else {}
+    used_rows = int((frame["lines"] + frame["return_lines"]).sum())
+    day_rows = clean.quick.day_rows
+    prepared.report = LineReport(rows_read=int(day_rows["rows"].sum()), rows_used=used_rows,
+                                 rows_returns=int(frame["return_lines"].sum()), excluded=in_reason_order(excluded))
+    left_out = pd.Series(rows).groupby(days).sum() if len(rows) else pd.Series(dtype="int64")
+    dated = day_rows[day_rows["day"].notna()]
+    day = dated["day"].to_numpy().astype("datetime64[D]")
+    lines = dated["rows"].to_numpy(dtype=np.int64) - left_out.reindex(day, fill_value=0).to_numpy(dtype=np.int64)
+    prepared.days = pd.DataFrame({"day": day[lines > 0], "lines": lines[lines > 0]})
+    if c_lines:  # every C line is negative (no doubt found): the convention holds, as the full survey decides
+        example = clock.run(prepared.con, clean.quick.example, "customers")
+        prepared.notes = (*prepared.notes, Note.of("note_cancellation_prefix", rows=c_lines, example=example,
+                                                   prefix="C"))
+    orphans = frame[frame["lines"] == 0]
+    prepared.orphans_pending = True
+    _settle_orphans(prepared, orphans, clock, need_days=given is None)
+    return frame[frame["lines"] > 0].drop(columns=["slot", "c_lines"], errors="ignore")
+
+
+def _prepare_again(prepared: _Prepared, clock: _Clock) -> None:
+    """Clean with the full survey (the sample was contradicted) and count the report and days on ``unmarked``."""
+    from crm_core.engine import lines
+
+    table, mapping, cleaning, scope, notes = prepared.redo
+
+    def cleaned():
+        clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
+        return clean, *_report_and_days(clean.unmarked)
+
+    clean, prepared.report, prepared.days = clock.run(prepared.con, cleaned, "clean")
+    prepared.lines, prepared.flagged, prepared.kept = clean.lines, clean.flagged, clean.kept
+    prepared.notes = (*notes, *clean.notes)
+    prepared.orphans_pending, prepared.clean = True, None
 
 
 def _settle_orphans(prepared: _Prepared, orphans: pd.DataFrame, clock: _Clock, *, need_days: bool) -> None:
@@ -294,12 +371,14 @@ def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOpti
 
 # ---------------------------------------------------------------------------------------------------- stages
 def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, cleaning: IngestOptions, scope: Scope,
-             clock: _Clock, *, exact: bool = True) -> _Prepared:
+             clock: _Clock, *, exact: bool = True, one_scan: bool = False) -> _Prepared:
     """Read, map, type-check and clean; then the line report and the used lines per day (one scan).
 
     ``exact=False`` (the customer table): without channel / category filters the report and the days are counted
     on ``unmarked`` (one scan, the returns of customers with no purchase line still counted as used) and
-    ``orphans_pending`` is set; :func:`_engine_customers` settles them.
+    ``orphans_pending`` is set; :func:`_engine_customers` settles them.  ``one_scan`` as well (the customer table
+    without modes / rhythm): nothing is counted here, the customers' scan gives the report and the days too
+    (:mod:`crm_core.engine._quick`).
     """
     if options.engine == "pandas":
         from crm_core.engine._pandas_path import prepare_pandas
@@ -324,13 +403,17 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
         pending = not exact and cleaning.returns != "ignore" and not (scope.channels or scope.categories)
 
         def cleaned():  # the survey queries of clean_lines and the report's scan, timed as one stage
-            clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
+            clean = lines.clean_lines(table, mapping, cleaning, scope=scope, one_scan=pending and one_scan)
+            if clean.keyed is not None:
+                return clean, None, None
             return clean, *_report_and_days(clean.unmarked if pending else clean.flagged)
 
         clean, counted, days = clock.run(con, cleaned, "clean")
         return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=counted,
                          mapping=mapping, notes=(*notes, *clean.notes), seconds=clock.seconds, days=days,
-                         kept=clean.kept, orphans_pending=pending)
+                         kept=clean.kept, orphans_pending=pending,
+                         clean=clean if clean.keyed is not None else None,
+                         redo=(table, mapping, cleaning, scope, tuple(notes)))
     except BaseException:
         backends.close(con)
         raise

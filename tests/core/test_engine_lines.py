@@ -442,3 +442,12 @@ def test_whole_float_ids_beyond_int64_keep_their_text(duck, tmp_path):
     ids = clean.lines.customer_id.to_pyarrow().to_pylist()
     assert ids[0] == "17850" and ids[1] is not None and ids[1] != "17850"
     assert line_report(clean).excluded == {}
+
+
+def test_trimming_keeps_the_letters_v_and_f(con, tmp_path):
+    """Only ASCII blanks are trimmed, on Spark too (its SQL reads "\\v" / "\\f" in a string as the letters v / f)."""
+    frame = pd.DataFrame({"cust": [" fluff\t", "vivf", "\x0bjeff\x0c", "f"], "day": pd.to_datetime(["2024-03-01"] * 4),
+                          "amt": [1.0, 2.0, 3.0, 4.0]})
+    mapping = ColumnMapping.from_dict({"customer_id": "cust", "order_date": "day", "amount": "amt"})
+    clean = clean_lines(_read(con, frame, tmp_path / "letters.parquet"), mapping)
+    assert sorted(clean.lines.customer_id.to_pyarrow().to_pylist()) == ["f", "fluff", "jeff", "vivf"]
