@@ -37,10 +37,12 @@ trimmed), messy numbers and dates (``¥1,234``, ``05/01/2024``), ragged
 lines and overlapping files.  The statuses-counted and future-dates notes are not produced here either.
 
 Speed (DuckDB): every test reads the raw columns (a null check builds no text), text is trimmed only where a cell
-may start or end with a blank (two comparisons), a text id column with no cell to trim is used as read and an
-integer customer id column is grouped as numbers (``kept``), the regular expression for ``C`` ids runs only on ids
-holding a C, and the used lines are one conjunction of the tests; the up-front survey is one grouped aggregate over
-projected flags.
+may start or end with a blank (:func:`crm_core.engine._lines_rules.padded`), a text id column with no cell to trim
+is used as read and an integer customer id column is grouped as numbers (``kept``), the regular expression for
+``C`` ids runs only on ids starting with a C or a blank, and the used lines are one conjunction of the tests; the
+up-front survey is one grouped aggregate over projected flags.  ``one_scan`` (the customer table) replaces that
+survey by a grouped count of two narrow columns and a sample, checked by the customers' scan itself
+(:mod:`crm_core.engine._quick`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@
 / :func:`~crm_core.engine.source.read_table` -> mapping proposal (when none is given) ->
 :func:`~crm_core.engine.source.check_types` -> :func:`~crm_core.engine.lines.clean_lines` -> the aggregate of
 :mod:`crm_core.engine.aggregate` -> :func:`~crm_core.engine.aggregate.finish_customer_table`; each stage is timed
-and reported through ``progress(stage, fraction)``; the connection is closed in any case.
+and reported through ``progress(stage, fraction)``; the connection is closed in any case.  The customer table
+(without modes / rhythm / channel or category filters) takes one scan of the file for the customers, the line
+report and the analysis date together, after a cheap count per day (:mod:`crm_core.engine._quick`).
 
 ``"pandas"``: the upload path (:func:`crm_core.pipeline.read_many`, propose, clean, then
 :func:`crm_core.customers.customer_table` in the analysis scope); Parquet files are read with pyarrow into the
