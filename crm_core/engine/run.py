@@ -181,7 +181,13 @@ def _engine_customers(prepared: _Prepared, given: date | None, scope: Scope, mod
         return clock.run(prepared.con, expr.to_pandas, "customers")
 
     if prepared.clean is not None:
-        frame = _one_scan(prepared, given, clock)
+        try:
+            frame = _one_scan(prepared, given, clock)
+        except DataError as error:  # its grouping holds more per customer: the exact path may still fit
+            if error.code != "engl_out_of_memory":
+                raise
+            _prepare_again(prepared, clock)
+            frame = None
         if frame is not None:
             as_of = given or _default_as_of(prepared, clock)
             start = _window_start(scope, as_of)

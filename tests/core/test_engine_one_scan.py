@@ -129,3 +129,52 @@ def test_slot_parts():
     reasons, days = _quick.slot_parts(slots, codes)
     assert list(reasons) == ["missing_customer", "missing_date", "sample_mismatch"]
     assert str(days[0]) == "2024-03-05" and np.isnat(days[1]) and str(days[2]) == "1900-01-01"
+
+
+@pytest.mark.parametrize(("ids", "how"), [
+    ([10000 + k % 23 for k in range(N)], "negative"),        # integer ids: rows left out get -1 - slot
+    ([-5 + k % 23 for k in range(N)], "pair"),                # a negative id: a second grouping key instead
+    ([f"{10000 + k % 23}" for k in range(N)], "blank"),       # text ids: rows left out get " " + slot
+    ([10000.0 + k % 23 for k in range(N)], "blank"),          # float ids are text once cleaned
+])
+def test_every_kind_of_customer_id_is_keyed_apart_from_the_rows_left_out(ids, how, tmp_path):
+    from crm_core.engine import backends, lines, source
+
+    frame = _frame().assign(CustomerID=pd.array(ids, dtype="Int64") if isinstance(ids[0], int) else ids)
+    frame.loc[5, "CustomerID"] = None  # a missing customer: a row left out
+    path = tmp_path / f"{how}.parquet"
+    frame.to_parquet(path, index=False)
+    con = backends.connect(DUCKDB)
+    try:
+        clean = lines.clean_lines(source.read_table(con, source.find_inputs([path])), MAPPING, one_scan=True)
+        assert clean.quick.how == how
+    finally:
+        backends.close(con)
+    expected = run.customer_table([path], PANDAS, mapping=MAPPING)
+    got = run.customer_table([path], DUCKDB, mapping=MAPPING)
+    assert got.report == expected.report and got.report.excluded["missing_customer"] == 1
+    columns = ["customer_id", "frequency", "recency_days", "monetary", "lines", "return_lines"]
+    pd.testing.assert_frame_equal(got.table[columns].reset_index(drop=True),
+                                  expected.table[columns].reset_index(drop=True), check_dtype=False)
+
+
+def test_out_of_memory_in_the_one_scan_falls_back_to_the_exact_path(tmp_path, monkeypatch):
+    """The one-scan grouping holds more per customer than the customers' aggregate alone: when it runs out of
+    memory, the customer table is made the exact way (full survey, report scan, aggregate) instead of failing."""
+    from crm_core.engine import aggregate
+    from crm_core.schema import DataError
+
+    frame = _frame()
+    _late_c_lines(frame)
+    path = tmp_path / "orders.parquet"
+    frame.to_parquet(path, index=False)
+
+    def out_of_memory(*args, **kwargs):
+        raise DataError("engl_out_of_memory", limit="1GB", temp="-", detail="Out of Memory Error")
+
+    monkeypatch.setattr(aggregate, "keyed_customers", out_of_memory)
+    expected = run.customer_table([path], PANDAS, mapping=MAPPING)
+    got = run.customer_table([path], DUCKDB, mapping=MAPPING)
+    assert got.report == expected.report and got.as_of == expected.as_of
+    assert got.table["customer_id"].tolist() == expected.table["customer_id"].tolist()
+    assert got.table["monetary"].tolist() == expected.table["monetary"].tolist()
