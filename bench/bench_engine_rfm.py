@@ -20,7 +20,7 @@ resident memory of that process from ``os.wait4``'s rusage, taken by a small lau
 
 Targets (issue 16): ours <= 1.2x the hand SQL under the same memory limit (each of API and CLI, against the hand
 SQL's faster run; the same job under the same cap, both spilling); ours' peak
-resident memory < 1 GB (1,024 MiB) with the memory limit set (default 500MB, see the bench README for why).  The
+resident memory < 1 GB (1,024 MiB) with the memory limit set (default 600MB, see the bench README for why).  The
 answers are compared: the same customers with the same recency, frequency, net spend and R/F/M scores in both files
 (a difference is a failure).  Exit status 1 when a target is missed.
 """
@@ -40,7 +40,7 @@ from pathlib import Path
 import _common
 import _engine_data
 
-MEMORY_LIMIT = "500MB"
+MEMORY_LIMIT = "600MB"
 RATIO_TARGET = 1.2
 PEAK_TARGET_MB = 1024.0
 NON_PRODUCT = ("POST", "DOT", "M", "C2", "D", "CRUK", "PADS", "B", "BANK CHARGES", "AMAZONFEE", "S", "运费", "邮费",

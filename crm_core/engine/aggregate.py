@@ -247,10 +247,12 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # Sorted by the id's text once (an integer id is turned into text here, once per customer).
-    ids = pa.array(frame["customer_id"].to_numpy(dtype=object) if frame["customer_id"].dtype == object
-                   else frame["customer_id"].to_numpy()).cast(pa.string())
-    order = pc.sort_indices(ids).to_numpy()
+    # Sorted by the id's text (an integer id is turned into text here, once per customer).
+    raw = frame["customer_id"]
+    order = _text_order(raw.to_numpy()) if raw.dtype.kind in "iu" else None
+    ids = pa.array(raw.to_numpy(dtype=object) if raw.dtype == object else raw.to_numpy()).cast(pa.string())
+    if order is None:
+        order = pc.sort_indices(ids).to_numpy()
     frame = frame.take(order).reset_index(drop=True)
     ids = ids.take(pa.array(order))
     n = len(frame)
@@ -290,6 +292,19 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     columns["longest_gap_days"] = _floats(frame, "longest_gap_days", n)
     columns["avg_interval_days"] = _floats(frame, "avg_interval_days", n)
     return pd.DataFrame({name: columns[name] for name in CUSTOMER_COLUMNS})
+
+
+def _text_order(ids: np.ndarray) -> np.ndarray | None:
+    """The order of non-negative integers by their decimal text ("10" before "9"), without making the text: the
+    digits left-aligned in 19 places, then the shorter first ("1" before "10").  None when an id is negative."""
+    if len(ids) == 0 or ids.min() < 0:
+        return None
+    values = ids.astype(np.uint64)
+    digits = np.ones(len(values), dtype=np.int64)
+    for power in range(1, 20):
+        digits += values >= np.uint64(10**power)
+    aligned = values * (np.uint64(10) ** (19 - digits).astype(np.uint64))
+    return np.lexsort((digits, aligned))
 
 
 def _stamps(values: pd.Series) -> np.ndarray:
