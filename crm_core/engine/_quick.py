@@ -7,17 +7,20 @@ instead, the first one cheap:
 
 1. :func:`survey` — one grouped count of every row per (calendar day, status): the exact statuses and the rows per
    day, reading two narrow columns; the other conventions are decided by the same survey code on the file's first
-   :data:`SAMPLE_ROWS` rows.  ``doubt`` is true on any row of the file that contradicts what the sample decided
-   (a ``C``-id when the sample had none, a ``C`` line that is not negative, a padded id where the sample had none,
-   an id without ``.0`` where every sampled one had it, a missing order id where none was missing).
-2. :func:`keyed` — every row with ``slot``: null on a used line, else its reason and calendar day packed in one
-   integer (:func:`slot_parts`); ``customer_id`` is null on the rows left out.  One GROUP BY (customer_id, slot)
+   :data:`SAMPLE_ROWS` rows.  :func:`doubt` is true on any row of the file that contradicts what the sample decided
+   (a padded id where the sample had none, an id without ``.0`` where every sampled one had it, a missing order id
+   where none was missing) and on every ``C`` line that is not negative: the file is cleaned without the ``C``
+   convention, which then changes no line, and the convention's note is settled from the scan's count of ``C``
+   lines.
+2. :func:`keyed` — every row keyed by its customer on a used line, by its reason and calendar day packed in one
+   integer (``slot``, :func:`slot_parts`) on a row left out.  One GROUP BY
    (:func:`crm_core.engine.aggregate.keyed_customers`) gives the customers and the rows left out per reason and day
-   together; the used lines per day are the day's rows minus those.
+   together (:func:`split`); the used lines per day are the day's rows minus those.
 
 A doubtful row is left out under the reason :data:`MISMATCH` (first in the order): when the scan finds any, the
-caller starts over with the full survey (:func:`crm_core.engine.run._engine_customers`), so the answer never
-depends on the sample.
+caller starts over with the full survey (:func:`crm_core.engine.run._one_scan`), so the answer never depends on
+the sample; it does the same when the grouping runs out of memory (it holds more per customer than the customers'
+aggregate alone).
 """
 
 from __future__ import annotations

@@ -173,6 +173,10 @@ def _engine_customers(prepared: _Prepared, given: date | None, scope: Scope, mod
     exactly the ones that rule is about: their return lines settle the report and the per-day counts (the as-of
     day), and the aggregate is run again only if the settled as-of day differs (a late-outlier edge case).
     Otherwise the report is first made exact on ``flagged`` (two more scans), as clv_summary and baskets do.
+
+    Prepared for one scan (``prepared.clean``, see :func:`_one_scan`), that scan gives the customers, the report and
+    the days at once; the aggregate over ``kept`` then runs only when the window cuts lines, and the path above only
+    when the scan contradicted the sample or ran out of memory.
     """
     from crm_core.engine.aggregate import customer_expr, finish_customer_table
 
