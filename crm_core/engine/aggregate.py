@@ -253,9 +253,10 @@ def finish_customer_table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     ids = pa.array(raw.to_numpy(dtype=object) if raw.dtype == object else raw.to_numpy()).cast(pa.string())
     if order is None:
         order = pc.sort_indices(ids).to_numpy()
-    frame = frame.take(order).reset_index(drop=True)
+    # Each column taken in that order on its own (a take of the whole frame would copy it into blocks first).
+    frame = {name: frame[name].iloc[order].reset_index(drop=True) for name in frame.columns}
     ids = ids.take(pa.array(order))
-    n = len(frame)
+    n = len(order)
     gross = frame["gross_units"].to_numpy(dtype=np.int64)
     returns = frame["returns_units"].to_numpy(dtype=np.int64)
     frequency = frame["frequency"].to_numpy(dtype=np.int64)
