@@ -192,18 +192,21 @@ def split(arrow, how: str):
     key = arrow["customer_id"]
     if how == "negative":
         left_out = pc.less(key, 0)
-        slots = lambda rows: -1 - rows["customer_id"].to_numpy()  # noqa: E731
     elif how == "blank":
         left_out = pc.starts_with(key, " ")
-        slots = lambda rows: np.array([int(k) for k in rows["customer_id"].to_pylist()], dtype=np.int64)  # noqa: E731
     else:
         left_out = pc.is_valid(arrow["slot"])
-        slots = lambda rows: rows["slot"].to_numpy()  # noqa: E731
     out = arrow.filter(left_out)
+    if how == "negative":
+        slots = -1 - out["customer_id"].to_numpy()
+    elif how == "blank":
+        slots = [int(k) for k in out["customer_id"].to_pylist()]
+    else:
+        slots = out["slot"].to_numpy()
     customers = arrow.filter(pc.invert(left_out))
     if "slot" in customers.column_names:
         customers = customers.drop_columns(["slot"])
-    return customers, np.asarray(slots(out), dtype=np.int64), out
+    return customers, np.asarray(slots, dtype=np.int64), out
 
 
 def slot_parts(slots: np.ndarray, codes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:

@@ -169,12 +169,13 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     status_excluded = status.isin(excluded_keys) if status is not None and excluded_keys else ibis.literal(False)
     status_return = status.isin(return_keys) if status is not None and return_keys else ibis.literal(False)
 
+    cols["non_product"] = rules.non_product_expr(cols["raw"], options)
     if quick is not None:
         # Each test and typed number computed once per row in a projection of its own: not again in every test
         # that reads it, and on a dictionary-encoded column (product codes and names) once per distinct value.
         if quick.c_test:
             cols["is_c"] = rules.cancellation_expr(cols["order_id_raw"])
-        cols.update(non_product=rules.non_product_expr(cols["raw"], options), doubt=_quick.doubt(cols, survey))
+        cols["doubt"] = _quick.doubt(cols, survey)
         table, cols = _staged(table, cols, ("amount", "quantity", "unit_price", "is_c", "non_product"))
     amount, quantity, price = cols["amount"], cols.get("quantity"), cols.get("unit_price")
     cancelled = ibis.literal(False)
@@ -196,7 +197,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         ("bad_date", cols["date_failed"]),
         ("status", status_excluded.fill_null(False)),
         ("bad_amount", cols["amount_failed"] | amount.isnull() | (amount.abs() >= MAX_AMOUNT).fill_null(False)),
-        ("non_product", cols["non_product"] if "non_product" in cols else rules.non_product_expr(cols["raw"], options)),
+        ("non_product", cols["non_product"]),
     ]
     price_bad = (price <= 0).fill_null(False) if price is not None else None
     if price_bad is not None:

@@ -264,20 +264,14 @@ def _one_scan(prepared: _Prepared, given: date | None, clock: _Clock) -> pd.Data
     orphans = frame[frame["lines"] == 0]
     prepared.orphans_pending = True
     _settle_orphans(prepared, orphans, clock, need_days=given is None)
-    return frame[frame["lines"] > 0].drop(columns=["slot", "c_lines"], errors="ignore")
+    return frame[frame["lines"] > 0].drop(columns=["c_lines"], errors="ignore")
 
 
 def _prepare_again(prepared: _Prepared, clock: _Clock) -> None:
     """Clean with the full survey (the sample was contradicted) and count the report and days on ``unmarked``."""
-    from crm_core.engine import lines
-
     table, mapping, cleaning, scope, notes = prepared.redo
-
-    def cleaned():
-        clean = lines.clean_lines(table, mapping, cleaning, scope=scope)
-        return clean, *_report_and_days(clean.unmarked)
-
-    clean, prepared.report, prepared.days = clock.run(prepared.con, cleaned, "clean")
+    clean, prepared.report, prepared.days = clock.run(
+        prepared.con, lambda: _cleaned(table, mapping, cleaning, scope, pending=True, one_scan=False), "clean")
     prepared.lines, prepared.flagged, prepared.kept = clean.lines, clean.flagged, clean.kept
     prepared.notes = (*notes, *clean.notes)
     prepared.orphans_pending, prepared.clean = True, None
@@ -398,7 +392,7 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
         return prepare_pandas(paths, mapping, cleaning, clock)
     if scope.cities:
         raise DataError("engl_city_filter", cities=", ".join(scope.cities), engine=options.engine)
-    from crm_core.engine import backends, lines, source
+    from crm_core.engine import backends, source
 
     con = backends.connect(options)
     try:
@@ -414,13 +408,8 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
 
         pending = not exact and cleaning.returns != "ignore" and not (scope.channels or scope.categories)
 
-        def cleaned():  # the survey queries of clean_lines and the report's scan, timed as one stage
-            clean = lines.clean_lines(table, mapping, cleaning, scope=scope, one_scan=pending and one_scan)
-            if clean.keyed is not None:
-                return clean, None, None
-            return clean, *_report_and_days(clean.unmarked if pending else clean.flagged)
-
-        clean, counted, days = clock.run(con, cleaned, "clean")
+        clean, counted, days = clock.run(
+            con, lambda: _cleaned(table, mapping, cleaning, scope, pending=pending, one_scan=one_scan), "clean")
         return _Prepared(con=con, lines=clean.lines, flagged=clean.flagged, result=None, report=counted,
                          mapping=mapping, notes=(*notes, *clean.notes), seconds=clock.seconds, days=days,
                          kept=clean.kept, orphans_pending=pending,
@@ -429,6 +418,18 @@ def _prepare(paths, options: EngineOptions, mapping: ColumnMapping | None, clean
     except BaseException:
         backends.close(con)
         raise
+
+
+def _cleaned(table, mapping: ColumnMapping, cleaning: IngestOptions, scope: Scope, *, pending: bool,
+             one_scan: bool):
+    """(CleanLines, report, days): the survey queries of clean_lines and the report's scan, run as one stage; the
+    report and days are None when the customers' one scan will count them (``pending and one_scan``)."""
+    from crm_core.engine import lines
+
+    clean = lines.clean_lines(table, mapping, cleaning, scope=scope, one_scan=pending and one_scan)
+    if clean.keyed is not None:
+        return clean, None, None
+    return clean, *_report_and_days(clean.unmarked if pending else clean.flagged)
 
 
 def _default_as_of(prepared: _Prepared, clock: _Clock) -> date:
