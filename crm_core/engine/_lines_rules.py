@@ -45,21 +45,22 @@ def strip(value: ibis.Value) -> ibis.Value:
 
 
 def padded(value: ibis.Value) -> ibis.Value:
-    """Whether a text may need trimming: empty, or its first character sorts before ``"!"`` (every ASCII blank and
-    other control characters do), or it ends with an ASCII blank.  Comparisons of the first and last bytes, far
-    cheaper than building the trimmed text; a control character it lets through is left as it is by the trim.
+    """Whether a text may need trimming: empty, or its first or last character sorts before ``"!"`` (every ASCII
+    blank and other control characters do).  Comparisons of the first and last characters, far cheaper than
+    building the trimmed text; a control character it lets through is left as it is by the trim.
 
-    On DuckDB the end is tested with one suffix test per blank (building the last character costs ~1.5 s per 10
-    million cells there); elsewhere as the last character sorting before ``"!"`` (Spark reads ``"\v"`` and ``"\f"``
-    in an SQL string as letters, so a suffix test for those would be wrong there).
+    On DuckDB the last character is ``array_extract(value, -1)`` (100 million order ids: 0.8 s, against 2.2 s for
+    ``right(value, 1)`` and 3.2 s for one suffix test per blank); elsewhere ``right(value, 1)``.
     """
     first = value < "!"
     if _backend_name(value) != "duckdb":
         return first | (value.right(1) < "!")
-    ends = value.endswith(" ")
-    for blank in "\t\n\r\x0b\x0c":
-        ends = ends | value.endswith(blank)
-    return first | ends
+    return first | (_array_extract(value, -1) < "!")
+
+
+@ibis.udf.scalar.builtin(name="array_extract")
+def _array_extract(value: str, index: int) -> str:
+    """DuckDB's character at ``index`` (from 1; -1 is the last)."""
 
 
 def _backend_name(value: ibis.Value) -> str | None:
