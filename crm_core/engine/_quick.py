@@ -9,9 +9,10 @@ instead, the first one cheap:
    day, reading two narrow columns; the other conventions are decided by the same survey code on the file's first
    :data:`SAMPLE_ROWS` rows.  :func:`doubt` is true on any row of the file that contradicts what the sample decided
    (a padded id where the sample had none, an id without ``.0`` where every sampled one had it, a missing order id
-   where none was missing) and on every ``C`` line that is not negative: the file is cleaned without the ``C``
-   convention, which then changes no line, and the convention's note is settled from the scan's count of ``C``
-   lines.
+   where none was missing, a negative integer customer id where the sample had none) and on every ``C`` line that
+   is not negative: the file is cleaned without the ``C`` convention, which then changes no line, and the
+   convention's note is settled from the scan's count of ``C`` lines.  The non-product test reads each product
+   code and name column's distinct values once (:func:`non_product`).
 2. :func:`keyed` — every row keyed by its customer on a used line, by its reason and calendar day packed in one
    integer (``slot``, :func:`slot_parts`) on a row left out.  One GROUP BY
    (:func:`crm_core.engine.aggregate.keyed_customers`) gives the customers and the rows left out per reason and day
@@ -55,7 +56,7 @@ class Quick:
     day_rows: pd.DataFrame  # day (datetime64[D], NaT for rows without a date), rows
     c_test: bool  # the order id is text: its C-ids are tested (CleanLines.keyed.is_c) and counted
     c_beside: bool = False  # the sample has order ids that are not C-ids
-    lowest_id: int | None = None  # the smallest integer customer id (None: not integers, or none)
+    negative_keys: bool = False  # integer customer ids, none negative in the sample: rows left out get -1 - slot
     how: str = "pair"  # how keyed() keys the rows (see split)
     c_first: ibis.Table | None = None  # the file's first C-id (a query that stops at it)
 
@@ -102,9 +103,7 @@ def survey(table: ibis.Table, mapping: ColumnMapping, cols: dict[str, ibis.Value
     keys = {"day": cols["order_date"].date()}
     if status is not None:
         keys["status"] = status
-    raw_id = cols["customer_id_raw"]
-    lowest = {"lowest": raw_id.min()} if raw_id.type().is_integer() else {}
-    counted = table.group_by(**keys).aggregate(rows=lambda t: t.count(), **lowest).to_pandas()
+    counted = table.group_by(**keys).aggregate(rows=lambda t: t.count()).to_pandas()
     statuses = tuple(sorted({s for s in counted["status"] if isinstance(s, str)})) if status is not None else ()
     days = pd.to_datetime(counted["day"]).to_numpy().astype("datetime64[D]")
     per_day = pd.Series(counted["rows"].to_numpy(dtype=np.int64)).groupby(days, dropna=False).sum()
@@ -115,10 +114,21 @@ def survey(table: ibis.Table, mapping: ColumnMapping, cols: dict[str, ibis.Value
     first = None
     if text_ids:
         first = table.filter(rules.cancellation_expr(cols["order_id_raw"])).select(id=cols["order_id_raw"]).limit(1)
-    low = counted["lowest"].min() if lowest and len(counted) else None
     return Quick(survey=replace(found, statuses=statuses, cancellation=False), day_rows=day_rows, c_test=text_ids,
-                 lowest_id=None if low is None or pd.isna(low) else int(low),
-                 c_beside=found.c_ids > found.c_rows, c_first=first)
+                 negative_keys=_negative_keys(sampled, cols["customer_id_raw"]), c_beside=found.c_ids > found.c_rows,
+                 c_first=first)
+
+
+def _negative_keys(sampled: ibis.Table, raw_id: ibis.Value) -> bool:
+    """Whether the rows left out can be keyed by negative numbers: integer customer ids that fit a signed 64-bit
+    integer, none negative in the sample (a negative one later is a doubt, see :func:`doubt`)."""
+    kind = raw_id.type()
+    if not (kind.is_integer() and (kind.is_signed_integer() or kind.nbytes < 8) and isinstance(raw_id.op(), ops.Field)):
+        return False
+    lowest = sampled.aggregate(low=sampled[raw_id.get_name()].min())
+    with _file_order(lowest):
+        low = lowest.to_pyarrow()["low"][0].as_py()
+    return low is None or low >= 0
 
 
 def non_product(table: ibis.Table, raw: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
@@ -154,8 +164,9 @@ def non_product(table: ibis.Table, raw: dict[str, ibis.Value], options: IngestOp
     return hit
 
 
-def doubt(cols: dict[str, ibis.Value], found: rules.Survey) -> ibis.Value:
-    """Whether a row contradicts what the sample decided (``cols["is_c"]``: the C-id test, when ids are text).
+def doubt(cols: dict[str, ibis.Value], found: rules.Survey, negative_keys: bool = False) -> ibis.Value:
+    """Whether a row contradicts what the sample decided (``cols["is_c"]``: the C-id test, when ids are text;
+    ``negative_keys``: :attr:`Quick.negative_keys`, under which a negative customer id is a doubt).
 
     The file is cleaned without the C convention, and every C line that is not negative is a doubt: when the scan
     finds none, every C line is a return by its sign alone, and the convention holds as soon as there is one
@@ -180,18 +191,21 @@ def doubt(cols: dict[str, ibis.Value], found: rules.Survey) -> ibis.Value:
             out = out | (cell.notnull() & ~cell.re_search(rules.WHOLE_FLOAT_TEXT)).fill_null(False)
     if none_missing and not ("order_id" in found.plain_ids and cols["order_id_raw"].type().is_string()):
         out = out | cols["order_id_missing"]
+    if negative_keys:
+        out = out | (cols["customer_id_raw"] < 0).fill_null(False)
     return out
 
 
 def keyed(table: ibis.Table, checks: list[tuple[str, ibis.Value]], values: dict[str, ibis.Value],
-          doubt: ibis.Value, is_c: ibis.Value | None, lowest_id: int | None) -> tuple[ibis.Table, tuple[str, ...], str]:
+          doubt: ibis.Value, is_c: ibis.Value | None, negative_keys: bool) -> tuple[ibis.Table, tuple[str, ...], str]:
     """Every row keyed by its customer, or by its reason and day when it is left out; the line's values; ``is_c``.
 
-    ``checks``: (reason, test) in precedence order, as clean_lines builds them; ``lowest_id``: the smallest integer
-    customer id (None for other ids).  One grouping key where it can hold both, as the distinct-order count keeps
+    ``checks``: (reason, test) in precedence order, as clean_lines builds them; ``negative_keys``: see
+    :attr:`Quick.negative_keys`.  One grouping key where it can hold both, as the distinct-order count keeps
     the keys of every (customer, order) pair, spilled or not:
 
-    - ``"negative"`` (integer ids, none negative): ``customer_id`` is the id, or ``-1 - slot``;
+    - ``"negative"`` (integer ids, none negative, or the row is a doubt): ``customer_id`` is the id, or
+      ``-1 - slot``;
     - ``"blank"`` (text ids, which never start with a blank once cleaned): the id, or ``" " + slot``;
     - ``"pair"`` (other ids): ``customer_id`` null on the rows left out, and a ``slot`` column, null on used lines.
 
@@ -207,7 +221,7 @@ def keyed(table: ibis.Table, checks: list[tuple[str, ibis.Value]], values: dict[
     used, ids = staged._n.isnull(), staged.customer_id
     slot = staged._n * (1 << DAY_BITS) + staged._day.fill_null(0)
     kind = ids.type()
-    if kind.is_integer() and (kind.is_signed_integer() or kind.nbytes < 8) and (lowest_id is None or lowest_id >= 0):
+    if negative_keys:
         how, keys = "negative", {"customer_id": ibis.ifelse(used, ids.cast(dt.int64), -1 - slot)}
     elif kind.is_string():
         how, keys = "blank", {"customer_id": ibis.ifelse(used, ids, ibis.literal(" ").concat(slot.cast(dt.string)))}

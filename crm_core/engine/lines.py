@@ -176,7 +176,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
         # that reads it, and on a dictionary-encoded column (product codes and names) once per distinct value.
         if quick.c_test:
             cols["is_c"] = rules.cancellation_expr(cols["order_id_raw"])
-        cols["doubt"] = _quick.doubt(cols, survey)
+        cols["doubt"] = _quick.doubt(cols, survey, quick.negative_keys)
         table, cols = _staged(table, cols, ("amount", "quantity", "unit_price", "is_c", "non_product"))
     amount, quantity, price = cols["amount"], cols.get("quantity"), cols.get("unit_price")
     cancelled = ibis.literal(False)
@@ -259,7 +259,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     if quick is not None:
         values = {**values, "customer_id": raw_id if raw_id.type().is_integer() else values["customer_id"]}
         keyed, codes, how = _quick.keyed(table, checks, values, cols["doubt"], cols.get("is_c"),
-                                         quick.lowest_id)
+                                         quick.negative_keys)
         quick = replace(quick, how=how)
     return CleanLines(lines=lines, flagged=flagged, notes=(*notes, *scope_notes), unmarked=base, kept=kept,
                       keyed=keyed, quick=quick, codes=codes)

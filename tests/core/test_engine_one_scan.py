@@ -71,6 +71,15 @@ def _late_new_status(frame):  # statuses are read from the whole file, not the s
     frame.loc[105, "Status"] = "已取消"
 
 
+def _late_negative_customer(frame):  # integer ids, none negative in the sample: rows left out get negative keys
+    frame["CustomerID"] = frame["CustomerID"].astype("int64")
+    frame.loc[85, "CustomerID"] = -4
+
+
+def _late_padded_postage(frame):  # product codes are tested by their distinct values: no doubt
+    frame.loc[100, "StockCode"] = " post\t"
+
+
 CASES = {  # change -> whether the scan must start over
     "late_c_lines": (_late_c_lines, False),
     "late_positive_c_line": (_late_positive_c_line, True),
@@ -79,6 +88,8 @@ CASES = {  # change -> whether the scan must start over
     "late_padded_customer": (_late_padded_customer, True),
     "late_id_without_float_suffix": (_late_id_without_float_suffix, True),
     "late_new_status": (_late_new_status, False),
+    "late_negative_customer": (_late_negative_customer, True),
+    "late_padded_postage": (_late_padded_postage, False),
 }
 
 
@@ -178,3 +189,30 @@ def test_out_of_memory_in_the_one_scan_falls_back_to_the_exact_path(tmp_path, mo
     assert got.report == expected.report and got.as_of == expected.as_of
     assert got.table["customer_id"].tolist() == expected.table["customer_id"].tolist()
     assert got.table["monetary"].tolist() == expected.table["monetary"].tolist()
+
+
+@pytest.mark.parametrize("caps", [None, ("DISTINCT_CAP", 1), ("LISTED_CAP", 1)])
+def test_non_product_lists_agree_with_the_per_row_test(caps, monkeypatch):
+    """The one scan tests product codes and names by lists of their distinct non-product cells; a column with many
+    distinct values (DISTINCT_CAP) or many non-product ones (LISTED_CAP) keeps the per-row test.  Either way a
+    cell is a non-product line exactly when the upload path says so: single letters on the code only, padding and
+    case ignored."""
+    import ibis
+
+    from crm_core.engine import _lines_rules as rules
+    from crm_core.schema import IngestOptions
+
+    if caps:
+        monkeypatch.setattr(_quick, caps[0], caps[1])
+    codes = ["85123A", "POST", " post\t", "m", "85123A", None, "Dot", "22423", "M", "85123A"]
+    names = ["MUG", "Postage", "MUG", "MUG", "BANK CHARGES ", "MUG", None, "M", "mug", "运费"]
+    expected = [False, True, True, True, True, False, True, False, True, True]
+    con = ibis.duckdb.connect()
+    table = con.create_table("lines", pd.DataFrame({"code": codes, "name": names}))
+    raw = {"sku": table.code, "product": table.name}
+    listed = _quick.non_product(table, raw, IngestOptions())
+    per_row = rules.non_product_expr(raw, IngestOptions())
+    got = table.select(listed=listed, per_row=per_row).to_pandas()
+    assert got["listed"].tolist() == expected and got["per_row"].tolist() == expected
+    sql = ibis.to_sql(table.select(listed=listed))
+    assert ("UPPER(" in sql.upper()) == bool(caps)  # the lists test raw cells: nothing upper-cased per row
