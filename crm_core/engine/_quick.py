@@ -215,11 +215,11 @@ def keyed(table: ibis.Table, checks: list[tuple[str, ibis.Value]], values: dict[
     tests = (doubt, *(test for _, test in checks))
     number = ibis.cases(*((test, ibis.literal(n, dt.int64)) for n, test in enumerate(tests, start=1)),
                         else_=ibis.null(dt.int64))
-    day = values["order_date"].date().epoch_days().cast(dt.int64) + DAY_OFFSET
-    staged = table.select(**values, _n=number, _day=day,
-                          is_c=is_c.fill_null(False) if is_c is not None else ibis.literal(False))
+    staged = table.select(**values, _n=number, is_c=is_c.fill_null(False) if is_c is not None else ibis.literal(False))
     used, ids = staged._n.isnull(), staged.customer_id
-    slot = staged._n * (1 << DAY_BITS) + staged._day.fill_null(0)
+    # (the day inside the slot: computed only on the rows left out)
+    day = staged.order_date.date().epoch_days().cast(dt.int64) + DAY_OFFSET
+    slot = staged._n * (1 << DAY_BITS) + day.fill_null(0)
     kind = ids.type()
     if negative_keys:
         how, keys = "negative", {"customer_id": ibis.ifelse(used, ids.cast(dt.int64), -1 - slot)}

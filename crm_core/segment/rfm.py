@@ -216,15 +216,22 @@ def score_rfm(table: pd.DataFrame, params: RfmParams = RfmParams()) -> pd.DataFr
         f = _threshold_scores(frequency, cuts.frequency, lower_is_better=False)
         m = _threshold_scores(monetary, cuts.monetary, lower_is_better=False)
     fm = (f + m + 1) // 2
-    segment = np.asarray(params.scheme.grid, dtype=object)[5 - r, fm - 1]
     return table.assign(
         r_score=r,
         f_score=f,
         m_score=m,
         fm_score=fm,
-        rfm_code=pd.array((100 * r + 10 * f + m).astype(str), dtype="str"),
-        segment=pd.array(segment, dtype="str"),
+        rfm_code=_texts([str(code) for code in range(556)], 100 * r + 10 * f + m),
+        segment=_texts([name for row in params.scheme.grid for name in row], 5 * (5 - r) + fm - 1),
     )
+
+
+def _texts(labels: list[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[index]`` as a str array, taken in Arrow (a million customers: ~10 ms, against ~0.1-0.4 s for
+    making a million Python strings first)."""
+    import pyarrow as pa
+
+    return pd.array(pa.array(labels, type=pa.string()).take(pa.array(index, type=pa.int64())), dtype="str")
 
 
 def quantile_thresholds(
