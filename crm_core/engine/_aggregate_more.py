@@ -16,7 +16,7 @@ from scipy import sparse
 
 from crm_core.basket.baskets import BasketOptions, Baskets
 from crm_core.basket.mining import min_count
-from crm_core.engine._lines_rules import strip
+from crm_core.engine._lines_rules import padded, strip
 from crm_core.engine._window import window_lines
 from crm_core.engine.lines import MONEY_SCALE
 from crm_core.schema import DataError
@@ -95,7 +95,8 @@ def baskets(lines: ibis.Table, options: BasketOptions = BasketOptions(), *, as_o
         raise DataError("basket_no_category")
     bought = window_lines(lines.filter(~lines.is_return), as_of, start)
     label = bought[column]
-    present = label.notnull() & (strip(label) != "")
+    # (a clean line's label is trimmed, blank -> null: the trim is tested only where a cell may be padded)
+    present = label.notnull() & (~padded(label) | (strip(label) != ""))
     if options.exclude:
         dropped = sorted({str(x).strip().casefold() for x in options.exclude})
         present &= ~strip(label).lower().isin(dropped)

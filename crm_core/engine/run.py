@@ -352,8 +352,18 @@ def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(
             from crm_core.engine import aggregate
 
             made = clock.run(prepared.con, lambda: aggregate.baskets(
-                prepared.lines, basket_options, as_of=as_of, start=start, min_support=min_support), "baskets")
+                _purchase_lines(prepared), basket_options, as_of=as_of, start=start, min_support=min_support),
+                "baskets")
         return made, _finished(prepared, None, as_of, options, clock)
+
+
+def _purchase_lines(prepared: _Prepared):
+    """Lines whose purchase lines are ``prepared.lines``' ones: ``kept`` (CleanLines.kept, one scan: the rule on
+    returns of customers with no purchase only drops returns) with the customer id as text, else ``lines``."""
+    kept = prepared.kept
+    if kept is None:
+        return prepared.lines
+    return kept.mutate(customer_id=kept.customer_id.cast("string")) if kept.customer_id.type().is_integer() else kept
 
 
 def order_lines(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(), *,
