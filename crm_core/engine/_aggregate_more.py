@@ -102,8 +102,13 @@ def baskets(lines: ibis.Table, options: BasketOptions = BasketOptions(), *, as_o
         present &= ~strip(label).lower().isin(dropped)
     key = "order_id" if options.by == "order" else "customer_id"
     kept_lines = bought.filter(present)
-    pairs = kept_lines.group_by(basket=kept_lines[key], item=kept_lines[column]).aggregate(
-        customer=kept_lines.customer_id.min()).cache()
+    # Items numbered in label order before the pairs are grouped: a long label (a product name) as a grouping key
+    # of every (basket, item) pair takes memory DuckDB does not spill (100M lines: out of memory even at 1GB).
+    labels = kept_lines.select(label=kept_lines[column]).distinct()
+    labels = labels.mutate(code=ibis.row_number().over(order_by=labels.label)).cache()
+    coded_lines = kept_lines.join(labels, kept_lines[column] == labels.label)
+    pairs = coded_lines.group_by(basket=coded_lines[key], item=coded_lines.code).aggregate(
+        customer=coded_lines.customer_id.min()).cache()
     sizes = pairs.group_by("basket").aggregate(size=lambda t: t.count(), customer=pairs.customer.min())
     fits = sizes["size"] >= options.min_size
     if options.max_size is not None:
@@ -119,7 +124,7 @@ def baskets(lines: ibis.Table, options: BasketOptions = BasketOptions(), *, as_o
     if min_support is not None:
         counts = counts.filter(counts.baskets >= min_count(n, min_support))
     coded = counts.mutate(col=ibis.row_number().over(order_by=counts.item)).select("item", "col").cache()
-    items = coded.order_by("col").item.to_pyarrow().to_pylist()
+    items = coded.join(labels, coded.item == labels.code).order_by("col").label.to_pyarrow().to_pylist()
     codes = inside.join(coded, "item").select(row=inside.row.cast("int64"), col=coded.col.cast("int64")).to_pyarrow()
     rows = codes.column("row").to_numpy()
     cols = codes.column("col").to_numpy()
