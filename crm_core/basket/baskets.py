@@ -134,7 +134,8 @@ def build_baskets(orders: pd.DataFrame, options: BasketOptions = BasketOptions()
     """Baskets from clean order lines (columns customer_id, order_id, order_date, product, category, is_return).
 
     Return lines are left out, lines on or after ``as_of`` and before ``since`` too; lines without an item label
-    are skipped.  Baskets outside ``options.min_size``..``options.max_size`` distinct items are dropped.
+    are skipped.  Baskets outside ``options.min_size``..``options.max_size`` distinct items are dropped.  A
+    basket's customer is the smallest customer id (as text) among its lines.
     Raises :class:`DataError` when the category level is asked of orders without categories, or when no basket
     is left.
     """
@@ -166,5 +167,7 @@ def build_baskets(orders: pd.DataFrame, options: BasketOptions = BasketOptions()
     if pairs.empty:
         raise DataError("basket_none", lines=used)
     rows, ids = pd.factorize(pairs["basket"], sort=True)
-    owners = pairs.groupby("basket", sort=True)["customer"].first()
+    # A basket's customer is the smallest id among its lines (an order id shared by two customers is rare and
+    # ambiguous; the smallest does not depend on the lines' order, so every engine picks the same one).
+    owners = pd.Series(lines["customer_id"].to_numpy(), index=lines[key].to_numpy()).groupby(level=0).min()
     return _assemble(rows, pairs["item"].tolist(), list(ids), owners.reindex(ids).tolist(), options)

@@ -113,6 +113,33 @@ def test_baskets_agree(files):
     assert "baskets" in result.seconds
 
 
+@pytest.mark.parametrize("by", ["order", "customer"])
+def test_baskets_of_integer_customer_ids_and_a_return_only_customer(tmp_path, by):
+    """The engine's baskets read the purchase lines before the rule on returns of customers with no purchase (it
+    only drops returns) with integer ids as text: an order shared by customers 9 and 10 belongs to "10" (the
+    smaller text, as on the pandas path), and a customer with only a return has no basket."""
+    frame = pd.DataFrame({
+        "InvoiceNo": ["A1", "A1", "A2", "A2", "A3", "A3", "C9"],
+        "CustomerID": pd.array([9, 10, 9, 9, 10, 10, 77], dtype="Int64"),
+        "InvoiceDate": pd.to_datetime(["2024-01-02"] * 2 + ["2024-01-05"] * 2 + ["2024-01-07"] * 2 + ["2024-01-08"]),
+        "Description": ["MUG", "TEA", "MUG", "CAKE", "TEA", "  CAKE ", "MUG"],
+        "Quantity": [1, 2, 1, 1, 3, 1, -1],
+        "UnitPrice": [2.5, 1.0, 2.5, 4.0, 1.0, 4.0, 2.5],
+    })
+    path = tmp_path / "orders.parquet"
+    frame.to_parquet(path, index=False)
+    options = BasketOptions(min_size=2, by=by)
+    expected, _ = run.baskets([path], PANDAS, basket_options=options)
+    got, _ = run.baskets([path], DUCKDB, basket_options=options)
+    assert got.items == expected.items == ("CAKE", "MUG", "TEA")
+    assert got.basket_ids == expected.basket_ids and got.customers == expected.customers
+    assert (got.matrix != expected.matrix).nnz == 0
+    if by == "order":
+        assert got.basket_ids == ("A1", "A2", "A3") and got.customers == ("10", "9", "10")
+    else:
+        assert got.basket_ids == ("10", "9")
+
+
 def test_order_lines_for_the_app(files):
     expected = run.order_lines([files["csv"]], PANDAS)
     got = run.order_lines([files["parquet"]], DUCKDB)
