@@ -57,6 +57,7 @@ class Quick:
     c_test: bool  # the order id is text: its C-ids are tested (CleanLines.keyed.is_c) and counted
     c_beside: bool = False  # the sample has order ids that are not C-ids
     negative_keys: bool = False  # integer customer ids, none negative in the sample: rows left out get -1 - slot
+    listable: frozenset[str] = frozenset()  # product code / name columns tested by lists (see non_product)
     how: str = "pair"  # how keyed() keys the rows (see split)
     c_first: ibis.Table | None = None  # the file's first C-id (a query that stops at it)
 
@@ -114,54 +115,63 @@ def survey(table: ibis.Table, mapping: ColumnMapping, cols: dict[str, ibis.Value
     first = None
     if text_ids:
         first = table.filter(rules.cancellation_expr(cols["order_id_raw"])).select(id=cols["order_id_raw"]).limit(1)
+    negative_keys, listable = _sample_facts(sampled, cols)
     return Quick(survey=replace(found, statuses=statuses, cancellation=False), day_rows=day_rows, c_test=text_ids,
-                 negative_keys=_negative_keys(sampled, cols["customer_id_raw"]), c_beside=found.c_ids > found.c_rows,
-                 c_first=first)
+                 negative_keys=negative_keys, listable=listable, c_beside=found.c_ids > found.c_rows, c_first=first)
 
 
-def _negative_keys(sampled: ibis.Table, raw_id: ibis.Value) -> bool:
-    """Whether the rows left out can be keyed by negative numbers: integer customer ids that fit a signed 64-bit
-    integer, none negative in the sample (a negative one later is a doubt, see :func:`doubt`)."""
-    kind = raw_id.type()
-    if not (kind.is_integer() and (kind.is_signed_integer() or kind.nbytes < 8) and isinstance(raw_id.op(), ops.Field)):
-        return False
-    lowest = sampled.aggregate(low=sampled[raw_id.get_name()].min())
-    with _file_order(lowest):
-        low = lowest.to_pyarrow()["low"][0].as_py()
-    return low is None or low >= 0
+def _sample_facts(sampled: ibis.Table, cols: dict[str, ibis.Value]) -> tuple[bool, frozenset[str]]:
+    """(:attr:`Quick.negative_keys`, :attr:`Quick.listable`) from one query over the sample: the lowest integer
+    customer id (none negative: the rows left out can be keyed by negative numbers, and a negative id later is a
+    doubt, see :func:`doubt`) and the distinct values of each product code / name column of text."""
+    raw_id, kind = cols["customer_id_raw"], cols["customer_id_raw"].type()
+    integer = (kind.is_integer() and (kind.is_signed_integer() or kind.nbytes < 8)
+               and isinstance(raw_id.op(), ops.Field))
+    texts = [name for name in ("sku", "product") if name in cols["raw"]
+             and isinstance(cols["raw"][name].op(), ops.Field) and cols["raw"][name].type().is_string()]
+    measures = {name: sampled[cols["raw"][name].get_name()].nunique() for name in texts}
+    if integer:
+        measures["lowest_id"] = sampled[raw_id.get_name()].min()
+    if not measures:
+        return False, frozenset()
+    query = sampled.aggregate(**measures)
+    with _file_order(query):
+        found = query.to_pyarrow().to_pylist()[0]
+    low = found.get("lowest_id")
+    return integer and (low is None or low >= 0), frozenset(n for n in texts if found[n] <= DISTINCT_CAP)
 
 
-def non_product(table: ibis.Table, raw: dict[str, ibis.Value], options: IngestOptions) -> ibis.Value:
-    """:func:`crm_core.engine._lines_rules.non_product_expr` as lists of raw cells: each text column's distinct
-    values are fetched once and tested by that very expression, and a row is tested by its raw cell's membership.
+def non_product(table: ibis.Table, raw: dict[str, ibis.Value], options: IngestOptions,
+                listable: frozenset[str]) -> ibis.Value:
+    """:func:`crm_core.engine._lines_rules.non_product_expr` as lists of raw cells: each ``listable`` column's
+    distinct values are fetched once and tested by that very expression, and a row is tested by its raw cell's
+    membership.
 
     Product codes and names repeat (thousands of distinct values in millions of lines), and a distinct on such a
     column reads its dictionary: trimming and upper-casing every row instead costs about 2.5 s per 100 million
-    lines.  A column with more than :data:`DISTINCT_CAP` distinct values in the file's first :data:`SAMPLE_ROWS`
-    rows (free text), or one that is not a text column of the file, keeps the per-row expression; so does a column
-    with more than :data:`LISTED_CAP` non-product values.
+    lines.  The other columns (not text, or more than :data:`DISTINCT_CAP` distinct values in the sample: free
+    text, see :attr:`Quick.listable`) keep the per-row expression; so does a column with more than
+    :data:`LISTED_CAP` non-product values.
     """
-    fields = {name: raw[name] for name in ("sku", "product")
-              if name in raw and isinstance(raw[name].op(), ops.Field) and raw[name].type().is_string()}
-    sampled = table.limit(SAMPLE_ROWS)
-    counts = sampled.aggregate(**{name: sampled[value.get_name()].nunique() for name, value in fields.items()}) \
-        .to_pyarrow().to_pylist()[0] if fields else {}
     hit = ibis.literal(False)
     for name in ("sku", "product"):
         if name not in raw:
             continue
         value, alone = raw[name], rules.non_product_expr({name: raw[name]}, options)
-        if name not in fields or counts[name] > DISTINCT_CAP:
-            hit = hit | alone
-            continue
-        cells = table.select(cell=value).distinct()
-        listed = cells.filter(rules.non_product_expr({name: cells.cell}, options)).limit(LISTED_CAP + 1)
-        found = [v for v in listed.to_pyarrow()["cell"].to_pylist() if v is not None]
-        if len(found) > LISTED_CAP:
+        found = _listed(table, value, name, options) if name in listable else None
+        if found is None:
             hit = hit | alone
         elif found:
             hit = hit | value.isin(found).fill_null(False)
     return hit
+
+
+def _listed(table: ibis.Table, value: ibis.Value, name: str, options: IngestOptions) -> list | None:
+    """The column's distinct non-product cells, or None when there are more than LISTED_CAP."""
+    cells = table.select(cell=value).distinct()
+    listed = cells.filter(rules.non_product_expr({name: cells.cell}, options)).limit(LISTED_CAP + 1)
+    found = [v for v in listed.to_pyarrow()["cell"].to_pylist() if v is not None]
+    return None if len(found) > LISTED_CAP else found
 
 
 def doubt(cols: dict[str, ibis.Value], found: rules.Survey, negative_keys: bool = False) -> ibis.Value:

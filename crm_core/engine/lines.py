@@ -170,7 +170,7 @@ def clean_lines(table: ibis.Table, mapping: ColumnMapping, options: IngestOption
     status_return = status.isin(return_keys) if status is not None and return_keys else ibis.literal(False)
 
     cols["non_product"] = rules.non_product_expr(cols["raw"], options) if quick is None else \
-        _quick.non_product(table, cols["raw"], options)
+        _quick.non_product(table, cols["raw"], options, quick.listable)
     if quick is not None:
         # Each test and typed number computed once per row in a projection of its own: not again in every test
         # that reads it, and on a dictionary-encoded column (product codes and names) once per distinct value.

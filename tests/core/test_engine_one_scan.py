@@ -208,9 +208,11 @@ def test_non_product_lists_agree_with_the_per_row_test(caps, monkeypatch):
     names = ["MUG", "Postage", "MUG", "MUG", "BANK CHARGES ", "MUG", None, "M", "mug", "运费"]
     expected = [False, True, True, True, True, False, True, False, True, True]
     con = ibis.duckdb.connect()
-    table = con.create_table("lines", pd.DataFrame({"code": codes, "name": names}))
+    table = con.create_table("lines", pd.DataFrame({"code": codes, "name": names, "customer": range(10)}))
     raw = {"sku": table.code, "product": table.name}
-    listed = _quick.non_product(table, raw, IngestOptions())
+    negative_keys, listable = _quick._sample_facts(table, {"customer_id_raw": table.customer, "raw": raw})
+    assert negative_keys and listable == (frozenset() if caps == ("DISTINCT_CAP", 1) else {"sku", "product"})
+    listed = _quick.non_product(table, raw, IngestOptions(), listable)
     per_row = rules.non_product_expr(raw, IngestOptions())
     got = table.select(listed=listed, per_row=per_row).to_pandas()
     assert got["listed"].tolist() == expected and got["per_row"].tolist() == expected
