@@ -11,7 +11,7 @@ customers, or why the formula was used, then the total and mean value; it writes
 value table, not a campaign list), a Parameters sheet and a Summary (``--out x.csv``: ``x.csv``,
 ``x.parameters.csv``, ``x.summary.csv``).  The choice is the saved analysis's clv choice (``--settings``) with each
 option given here on top; the computation is the page's (:func:`crm_core.predict.clv.run_clv`).  The options,
-reading and writing are :mod:`crm_core.cli_predict`'s; errors follow :mod:`crm_core.cli`.
+reading and writing are :mod:`crm_core.predict._cli_shared`'s; errors follow :mod:`crm_core.cli`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from collections.abc import Callable
 import pandas as pd
 
 from crm_core import cli, export, pipeline
-from crm_core import cli_predict as shared
 from crm_core.messages import render
+from crm_core.predict import _cli_shared as shared
+from crm_core.predict._cli_texts import text as predict_text
 
 __all__ = ["add_parser", "clv_choice", "cmd_clv"]
 
@@ -61,22 +62,22 @@ _TEXTS = {
 
 
 def _t(key: str, lang: str, **params: object) -> str:
-    """This command's text ``key`` (else cli_predict's) in ``lang``."""
+    """This command's text ``key`` (else the prediction commands' shared texts) in ``lang``."""
     if key not in _TEXTS:
-        return shared._t(key, lang, **params)
+        return predict_text(key, lang, **params)
     text = _TEXTS[key][1 if lang == "zh" else 0]
     return text.format(**params) if params else text
 
 
 def clv_choice(args: argparse.Namespace, saved: object) -> object:
     """The saved :class:`crm_core.predict.clv.ClvChoice` with the options given here on top."""
-    return shared._given(saved, {
+    return shared.on_top(saved, {
         "method": args.method,
-        "horizon_months": shared._number(args.horizon_months, "--horizon-months", shared._WHOLE, whole=True, low=1),
-        "discount_yearly": shared._number(args.discount, "--discount", shared._SHARE, share=True, high=1.0),
-        "margin": shared._number(args.margin, "--margin", shared._SHARE, share=True, high=1.0),
-        "expected_years": shared._number(args.expected_years, "--expected-years", shared._POSITIVE),
-        "min_repeat_customers": shared._number(args.min_repeat, "--min-repeat", shared._POSITIVE, whole=True)})
+        "horizon_months": shared.number(args.horizon_months, "--horizon-months", shared.WHOLE, whole=True, low=1),
+        "discount_yearly": shared.number(args.discount, "--discount", shared.SHARE, share=True, high=1.0),
+        "margin": shared.number(args.margin, "--margin", shared.SHARE, share=True, high=1.0),
+        "expected_years": shared.number(args.expected_years, "--expected-years", shared.POSITIVE),
+        "min_repeat_customers": shared.number(args.min_repeat, "--min-repeat", shared.POSITIVE, whole=True)})
 
 
 def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -116,13 +117,13 @@ def cmd_clv(args: argparse.Namespace) -> int:
     print(totals)
     columns = ("customer_id", *export.CONTACT_COLUMNS, "prob_alive", "expected_purchases", "expected_order_value",
                "clv")
-    built = export.campaign_list(shared._with_contacts(table.drop(columns=["method"], errors="ignore"),
+    built = export.campaign_list(shared.with_contacts(table.drop(columns=["method"], errors="ignore"),
                                                        loaded.result.customers),
-                                 columns=columns, options=shared._options(args, settings, opted_out=True))
-    summary = [*shared._header_rows(args, choice, lang), (_t("s_as_of", lang), as_of.isoformat()),
+                                 columns=columns, options=shared.list_options(args, settings, opted_out=True))
+    summary = [*shared.header_rows(args, choice, lang), (_t("s_as_of", lang), as_of.isoformat()),
                *((_t("s_models", lang), line) for line in lines), (_t("s_list", lang), totals)]
-    sheets = {"parameters": parameters, "summary": shared._summary(summary, lang)}
-    for path in shared._write(out, built.frame, sheets, lang, list_key="sheet_clv", text=_t):
+    sheets = {"parameters": parameters, "summary": shared.summary_frame(summary, lang)}
+    for path in shared.write(out, built.frame, sheets, lang, list_key="sheet_clv", text=_t):
         print(render("cli_wrote", lang, path=path))
     return 0
 

@@ -1,5 +1,5 @@
 """``python -m crm_core churn|response``: churn risk and campaign response, for batch use; ``clv`` (lifetime value)
-is :mod:`crm_core.cli_clv`, registered here with the helpers it shares.
+is :mod:`crm_core.cli_clv`, registered here; what the three share is :mod:`crm_core.predict._cli_shared`.
 
     python -m crm_core churn orders.csv [more.csv …] --out churn.xlsx|churn.csv [--cutoff 2025-10-01]
                              [--horizon 90] [--threshold 0.7] [--rolling 3] [--customers customers.csv]
@@ -38,8 +38,6 @@ app's message, status 2.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -49,6 +47,21 @@ import pandas as pd
 
 from crm_core import cli, export, pipeline
 from crm_core.messages import Localized, render
+from crm_core.predict._cli_shared import (
+    POSITIVE,
+    SAVED,
+    SHARE,
+    WHOLE,
+    add_common,
+    header_rows,
+    list_options,
+    number,
+    on_top,
+    side_path,
+    summary_frame,
+    with_contacts,
+    write,
+)
 from crm_core.predict._cli_texts import TEXTS as _TEXTS
 from crm_core.predict._cli_texts import text as _t
 from crm_core.schema import DataError
@@ -57,48 +70,16 @@ __all__ = ["add_common", "add_parser", "cmd_churn", "cmd_response", "side_path"]
 
 MODELS = ("logistic", "forest", "boosting")  # = crm_core.predict.models.MODEL_NAMES (not imported: a fast --help)
 
-def side_path(out: Path, name: str) -> Path:
-    """Where ``--out x.csv`` writes a side table: ``x.<name>.csv`` next to it."""
-    return out.with_name(f"{out.stem}.{name}.csv")
-
-
 # ------------------------------------------------------------------------------------------------- options
-_SHARE = Localized(en="a number from 0 to 1, e.g. 0.7 or 70%", zh="0 到 1 之间的数，例如 0.7 或 70%")
-_POSITIVE = Localized(en="a number of 0 or more", zh="不小于 0 的数")
-_WHOLE = Localized(en="a whole number of 1 or more", zh="不小于 1 的整数")
 _FOLDS = Localized(en="a whole number from 2 to 10", zh="2 到 10 之间的整数")
 _ROLLING = Localized(en="a whole number from 1 to 12", zh="1 到 12 之间的整数")
 _MODELS = Localized(en="best, logistic, forest or boosting", zh="best、logistic、forest 或 boosting")
 
 
-def _number(text: str | None, option: str, choices: Localized, *, whole: bool = False, share: bool = False,
-            low: float = 0.0, high: float | None = None) -> float | int | None:
-    """An option's number as typed (``share``: 0.7 or 70%), checked against [low, high]; DataError otherwise."""
-    if text is None:
-        return None
-    raw = text.strip()
-    try:
-        value: float = float(raw[:-1]) / 100 if share and raw.endswith("%") else float(raw)
-        if whole:
-            if value != int(value):
-                raise ValueError(raw)
-            value = int(value)
-    except (ValueError, OverflowError):
-        raise DataError("flow_bad_option", option=option, value=text, choices=choices) from None
-    if not (math.isfinite(value) and low <= value and (high is None or value <= high)):
-        raise DataError("flow_bad_option", option=option, value=text, choices=choices)
-    return value
-
-
-def _given(saved: object, given: dict[str, object]) -> object:
-    """``saved`` (a frozen choice) with every option given (not None) on top; its own checks apply."""
-    return replace(saved, **{k: v for k, v in given.items() if v is not None})
-
-
 def _model(args: argparse.Namespace) -> dict[str, object]:
     """The model options common to churn and response (``--model best``: the best of the comparison)."""
-    return {"folds": _number(args.folds, "--folds", _FOLDS, whole=True, low=2, high=10),
-            "seed": _number(args.seed, "--seed", _POSITIVE, whole=True)}
+    return {"folds": number(args.folds, "--folds", _FOLDS, whole=True, low=2, high=10),
+            "seed": number(args.seed, "--seed", POSITIVE, whole=True)}
 
 
 def _with_model(choice: object, args: argparse.Namespace) -> object:
@@ -120,15 +101,15 @@ def churn_choice(args: argparse.Namespace, saved: object) -> object:
     """The saved :class:`crm_core.predict.churn.ChurnChoice` with the options given here on top."""
     given = {"target": args.target, "id_column": args.id_column, "exclude": _tuple(args.exclude),
              "cutoff": cli._parse_date(args.cutoff, "--cutoff"),
-             "horizon_days": _number(args.horizon, "--horizon", _WHOLE, whole=True, low=1),
-             "threshold": _number(args.threshold, "--threshold", _SHARE, share=True, high=1.0),
-             "rolling": _number(args.rolling, "--rolling", _ROLLING, whole=True, low=1, high=12),
+             "horizon_days": number(args.horizon, "--horizon", WHOLE, whole=True, low=1),
+             "threshold": number(args.threshold, "--threshold", SHARE, share=True, high=1.0),
+             "rolling": number(args.rolling, "--rolling", _ROLLING, whole=True, low=1, high=12),
              **_model(args)}
     if args.target is not None:
         given["source"] = "table"
     elif args.cutoff is not None or args.horizon is not None:
         given["source"] = "orders"
-    return _with_model(_given(saved, given), args)
+    return _with_model(on_top(saved, given), args)
 
 
 def response_choice(args: argparse.Namespace, saved: object) -> object:
@@ -137,29 +118,17 @@ def response_choice(args: argparse.Namespace, saved: object) -> object:
              "customer_col": args.customer_col, "contacted_col": args.contacted_col,
              "responded_col": args.responded_col, "campaign_date": cli._parse_date(args.campaign_date,
                                                                                    "--campaign-date"),
-             "cost_per_contact": _number(args.cost_per_contact, "--cost-per-contact", _POSITIVE),
-             "margin_per_response": _number(args.margin, "--margin", _POSITIVE), **_model(args)}
+             "cost_per_contact": number(args.cost_per_contact, "--cost-per-contact", POSITIVE),
+             "margin_per_response": number(args.margin, "--margin", POSITIVE), **_model(args)}
     if args.target is not None:
         given["source"] = "table"
     elif args.results is not None:
         given["source"] = "results"
-    return _with_model(_given(saved, given), args)
+    return _with_model(on_top(saved, given), args)
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
     return None if values is None else tuple(values)
-
-
-SAVED = " (default: the saved analysis's, else {})"  # an option's help: where its default comes from
-
-
-def add_common(p: argparse.ArgumentParser, add_input: Callable[[argparse.ArgumentParser], None], *,
-               as_of: str) -> None:
-    """The input options ``rfm`` takes, the date (``as_of``: its help) and the list's contact options."""
-    add_input(p)
-    p.add_argument("--as-of", help=as_of)
-    p.add_argument("--include-contact", action="store_true", default=None, help="add name/phone/email columns")
-    p.add_argument("--no-mask", action="store_true", help="with --include-contact: do not mask them")
 
 
 def add_parser(sub: argparse._SubParsersAction, add_input: Callable[[argparse.ArgumentParser], None],
@@ -228,27 +197,6 @@ def _read_table(args: argparse.Namespace, settings: object) -> pd.DataFrame:
     return raw.frame
 
 
-def _options(args: argparse.Namespace, settings: object, *, opted_out: bool = False) -> export.ListOptions:
-    lists = settings.lists
-    return export.ListOptions(include_contact=bool(cli._given(args.include_contact, lists.include_contact)),
-                              mask_personal=False if args.no_mask else lists.mask_personal,
-                              include_opted_out=opted_out, lang=args.lang)
-
-
-def _with_contacts(rows: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:
-    """``rows`` (customer_id column or index) with the customers' name, phone, e-mail and opt-out flag."""
-    if "customer_id" not in rows.columns:
-        rows = rows.rename_axis("customer_id").reset_index()
-    if customers is None or customers.empty:
-        return rows
-    if "customer_id" not in customers.columns:
-        customers = customers.rename_axis("customer_id").reset_index()
-    wanted = [c for c in ("customer_id", *export.CONTACT_COLUMNS, "opted_out") if c in customers.columns
-              and (c == "customer_id" or c not in rows.columns)]
-    extra = customers.loc[:, wanted].drop_duplicates("customer_id")
-    return rows.merge(extra.assign(customer_id=extra["customer_id"].astype("str")), how="left", on="customer_id")
-
-
 # ---------------------------------------------------------------------------------------------- churn, response
 def _print_models(prediction: object, chosen: str | None, lang: str) -> float:
     """The comparison (best first) and the model used; returns its ROC AUC."""
@@ -312,29 +260,6 @@ def _model_sheets(prediction: object, lang: str, kind: str) -> dict[str, pd.Data
     return {"gains": gains, "models": models, "importance": importance}
 
 
-def _formats(lang: str) -> export.ColumnFormat:
-    formats = export.registry_formats()
-    percent = tuple(_t(k, lang) for k in ("h_rate_churn", "h_rate_response", "h_cum_share_customers",
-                                          "h_cum_share_positives", "h_share", "h_response_rate"))
-    integer = tuple(_t(k, lang) for k in ("h_customers", "h_positives_churn", "h_positives_response", "h_rank",
-                                          "h_contacted"))
-    money = tuple(_t(k, lang) for k in ("h_profit", "h_random_profit"))
-    return replace(formats, percent=formats.percent + percent, integer=formats.integer + integer,
-                   money=formats.money + money)
-
-
-def _summary(rows: list[tuple[str, str]], lang: str) -> pd.DataFrame:
-    return pd.DataFrame({_t("h_item", lang): [label for label, _ in rows],
-                         _t("h_value", lang): [text for _, text in rows]})
-
-
-def _header_rows(args: argparse.Namespace, choice: object, lang: str) -> list[tuple[str, str]]:
-    """Files, time written and the choice used (as saved in an analysis file), for the Summary sheet."""
-    files = ", ".join(name for name, _ in getattr(args, "sources", ()))
-    return [(_t("s_files", lang), files), (_t("s_generated", lang), cli.generated_at().isoformat(sep=" ")),
-            (_t("s_choice", lang), json.dumps(choice.to_dict(), ensure_ascii=False))]
-
-
 def _progress(lang: str) -> Callable[[int, int, str], None]:
     """Each fitted fold on stderr: the comparison of three models can take a while on a large file."""
     from crm_core.predict.models import MODEL_LABELS
@@ -343,25 +268,6 @@ def _progress(lang: str) -> Callable[[int, int, str], None]:
         print(_t("progress", lang, model=MODEL_LABELS[model].text(lang), done=done, total=total), file=sys.stderr)
 
     return show
-
-
-def _write(out: Path, listed: pd.DataFrame, sheets: dict[str, pd.DataFrame], lang: str, *, list_key: str,
-           note: str | None = None, text: Callable[..., str] | None = None) -> list[Path]:
-    """The list first, then ``sheets`` (key -> frame) in one workbook; or x.csv + x.<key>.csv.  Sheet names are
-    ``text(list_key, lang)`` and ``text("sheet_<key>", lang)`` (``text``: this module's texts by default)."""
-    words = text or _t
-    if out.suffix.lower() == ".csv":
-        out.write_bytes(export.to_csv_bytes(listed))
-        written = [out]
-        for key, frame in sheets.items():
-            path = side_path(out, key)
-            path.write_bytes(export.to_csv_bytes(frame))
-            written.append(path)
-        return written
-    named = {words(list_key, lang): listed, **{words(f"sheet_{key}", lang): frame for key, frame in sheets.items()}}
-    notes = {words(list_key, lang): note} if note else None
-    out.write_bytes(export.to_excel_bytes(named, formats=_formats(lang), title_notes=notes))
-    return [out]
 
 
 def _learn(args: argparse.Namespace, kind: str) -> tuple:
@@ -464,13 +370,13 @@ def cmd_churn(args: argparse.Namespace) -> int:
     if customers is not None:  # orders: the customer's figures beside the risk, as the page's list has them
         rows = retention_table(pipeline.customer_table(orders, customers, as_of=prediction.as_of), rows)
     columns = [c for c in RETENTION_LIST_COLUMNS if c in rows.columns or c in export.CONTACT_COLUMNS]
-    built = export.campaign_list(rows, columns=columns, options=_options(args, settings))
+    built = export.campaign_list(rows, columns=columns, options=list_options(args, settings))
     print(_t("list_churn", lang, customers=built.rows, threshold=choice.threshold))
     if value is None and "monetary" not in prediction.scores.columns:
         print(_t("no_value", lang))
     if built.opted_out_excluded:
         print(_t("left_out", lang, customers=built.opted_out_excluded))
-    summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
+    summary = [*header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
                (_t("s_labels", lang), labels),
                (_t("s_evaluated", lang), _t("evaluated", lang, customers=len(evaluation), positives=positives,
                                             rate=positives / max(len(evaluation), 1))),
@@ -478,10 +384,10 @@ def cmd_churn(args: argparse.Namespace) -> int:
                (_t("s_threshold", lang), at), (_t("s_list", lang), _t("list_churn", lang, customers=built.rows,
                                                                       threshold=choice.threshold)),
                *((_t("s_warnings", lang), text) for text in checks)]
-    sheets = {**_model_sheets(prediction, lang, "churn"), "summary": _summary(summary, lang)}
+    sheets = {**_model_sheets(prediction, lang, "churn"), "summary": summary_frame(summary, lang)}
     note = _t("opted_out_note", lang, customers=built.opted_out_excluded) if built.opted_out_excluded \
         else None
-    for path in _write(out, built.frame, sheets, lang, list_key="sheet_list_churn", note=note):
+    for path in write(out, built.frame, sheets, lang, list_key="sheet_list_churn", note=note):
         print(render("cli_wrote", lang, path=path))
     return 0
 
@@ -539,19 +445,21 @@ def cmd_response(args: argparse.Namespace) -> int:
                            "rank": range(1, len(scores) + 1)})
     ranked = ranked.assign(contact=[_t("yes" if r <= k else "no", lang) for r in ranked["rank"]])
     columns = ("customer_id", *export.CONTACT_COLUMNS, "rank", "response_propensity", "response_decile", "contact")
-    built = export.campaign_list(_with_contacts(ranked, customers), columns=columns, options=_options(args, settings))
+    built = export.campaign_list(with_contacts(ranked, customers), columns=columns,
+                                 options=list_options(args, settings))
     listed = built.frame.rename(columns={"rank": _t("h_rank", lang), "contact": _t("h_contact", lang)})
     print(_t("list_response", lang, customers=built.rows))
     if opted_out:
         print(_t("left_out", lang, customers=opted_out))
     table = targeting.rename(columns={c: _t(f"h_{c}", lang) for c in targeting.columns if f"h_{c}" in _TEXTS})
-    summary = [*_header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
+    summary = [*header_rows(args, choice, lang), (_t("s_as_of", lang), str(prediction.as_of or "")),
                *(((_t("s_labels", lang), labels),) if labels else ()), (_t("s_evaluated", lang), evaluated),
                (_t("s_model", lang), _model_text(prediction, auc, lang)),
                (_t("s_best_k", lang), best_text), (_t("s_list", lang), _t("list_response", lang, customers=built.rows)),
                *((_t("s_warnings", lang), text) for text in checks)]
-    sheets = {**_model_sheets(prediction, lang, "response"), "targeting": table, "summary": _summary(summary, lang)}
+    sheets = {**_model_sheets(prediction, lang, "response"), "targeting": table,
+              "summary": summary_frame(summary, lang)}
     note = _t("opted_out_note", lang, customers=opted_out) if opted_out else None
-    for path in _write(out, listed, sheets, lang, list_key="sheet_list_response", note=note):
+    for path in write(out, listed, sheets, lang, list_key="sheet_list_response", note=note):
         print(render("cli_wrote", lang, path=path))
     return 0
