@@ -24,7 +24,7 @@ from crm_core.measure.abtest import (
 )
 from crm_core.messages import Localized
 from crm_core.schema import DataError
-from ui import abtest_charts, cached_abtest, cached_predict, predict_view, samples, state
+from ui import abtest_charts, cached_abtest, cached_predict, predict_view, samples, state, uploads
 from ui.fmt import fit_height, money_column
 from ui.i18n import labels, lang, t
 
@@ -92,7 +92,7 @@ def typed_variants() -> tuple[Variant, ...]:
 
 
 # --- a table: uploaded results or the campaign outcomes ----------------------------------------------------------
-def table_variants(upload: state.Upload, prefix: str) -> tuple[Variant, ...]:
+def table_variants(upload: uploads.Upload, prefix: str) -> tuple[Variant, ...]:
     """The column pickers (proposed from the headers, each can be changed) and the table's variants."""
     key = cached_predict.table_key(upload)
     try:
@@ -125,7 +125,7 @@ def table_variants(upload: state.Upload, prefix: str) -> tuple[Variant, ...]:
         raise
 
 
-def outcomes_upload() -> state.Upload | None:
+def outcomes_upload() -> uploads.Upload | None:
     """The session's campaign outcomes; a button loads the demo's when there are none."""
     upload = state.dataset("campaign_outcomes")
     if upload is None:
@@ -140,7 +140,7 @@ def outcomes_upload() -> state.Upload | None:
     return upload
 
 
-def results_upload() -> state.Upload | None:
+def results_upload() -> uploads.Upload | None:
     upload = predict_view.table_upload("ab_results", label=t("ab_upload"), help_text=t("ab_upload_help"))
     if upload is None:
         st.info(t("ab_upload_first"))

@@ -56,7 +56,7 @@ class TableKey:
 
 
 def table_key(upload) -> TableKey | None:
-    """The key of a :class:`ui.state.Upload` (None for None)."""
+    """The key of a :class:`ui.uploads.Upload` (None for None)."""
     return None if upload is None else TableKey(upload.digest, upload.data, upload.name)
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 from crm_core import export
 from crm_core.ingest import readers, values
 from crm_core.schema import FIELD_BY_NAME, ColumnMapping, IngestReport, RawTable, ReadOptions
-from ui import cached, samples, state
+from ui import cached, samples, state, uploads
 from ui.i18n import labels, lang, t
 
 PREVIEW_ROWS = 8
@@ -29,7 +29,7 @@ def encoding_label(codec: str | None) -> str:
     return t("auto") if codec is None else readers.encoding_label(codec, lang())
 
 
-def loaded_file_chip(up: state.Upload) -> None:
+def loaded_file_chip(up: uploads.Upload) -> None:
     """The file in use, with Remove (shown when the uploader itself shows no file, e.g. back on the page)."""
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")
@@ -168,7 +168,7 @@ def _customer_mapping_form(key, fields) -> None:
             st.rerun()
 
 
-def customer_file_section(up: state.Upload) -> None:
+def customer_file_section(up: uploads.Upload) -> None:
     """The optional customer file: upload, its columns (proposed, changeable), remove, and its problem if any.
 
     The join's notes (ids matched, never ordered...) show in the report above, with the orders' notes.

@@ -14,7 +14,7 @@ import streamlit as st
 from crm_core.measure import forecast as fc
 from crm_core.measure._forecast_text import _unit, amount_text
 from crm_core.schema import DataError
-from ui import cached_forecast, forecast_charts, state
+from ui import cached_forecast, forecast_charts, state, uploads
 from ui.i18n import labels, lang, t
 
 __all__ = ["options_form", "results", "run", "sales_columns", "sales_upload"]
@@ -24,7 +24,7 @@ HORIZONS = {"W": (4, 8, 12, 26, 52), "M": (3, 6, 12, 18, 24)}
 KIND = "sales_history"
 
 
-def sales_upload() -> state.Upload | None:
+def sales_upload() -> uploads.Upload | None:
     """The sales history table's uploader, the table in use and a button to remove it; the table or None."""
     gen = st.session_state.get("fc_sales_gen", 0)
     current = state.dataset(KIND)

@@ -20,7 +20,7 @@ from crm_core.schema import DataError
 from crm_core.segment.base import Segmentation
 from crm_core.segment.combined import SEGMENT_LIST_COLUMNS
 from crm_core.settings import Scope
-from ui import cached, state
+from ui import cached, state, uploads
 from ui.fmt import localized_table_config
 from ui.i18n import labels, lang, t
 
@@ -29,7 +29,7 @@ __all__ = ["list_download"]
 _CONTACT = ("name", "phone", "email")
 
 
-def list_download(table: pd.DataFrame, segmentation: Segmentation, *, key: cached.DatasetKey, up: state.Upload,
+def list_download(table: pd.DataFrame, segmentation: Segmentation, *, key: cached.DatasetKey, up: uploads.Upload,
                   as_of: date, scope: Scope, file_stem: str, widget_key: str, segments: tuple[str, ...] = (),
                   columns: tuple[str, ...] | None = None, preview: bool = True) -> tuple[bytes, str] | None:
     """Draw the list options, the download button and a preview; return (file bytes, list id), or None when no

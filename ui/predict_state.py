@@ -12,7 +12,7 @@ import streamlit as st
 
 from crm_core.predict.churn import ChurnChoice
 from crm_core.predict.response import ResponseChoice
-from ui import state
+from ui import state, uploads
 
 __all__ = ["CHURN", "PREDICT_KEYS", "RESPONSE", "campaign_results", "churn_choice", "churn_table", "response_choice",
            "response_table", "set_churn_choice", "set_response_choice", "set_table", "table_of"]
@@ -40,22 +40,22 @@ def set_response_choice(choice: ResponseChoice) -> None:
     st.session_state[RESPONSE] = choice
 
 
-def table_of(kind: str) -> state.Upload | None:
+def table_of(kind: str) -> uploads.Upload | None:
     """The session's table of ``kind`` (:data:`ui.state.TABLE_KINDS`), or None."""
     return state.dataset(kind)
 
 
-def churn_table() -> state.Upload | None:
+def churn_table() -> uploads.Upload | None:
     """The uploaded customer table with a churn column, or None."""
     return table_of("churn_table")
 
 
-def campaign_results() -> state.Upload | None:
+def campaign_results() -> uploads.Upload | None:
     """The uploaded (or demo) results of a past campaign, or None."""
     return table_of("campaign_results")
 
 
-def response_table() -> state.Upload | None:
+def response_table() -> uploads.Upload | None:
     """The uploaded customer table with a response column, or None."""
     return table_of("response_table")
 

@@ -22,7 +22,7 @@ from crm_core.predict.features import feature_label
 from crm_core.predict.models import MODEL_LABELS
 from crm_core.predict.table import dropped_text
 from crm_core.schema import DataError
-from ui import cached_predict, predict_charts, state
+from ui import cached_predict, predict_charts, state, uploads
 from ui.fmt import fit_height
 from ui.i18n import labels, lang, t
 
@@ -208,7 +208,7 @@ def table_list_download(table: pd.DataFrame, segmentation, *, columns: tuple[str
     return data
 
 
-def table_upload(kind: str, *, label: str, help_text: str) -> state.Upload | None:
+def table_upload(kind: str, *, label: str, help_text: str) -> uploads.Upload | None:
     """The uploader of a table of ``kind`` (:data:`ui.state.TABLE_KINDS`), the table in use and a button to remove
     it; returns the table in use (None when there is none)."""
     from ui import predict_state

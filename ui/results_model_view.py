@@ -16,7 +16,7 @@ import streamlit as st
 
 from crm_core.measure import results as rs
 from crm_core.schema import DataError
-from ui import cached, cached_results, model_scores, predict_state, results_charts, results_view, state
+from ui import cached, cached_results, model_scores, predict_state, results_charts, results_view, uploads
 from ui.cached_predict import TableKey, table_key
 from ui.i18n import labels, lang, t
 
@@ -75,7 +75,7 @@ def _uploaded_list(found) -> tuple[list[str], list[str], date] | None:
     uploaded = st.file_uploader(t("cr_model_upload"), type=["xlsx"], key=f"cr_model_list_uploader_{gen}",
                                 help=t("cr_lists_help"))
     if uploaded is not None:
-        st.session_state[MODEL_LIST_KEY] = table_key(state.make_upload([(uploaded.name, uploaded.getvalue())]))
+        st.session_state[MODEL_LIST_KEY] = table_key(uploads.make_upload([(uploaded.name, uploaded.getvalue())]))
     item = st.session_state.get(MODEL_LIST_KEY)
     if item is None:
         return None

@@ -15,7 +15,7 @@ from crm_core.measure import results as rs
 from crm_core.measure.outcomes import FIELD_LABELS, FIELDS, OUTCOME_LABELS, OUTCOMES, OutcomeColumns, Outcomes
 from crm_core.messages import render
 from crm_core.schema import DataError
-from ui import cached, cached_results, measure_state, results_charts, state
+from ui import cached, cached_results, measure_state, results_charts, state, uploads
 from ui.cached_predict import TableKey, table_key
 from ui.fmt import fit_height, money_column, money_text
 from ui.i18n import labels, lang, t
@@ -43,7 +43,7 @@ def pct(value: float) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.1%}"
 
 
-def table_upload(kind: str, *, label: str, replace_label: str, help_text: str, in_use: str) -> state.Upload | None:
+def table_upload(kind: str, *, label: str, replace_label: str, help_text: str, in_use: str) -> uploads.Upload | None:
     """The uploader of a table of ``kind`` (:data:`ui.state.TABLE_KINDS`), the table in use and a button to remove
     it; returns the table in use (None when there is none)."""
     gen_key = f"cr_{kind}_gen"
@@ -110,7 +110,7 @@ def _lists_section() -> tuple[TableKey, ...]:
                                 key=f"cr_lists_uploader_{gen}", help=t("cr_lists_help"))
     if uploaded:
         known = {k.digest for k in kept}
-        fresh = [table_key(state.make_upload([(f.name, f.getvalue())])) for f in uploaded]
+        fresh = [table_key(uploads.make_upload([(f.name, f.getvalue())])) for f in uploaded]
         kept = kept + tuple(k for k in fresh if k.digest not in known)
         st.session_state[LISTS_KEY] = kept
     if kept and st.button(t("cr_remove_lists"), key="cr_remove_lists", icon="🗑️"):

@@ -14,7 +14,7 @@ import time
 import streamlit as st
 
 from crm_core.schema import DataError
-from ui import cached, data_view, mapping_form, server_source, state
+from ui import cached, data_view, mapping_form, server_source, state, uploads
 from ui.fmt import fit_height
 from ui.i18n import labels, lang, t
 
@@ -22,7 +22,7 @@ SOURCE_KEY = "data_source"  # the radio "Upload files" / "Server data"
 SOURCES = ("upload", "server")
 
 
-def choose_source(current: state.Upload | None) -> str:
+def choose_source(current: uploads.Upload | None) -> str:
     """The radio above the page: "upload" or "server" (first shown on the kind of data in use)."""
     if SOURCE_KEY not in st.session_state:
         st.session_state[SOURCE_KEY] = "server" if current is not None and current.on_server else "upload"
@@ -47,7 +47,7 @@ def _too_many(name: str, rows: int, path: str, *, used: bool = False) -> None:
     st.code(server_source.cli_command(path), language="bash")
 
 
-def source_list(paths: tuple[str, ...], current: state.Upload | None) -> None:
+def source_list(paths: tuple[str, ...], current: uploads.Upload | None) -> None:
     """Each configured path with its kind, files, size and lines (from the Parquet footers), and a button that
     makes it the session's data; the one in use is tagged."""
     st.subheader(t("sv_title"))
@@ -113,7 +113,7 @@ def server_section(paths: tuple[str, ...]) -> None:
     _read_and_report(current)
 
 
-def _read_and_report(up: state.Upload) -> None:
+def _read_and_report(up: uploads.Upload) -> None:
     # --- the read, with progress (DuckDB's own query progress, polled while it runs) -----------------------
     # The status first: the sample and the engine's mapping proposal already take a moment on a busy server.
     status = st.status(t("sv_reading", name=up.name), expanded=True)
@@ -191,7 +191,7 @@ def cleaning_form() -> None:
                 st.rerun()
 
 
-def _result(up: state.Upload, prepared: cached.Prepared) -> None:
+def _result(up: uploads.Upload, prepared: cached.Prepared) -> None:
     """What was read: lines read / used / excluded by reason, returns, customers, the engine and seconds."""
     _, summary = state.require_data()
     report = prepared.result.report
