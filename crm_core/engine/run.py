@@ -358,11 +358,9 @@ def baskets(paths: Sequence[str | Path], options: EngineOptions = EngineOptions(
 
 
 def _purchase_lines(prepared: _Prepared):
-    """Lines whose purchase lines are ``prepared.lines``' ones: ``kept`` (CleanLines.kept, one scan: the rule on
-    returns of customers with no purchase only drops returns) with the customer id as text, else ``lines``."""
+    """``prepared.kept`` (CleanLines.kept, one scan) with the customer id as text: its purchase lines are
+    ``prepared.lines``' ones (the rule on returns of customers with no purchase only drops returns)."""
     kept = prepared.kept
-    if kept is None:
-        return prepared.lines
     return kept.mutate(customer_id=kept.customer_id.cast("string")) if kept.customer_id.type().is_integer() else kept
 
 
